@@ -1,0 +1,1 @@
+"""Campaign-progress dashboard: everything that is not a page."""

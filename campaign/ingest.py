@@ -1,0 +1,622 @@
+"""Ingest a run of status files into a new published snapshot, all or nothing.
+
+Order of work: read every file -> classify each table (roster, status list, targets) -> normalise and
+validate -> match status rows to units -> if any problem anywhere, refuse the whole run -> else publish
+one new snapshot holding the old data plus the new rows. A file already loaded (same SHA-256) is
+skipped, so re-ingesting changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from campaign import store
+from campaign.normalise import (
+    clean_text,
+    parse_batch,
+    parse_count,
+    parse_date,
+    parse_kind,
+    parse_status,
+    require,
+)
+from campaign.problems import IngestRefused, Problem
+from campaign.reader import Table, read_tables
+
+PLACE_COLS = ("district", "town", "committee", "name")
+UNIT_LEVEL_KINDS = ("village", "community")  # the unit is its own village or committee
+
+
+@dataclass
+class FileReport:
+    name: str
+    role: str  # roster | status | targets | skipped
+    rows: int
+    note: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    units_added: int = 0
+    units_updated: int = 0
+    events_added: int = 0
+    targets_loaded: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.units_added or self.units_updated or self.events_added or self.targets_loaded)
+
+    def summary(self) -> str:
+        lines = [f"  {f.name}: {f.role}, {f.rows} 行 (rows){' — ' + f.note if f.note else ''}" for f in self.files]
+        lines.append(
+            f"新增单位 {self.units_added}，更新单位 {self.units_updated}，新增状态记录 {self.events_added}，"
+            f"官方总数 {self.targets_loaded} (units added {self.units_added}, updated {self.units_updated}, "
+            f"events added {self.events_added}, targets {self.targets_loaded})"
+        )
+        return "\n".join(lines)
+
+
+@dataclass
+class _Parsed:
+    rosters: list[pl.DataFrame] = field(default_factory=list)
+    statuses: list[pl.DataFrame] = field(default_factory=list)
+    targets: list[pl.DataFrame] = field(default_factory=list)
+
+
+def ingest(
+    paths: list[Path],
+    db: Path | None = None,
+    *,
+    who: str | None = None,
+    names: list[str] | None = None,
+    today: dt.date | None = None,
+) -> IngestReport:
+    """Load ``paths`` (shown to users as ``names``) into ``db``; raise IngestRefused, loading nothing."""
+    db = Path(db) if db else store.default_db()
+    today = today or dt.date.today()
+    names = names or [Path(p).name for p in paths]
+    with store.writer_lock(db):
+        existing = _existing(db)
+        report = IngestReport()
+        parsed = _Parsed()
+        problems: list[Problem] = []
+        seen_checksums: dict[str, str] = {}
+        loaded_files: list[tuple[str, str, str, int]] = []
+        for path, name in zip(paths, names, strict=True):
+            path = Path(path)
+            if not path.is_file():
+                problems.append(Problem(name, "文件不存在 (no such file)"))
+                continue
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest in existing.checksums or digest in seen_checksums:
+                report.files.append(FileReport(name, "skipped", 0, "已导入过，未改变任何数据 (already loaded)"))
+                continue
+            seen_checksums[digest] = name
+            tables, file_problems = read_tables(path, name)
+            problems += file_problems
+            rows = 0
+            role = ""
+            for table in tables:
+                role, frame, table_problems = _parse_table(table, today)
+                problems += table_problems
+                if frame is not None:
+                    rows += frame.height
+                    getattr(parsed, {"roster": "rosters", "status": "statuses", "targets": "targets"}[role]).append(
+                        frame.with_columns(pl.lit(name).alias("source_file"))
+                    )
+            if tables:
+                loaded_files.append((name, digest, role, rows))
+                report.files.append(FileReport(name, role, rows))
+        if problems:
+            raise IngestRefused(problems)
+
+        units, units_added, units_updated, problems = _merge_rosters(existing.units, parsed.rosters)
+        if problems:
+            raise IngestRefused(problems)
+        events, units, more_units, problems = _match_statuses(units, existing, parsed.statuses)
+        if problems:
+            raise IngestRefused(problems)
+        report.units_added = units_added + more_units
+        report.units_updated = units_updated
+        report.events_added = events.height
+        targets = pl.concat(parsed.targets) if parsed.targets else None
+        report.targets_loaded = targets.height if targets is not None else 0
+        if not loaded_files:
+            return report
+        _publish(db, units, events, targets, loaded_files, report, who or _who())
+        return report
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+# ---------------------------------------------------------------------------------------------------
+# what is already published
+
+
+@dataclass
+class _Existing:
+    units: pl.DataFrame
+    events: pl.DataFrame
+    checksums: set[str]
+    max_event_id: int
+    max_file_id: int
+    max_ingest_id: int
+
+
+_UNIT_SCHEMA = {
+    "unit_id": pl.String,
+    "district": pl.String,
+    "town": pl.String,
+    "committee": pl.String,
+    "name": pl.String,
+    "kind": pl.String,
+    "households": pl.Int32,
+    "population": pl.Int32,
+    "in_roster": pl.Boolean,
+    "source_file": pl.String,
+    "source_row": pl.Int32,
+}
+_EVENT_SCHEMA = {
+    "event_id": pl.Int32,
+    "unit_id": pl.String,
+    "event": pl.String,
+    "batch": pl.Int32,
+    "counts_rounds": pl.Boolean,
+    "published": pl.Date,
+    "source_file": pl.String,
+    "source_row": pl.Int32,
+}
+
+
+def _existing(db: Path) -> _Existing:
+    if not db.exists():
+        return _Existing(pl.DataFrame(schema=_UNIT_SCHEMA), pl.DataFrame(schema=_EVENT_SCHEMA), set(), 0, 0, 0)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
+        units = con.sql("select * from s.units").pl().cast(_UNIT_SCHEMA)
+        events = con.sql("select unit_id, event, batch, published from s.events").pl()
+        checksums = {r[0] for r in con.sql("select sha256 from s.files").fetchall()}
+        ((max_event, max_file, max_ingest),) = con.sql(
+            "select (select coalesce(max(event_id), 0) from s.events), (select coalesce(max(file_id), 0) "
+            "from s.files), (select coalesce(max(ingest_id), 0) from s.ingests)"
+        ).fetchall()
+    finally:
+        con.close()
+    return _Existing(units, events, checksums, max_event, max_file, max_ingest)
+
+
+# ---------------------------------------------------------------------------------------------------
+# one table -> typed rows
+
+
+def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None, list[Problem]]:
+    cols = set(table.headers)
+    if "target" in cols:
+        return "targets", *_parse_targets(table, today)
+    if cols & {"batch", "status", "published"}:
+        return "status", *_parse_status_rows(table, today)
+    if cols & {"households", "population"}:
+        return "roster", *_parse_roster(table)
+    return (
+        "",
+        None,
+        [
+            Problem(
+                table.label,
+                "看不出这是名册还是创建名单：名册需要「户数」「人口」列，名单需要「批次」「状态」或「公布日期」列 "
+                "(neither a roster, with 户数/人口, nor a status list, with 批次/状态/公布日期)",
+            )
+        ],
+    )
+
+
+def _missing_columns(table: Table, needed: dict[str, str]) -> list[Problem]:
+    return [
+        Problem(table.label, f"缺少「{label}」列 (missing column: {col})")
+        for col, label in needed.items()
+        if col not in table.headers
+    ]
+
+
+def _places(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Clean place names; fill blanks left under merged district or town cells from the row above.
+
+    A blank committee is not filled here: under a village-level unit it means "the unit itself",
+    under a compound it means "as above" (rosters), and in a status list it matches any committee.
+    """
+    present = [c for c in PLACE_COLS if c in frame.columns]
+    frame = frame.with_columns([clean_text(c) for c in present])
+    fill = [c for c in ("district", "town") if c in present]
+    if fill and "name" in present:
+        frame = frame.with_columns([pl.col(c).forward_fill() for c in fill])
+    return frame
+
+
+def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
+    problems = _missing_columns(
+        table,
+        {"district": "区", "town": "街镇", "name": "名称", "kind": "类型", "households": "户数", "population": "人口"},
+    )
+    if problems:
+        return None, problems
+    frame = _places(table, table.frame)
+    frame = frame.with_columns(clean_text("kind"), clean_text("households"), clean_text("population"))
+    for col, what in (
+        ("district", "区"),
+        ("town", "街镇"),
+        ("name", "名称"),
+        ("kind", "类型"),
+        ("households", "户数"),
+        ("population", "人口"),
+    ):
+        problems += require(table, frame, col, what)
+    frame, p = parse_kind(table, frame)
+    problems += p
+    for col in ("households", "population"):
+        frame, p = parse_count(table, frame, col)
+        problems += p
+    if "committee" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("committee"))
+    # a village or community is its own committee; a compound or a group must name its committee
+    unit_level = pl.col("kind").is_in(UNIT_LEVEL_KINDS)
+    merged_above = pl.when(~unit_level).then(pl.col("committee")).forward_fill().over("district", "town")
+    frame = frame.with_columns(
+        pl.when(pl.col("committee").is_not_null())
+        .then(pl.col("committee"))
+        .when(unit_level)
+        .then(pl.col("name"))
+        .otherwise(merged_above)
+        .alias("committee")
+    )
+    missing = frame.filter(pl.col("committee").is_null() & pl.col("kind").is_not_null())
+    problems += [
+        Problem(
+            table.label,
+            "小区或村民小组须写明所属居委或村 (a compound or village group needs its committee or village)",
+            row=r,
+            column=table.headers.get("committee", "居委/村"),
+        )
+        for r in missing.get_column("_row").head(20)
+    ]
+    if problems:
+        return None, problems
+    frame = frame.select("_row", *PLACE_COLS, "kind", "households", "population")
+    dupes = frame.filter(pl.struct(PLACE_COLS).is_duplicated())
+    if dupes.height:
+        first = dupes.group_by(PLACE_COLS, maintain_order=True).agg(pl.col("_row")).head(20)
+        problems += [
+            Problem(
+                table.label,
+                f"同一单位在名册中出现多次，见第 {'、'.join(map(str, rows))} 行 "
+                f"(the same unit is listed more than once)",
+                row=rows[0],
+                value=n,
+            )
+            for *_, n, rows in first.iter_rows()
+        ]
+        return None, problems
+    return frame, []
+
+
+def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, list[Problem]]:
+    problems = _missing_columns(table, {"district": "区", "name": "名称", "published": "公布日期"})
+    if problems:
+        return None, problems
+    frame = _places(table, table.frame)
+    for col in ("status", "batch", "published", "kind"):
+        if col in frame.columns:
+            frame = frame.with_columns(clean_text(col))
+    for col, what in (("district", "区"), ("name", "名称"), ("published", "公布日期")):
+        problems += require(table, frame, col, what)
+    if "status" in frame.columns:
+        frame, p = parse_status(table, frame)
+        problems += p
+        frame = frame.with_columns(pl.col("status").fill_null("created"))
+    else:
+        frame = frame.with_columns(pl.lit("created").alias("status"))
+    if "batch" in frame.columns:
+        frame, p = parse_batch(table, frame)
+        problems += p
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Int32).alias("batch"))
+    no_batch = frame.filter((pl.col("status") == "created") & pl.col("batch").is_null())
+    problems += [
+        Problem(
+            table.label,
+            "已创建的单位须有批次或轮次 (a created unit needs its batch or round)",
+            row=r,
+            column=table.headers.get("batch", "批次"),
+        )
+        for r in no_batch.get_column("_row").head(20)
+    ]
+    frame, p = parse_date(table, frame, "published", today)
+    problems += p
+    if "kind" in frame.columns:
+        frame, p = parse_kind(table, frame)
+        problems += p
+    if problems:
+        return None, problems
+    keep = ["_row", *[c for c in PLACE_COLS if c in frame.columns], "status", "batch", "published"]
+    if "kind" in frame.columns:
+        keep.append("kind")
+    frame = frame.select(keep).with_columns(pl.lit(table.counts_rounds).alias("counts_rounds"))
+    # one unit listed twice: identical rows are one listing; different batch or date is a conflict
+    key = [c for c in PLACE_COLS if c in frame.columns] + ["status"]
+    conflicts = (
+        frame.group_by(key, maintain_order=True)
+        .agg(pl.col("_row"), pl.struct("batch", "published").n_unique().alias("variants"))
+        .filter(pl.col("variants") > 1)
+    )
+    if conflicts.height:
+        header = table.headers.get("batch", table.headers["published"])
+        return None, [
+            Problem(
+                table.label,
+                f"同一单位在本文件中出现多次且批次或日期不同，见第 "
+                f"{'、'.join(map(str, rows))} 行 (one unit listed twice with conflicting "
+                "batch or date)",
+                row=rows[0],
+                column=header,
+                value=name,
+            )
+            for name, rows in conflicts.select("name", "_row").head(20).iter_rows()
+        ]
+    return frame.unique(subset=key, keep="first", maintain_order=True), []
+
+
+def _parse_targets(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, list[Problem]]:
+    problems = _missing_columns(table, {"district": "区", "target": "官方总数"})
+    if problems:
+        return None, problems
+    frame = table.frame.with_columns(clean_text("district"), clean_text("target"))
+    if "kind" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("kind"))
+    frame = frame.with_columns(clean_text("kind"))
+    problems += require(table, frame, "district", "区") + require(table, frame, "target", "官方总数")
+    frame, p = parse_kind(table, frame, targets=True)
+    problems += p
+    frame, p = parse_count(table, frame, "target")
+    problems += p
+    if "target_date" in frame.columns:
+        frame = frame.with_columns(clean_text("target_date"))
+        frame, p = parse_date(table, frame, "target_date", today)
+        problems += p
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Date).alias("target_date"))
+    if "source" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("source"))
+    if problems:
+        return None, problems
+    return frame.select("district", "kind", "target", "target_date", "source"), []
+
+
+# ---------------------------------------------------------------------------------------------------
+# rosters and status rows -> units and events
+
+
+def _unit_id(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.concat_str([pl.col(c) for c in PLACE_COLS], separator="/").alias("unit_id"))
+
+
+def _merge_rosters(units: pl.DataFrame, rosters: list[pl.DataFrame]) -> tuple[pl.DataFrame, int, int, list[Problem]]:
+    """New roster rows become units; a unit already known takes the new households and population."""
+    if not rosters:
+        return units, 0, 0, []
+    new = _unit_id(pl.concat(rosters, how="diagonal_relaxed"))
+    dupes = new.filter(pl.col("unit_id").is_duplicated())
+    if dupes.height:
+        return (
+            units,
+            0,
+            0,
+            [
+                Problem(f, "同一单位出现在两份名册中 (the same unit is in two rosters of this run)", row=r, value=n)
+                for f, r, n in dupes.select("source_file", "_row", "name").head(20).iter_rows()
+            ],
+        )
+    new = (
+        new.rename({"_row": "source_row"})
+        .with_columns(pl.lit(True).alias("in_roster"))
+        .select(list(_UNIT_SCHEMA))
+        .cast(_UNIT_SCHEMA)
+    )
+    known = set(units.get_column("unit_id").to_list())
+    updated = new.filter(pl.col("unit_id").is_in(list(known))).height
+    merged = pl.concat([units.filter(~pl.col("unit_id").is_in(new.get_column("unit_id").implode())), new])
+    return merged, new.height - updated, updated, []
+
+
+def _match_statuses(
+    units: pl.DataFrame, existing: _Existing, statuses: list[pl.DataFrame]
+) -> tuple[pl.DataFrame, pl.DataFrame, int, list[Problem]]:
+    """Give each status row its unit. Returns (new events, units, units added roster-less, problems)."""
+    empty = pl.DataFrame(schema=_EVENT_SCHEMA)
+    if not statuses:
+        return empty, units, 0, []
+    problems: list[Problem] = []
+    roster_districts = set(units.filter(pl.col("in_roster")).get_column("district").to_list())
+    matched_parts: list[pl.DataFrame] = []
+    added_units: list[pl.DataFrame] = []
+    for frame in statuses:
+        keys = [c for c in PLACE_COLS if c in frame.columns]
+        file = frame.get_column("source_file")[0]
+        rows = frame.with_row_index("_i")
+        in_roster = rows.filter(pl.col("district").is_in(list(roster_districts)))
+        rosterless = rows.filter(~pl.col("district").is_in(list(roster_districts)))
+        if in_roster.height:
+            # a blank committee cell matches any committee
+            join_keys = [k for k in keys if k != "committee"]
+            cand = in_roster.select("_i", "_row", *keys).join(
+                units.select("unit_id", *join_keys, *(["committee"] if "committee" in keys else [])),
+                on=join_keys,
+                how="left",
+                suffix="_unit",
+            )
+            if "committee" in keys:
+                cand = cand.with_columns(
+                    pl.when(pl.col("committee").is_null() | (pl.col("committee") == pl.col("committee_unit")))
+                    .then(pl.col("unit_id"))
+                    .alias("unit_id")
+                )
+            counts = cand.group_by("_i").agg(
+                pl.col("unit_id").drop_nulls().n_unique().alias("n"),
+                pl.col("unit_id").drop_nulls().first(),
+                pl.first("_row"),
+            )
+            for i, row, n in counts.filter(pl.col("n") != 1).select("_i", "_row", "n").sort("_i").head(20).iter_rows():
+                record = rows.row(i, named=True)
+                problems.append(_match_problem(file, row, record, n, units, keys))
+            ok = counts.filter(pl.col("n") == 1).select("_i", "unit_id")
+            matched_parts.append(in_roster.join(ok, on="_i", how="inner"))
+        if rosterless.height:
+            part, new_units, p = _rosterless_units(rosterless, units, keys, file)
+            problems += p
+            matched_parts.append(part)
+            added_units.append(new_units)
+    if problems:
+        return empty, units, 0, problems
+    added = pl.concat(added_units).unique("unit_id", keep="first", maintain_order=True) if added_units else None
+    added_count = 0
+    if added is not None and added.height:
+        fresh = added.filter(~pl.col("unit_id").is_in(units.get_column("unit_id").implode()))
+        added_count = fresh.height
+        units = pl.concat([units, fresh.select(list(_UNIT_SCHEMA)).cast(_UNIT_SCHEMA)])
+    events = pl.concat(
+        [
+            m.select(
+                "unit_id",
+                pl.col("status").alias("event"),
+                "batch",
+                "counts_rounds",
+                "published",
+                "source_file",
+                pl.col("_row").alias("source_row"),
+            )
+            for m in matched_parts
+        ],
+        how="vertical_relaxed",
+    )
+    # the same event already published (the same list sent again under another file name) adds nothing
+    events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
+    events = (
+        events.with_row_index("_load")
+        .sort(["published", "_load"])
+        .with_columns((pl.int_range(1, pl.len() + 1) + existing.max_event_id).alias("event_id"))
+        .drop("_load")
+    )
+    return events.select(list(_EVENT_SCHEMA)).cast(_EVENT_SCHEMA), units, added_count, []
+
+
+def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFrame, keys: list[str]) -> Problem:
+    where = " / ".join(str(record[k]) for k in keys if record.get(k))
+    if n > 1:
+        return Problem(
+            file,
+            f"「{where}」对应名册中 {n} 个单位，无法确定是哪一个；请补充街镇或居委/村 "
+            f"(matches {n} roster units: add town or committee)",
+            row=row,
+            value=record["name"],
+        )
+    pool = units.filter(pl.col("district") == record["district"])
+    if record.get("town"):
+        in_town = pool.filter(pl.col("town") == record["town"])
+        pool = in_town if in_town.height else pool
+    names = difflib.get_close_matches(record["name"], pool.get_column("name").unique().to_list(), n=3, cutoff=0.4)
+    hint = f"；最接近的名称 (nearest): {'、'.join(names)}" if names else ""
+    return Problem(
+        file,
+        f"「{where}」不在{record['district']}的名册中 (not in the district's roster){hint}",
+        row=row,
+        value=record["name"],
+    )
+
+
+def _rosterless_units(
+    rows: pl.DataFrame, units: pl.DataFrame, keys: list[str], file: str
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
+    """A district with no roster: each listed unit is known by the names the list gives."""
+    frame = rows
+    if "town" not in frame.columns:
+        frame = frame.with_columns(pl.lit("").alias("town"))
+    if "kind" not in frame.columns:
+        frame = frame.with_columns(pl.lit("unknown").alias("kind"))
+    frame = frame.with_columns(pl.col("town").fill_null(""), pl.col("kind").fill_null("unknown"))
+    if "committee" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("committee"))
+    frame = _unit_id(frame.with_columns(pl.col("committee").fill_null(pl.col("name"))))
+    new_units = frame.select(
+        "unit_id",
+        "district",
+        "town",
+        "committee",
+        "name",
+        "kind",
+        pl.lit(None, pl.Int32).alias("households"),
+        pl.lit(None, pl.Int32).alias("population"),
+        pl.lit(False).alias("in_roster"),
+        pl.col("source_file"),
+        pl.col("_row").alias("source_row"),
+    )
+    return frame, new_units, []
+
+
+# ---------------------------------------------------------------------------------------------------
+# publish
+
+
+def _publish(
+    db: Path,
+    units: pl.DataFrame,
+    events: pl.DataFrame,
+    targets: pl.DataFrame | None,
+    files: list[tuple[str, str, str, int]],
+    report: IngestReport,
+    who: str,
+) -> None:
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
+        ingest_id = con.sql("select coalesce(max(ingest_id), 0) + 1 from ingests").fetchall()[0][0]
+        file_id = con.sql("select coalesce(max(file_id), 0) from files").fetchall()[0][0]
+        con.register("new_units", units)
+        con.execute("delete from units")
+        con.execute("insert into units by name select * from new_units")
+        con.register("new_events", events)
+        con.execute("insert into events by name select * from new_events")
+        if targets is not None and targets.height:
+            con.register("new_targets", targets)
+            con.execute(
+                "delete from targets where (district, coalesce(kind, '*')) in "
+                "(select (district, coalesce(kind, '*')) from new_targets)"
+            )
+            con.execute("insert into targets select district, kind, target, target_date, source from new_targets")
+        file_rows = pl.DataFrame(
+            [(file_id + i + 1, ingest_id, n, h, r, c) for i, (n, h, r, c) in enumerate(files)],
+            schema=["file_id", "ingest_id", "name", "sha256", "role", "rows"],
+            orient="row",
+        )
+        con.register("new_files", file_rows)
+        con.execute("insert into files by name select * from new_files")
+        con.execute(
+            "insert into ingests values ($id, current_localtimestamp(), $who, $files, $rows, 'loaded')",
+            {"id": ingest_id, "who": who, "files": len(files), "rows": sum(f[3] for f in files)},
+        )
+        for name in ("new_units", "new_events", "new_targets", "new_files"):
+            with contextlib.suppress(Exception):
+                con.unregister(name)
+
+    store.publish(db, fill)

@@ -1,0 +1,146 @@
+"""Turn text cells into clean values, column by column, and say which cells could not be.
+
+Each ``parse_*`` takes a table's frame and a column, returns the frame with the parsed column and the
+problems found (file, row, header, value). Work is done once per distinct value or as a Polars
+expression, never per row in Python: files can have millions of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+
+from campaign.problems import Problem
+from campaign.reader import Table
+from campaign.vocabulary import KIND_WORDS, STATUS_WORDS, TARGET_KIND_WORDS, batch_number, fold
+
+MAX_PROBLEMS_PER_COLUMN = 20
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+def clean_text(col: str) -> pl.Expr:
+    """Full-width -> half-width, no stray spaces (none at all between Chinese characters)."""
+    e = pl.col(col).str.normalize("NFKC").str.strip_chars()
+    e = e.str.replace_all(r"\s+", " ")
+    for _ in range(2):  # two passes: a regex cannot overlap its own matches
+        e = e.str.replace_all(r"(\p{Han}) (\p{Han})", "${1}${2}")
+    return pl.when(e == "").then(None).otherwise(e).alias(col)
+
+
+def _cell_problems(table: Table, bad: pl.DataFrame, col: str, why: str) -> list[Problem]:
+    """Problems for the rows of ``bad`` (with _row and the raw column)."""
+    header = table.headers.get(col, col)
+    out = [
+        Problem(table.label, why, row=r, column=header, value=v)
+        for r, v in bad.select("_row", col).head(MAX_PROBLEMS_PER_COLUMN).iter_rows()
+    ]
+    if bad.height > MAX_PROBLEMS_PER_COLUMN:
+        out.append(
+            Problem(
+                table.label,
+                f"同类问题另有 {bad.height - MAX_PROBLEMS_PER_COLUMN} 处 "
+                f"({bad.height - MAX_PROBLEMS_PER_COLUMN} more like this)",
+                column=header,
+            )
+        )
+    return out
+
+
+def _map_words(
+    table: Table, frame: pl.DataFrame, col: str, mapper: Callable[[str], object], dtype: pl.DataType, why: str
+) -> tuple[pl.DataFrame, list[Problem]]:
+    """Map each distinct value once; values the mapper returns None for (and are not blank) are problems."""
+    raw = frame.get_column(col)
+    values = raw.drop_nulls().unique().to_list()
+    mapping = {v: mapper(v) for v in values}
+    parsed = raw.replace_strict(mapping, default=None, return_dtype=dtype)
+    bad = frame.filter(raw.is_not_null() & parsed.is_null())
+    return frame.with_columns(parsed.alias(col)), _cell_problems(table, bad, col, why)
+
+
+def require(table: Table, frame: pl.DataFrame, col: str, what: str) -> list[Problem]:
+    """Blank cells where a value is required."""
+    bad = frame.filter(pl.col(col).is_null()).with_columns(pl.lit("").alias(col))
+    return _cell_problems(table, bad, col, f"缺少{what} (missing {col})")
+
+
+def parse_kind(table: Table, frame: pl.DataFrame, *, targets: bool = False) -> tuple[pl.DataFrame, list[Problem]]:
+    words = TARGET_KIND_WORDS if targets else KIND_WORDS
+    if targets:
+        # a blank or 村居 kind means "every kind of this district": map it to the marker "*"
+        def mapper(v: str) -> str | None:
+            key = fold(v)
+            if key in words:
+                return words[key] or "*"
+            return None
+    else:
+
+        def mapper(v: str) -> str | None:
+            return words.get(fold(v))
+
+    allowed = "、".join(k for k in words if k)
+    frame, problems = _map_words(
+        table, frame, "kind", mapper, pl.String, f"无法识别的类型，应为 {allowed} 之一 (unknown unit kind)"
+    )
+    if targets:
+        frame = frame.with_columns(pl.col("kind").replace("*", None))
+    return frame, problems
+
+
+def parse_status(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    allowed = "、".join(k for k in STATUS_WORDS if not k.isascii())
+    return _map_words(
+        table,
+        frame,
+        "status",
+        lambda v: STATUS_WORDS.get(fold(v)),
+        pl.String,
+        f"无法识别的状态，应为 {allowed} 之一 (unknown status word)",
+    )
+
+
+def parse_batch(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    return _map_words(
+        table,
+        frame,
+        "batch",
+        batch_number,
+        pl.Int32,
+        "批次应为数字或「第一批」「第2批」「第二轮」等 (not a batch or round number)",
+    )
+
+
+def parse_count(table: Table, frame: pl.DataFrame, col: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Households or population: a whole number >= 0; '1,234' and Excel's '1234.0' are fine."""
+    text = pl.col(col).str.replace_all(",", "").str.replace(r"\.0+$", "")
+    parsed = text.cast(pl.Int64, strict=False)
+    frame = frame.with_columns(parsed.alias("_parsed"))
+    bad = frame.filter(pl.col(col).is_not_null() & (pl.col("_parsed").is_null() | (pl.col("_parsed") < 0)))
+    problems = _cell_problems(table, bad, col, "应为不小于 0 的整数 (must be a whole number, 0 or more)")
+    return frame.with_columns(pl.col("_parsed").alias(col)).drop("_parsed"), problems
+
+
+_DATE_RE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+
+
+def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> tuple[pl.DataFrame, list[Problem]]:
+    """ISO, 2022/5/16, 2022.5.16, 2022年5月16日, 20220516, Excel date cells (read as text) -> date."""
+    raw = pl.col(col)
+    compact = raw.str.extract_groups(r"^(\d{4})(\d{2})(\d{2})$")
+    parts = raw.str.extract_groups(_DATE_RE)
+    y = pl.coalesce(parts.struct.field("1"), compact.struct.field("1"))
+    m = pl.coalesce(parts.struct.field("2"), compact.struct.field("2")).str.zfill(2)
+    d = pl.coalesce(parts.struct.field("3"), compact.struct.field("3")).str.zfill(2)
+    iso = pl.concat_str([y, m, d], separator="-")
+    frame = frame.with_columns(iso.str.to_date("%Y-%m-%d", strict=False).alias("_parsed"))
+    bad_form = frame.filter(raw.is_not_null() & pl.col("_parsed").is_null())
+    problems = _cell_problems(
+        table, bad_form, col, "不是有效日期，请写成 2022-05-16、2022/5/16 或 2022年5月16日 (not a valid date)"
+    )
+    future = frame.filter(pl.col("_parsed") > today)
+    problems += _cell_problems(table, future, col, f"日期晚于今天 {today.isoformat()} (date in the future)")
+    early = frame.filter(pl.col("_parsed") < EARLIEST_DATE)
+    problems += _cell_problems(table, early, col, "日期早于 2000 年，不可能 (date before 2000)")
+    return frame.with_columns(pl.col("_parsed").alias(col)).drop("_parsed"), problems

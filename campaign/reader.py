@@ -1,0 +1,236 @@
+"""Read a status file as towns send it into tables of text cells with canonical column names.
+
+A file may have title lines above its header, several sheets (XLSX), any of the usual encodings.
+Every cell comes back as text (or null); typing and validation happen in ``normalise``.
+Each table keeps ``_row``: the row number the user sees in Excel or a text editor.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from campaign.problems import Problem
+from campaign.vocabulary import HEADER_LOOKUP, ROUND_HEADERS, fold
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+HEADER_SCAN_ROWS = 20
+
+
+@dataclass
+class Table:
+    file: str  # the file's name as the user gave it
+    sheet: str | None
+    frame: pl.DataFrame  # canonical columns (text) + _row
+    headers: dict[str, str]  # canonical column -> header as written
+    extra: list[str] = field(default_factory=list)  # headers kept aside, not understood
+    counts_rounds: bool = False  # the batch column says 轮次 (round), not 批次
+
+    @property
+    def label(self) -> str:
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+
+def status_files(folder: Path) -> list[Path]:
+    """The files in a folder that ingest can read, in name order."""
+    return sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def read_tables(path: Path, display_name: str | None = None) -> tuple[list[Table], list[Problem]]:
+    """All tables of one file, or the problems that make it unreadable."""
+    name = display_name or path.name
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    if not data.strip():
+        return [], [Problem(name, "文件是空的 (the file is empty)")]
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, data, name)
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(data, name, suffix)
+    return [], [Problem(name, f"不支持的文件类型「{suffix}」，请提供 CSV、TSV 或 XLSX (unsupported file type)")]
+
+
+def decode(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312); None if neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Problem]]:
+    if data[:2] == b"PK" or b"\x00" in data[:4096]:
+        return [], [Problem(name, "文件内容不是文本，扩展名与内容不符 (not a text file, whatever its extension says)")]
+    text = decode(data)
+    if text is None:
+        return [], [Problem(name, "无法识别文件编码，请存为 UTF-8 或 GBK (encoding not UTF-8 or GBK/GB18030)")]
+    lines = text.splitlines()
+    head = lines[:HEADER_SCAN_ROWS]
+    delimiter = "\t" if suffix == ".tsv" or (head and _count_tabs(head) > _count_commas(head)) else ","
+    rows = list(csv.reader(head, delimiter=delimiter))
+    found = _find_header(rows)
+    if found is None:
+        return [], [_no_header_problem(name, rows)]
+    header_at = found
+    body = "\n".join(lines[header_at:])
+    frame = pl.read_csv(
+        io.BytesIO(body.encode("utf-8")),
+        separator=delimiter,
+        has_header=False,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        quote_char='"',
+    )
+    # one row per line is assumed for row numbers; quoted line breaks are rare in town files
+    return _make_table(frame, header_at + 1, name, None)
+
+
+def _count_tabs(lines: list[str]) -> int:
+    return sum(line.count("\t") for line in lines)
+
+
+def _count_commas(lines: list[str]) -> int:
+    return sum(line.count(",") for line in lines)
+
+
+def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
+    if data[:2] != b"PK":
+        return [], [Problem(name, "文件不是有效的 XLSX 工作簿，扩展名与内容不符 (not an XLSX workbook)")]
+    try:
+        sheets = pl.read_excel(
+            path,
+            sheet_id=0,
+            has_header=False,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+        first_rows = _sheet_first_rows(path)
+    except Exception as exc:  # a damaged workbook raises whatever its parser raises
+        return [], [Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {exc}")]
+    tables: list[Table] = []
+    skipped: list[tuple[str, list[list[str]]]] = []
+    for sheet, frame in sheets.items():
+        if frame.height == 0:
+            continue
+        frame = frame.select(pl.all().cast(pl.String))
+        rows = [list(r) for r in frame.head(HEADER_SCAN_ROWS).iter_rows()]
+        found = _find_header(rows)
+        if found is None:
+            skipped.append((sheet, rows))  # an instruction sheet, or a table nobody can read
+            continue
+        first = first_rows.get(sheet, 1)
+        made, problems = _make_table(frame.slice(found), first + found, name, sheet)
+        if problems:
+            return [], problems
+        tables.extend(made)
+    if not tables:
+        rows = skipped[0][1] if skipped else []
+        return [], [_no_header_problem(name, rows)]
+    return tables, []
+
+
+def _sheet_first_rows(path: Path) -> dict[str, int]:
+    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks)."""
+    out: dict[str, int] = {}
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").decode("utf-8")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        targets |= {k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
+        for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
+            target = targets.get(rid, "")
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            try:
+                xml = zf.read(member)[:2_000_000].decode("utf-8", "replace")
+            except KeyError:
+                continue
+            for number, content in re.findall(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', xml, flags=re.S):
+                if "<v>" in content or "<t" in content:
+                    out[_unescape(sheet_name)] = int(number)
+                    break
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def _find_header(rows: list[list[str | None]]) -> int | None:
+    """The first row in which at least two cells are known headers, one of them a name or place."""
+    for i, row in enumerate(rows):
+        cols = [HEADER_LOOKUP.get(fold(c)) for c in row if c]
+        known = [c for c in cols if c]
+        if len(known) >= 2 and {"name", "district", "town", "committee"} & set(known):
+            return i
+    return None
+
+
+def _no_header_problem(name: str, rows: list[list[str | None]]) -> Problem:
+    seen = next((r for r in rows if any(r)), [])
+    shown = "、".join(c for c in seen if c)[:80]
+    return Problem(
+        name,
+        "找不到表头：需要「区」「街镇」「居委/村」「名称」等列名 (no header row found: expected columns such "
+        f"as 区, 街镇, 居委/村, 名称){'; 首行为 (first row): ' + shown if shown else ''}",
+    )
+
+
+def _make_table(
+    frame: pl.DataFrame, header_row_number: int, name: str, sheet: str | None
+) -> tuple[list[Table], list[Problem]]:
+    """frame's first row is the header; header_row_number is its row number as the user sees it."""
+    header = [c if c is None else str(c) for c in frame.row(0)]
+    body = frame.slice(1)
+    headers: dict[str, str] = {}
+    rename: dict[str, str] = {}
+    extra: list[str] = []
+    label = f"{name} [{sheet}]" if sheet else name
+    for source_col, written in zip(frame.columns, header, strict=True):
+        if written is None or not written.strip():
+            if body.get_column(source_col).drop_nulls().len() == 0:
+                continue
+            extra.append(source_col)
+            continue
+        canonical = HEADER_LOOKUP.get(fold(written))
+        if canonical is None:
+            extra.append(written.strip())
+            rename[source_col] = "extra:" + written.strip()
+            continue
+        if canonical in headers:
+            return [], [
+                Problem(
+                    label,
+                    f"两列都表示同一含义「{canonical}」：「{headers[canonical]}」和「{written}」"
+                    f" (two columns mean the same thing)",
+                    row=header_row_number,
+                )
+            ]
+        headers[canonical] = written.strip()
+        rename[source_col] = canonical
+    body = body.select([pl.col(c).alias(n) for c, n in rename.items()])
+    body = body.with_columns(
+        _row=pl.int_range(header_row_number + 1, header_row_number + 1 + body.height, dtype=pl.Int64)
+    )
+    # blank lines between and after records are not records
+    data_cols = [c for c in body.columns if c != "_row"]
+    if data_cols:
+        body = body.filter(
+            pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
+        )
+    counts_rounds = fold(headers.get("batch", "")) in {fold(h) for h in ROUND_HEADERS}
+    return [Table(name, sheet, body, headers, extra, counts_rounds)], []

@@ -1,0 +1,163 @@
+"""The words towns use, mapped to the canonical ones.
+
+Headers, unit kinds, batch words and status words arrive in many spellings. Each mapping here is keyed
+by the *folded* form (see ``fold``): NFKC (full-width -> half-width), no spaces, lower case, so that
+"公布日期 ", "公布日期" and "Published" all meet the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# canonical column -> header spellings seen in town files (Chinese first, then English)
+HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
+    "district": ("区", "所属区", "区名", "区县", "district"),
+    "town": ("街镇", "街道", "镇", "乡镇", "街道/镇", "街道(镇)", "所属街镇", "镇街", "town", "subdistrict"),
+    "committee": (
+        "居委",
+        "居委会",
+        "居民区",
+        "村",
+        "居村委",
+        "村居委",
+        "居委/村",
+        "村/居委",
+        "所属居村",
+        "所属居委",
+        "committee",
+        "village",
+        "committee/village",
+    ),
+    "name": (
+        "名称",
+        "小区名称",
+        "小区",
+        "村民小组",
+        "村组",
+        "村居名称",
+        "村居",
+        "单位名称",
+        "创建单位",
+        "name",
+        "unit",
+        "unitname",
+    ),
+    "kind": ("类型", "单位类型", "类别", "kind", "type"),
+    "households": ("户数", "住户数", "总户数", "households"),
+    "population": ("人口", "人数", "常住人口", "人口数", "population", "residents"),
+    "batch": ("批次", "轮次", "创建批次", "创建轮次", "batch", "round"),
+    "status": ("状态", "创建状态", "status"),
+    "published": ("公布日期", "创建日期", "日期", "发布日期", "date", "published", "publicationdate"),
+    "target": ("官方总数", "目标数", "应创建数", "总数", "target"),
+    "target_date": ("截至日期", "截止日期", "asof", "as_of"),
+    "source": ("来源", "source"),
+}
+
+# headers that say the list counts rounds (轮) rather than batches (批)
+ROUND_HEADERS = ("轮次", "创建轮次", "round")
+
+KINDS = ("compound", "village_group", "village", "community")
+
+KIND_WORDS: dict[str, str] = {
+    "小区": "compound",
+    "住宅小区": "compound",
+    "居民小区": "compound",
+    "compound": "compound",
+    "村民小组": "village_group",
+    "村组": "village_group",
+    "组": "village_group",
+    "villagegroup": "village_group",
+    "village_group": "village_group",
+    "村": "village",
+    "行政村": "village",
+    "village": "village",
+    "社区": "community",
+    "居委": "community",
+    "居委会": "community",
+    "居民区": "community",
+    "community": "community",
+}
+
+# a target may count several kinds at once: Chongming publishes villages and communities together
+TARGET_KIND_WORDS: dict[str, str | None] = {
+    **KIND_WORDS,
+    "村居": None,
+    "全部": None,
+    "合计": None,
+    "all": None,
+    "": None,
+}
+
+STATUS_WORDS: dict[str, str] = {
+    "已创建": "created",
+    "创建": "created",
+    "已通过": "created",
+    "通过": "created",
+    "无疫": "created",
+    "created": "created",
+    "取消": "revoked",
+    "已取消": "revoked",
+    "撤销": "revoked",
+    "已撤销": "revoked",
+    "revoked": "revoked",
+    "示范": "model",
+    "示范无疫小区": "model",
+    "示范小区": "model",
+    "model": "model",
+    "申报": "applied",
+    "已申报": "applied",
+    "applied": "applied",
+}
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_BATCH_RE = re.compile(r"^(?:第)?([0-9]+|[零〇一二两三四五六七八九十]+)(?:批次?|轮次?)?$")
+
+
+def fold(text: str) -> str:
+    """The key under which a header or word is looked up."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+HEADER_LOOKUP: dict[str, str] = {fold(v): col for col, vs in HEADER_VARIANTS.items() for v in vs}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十 -> 20; None when it is not a number below 100."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        t = _CN_DIGITS.get(tens) if tens else 1
+        o = _CN_DIGITS.get(ones) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def batch_number(word: str) -> int | None:
+    """首批 / 第一批 / 第2批 / 第二轮 / 2 / 2.0 -> the batch number, or None when it is not one."""
+    w = fold(word)
+    if w in ("首批", "首轮", "第一批次"):
+        return 1
+    if re.fullmatch(r"[0-9]+\.0+", w):
+        w = w.split(".")[0]
+    m = _BATCH_RE.match(w)
+    if not m:
+        return None
+    n = chinese_number(m.group(1))
+    return n if n and n > 0 else None
