@@ -75,7 +75,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def summary_frame(db: Path | None, as_of: dt.date | None, by: str) -> pl.DataFrame:
     frame = queries.run(f"coverage_by_{by}", db=db, as_of=as_of)
-    return frame.select(SUMMARY_COLUMNS[by])
+    # queries keep full precision (pages round once, for display); the CLI prints two decimals
+    return frame.select(SUMMARY_COLUMNS[by]).with_columns(pl.col("coverage_pct").round(2))
 
 
 def _summary(args: argparse.Namespace) -> int:

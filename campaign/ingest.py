@@ -206,6 +206,9 @@ def _existing(db: Path) -> _Existing:
 
 
 def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None, list[Problem]]:
+    if table.frame.height == 0:
+        # a header with nothing under it is a truncated or wrongly exported file, not "no news"
+        return "", None, [Problem(table.label, "只有表头，没有数据行 (no data rows)")]
     cols = set(table.headers)
     if "target" in cols:
         return "targets", *_parse_targets(table, today)
@@ -324,10 +327,16 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
             frame = frame.with_columns(clean_text(col))
     for col, what in (("district", "区"), ("name", "名称"), ("published", "公布日期")):
         problems += require(table, frame, col, what)
+    # only a blank status means "created", and only a blank batch is a missing one: a cell holding an
+    # unknown word is reported once, as unknown, not a second time as a created unit without a batch
+    blank_status = frame.get_column("status").is_null() if "status" in frame.columns else None
+    blank_batch = frame.get_column("batch").is_null() if "batch" in frame.columns else pl.repeat(True, frame.height)
     if "status" in frame.columns:
         frame, p = parse_status(table, frame)
         problems += p
-        frame = frame.with_columns(pl.col("status").fill_null("created"))
+        frame = frame.with_columns(
+            pl.when(blank_status).then(pl.lit("created")).otherwise(pl.col("status")).alias("status")
+        )
     else:
         frame = frame.with_columns(pl.lit("created").alias("status"))
     if "batch" in frame.columns:
@@ -335,7 +344,7 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
         problems += p
     else:
         frame = frame.with_columns(pl.lit(None, pl.Int32).alias("batch"))
-    no_batch = frame.filter((pl.col("status") == "created") & pl.col("batch").is_null())
+    no_batch = frame.filter((pl.col("status") == "created") & blank_batch)
     problems += [
         Problem(
             table.label,
@@ -364,7 +373,8 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
         .filter(pl.col("variants") > 1)
     )
     if conflicts.height:
-        header = table.headers.get("batch", table.headers["published"])
+        # the value shown is the unit's name, so the column named is the name column
+        header = table.headers["name"]
         return None, [
             Problem(
                 table.label,
@@ -620,3 +630,16 @@ def _publish(
                 con.unregister(name)
 
     store.publish(db, fill)
+
+
+SAMPLE_DIR = store.ROOT / "data" / "sample"
+
+
+def load_sample_if_missing(db: Path | None = None) -> None:
+    """First start: build the database from the bundled sample. Two starts at once are safe: the
+    second waits for the writer lock, finds every file loaded, and changes nothing."""
+    from campaign.reader import status_files
+
+    db = Path(db) if db else store.default_db()
+    if not db.exists():
+        ingest(status_files(SAMPLE_DIR), db, who="sample")

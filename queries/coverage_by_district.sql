@@ -53,7 +53,7 @@ select
     p.created,
     p.model,
     p.revoked,
-    case when p.has_roster then round(100.0 * p.created / nullif(p.total, 0), 2) end as coverage_pct,
+    case when p.has_roster then 100.0 * p.created / nullif(p.total, 0) end as coverage_pct,
     case when p.has_roster then p.total - p.created end as remaining,
     t.target,
     coalesce(b.batches_run, 0) as batches_run,

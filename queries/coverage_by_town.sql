@@ -14,7 +14,7 @@ select
     count(*) filter (where is_model) as model,
     count(*) filter (where is_revoked) as revoked,
     case when bool_or(in_roster)
-        then round(100.0 * count(*) filter (where is_created) / count(*) filter (where in_roster), 2)
+        then 100.0 * count(*) filter (where is_created) / count(*) filter (where in_roster)
     end as coverage_pct
 from status
 group by district, town, kind

@@ -22,8 +22,8 @@ select
     d.net,
     (sum(d.net) over (partition by d.district, d.kind order by d.published))::bigint as created,
     case when t.has_roster then t.total end as total,
-    case when t.has_roster then round(100.0 * sum(d.net) over (partition by d.district, d.kind
-        order by d.published) / nullif(t.total, 0), 2) end as coverage_pct
+    case when t.has_roster then 100.0 * sum(d.net) over (partition by d.district, d.kind
+        order by d.published) / nullif(t.total, 0) end as coverage_pct
 from daily as d
 join totals as t using (district, kind)
 order by d.district, d.kind, d.published

@@ -2,8 +2,9 @@
 -- Grain: one row per (district, town, batch) with at least one creation.
 -- Parameters: $as_of (date, null = latest), $district (null = all).
 -- share_pct: the batch's creations as a share of the town's roster units.
+-- town_total and share_pct are null for a town with no roster (counts only).
 with totals as (
-    select district, town, count(*) filter (where in_roster) as total
+    select district, town, case when bool_or(in_roster) then count(*) filter (where in_roster) end as total
     from units
     group by district, town
 )
@@ -13,7 +14,7 @@ select
     e.batch,
     count(*) as units,
     any_value(t.total) as town_total,
-    round(100.0 * count(*) / nullif(any_value(t.total), 0), 2) as share_pct
+    100.0 * count(*) / nullif(any_value(t.total), 0) as share_pct
 from events as e
 join units as u using (unit_id)
 join totals as t on t.district = u.district and t.town = u.town

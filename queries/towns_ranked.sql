@@ -24,7 +24,7 @@ select
     created,
     revoked,
     case when has_roster then total - created end as remaining,
-    case when has_roster then round(100.0 * created / nullif(total, 0), 2) end as coverage_pct,
+    case when has_roster then 100.0 * created / nullif(total, 0) end as coverage_pct,
     committees,
     rank() over (partition by district order by created / nullif(total, 0) desc nulls last, created desc) as rank
 from per_town

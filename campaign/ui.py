@@ -1,0 +1,190 @@
+"""What every page shares: the context set in the sidebar (language, district, as-of day), words,
+tables with display labels, chart styling, and the sample-data note. No SQL here: figures come from
+``campaign.queries``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from campaign import i18n, queries, store
+
+CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+KIND_COLOURS = {
+    "compound": "#c0392b",
+    "village_group": "#2e86c1",
+    "village": "#28b463",
+    "community": "#d68910",
+    "unknown": "#7f8c8d",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str
+    district: str | None  # None: every district
+    as_of: dt.date | None  # None: the latest data
+    last_published: dt.date | None
+    from_sample: bool
+
+
+def context() -> Context:
+    return st.session_state["campaign_context"]
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, _lang(), **values)
+
+
+def _lang() -> str:
+    ctx = st.session_state.get("campaign_context")
+    if ctx:
+        return ctx.lang
+    return st.session_state.get("lang", st.query_params.get("lang", "zh"))
+
+
+def q(name: str, **params: object) -> pl.DataFrame:
+    """Run a named query with the shared as-of day and district when the query takes them."""
+    ctx = context()
+    wanted = queries.parameters(name)
+    shared = {"as_of": ctx.as_of, "district": ctx.district}
+    for key, value in shared.items():
+        if key in wanted and key not in params:
+            params[key] = value
+    return queries.run(name, **params)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the frame: database on first start, sidebar context
+
+
+def ensure_database() -> bool:
+    """Build the database from the bundled sample on first start; False if there is none to show."""
+    db = store.default_db()
+    if db.exists():
+        return True
+    from campaign.ingest import load_sample_if_missing
+
+    with st.spinner(i18n.t("building_db", _lang())):
+        load_sample_if_missing(db)
+    return db.exists()
+
+
+def sidebar_context() -> Context:
+    """Language, district and as-of day, in the sidebar; remembered across pages and in the URL."""
+    lang_names = {"zh": "中文", "en": "English"}
+    default_lang = st.query_params.get("lang", "zh")
+    lang = st.sidebar.segmented_control(
+        i18n.TEXT["language"][0],
+        options=list(lang_names),
+        format_func=lang_names.get,
+        default=default_lang if default_lang in lang_names else "zh",
+        key="lang",
+    )
+    lang = lang or "zh"
+    if lang == "zh":
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = lang
+
+    info = queries.run("snapshot_info").row(0, named=True)
+    places = queries.run("places")
+    districts = places.get_column("district").unique(maintain_order=True).to_list()
+    all_label = i18n.t("all_districts", lang)
+    choice = st.sidebar.selectbox(i18n.t("district", lang), [all_label, *districts], key="district")
+    district = None if choice == all_label else choice
+
+    last = info["last_published"]
+    first = info["first_published"]
+    as_of = st.sidebar.date_input(
+        i18n.t("as_of", lang),
+        value=last,
+        min_value=(first - dt.timedelta(days=60)) if first else None,
+        max_value=max(last, dt.date.today()) if last else None,
+        help=i18n.t("as_of_help", lang),
+        key="as_of",
+        format="YYYY-MM-DD",
+    )
+    ctx = Context(lang, district, as_of if as_of and as_of != last else None, last, info["from_sample"])
+    st.session_state["campaign_context"] = ctx
+    return ctx
+
+
+def day(ctx: Context | None = None) -> dt.date | None:
+    """The day figures are computed for."""
+    ctx = ctx or context()
+    return ctx.as_of or ctx.last_published
+
+
+def page_header(title_key: str) -> None:
+    ctx = context()
+    st.title(t(title_key))
+    note = f"{t('as_of')}{t('colon')}{i18n.fmt_date(day(ctx), ctx.lang)}"
+    if ctx.district:
+        note += f" · {ctx.district}"
+    st.caption(note)
+
+
+def sample_note() -> None:
+    ctx = context()
+    if not ctx.from_sample:
+        return
+    from campaign.sample import SYNTHETIC_NOTE_EN, SYNTHETIC_NOTE_ZH
+
+    st.info(f"**{t('synthetic')}**{t('colon')}{SYNTHETIC_NOTE_EN if ctx.lang == 'en' else SYNTHETIC_NOTE_ZH}", icon="ℹ️")
+
+
+# ---------------------------------------------------------------------------------------------------
+# tables and charts
+
+
+def display(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """Pick ``columns`` (column -> label key), translate kinds, statuses and dates, label the headers."""
+    lang = _lang()
+    out = frame.select([c for c in columns if c in frame.columns])
+    for col in out.columns:
+        if col == "kind":
+            out = out.with_columns(pl.col(col).map_elements(lambda k: i18n.kind_label(k, lang), pl.String))
+        elif col == "status":
+            out = out.with_columns(pl.col(col).map_elements(lambda s: i18n.status_label(s, lang), pl.String))
+        elif col in ("whole", "in_roster"):
+            out = out.with_columns(pl.col(col).replace_strict({True: t("yes"), False: t("no")}, return_dtype=pl.String))
+    return out.rename({c: t(columns[c]) for c in out.columns})
+
+
+def number_config(frame: pl.DataFrame) -> dict:
+    """Column formats for st.dataframe: thousands separators, percentages with one decimal, dates."""
+    config = {}
+    for col, dtype in frame.schema.items():
+        if col == t("coverage") or col == t("share"):
+            config[col] = st.column_config.NumberColumn(col, format="%.1f%%")
+        elif dtype.is_integer() and col not in (t("batch"), t("rank")):
+            config[col] = st.column_config.NumberColumn(col, format="localized")
+        elif dtype == pl.Date:
+            config[col] = st.column_config.DateColumn(col, format="YYYY-MM-DD" if _lang() == "en" else "YYYY年M月D日")
+    return config
+
+
+def table(frame: pl.DataFrame, columns: dict[str, str], **kwargs: object) -> None:
+    shown = display(frame, columns)
+    st.dataframe(shown, hide_index=True, column_config=number_config(shown), **kwargs)
+
+
+def style(fig: go.Figure, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        font_family=CJK_FONTS,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend_title_text="",
+        separators=".,",
+    )
+    return fig
+
+
+def show(fig: go.Figure, height: int = 420) -> None:
+    st.plotly_chart(style(fig, height), config={"displaylogo": False}, width="stretch")

@@ -1,0 +1,84 @@
+"""明细 Explorer: filter the units, see them, download exactly the filtered rows as CSV."""
+
+import datetime as dt
+
+import streamlit as st
+
+from campaign import export, i18n, ui
+
+ctx = ui.context()
+ui.page_header("explorer_title")
+
+places = ui.q("places")
+batches = ui.q("batches")
+
+c1, c2, c3, c4 = st.columns(4)
+towns = places.get_column("town").unique(maintain_order=True).to_list()
+town = c1.selectbox(ui.t("town"), [None, *towns], format_func=lambda v: v or ui.t("all_towns"), key="ex_town")
+kinds = places.get_column("kind").unique(maintain_order=True).to_list()
+kind = c2.selectbox(
+    ui.t("kind"),
+    [None, *kinds],
+    format_func=lambda v: ui.t("all_kinds") if v is None else i18n.kind_label(v, ctx.lang),
+    key="ex_kind",
+)
+statuses = ["created", "model", "revoked", "not_created"]
+status = c3.selectbox(
+    ui.t("status"),
+    [None, *statuses],
+    format_func=lambda v: ui.t("all_statuses") if v is None else i18n.status_label(v, ctx.lang),
+    key="ex_status",
+)
+rounds = batches.height > 0 and batches.get_column("counts_rounds").all()
+batch_numbers = sorted(batches.get_column("batch").unique().to_list())
+batch = c4.selectbox(
+    ui.t("batch"),
+    [None, *batch_numbers],
+    format_func=lambda v: ui.t("all_batches") if v is None else i18n.batch_label(v, rounds, ctx.lang),
+    key="ex_batch",
+)
+c5, c6 = st.columns(2)
+search = c5.text_input(ui.t("search"), help=ui.t("search_help"), key="ex_search").strip() or None
+dates = c6.date_input(ui.t("date_range"), value=(), key="ex_dates", format="YYYY-MM-DD")
+date_from: dt.date | None = dates[0] if len(dates) >= 1 else None
+date_to: dt.date | None = dates[1] if len(dates) == 2 else date_from
+
+rows = ui.q(
+    "units", town=town, kind=kind, status=status, batch=batch, search=search, date_from=date_from, date_to=date_to
+)
+st.caption(ui.t("rows_shown", n=rows.height))
+columns = {
+    "district": "district",
+    "town": "town",
+    "committee": "committee",
+    "name": "name",
+    "kind": "kind",
+    "status": "status",
+    "batch": "batch",
+    "status_date": "status_date",
+    "first_created": "first_created",
+    "times_created": "times_created",
+    "households": "households",
+    "population": "population",
+}
+shown = ui.display(rows, columns)
+st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown), height=520)
+
+filters = [
+    ctx.district,
+    town,
+    i18n.kind_label(kind, ctx.lang) if kind else None,
+    i18n.status_label(status, ctx.lang) if status else None,
+    i18n.batch_label(batch, rounds, ctx.lang) if batch else None,
+    search,
+    f"{date_from}~{date_to}" if date_from else None,
+]
+st.download_button(
+    ui.t("download_csv"),
+    data=export.csv_bytes(shown),
+    file_name=export.filename(ui.t("export_prefix"), filters, ui.day(ctx), ui.t("as_of_file")),
+    mime="text/csv",
+    key="ex_download",
+    on_click="ignore",
+)
+ui.sample_note()

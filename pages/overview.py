@@ -1,0 +1,108 @@
+"""总览 Overview: per district and kind, how far creation has come."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from campaign import i18n, ui
+
+ctx = ui.context()
+ui.page_header("overview_title")
+
+coverage = ui.q("coverage_by_district")
+whole = ui.q("whole_committees")
+curve = ui.q("progress_curve")
+
+if coverage.is_empty():
+    st.warning(ui.t("no_data"))
+    st.stop()
+
+for district, rows in coverage.group_by("district", maintain_order=True):
+    first = rows.row(0, named=True)
+    runs = "rounds_run" if first["counts_rounds"] else "batches_run"
+    st.subheader(f"{district[0]} · {ui.t(runs)} {first['batches_run']}")
+    cols = st.columns(len(rows) + 1)
+    for col, row in zip(cols, rows.iter_rows(named=True), strict=False):
+        label = i18n.kind_label(row["kind"], ctx.lang)
+        if row["total"] is None:
+            col.metric(label, i18n.fmt_int(row["created"]), help=ui.t("no_roster"))
+            continue
+        trend = curve.filter((pl.col("district") == row["district"]) & (pl.col("kind") == row["kind"]))
+        col.metric(
+            f"{label} · {ui.t('coverage')}",
+            i18n.fmt_pct(row["coverage_pct"]),
+            f"{ui.t('created')} {i18n.fmt_int(row['created'])} / {i18n.fmt_int(row['total'])}",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+            chart_data=trend.get_column("coverage_pct").to_list(),
+            chart_type="area",
+        )
+    district_whole = whole.filter(pl.col("district") == district[0])
+    lines = []
+    for row in district_whole.iter_rows(named=True):
+        unit = ui.t("unit_committee" if row["kind"] == "compound" else "unit_village")
+        lines.append(
+            f"**{ui.t('whole_' + row['kind'])}**{ui.t('colon')}"
+            + ui.t(
+                "whole_detail",
+                whole=row["committees_whole"],
+                touched=row["committees_with_created"],
+                total=row["committees"],
+                unit=unit,
+            )
+        )
+    with cols[-1]:
+        for line in lines:
+            st.markdown(line)
+
+st.subheader(ui.t("overview_table"))
+ui.table(
+    coverage,
+    {
+        "district": "district",
+        "kind": "kind",
+        "total": "total",
+        "created": "created",
+        "coverage_pct": "coverage",
+        "remaining": "remaining",
+        "model": "model",
+        "revoked": "revoked",
+        "batches_run": "batches_run",
+        "full_date": "full_date",
+    },
+)
+for row in ui.q("targets_check").iter_rows(named=True):
+    scope = ui.t("all_kinds_together") if row["kind"] is None else i18n.kind_label(row["kind"], ctx.lang)
+    text = ui.t("target_line", district=row["district"], kind=scope, target=row["target"], roster=row["roster"])
+    if row["roster"] == row["target"]:
+        st.success(text, icon="✅")
+    else:
+        st.warning(text + ui.t("target_mismatch", diff=row["roster"] - row["target"]), icon="⚠️")
+
+st.subheader(ui.t("coverage_chart"))
+with_roster = coverage.filter(pl.col("total").is_not_null())
+fig = go.Figure()
+for kind, rows in with_roster.group_by("kind", maintain_order=True):
+    # one bar per (district, kind): grouping by district would leave empty slots for kinds it lacks
+    fig.add_bar(
+        name=i18n.kind_label(kind[0], ctx.lang),
+        y=[f"{d} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")],
+        x=rows.get_column("coverage_pct").to_list(),
+        orientation="h",
+        marker_color=ui.KIND_COLOURS.get(kind[0]),
+        text=[
+            f"{i18n.fmt_pct(p)} ({c:,}/{t:,})"
+            for p, c, t in rows.select("coverage_pct", "created", "total").iter_rows()
+        ],
+        textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+fig.update_layout(
+    xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
+    yaxis={"autorange": "reversed"},
+    uniformtext_minsize=10,
+    uniformtext_mode="hide",
+)
+ui.show(fig, height=max(240, 60 * with_roster.height + 80))
+ui.sample_note()

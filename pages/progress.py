@@ -1,0 +1,95 @@
+"""创建进度 Progress: cumulative coverage over publication dates, units per batch, town x batch."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from campaign import i18n, ui
+
+ctx = ui.context()
+ui.page_header("progress_title")
+
+curve = ui.q("progress_curve")
+if curve.is_empty():
+    st.warning(ui.t("no_data"))
+    st.stop()
+
+st.caption(ui.t("progress_caption"))
+fig = go.Figure()
+for (district, kind), rows in curve.filter(pl.col("total").is_not_null()).group_by(
+    ["district", "kind"], maintain_order=True
+):
+    label = f"{district} · {i18n.kind_label(kind, ctx.lang)}"
+    fig.add_scatter(
+        name=label,
+        x=rows.get_column("published").to_list(),
+        y=rows.get_column("coverage_pct").to_list(),
+        mode="lines+markers",
+        line_shape="hv",
+        customdata=rows.select("created", "total").rows(),
+        hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}<br>%{{y:.1f}}%%（%{{customdata[0]:,}} / %{{customdata[1]:,}}）"
+        "<extra></extra>",
+    )
+fig.update_layout(
+    yaxis={"title": ui.t("percent_axis"), "range": [0, 105], "ticksuffix": "%"},
+    xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"},
+)
+ui.show(fig)
+
+st.subheader(ui.t("per_batch_title"))
+per_batch = ui.q("created_per_batch")
+fig = go.Figure()
+for (district, kind), rows in per_batch.group_by(["district", "kind"], maintain_order=True):
+    labels = [
+        f"{district} {i18n.batch_label(b, r, ctx.lang)}" for b, r in rows.select("batch", "counts_rounds").iter_rows()
+    ]
+    fig.add_bar(
+        name=f"{district} · {i18n.kind_label(kind, ctx.lang)}",
+        x=labels,
+        y=rows.get_column("units").to_list(),
+        marker_color=ui.KIND_COLOURS.get(kind),
+        text=[f"{u:,}" for u in rows.get_column("units")],
+        customdata=[i18n.fmt_date(d, ctx.lang) for d in rows.get_column("published")],
+        hovertemplate="%{x}<br>%{customdata}<br>%{y:,}<extra></extra>",
+    )
+fig.update_layout(barmode="stack", yaxis={"title": ui.t("units_axis")}, uniformtext_minsize=9, uniformtext_mode="hide")
+ui.show(fig)
+ui.table(
+    per_batch,
+    {
+        "district": "district",
+        "kind": "kind",
+        "batch": "batch",
+        "published": "published",
+        "units": "units",
+        "committees": "committees",
+        "households": "households",
+    },
+)
+
+st.subheader(ui.t("heatmap_title"))
+matrix = ui.q("town_batch_matrix")
+districts = matrix.get_column("district").unique(maintain_order=True).to_list()
+if districts:
+    shown = ctx.district if ctx.district in districts else st.selectbox(ui.t("heatmap_district"), districts)
+    rows = matrix.filter(pl.col("district") == shown)
+    rounds = ui.q("batches", district=shown).get_column("counts_rounds").any()
+    batches = sorted(rows.get_column("batch").unique().to_list())
+    towns = rows.get_column("town").unique(maintain_order=True).to_list()
+    cells = {(tn, b): u for tn, b, u in rows.select("town", "batch", "units").iter_rows()}
+    z = [[cells.get((tn, b), 0) for b in batches] for tn in towns]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[i18n.batch_label(b, rounds, ctx.lang) for b in batches],
+            y=towns,
+            colorscale="Reds",
+            text=[[f"{v:,}" if v else "" for v in row] for row in z],
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
+            colorbar={"title": ui.t("units")},
+        )
+    )
+    fig.update_layout(yaxis={"autorange": "reversed"})
+    ui.show(fig, height=max(320, 28 * len(towns) + 80))
+ui.sample_note()

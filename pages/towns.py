@@ -1,0 +1,113 @@
+"""街镇 Towns: towns ranked by coverage; drill down to committees and villages, then their units."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from campaign import i18n, ui
+
+ctx = ui.context()
+ui.page_header("towns_title")
+
+kinds = ui.q("places")
+kind_options = [None, *kinds.get_column("kind").unique(maintain_order=True).to_list()]
+kind = st.segmented_control(
+    ui.t("kind"),
+    kind_options,
+    format_func=lambda k: ui.t("all_kinds") if k is None else i18n.kind_label(k, ctx.lang),
+    default=None,
+    key="towns_kind",
+)
+
+ranked = ui.q("towns_ranked", kind=kind)
+if ranked.is_empty():
+    st.warning(ui.t("no_data"))
+    st.stop()
+
+ranked = ranked.with_columns(
+    label=pl.col("town")
+    + pl.when(pl.lit(ctx.district is None)).then("（" + pl.col("district") + "）").otherwise(pl.lit(""))
+)
+order = ranked.sort(["coverage_pct", "created"], descending=[False, False], nulls_last=False)
+fig = go.Figure(
+    go.Bar(
+        y=order.get_column("label").to_list(),
+        x=order.get_column("coverage_pct").to_list(),
+        orientation="h",
+        marker_color="#c0392b",
+        text=[
+            f"{i18n.fmt_pct(p)}  {c:,}/{i18n.fmt_int(t)}"
+            for p, c, t in order.select("coverage_pct", "created", "total").iter_rows()
+        ],
+        textposition="auto",
+        hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+    )
+)
+fig.update_layout(xaxis={"title": ui.t("percent_axis"), "range": [0, 105]}, showlegend=False)
+ui.show(fig, height=max(360, 24 * order.height + 80))
+ui.table(
+    ranked,
+    {
+        "rank": "rank",
+        "district": "district",
+        "town": "town",
+        "total": "total",
+        "created": "created",
+        "coverage_pct": "coverage",
+        "remaining": "remaining",
+        "revoked": "revoked",
+        "committees": "committees",
+    },
+)
+
+towns = ranked.select("district", "town").rows()
+town = st.selectbox(
+    ui.t("drill_town"),
+    towns,
+    format_func=lambda dt: f"{dt[1]}（{dt[0]}）",
+    index=None,
+    key="towns_town",
+    placeholder=ui.t("choose"),
+)
+if town:
+    district, town_name = town
+    st.subheader(ui.t("committees_of", town=town_name))
+    committees = ui.q("committees_in_town", district=district, town=town_name)
+    if kind:
+        committees = committees.filter(pl.col("kind") == kind)
+    ui.table(
+        committees,
+        {
+            "committee": "committee",
+            "kind": "kind",
+            "total": "total",
+            "created": "created",
+            "coverage_pct": "coverage",
+            "whole": "whole",
+            "last_created": "status_date",
+            "households": "households",
+            "population": "population",
+        },
+    )
+    names = committees.get_column("committee").unique(maintain_order=True).to_list()
+    committee = st.selectbox(
+        ui.t("drill_committee"), names, index=None, key="towns_committee", placeholder=ui.t("choose")
+    )
+    if committee:
+        st.subheader(ui.t("units_of", committee=committee))
+        units = ui.q("units", district=district, town=town_name, committee=committee, kind=kind)
+        ui.table(
+            units,
+            {
+                "name": "name",
+                "kind": "kind",
+                "status": "status",
+                "batch": "batch",
+                "status_date": "status_date",
+                "first_created": "first_created",
+                "times_created": "times_created",
+                "households": "households",
+                "population": "population",
+            },
+        )
+ui.sample_note()

@@ -1,0 +1,16 @@
+-- Roster totals reconciled against the official totals a district published.
+-- Grain: one row per target (district, kind); kind null = every kind of the district together.
+-- Parameters: $district (null = all).
+select
+    t.district,
+    t.kind,
+    t.target,
+    t.target_date,
+    t.source,
+    (
+        select count(*) from units as u
+        where u.district = t.district and u.in_roster and (t.kind is null or u.kind = t.kind)
+    ) as roster
+from targets as t
+where $district::varchar is null or t.district = $district
+order by t.district, t.kind nulls last
