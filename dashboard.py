@@ -1,16 +1,14 @@
 """The dashboard's frame: page config, shared filters, navigation. Pages live in pages/."""
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from campaign import ui
 
 # A folder named pages/ next to this file switches a fresh Streamlit server into its old pages-folder
-# mode until st.navigation runs once; the first run of the first session then gives the sidebar's
-# widgets other ids than every later run, and the first change a user makes is dropped. Leave that
-# mode before any widget exists.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
+# mode until st.navigation first runs: the first run of the first session would give the sidebar's
+# widgets other ids than every later run (dropping the user's first change). Leave it before any widget.
+if ui.pages_folder_mode():
+    ui.leave_pages_folder_mode()
     st.rerun()
 
 st.set_page_config(page_title="无疫小区创建进度 · Campaign progress", page_icon="🏘️", layout="wide")
@@ -26,5 +24,6 @@ pages = [
     st.Page("pages/progress.py", title=ui.t("page_progress"), icon="📈", url_path="progress"),
     st.Page("pages/towns.py", title=ui.t("page_towns"), icon="🏙️", url_path="towns"),
     st.Page("pages/explorer.py", title=ui.t("page_explorer"), icon="🔎", url_path="explorer"),
+    st.Page("pages/data.py", title=ui.t("page_data"), icon="🗂️", url_path="data"),
 ]
 st.navigation(pages, position="sidebar").run()

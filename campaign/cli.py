@@ -1,13 +1,16 @@
-"""The ``campaign`` command: sample, ingest, summary."""
+"""The ``campaign`` command: sample, ingest, summary, history, rollback."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from campaign import queries, store
@@ -26,6 +29,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number 1 or more: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="campaign", description="无疫小区创建进度 campaign-progress data tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -36,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_help = "database file (default: $CAMPAIGN_DB, else data/campaign.duckdb)"
     p = sub.add_parser("ingest", help="load status files (CSV/TSV/XLSX) into a new snapshot, all or nothing")
     p.add_argument("--db", type=Path, help=db_help)
+    given = "for files that say it neither in a column nor in their title line"
+    p.add_argument("--district", help=f"the district (区), {given}")
+    p.add_argument("--batch", type=_positive, help=f"the batch number (批次), {given}")
+    p.add_argument("--round", type=_positive, help=f"the round number (轮次), {given}; instead of --batch")
+    p.add_argument("--date", type=_date, help=f"the publication date (公布日期) YYYY-MM-DD, {given}")
+    p.add_argument("--dry-run", action="store_true", help="check the files and say what would change; load nothing")
     p.add_argument("files", nargs="+", type=Path)
 
     p = sub.add_parser("summary", help="coverage per district (or town) and kind")
@@ -43,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="as at the end of this day (YYYY-MM-DD); default: latest")
     p.add_argument("--by", choices=["district", "town"], default="district")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = sub.add_parser("history", help="the ingests of the published snapshot, and the kept previous snapshots")
+    p.add_argument("--db", type=Path, help=db_help)
+
+    p = sub.add_parser("rollback", help="publish a kept snapshot again (the current data is kept in its turn)")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("snapshot_id", help="a snapshot id as `campaign history` lists it")
     return parser
 
 
@@ -56,20 +82,36 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "history":
+        return _history(args)
+    if args.command == "rollback":
+        return _rollback(args)
     return _summary(args)
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from campaign.ingest import ingest
+    from campaign.ingest import Defaults, ingest
 
+    if args.batch and args.round:
+        print("--batch 与 --round 只能给一个 (give --batch or --round, not both)", file=sys.stderr)
+        return 2
+    defaults = Defaults(args.district, args.batch or args.round, bool(args.round), args.date)
     db = args.db or store.default_db()
     try:
-        report = ingest(args.files, db)
+        report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run)
     except IngestRefused as refused:
         print(refused, file=sys.stderr)
         return 1
     print(report.summary())
-    print(f"已发布 (published): {db}" if report.changed else f"数据未改变 (nothing changed): {db}")
+    for row in report.by_district:
+        print(
+            f"  {row['district']}: 新增单位 {row['units_added']}，创建 {row['created']}，取消 {row['revoked']}，"
+            f"示范 {row['model']} (units added, created, revoked, model)"
+        )
+    if args.dry_run:
+        print(f"仅检查，未载入 (dry run, nothing loaded): {db}")
+    else:
+        print(f"已发布 (published): {db}" if report.changed else f"数据未改变 (nothing changed): {db}")
     return 0
 
 
@@ -102,6 +144,110 @@ def _summary(args: argparse.Namespace) -> int:
             fmt_str_lengths=40,
         ):
             print(frame)
+    return 0
+
+
+_TABLE = {
+    "tbl_rows": -1,
+    "tbl_cols": -1,
+    "tbl_hide_dataframe_shape": True,
+    "tbl_hide_column_data_types": True,
+    "tbl_width_chars": 200,
+    "fmt_str_lengths": 80,
+}
+
+
+def _seconds(value: dt.datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else None
+
+
+def _history(args: argparse.Namespace) -> int:
+    db = Path(args.db or store.default_db())
+    kept = store.snapshots(db)
+    status = 0
+    if db.exists():
+        ingests = store.ingests(db).with_columns(pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M:%S"))
+        print(f"已发布的数据库 (published database): {db}")
+        print(f"导入记录 (ingests): {ingests.height}")
+        with pl.Config(**_TABLE):
+            print(ingests.select("ingest_id", "loaded_at", "who", "files", "rows", "outcome"))
+    else:
+        print(f"没有数据库 {db} (no database: {db})", file=sys.stderr)
+        status = 2
+    print()
+    if not kept:
+        print(f"没有保留的快照 (no kept snapshots); {store.KEEP_ENV}={store.keep_count()}")
+        return status
+    print(
+        f"保留的快照，最新在前：{len(kept)} 个，最多 {store.keep_count()} 个 "
+        f"(kept snapshots, newest first: {len(kept)}, at most {store.keep_count()}: ${store.KEEP_ENV})"
+    )
+    frame = pl.DataFrame(
+        [
+            {
+                "snapshot_id": s.id,
+                "kept_at": _seconds(s.kept_at.astimezone().replace(tzinfo=None)),
+                "last_ingest_id": s.last_ingest_id,
+                "last_ingest_at": _seconds(s.last_ingest_at),
+                "units": s.units,
+                "events": s.events,
+                "files": s.files,
+            }
+            for s in kept
+        ],
+        schema={
+            "snapshot_id": pl.String,
+            "kept_at": pl.String,
+            "last_ingest_id": pl.Int64,
+            "last_ingest_at": pl.String,
+            "units": pl.Int64,
+            "events": pl.Int64,
+            "files": pl.Int64,
+        },
+    )
+    with pl.Config(**_TABLE):
+        print(frame)
+    for s in kept:
+        if s.error:
+            print(f"读不出快照 {s.id} (cannot read snapshot {s.id}): {s.error}", file=sys.stderr)
+    print(f"回滚 (roll back): campaign rollback --db {db} SNAPSHOT_ID")
+    return status
+
+
+def _who() -> str:
+    env = os.environ.get("CAMPAIGN_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    db = Path(args.db or store.default_db())
+    try:
+        done = store.rollback(db, args.snapshot_id, _who())
+    except FileNotFoundError as missing:
+        print(missing, file=sys.stderr)
+        return 2
+    except store.UnknownSnapshot as unknown:
+        print(unknown, file=sys.stderr)
+        return 1
+    except (duckdb.Error, OSError) as error:
+        print(
+            f"回滚失败，已发布的数据未改变 (rollback failed, the published data is unchanged): {error}",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"已回滚到快照 {done.snapshot_id}，记为导入 {done.ingest_id} "
+        f"(rolled back to snapshot {done.snapshot_id}, recorded as ingest {done.ingest_id}): {db}"
+    )
+    if done.kept:
+        print(f"回滚前的数据已保留为快照 {done.kept} (the data rolled back from is kept as snapshot {done.kept})")
+    else:
+        print("回滚前的数据未保留 (the data rolled back from was not kept)")
     return 0
 
 

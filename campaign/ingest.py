@@ -9,10 +9,13 @@ skipped, so re-ingesting changes nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import getpass
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,7 @@ from campaign.normalise import (
 )
 from campaign.problems import IngestRefused, Problem
 from campaign.reader import Table, read_tables
+from campaign.title import parse_title
 
 PLACE_COLS = ("district", "town", "committee", "name")
 UNIT_LEVEL_KINDS = ("village", "community")  # the unit is its own village or committee
@@ -49,6 +53,7 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     units_added: int = 0
     units_updated: int = 0
+    by_district: list[dict] = field(default_factory=list)  # district, units_added, created, revoked, ...
     events_added: int = 0
     targets_loaded: int = 0
 
@@ -66,6 +71,41 @@ class IngestReport:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """What the person importing says about files that say it nowhere (CLI options, upload form)."""
+
+    district: str | None = None
+    batch: int | None = None
+    counts_rounds: bool = False
+    published: dt.date | None = None
+
+
+_FROM_TITLE = "（标题 title）"
+_FROM_OPTION = "（导入选项 import option）"
+
+
+def _fill_from_title(table: Table, defaults: Defaults) -> Table:
+    """District, batch and date that the table lacks: from its title line, else from the import options."""
+    facts = parse_title(table.title)
+    is_list = not ({"households", "population", "target"} & set(table.headers))
+    wanted = [("district", facts.district, defaults.district)]
+    if is_list:
+        wanted += [
+            ("batch", facts.batch, defaults.batch),
+            ("published", facts.published, defaults.published),
+        ]
+    frame, headers, rounds = table.frame, dict(table.headers), table.counts_rounds
+    for col, from_title, from_option in wanted:
+        if col in headers or (from_title is None and from_option is None):
+            continue
+        value, headers[col] = (from_title, _FROM_TITLE) if from_title is not None else (from_option, _FROM_OPTION)
+        if col == "batch":
+            rounds = facts.counts_rounds if from_title is not None else defaults.counts_rounds
+        frame = frame.with_columns(pl.lit(str(value)).alias(col))
+    return dataclasses.replace(table, frame=frame, headers=headers, counts_rounds=rounds)
+
+
 @dataclass
 class _Parsed:
     rosters: list[pl.DataFrame] = field(default_factory=list)
@@ -80,11 +120,32 @@ def ingest(
     who: str | None = None,
     names: list[str] | None = None,
     today: dt.date | None = None,
+    defaults: Defaults | None = None,
+    dry_run: bool = False,
 ) -> IngestReport:
-    """Load ``paths`` (shown to users as ``names``) into ``db``; raise IngestRefused, loading nothing."""
+    """Load ``paths`` (shown to users as ``names``) into ``db``; raise IngestRefused, loading nothing.
+
+    With ``dry_run`` nothing is published: the report says what would change (the upload preview).
+    Every run that is not a dry run, loaded or refused, is appended to the ingest log beside the database.
+    """
     db = Path(db) if db else store.default_db()
     today = today or dt.date.today()
     names = names or [Path(p).name for p in paths]
+    who = who or _who()
+    try:
+        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run)
+    except IngestRefused as refused:
+        if not dry_run:
+            _log(db, who, paths, names, "refused", problems=[str(p) for p in refused.problems])
+        raise
+    if not dry_run:
+        _log(db, who, paths, names, "loaded" if report.changed else "unchanged", report=report)
+    return report
+
+
+def _ingest(
+    paths: list[Path], db: Path, who: str, names: list[str], today: dt.date, defaults: Defaults, dry_run: bool
+) -> IngestReport:
     with store.writer_lock(db):
         existing = _existing(db)
         report = IngestReport()
@@ -107,7 +168,7 @@ def ingest(
             rows = 0
             role = ""
             for table in tables:
-                role, frame, table_problems = _parse_table(table, today)
+                role, frame, table_problems = _parse_table(_fill_from_title(table, defaults), today)
                 problems += table_problems
                 if frame is not None:
                     rows += frame.height
@@ -120,9 +181,13 @@ def ingest(
         if problems:
             raise IngestRefused(problems)
 
-        units, units_added, units_updated, problems = _merge_rosters(existing.units, parsed.rosters)
+        units, units_added, units_updated, remap, problems = _merge_rosters(existing.units, parsed.rosters)
         if problems:
             raise IngestRefused(problems)
+        if remap.height:
+            existing.events = existing.events.join(remap, left_on="unit_id", right_on="old", how="left").select(
+                pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
+            )
         events, units, more_units, problems = _match_statuses(units, existing, parsed.statuses)
         if problems:
             raise IngestRefused(problems)
@@ -131,13 +196,78 @@ def ingest(
         report.events_added = events.height
         targets = pl.concat(parsed.targets) if parsed.targets else None
         report.targets_loaded = targets.height if targets is not None else 0
-        if not loaded_files:
+        report.by_district = _changes_by_district(existing.units, units, events)
+        if not loaded_files or dry_run:
             return report
-        _publish(db, units, events, targets, loaded_files, report, who or _who())
+        _publish(db, units, events, remap, targets, loaded_files, report, who)
         return report
 
 
+def _changes_by_district(before: pl.DataFrame, units: pl.DataFrame, events: pl.DataFrame) -> list[dict]:
+    """Per district: units added and events added by kind of event: what an upload preview shows."""
+    added = (
+        units.filter(~pl.col("unit_id").is_in(before.get_column("unit_id").implode()))
+        .group_by("district")
+        .agg(pl.len().alias("units_added"))
+    )
+    changes = (
+        events.join(units.select("unit_id", "district"), on="unit_id")
+        .group_by("district")
+        .agg(*[(pl.col("event") == e).sum().alias(e) for e in ("created", "revoked", "model", "applied")])
+    )
+    table = added.join(changes, on="district", how="full", coalesce=True).fill_null(0).sort("district")
+    return table.to_dicts()
+
+
+LOG_NAME = "ingest-log.jsonl"
+
+
+def _log(
+    db: Path,
+    who: str,
+    paths: list[Path],
+    names: list[str],
+    outcome: str,
+    *,
+    report: IngestReport | None = None,
+    problems: list[str] | None = None,
+) -> None:
+    """One JSON line per run, loaded or refused, beside the database: the audit trail outlives rollbacks."""
+    files = []
+    for path, name in zip(paths, names, strict=True):
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+        files.append({"name": name, "sha256": digest})
+    record = {
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+        "who": who,
+        "database": Path(db).name,
+        "outcome": outcome,
+        "files": files,
+    }
+    if report is not None:
+        record |= {
+            "units_added": report.units_added,
+            "units_updated": report.units_updated,
+            "events_added": report.events_added,
+            "targets_loaded": report.targets_loaded,
+        }
+    if problems is not None:
+        record |= {"problems": len(problems), "first_problems": problems[:20]}
+    try:
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        with open(Path(db).with_name(LOG_NAME), "a", encoding="utf-8") as log:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError:
+        pass  # a read-only data folder must not turn a good ingest into a failure
+
+
 def _who() -> str:
+    env = os.environ.get("CAMPAIGN_USER")
+    if env:
+        return env
     try:
         return getpass.getuser()
     except Exception:  # no user name in some containers
@@ -212,21 +342,10 @@ def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None
     cols = set(table.headers)
     if "target" in cols:
         return "targets", *_parse_targets(table, today)
-    if cols & {"batch", "status", "published"}:
-        return "status", *_parse_status_rows(table, today)
-    if cols & {"households", "population"}:
+    if cols & {"households", "population"} and not cols & {"batch", "status", "published"}:
         return "roster", *_parse_roster(table)
-    return (
-        "",
-        None,
-        [
-            Problem(
-                table.label,
-                "看不出这是名册还是创建名单：名册需要「户数」「人口」列，名单需要「批次」「状态」或「公布日期」列 "
-                "(neither a roster, with 户数/人口, nor a status list, with 批次/状态/公布日期)",
-            )
-        ],
-    )
+    # anything else is a list of units: a bare list of names is refused below for what it lacks
+    return "status", *_parse_status_rows(table, today)
 
 
 def _missing_columns(table: Table, needed: dict[str, str]) -> list[Problem]:
@@ -318,7 +437,16 @@ def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
 
 
 def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, list[Problem]]:
-    problems = _missing_columns(table, {"district": "区", "name": "名称", "published": "公布日期"})
+    problems = _missing_columns(table, {"name": "名称"})
+    problems += [
+        Problem(
+            table.label,
+            f"缺少「{label}」：表中没有此列，标题行中也没有；导入时可用 {option} 指定 "
+            f"(missing {col}: no column, not in the title either; give it with {option})",
+        )
+        for col, label, option in (("district", "区", "--district"), ("published", "公布日期", "--date"))
+        if col not in table.headers
+    ]
     if problems:
         return None, problems
     frame = _places(table, table.frame)
@@ -348,7 +476,8 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
     problems += [
         Problem(
             table.label,
-            "已创建的单位须有批次或轮次 (a created unit needs its batch or round)",
+            "已创建的单位须有批次或轮次，表中、标题中都没有；导入时可用 --batch 指定 "
+            "(a created unit needs its batch or round: give it with --batch)",
             row=r,
             column=table.headers.get("batch", "批次"),
         )
@@ -424,10 +553,15 @@ def _unit_id(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.concat_str([pl.col(c) for c in PLACE_COLS], separator="/").alias("unit_id"))
 
 
-def _merge_rosters(units: pl.DataFrame, rosters: list[pl.DataFrame]) -> tuple[pl.DataFrame, int, int, list[Problem]]:
-    """New roster rows become units; a unit already known takes the new households and population."""
+def _merge_rosters(
+    units: pl.DataFrame, rosters: list[pl.DataFrame]
+) -> tuple[pl.DataFrame, int, int, pl.DataFrame, list[Problem]]:
+    """New roster rows become units; a unit already known takes the new households and population.
+
+    Also returns old -> new unit ids for units known only from lists that the roster now holds."""
+    empty = pl.DataFrame(schema=_REMAP_SCHEMA)
     if not rosters:
-        return units, 0, 0, []
+        return units, 0, 0, empty, []
     new = _unit_id(pl.concat(rosters, how="diagonal_relaxed"))
     dupes = new.filter(pl.col("unit_id").is_duplicated())
     if dupes.height:
@@ -435,6 +569,7 @@ def _merge_rosters(units: pl.DataFrame, rosters: list[pl.DataFrame]) -> tuple[pl
             units,
             0,
             0,
+            empty,
             [
                 Problem(f, "同一单位出现在两份名册中 (the same unit is in two rosters of this run)", row=r, value=n)
                 for f, r, n in dupes.select("source_file", "_row", "name").head(20).iter_rows()
@@ -446,10 +581,47 @@ def _merge_rosters(units: pl.DataFrame, rosters: list[pl.DataFrame]) -> tuple[pl
         .select(list(_UNIT_SCHEMA))
         .cast(_UNIT_SCHEMA)
     )
+    remap, problems = _adopt_listed_units(units, new)
+    if problems:
+        return units, 0, 0, remap, problems
     known = set(units.get_column("unit_id").to_list())
     updated = new.filter(pl.col("unit_id").is_in(list(known))).height
-    merged = pl.concat([units.filter(~pl.col("unit_id").is_in(new.get_column("unit_id").implode())), new])
-    return merged, new.height - updated, updated, []
+    replaced = pl.concat([new.get_column("unit_id"), remap.get_column("old")])
+    merged = pl.concat([units.filter(~pl.col("unit_id").is_in(replaced.implode())), new])
+    return merged, new.height - updated, updated, remap, []
+
+
+_REMAP_SCHEMA = {"old": pl.String, "new": pl.String}
+
+
+def _adopt_listed_units(units: pl.DataFrame, roster: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    """Units known only from lists, in a district that now sends its roster, become roster units.
+
+    Each is found in the roster by name, narrowed by town and then committee where the lists gave them;
+    its events move to the roster unit (old unit_id -> new). One the roster lacks, or matches twice,
+    refuses the roster: its district's history would otherwise split in two.
+    """
+    listed = units.filter(
+        ~pl.col("in_roster") & pl.col("district").is_in(roster.get_column("district").unique().implode())
+    )
+    pairs, problems = [], []
+    for unit in listed.iter_rows(named=True):
+        found = roster.filter((pl.col("district") == unit["district"]) & (pl.col("name") == unit["name"]))
+        if unit["town"] and found.height > 1:
+            found = found.filter(pl.col("town") == unit["town"])
+        if found.height > 1:
+            found = found.filter(pl.col("committee") == unit["committee"])
+        if found.height == 1:
+            pairs.append((unit["unit_id"], found.item(0, "unit_id")))
+            continue
+        where = " / ".join(v for v in (unit["district"], unit["town"], unit["committee"], unit["name"]) if v)
+        why = (
+            "见于此前导入的名单，但新名册中没有 (listed before, but not in this roster)"
+            if found.height == 0
+            else f"见于此前导入的名单，对应新名册中 {found.height} 个单位 (listed before; matches several units)"
+        )
+        problems.append(Problem(roster.item(0, "source_file"), f"「{where}」{why}", value=unit["name"]))
+    return pl.DataFrame(pairs, schema=_REMAP_SCHEMA, orient="row"), problems[:50]
 
 
 def _match_statuses(
@@ -594,6 +766,7 @@ def _publish(
     db: Path,
     units: pl.DataFrame,
     events: pl.DataFrame,
+    remap: pl.DataFrame,
     targets: pl.DataFrame | None,
     files: list[tuple[str, str, str, int]],
     report: IngestReport,
@@ -605,6 +778,9 @@ def _publish(
         con.register("new_units", units)
         con.execute("delete from units")
         con.execute("insert into units by name select * from new_units")
+        if remap.height:  # events of units known from lists now belong to their roster units
+            con.register("remap", remap)
+            con.execute("update events set unit_id = remap.new from remap where events.unit_id = remap.old")
         con.register("new_events", events)
         con.execute("insert into events by name select * from new_events")
         if targets is not None and targets.height:
@@ -625,7 +801,7 @@ def _publish(
             "insert into ingests values ($id, current_localtimestamp(), $who, $files, $rows, 'loaded')",
             {"id": ingest_id, "who": who, "files": len(files), "rows": sum(f[3] for f in files)},
         )
-        for name in ("new_units", "new_events", "new_targets", "new_files"):
+        for name in ("new_units", "remap", "new_events", "new_targets", "new_files"):
             with contextlib.suppress(Exception):
                 con.unregister(name)
 

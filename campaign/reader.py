@@ -32,6 +32,7 @@ class Table:
     headers: dict[str, str]  # canonical column -> header as written
     extra: list[str] = field(default_factory=list)  # headers kept aside, not understood
     counts_rounds: bool = False  # the batch column says 轮次 (round), not 批次
+    title: str = ""  # the text of any lines above the header, e.g. 金山区第一批“无疫小区”名单（2022年5月5日公布）
 
     @property
     def label(self) -> str:
@@ -95,7 +96,8 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
         quote_char='"',
     )
     # one row per line is assumed for row numbers; quoted line breaks are rare in town files
-    return _make_table(frame, header_at + 1, name, None)
+    title = _title(rows[:header_at])
+    return _make_table(frame, header_at + 1, name, None, title)
 
 
 def _count_tabs(lines: list[str]) -> int:
@@ -134,7 +136,7 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             skipped.append((sheet, rows))  # an instruction sheet, or a table nobody can read
             continue
         first = first_rows.get(sheet, 1)
-        made, problems = _make_table(frame.slice(found), first + found, name, sheet)
+        made, problems = _make_table(frame.slice(found), first + found, name, sheet, _title(rows[:found]))
         if problems:
             return [], problems
         tables.extend(made)
@@ -173,9 +175,11 @@ def _unescape(text: str) -> str:
 def _find_header(rows: list[list[str | None]]) -> int | None:
     """The first row in which at least two cells are known headers, one of them a name or place."""
     for i, row in enumerate(rows):
-        cols = [HEADER_LOOKUP.get(fold(c)) for c in row if c]
+        cols = [HEADER_LOOKUP.get(fold(c)) for c in row if c and c.strip()]
         known = [c for c in cols if c]
         if len(known) >= 2 and {"name", "district", "town", "committee"} & set(known):
+            return i
+        if known == cols == ["name"]:  # a bare list of names whose title says the rest
             return i
     return None
 
@@ -190,8 +194,12 @@ def _no_header_problem(name: str, rows: list[list[str | None]]) -> Problem:
     )
 
 
+def _title(rows: list[list[str | None]]) -> str:
+    return " ".join(c.strip() for row in rows for c in row if c and c.strip())
+
+
 def _make_table(
-    frame: pl.DataFrame, header_row_number: int, name: str, sheet: str | None
+    frame: pl.DataFrame, header_row_number: int, name: str, sheet: str | None, title: str = ""
 ) -> tuple[list[Table], list[Problem]]:
     """frame's first row is the header; header_row_number is its row number as the user sees it."""
     header = [c if c is None else str(c) for c in frame.row(0)]
@@ -233,4 +241,4 @@ def _make_table(
             pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
         )
     counts_rounds = fold(headers.get("batch", "")) in {fold(h) for h in ROUND_HEADERS}
-    return [Table(name, sheet, body, headers, extra, counts_rounds)], []
+    return [Table(name, sheet, body, headers, extra, counts_rounds, title)], []

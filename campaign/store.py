@@ -4,22 +4,47 @@ One writer at a time (a lock file next to the database). A build copies the publ
 new file, adds the new rows in one transaction, checkpoints, closes, and ``os.replace``s it over the
 old one. Readers attach the file read-only from a fresh in-memory DuckDB and re-attach when the file
 they hold has been replaced, so they switch to a new snapshot on their next query.
+
+Previous snapshots are kept in ``snapshots/`` beside the database (the newest ``CAMPAIGN_KEEP_SNAPSHOTS``,
+default 10): just before the replace, the published file gets a second name there (a hard link, else a
+copy). ``rollback`` publishes a kept snapshot again through the same keep-then-replace path.
+
+Order of a publish, and what a crash (kill -9, power cut) at each point leaves behind:
+
+1. build ``.NAME.building-PID`` from the published data plus the new rows, checkpoint, close, fsync:
+   the published file is untouched; the half-built file is removed by the next publish;
+2. keep the published file in ``snapshots/``: it only gains a name; a crash here leaves at most a
+   partial copy under a hidden name, removed later, and a failure is logged and does not stop the
+   publish;
+3. ``os.replace`` the built file over the published one: atomic, readers see the old or the new file;
+4. prune kept snapshots beyond the newest N: only files in ``snapshots/`` are removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
+import logging
 import os
+import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
 TABLES = ("units", "events", "targets", "files", "ingests")
+SNAPSHOTS_DIR = "snapshots"
+KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
+KEEP_DEFAULT = 10
+
+log = logging.getLogger(__name__)
 
 
 def default_db() -> Path:
@@ -40,21 +65,25 @@ def writer_lock(db: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-    """Build a new snapshot = the published one + whatever ``fill`` adds, then swap it in atomically.
+def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base: Path | None = None) -> str | None:
+    """Build a new snapshot = the published one (or ``base``) + whatever ``fill`` adds; swap it in atomically.
 
-    The caller holds ``writer_lock``. If ``fill`` raises, the published snapshot is untouched.
+    The caller holds ``writer_lock``. If ``fill`` raises, the published snapshot is untouched. Just before
+    the swap, the published file is kept in ``snapshots/``; returns the kept snapshot's id (None when
+    nothing was kept: no published file yet, keeping switched off, or keeping failed).
     """
     db = Path(db)
+    base = db if base is None else Path(base)
+    _remove_stale(db.parent, f".{db.name}.building-")
     building = db.with_name(f".{db.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
+    _unlink_db_file(building)
     try:
         con = duckdb.connect(str(building))
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
             con.execute("begin transaction")
-            if db.exists():
-                con.execute(f"attach '{_quote(db)}' as published (read_only)")
+            if base.exists():
+                con.execute(f"attach '{_quote(base)}' as published (read_only)")
                 for table in TABLES:
                     con.execute(f"insert into {table} by name select * from published.{table}")
                 con.execute("detach published")
@@ -64,10 +93,13 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None
         finally:
             con.close()
         _fsync(building)
+        kept = _keep(db)
         os.replace(building, db)
         _fsync(db.parent)
     finally:
-        building.unlink(missing_ok=True)
+        _unlink_db_file(building)
+    _prune(db)
+    return kept
 
 
 def _fsync(path: Path) -> None:
@@ -80,6 +112,269 @@ def _fsync(path: Path) -> None:
 
 def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def _unlink_db_file(path: Path) -> None:
+    for each in (path, path.with_name(path.name + ".wal")):
+        try:
+            each.unlink(missing_ok=True)
+        except OSError as error:  # a leftover is removed by a later publish; it must not fail this one
+            log.warning("未能删除 (could not remove) %s: %s", each, error)
+
+
+def _remove_stale(folder: Path, prefix: str) -> None:
+    """Remove ``PREFIX<pid>[...]`` files of processes that are gone (killed mid-publish)."""
+    pattern = re.compile(re.escape(prefix) + r"(\d+)")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        found = pattern.match(name)
+        if found and not _alive(int(found.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftover: we are about to build afresh
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# kept snapshots
+
+_TIME = "%Y%m%dT%H%M%S.%fZ"
+_PARTIAL = ".partial-"  # a copy being made: .partial-PID-NAME
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A kept previous snapshot: what was published until ``kept_at``."""
+
+    id: str  # e.g. 20221130T094800.123456Z-ingest5: when it was replaced (UTC), its last ingest
+    path: Path
+    kept_at: dt.datetime  # UTC: when it stopped being the published snapshot
+    last_ingest_id: int | None
+    last_ingest_at: dt.datetime | None  # local time, as in the ingests table
+    units: int | None
+    events: int | None
+    files: int | None
+    error: str | None = None  # the file could not be read
+
+
+@dataclass(frozen=True)
+class RolledBack:
+    snapshot_id: str  # the snapshot now published again
+    ingest_id: int  # the rollback's record in the ingests table
+    kept: str | None  # the id under which the state rolled back from was kept
+
+
+class UnknownSnapshot(LookupError):
+    def __init__(self, db: Path, snapshot_id: str, known: list[str]):
+        self.snapshot_id = snapshot_id
+        hint = (
+            "请用 campaign history 查看保留的快照 (see `campaign history` for the kept snapshots)"
+            if known
+            else "没有保留任何快照 (no snapshots are kept)"
+        )
+        super().__init__(f"没有快照「{snapshot_id}」 (no such snapshot of {db}: {snapshot_id!r}); {hint}")
+
+
+def keep_count() -> int:
+    """How many previous snapshots to keep: $CAMPAIGN_KEEP_SNAPSHOTS, default 10; 0 keeps none."""
+    text = os.environ.get(KEEP_ENV, "").strip()
+    if not text:
+        return KEEP_DEFAULT
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        log.warning("%s=%r 无效，保留 %d 个 (invalid, keeping %d)", KEEP_ENV, text, KEEP_DEFAULT, KEEP_DEFAULT)
+        return KEEP_DEFAULT
+    return value
+
+
+def snapshots_dir(db: Path) -> Path:
+    return Path(db).parent / SNAPSHOTS_DIR
+
+
+def _snapshot_pattern(db: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(Path(db).stem) + r"\.(\d{8}T\d{6}\.\d{6}Z-ingest\d+)\.duckdb")
+
+
+def _kept(db: Path) -> list[tuple[str, Path]]:
+    """(id, path) of the kept snapshots of ``db``, newest first."""
+    folder = snapshots_dir(db)
+    pattern = _snapshot_pattern(db)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = [(m.group(1), folder / name) for name in names if (m := pattern.fullmatch(name))]
+    return sorted(found, reverse=True)
+
+
+def _keep(db: Path) -> str | None:
+    """Give the published file a second name in snapshots/. Never raises: new data beats old copies."""
+    try:
+        if not db.exists() or keep_count() == 0:
+            return None
+        for snapshot_id, path in _kept(db):
+            if os.path.samefile(path, db):  # kept already (a publish that died before its replace)
+                return snapshot_id
+        last = _last_ingest_id(db)
+        folder = snapshots_dir(db)
+        folder.mkdir(exist_ok=True)
+        now = dt.datetime.now(dt.UTC)
+        while True:
+            snapshot_id = f"{now.strftime(_TIME)}-ingest{last if last is not None else 0}"
+            target = folder / f"{db.stem}.{snapshot_id}.duckdb"
+            try:
+                _link_or_copy(db, target)
+                break
+            except FileExistsError:
+                now += dt.timedelta(microseconds=1)
+        _fsync(folder)
+        return snapshot_id
+    except Exception as error:
+        log.warning("未能保留旧快照，照常发布 (could not keep the previous snapshot; publishing anyway): %s", error)
+        return None
+
+
+def _link_or_copy(db: Path, target: Path) -> None:
+    try:
+        os.link(db, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError as error:
+        log.info("hard link failed (%s); copying %s", error, db)
+    partial = target.with_name(f"{_PARTIAL}{os.getpid()}-{target.name}")
+    try:
+        shutil.copyfile(db, partial)
+        _fsync(partial)
+        if target.exists():
+            raise FileExistsError(target)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _prune(db: Path) -> None:
+    """Keep the newest N snapshots of ``db``. Never raises."""
+    try:
+        keep = keep_count()
+        folder = snapshots_dir(db)
+        if not folder.is_dir():
+            return
+        for _, path in _kept(db)[keep:]:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                log.warning("未能删除旧快照 (could not remove an old snapshot) %s: %s", path, error)
+        _remove_stale(folder, _PARTIAL)
+    except Exception as error:
+        log.warning("未能清理旧快照 (could not prune old snapshots): %s", error)
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh in-memory DuckDB with ``path`` attached read-only as the default catalog."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{_quote(path)}' as s (read_only)")
+        con.execute("use s")
+        yield con
+    finally:
+        con.close()
+
+
+def _last_ingest_id(path: Path) -> int | None:
+    """The newest ingest id in ``path``; None when it has none or cannot be read (kept all the same)."""
+    try:
+        with _read_only(path) as con:
+            return con.execute("select max(ingest_id) from ingests").fetchall()[0][0]
+    except (duckdb.Error, OSError) as error:
+        log.warning("读不出 (cannot read) %s: %s", path, error)
+        return None
+
+
+def snapshots(db: Path | None = None) -> list[Snapshot]:
+    """The kept snapshots of ``db``, newest first, with a few figures each (read read-only)."""
+    db = Path(db) if db else default_db()
+    found = []
+    for snapshot_id, path in _kept(db):
+        kept_at = dt.datetime.strptime(snapshot_id.split("-")[0], _TIME).replace(tzinfo=dt.UTC)
+        try:
+            with _read_only(path) as con:
+                ((units, events, files),) = con.execute(
+                    "select (select count(*) from units), (select count(*) from events), (select count(*) from files)"
+                ).fetchall()
+                last = con.execute(
+                    "select ingest_id, loaded_at from ingests order by ingest_id desc limit 1"
+                ).fetchall()
+            last_id, last_at = last[0] if last else (None, None)
+            found.append(Snapshot(snapshot_id, path, kept_at, last_id, last_at, units, events, files))
+        except (duckdb.Error, OSError) as error:
+            found.append(Snapshot(snapshot_id, path, kept_at, None, None, None, None, None, error=str(error)))
+    return found
+
+
+def ingests(db: Path | None = None) -> pl.DataFrame:
+    """The ingests table of the published snapshot (oldest first), read read-only."""
+    db = Path(db) if db else default_db()
+    if not db.exists():
+        raise FileNotFoundError(f"没有数据库 {db}：请先导入数据 (no database yet: run `campaign ingest` first)")
+    with _read_only(db) as con:
+        return con.sql("select * from ingests order by ingest_id").pl()
+
+
+def rollback(db: Path | None, snapshot_id: str, who: str) -> RolledBack:
+    """Publish the kept snapshot ``snapshot_id`` again, atomically, keeping the state rolled back from.
+
+    Recorded in the new published file's ingests as a new ingest (outcome 'rollback to snapshot ID').
+    The snapshot's files table comes back with it, so files loaded after it can be loaded again.
+    Raises UnknownSnapshot (nothing changes) or FileNotFoundError when there is no database at all.
+    """
+    db = Path(db) if db else default_db()
+    wanted = snapshot_id.strip()
+    if wanted.endswith(".duckdb"):  # the file name, as listed in snapshots/
+        wanted = Path(wanted).name.removesuffix(".duckdb").removeprefix(f"{db.stem}.")
+    if not db.exists() and not _kept(db):  # checked before the lock, which would create the folder
+        raise FileNotFoundError(f"没有数据库 {db}，也没有保留的快照 (no database and no kept snapshots: {db})")
+    with writer_lock(db):
+        kept = dict(_kept(db))
+        if not db.exists() and not kept:
+            raise FileNotFoundError(f"没有数据库 {db}，也没有保留的快照 (no database and no kept snapshots: {db})")
+        if wanted not in kept:
+            raise UnknownSnapshot(db, snapshot_id, list(kept))
+        source = kept[wanted]
+        # ids are never reused: the ingests rolled back stay in the kept snapshots under their ids
+        ingest_id = max(_last_ingest_id(source) or 0, (_last_ingest_id(db) or 0) if db.exists() else 0) + 1
+
+        def fill(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(
+                "insert into ingests values ($id, current_localtimestamp(), $who, 0, 0, $outcome)",
+                {"id": ingest_id, "who": who, "outcome": f"rollback to snapshot {wanted}"},
+            )
+
+        kept_as = publish(db, fill, base=source)
+    return RolledBack(wanted, ingest_id, kept_as)
+
+
+# ---------------------------------------------------------------------------------------------------
+# readers
 
 
 class Reader:

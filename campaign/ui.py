@@ -34,7 +34,28 @@ class Context:
 
 
 def context() -> Context:
+    """The shared context dashboard.py set up for this run.
+
+    Missing only when Streamlit ran a page without dashboard.py: a fresh server's first visitor who
+    lands on a page's own URL is served by Streamlit's old pages-folder mode (a folder named pages/
+    switches it on until st.navigation first runs). Leave that mode and run again, through dashboard.py.
+    """
+    if "campaign_context" not in st.session_state:
+        leave_pages_folder_mode()
+        st.rerun()
     return st.session_state["campaign_context"]
+
+
+def pages_folder_mode() -> bool:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
+
+
+def leave_pages_folder_mode() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
 
 
 def t(key: str, **values: object) -> str:

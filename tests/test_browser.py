@@ -8,6 +8,7 @@ shots are also copied to docs/ for the README.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -79,16 +80,15 @@ def healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+@contextlib.contextmanager
+def running_dashboard(folder: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """The dashboard on a free port, reading a database built from data/sample; yields the base URL."""
-    require_chromium()
-    folder = tmp_path_factory.mktemp("browser")
     db = folder / "campaign.duckdb"
-    ingest(status_files(ROOT / "data" / "sample"), db, who="sample")
+    if not db.exists():
+        ingest(status_files(ROOT / "data" / "sample"), db, who="sample")
     port = free_port()
-    log_path = folder / "streamlit.log"
-    env = {**os.environ, "CAMPAIGN_DB": str(db)}
+    log_path = folder / f"streamlit-{port}.log"
+    env = {**os.environ, "CAMPAIGN_DB": str(db), **(extra_env or {})}
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
     command += ["--server.port", str(port), "--server.headless", "true"]
     with open(log_path, "wb") as log:
@@ -108,6 +108,13 @@ def server(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    require_chromium()
+    with running_dashboard(tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +267,71 @@ def test_explorer_download_matches_rows_shown(page, app):
     assert data.startswith(b"\xef\xbb\xbf"), data[:16]
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) - 1 == shown, (len(rows) - 1, shown, rows[0])
+
+
+def test_first_visitor_of_a_fresh_server_may_land_on_any_page(browser, tmp_path):
+    """A bookmarked page opened first after a restart is served through dashboard.py, not bare."""
+    require_chromium()
+    with running_dashboard(tmp_path) as url:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            open_page(page, url + "/towns", title("towns_title"), '[data-testid="stPlotlyChart"]')
+            fail_on_exception(page)
+            nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+            assert "街镇" in nav and "towns" not in nav, nav
+        finally:
+            context.close()
+
+
+def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
+    """The data page: password, upload two files, preview per district, confirm; then a bad file."""
+    require_chromium()
+    files = tmp_path / "files"
+    files.mkdir()
+    roster = files / "闵行区名册.csv"
+    roster.write_text("区,街镇,居委/村,名称,类型,户数,人口\n闵行区,江川路街道,一居委,甲苑,小区,100,250\n", "utf-8")
+    listing = files / "闵行区首批.csv"
+    listing.write_text(
+        "闵行区首批“无疫小区”名单（2022年5月9日公布）\n街镇,居委,小区名称\n江川路街道,一居委,甲苑\n", "gb18030"
+    )
+    bad = files / "闵行区第二批.csv"
+    bad.write_text("区,名称,批次,公布日期\n闵行区,乙苑,第二批,2022/13/5\n", "utf-8")
+
+    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123"}) as url:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            open_page(page, url + "/data", title("data_title"))
+            page.locator('input[type="password"]').fill("口令-123")
+            page.keyboard.press("Enter")
+            settle(page)
+            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            uploader.set_input_files([str(roster), str(listing)])
+            page.get_by_text(title("preview_title")).wait_for()
+            settle(page)
+            preview = page.locator('[data-testid="stTable"]').nth(1).inner_text()
+            assert "闵行区" in preview, preview
+            page.get_by_role("button", name=title("confirm")).click()
+            page.get_by_text("已导入并发布：新增单位 1，新增状态记录 1。").wait_for()
+            settle(page)
+
+            open_page(page, url + "/", "闵行区 · 已公布批次 1")
+            page.get_by_text("已创建 1 / 1").wait_for()
+
+            open_page(page, url + "/data", title("data_title"))
+            page.locator('input[type="password"]').fill("口令-123")
+            page.keyboard.press("Enter")
+            settle(page)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(bad)])
+            page.get_by_text("文件未通过校验，未载入任何数据").wait_for()
+            settle(page)
+            report = page.locator('[data-testid="stTable"]').first.inner_text()
+            assert "2022/13/5" in report, report
+            with page.expect_download() as info:
+                page.get_by_role("button", name=title("download_report")).click()
+            assert Path(info.value.path()).read_bytes().startswith(b"\xef\xbb\xbf")
+            fail_on_exception(page)
+        finally:
+            context.close()

@@ -120,3 +120,19 @@ def test_explorer_filters(app: AppTest) -> None:
     assert set(table["类型"]) == {"小区"}
     app.text_input(key="ex_search").input("海皓").run()
     assert "共 0 条" in [c.value for c in app.caption], "海皓馨苑 was created in batch 2, after 2022-05-05"
+
+
+def test_cli_summary_agrees_with_the_overview(app: AppTest, sample_db, capsys) -> None:
+    import json
+
+    from campaign import cli, i18n
+
+    _set_as_of(app, dt.date(2022, 5, 5))
+    metrics = _metrics(app)
+    assert cli.main(["summary", "--db", str(sample_db), "--as-of", "2022-05-05", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(metrics) == 4
+    for row in rows:
+        value, delta = metrics[f"{i18n.kind_label(row['kind'])} · 覆盖率"]
+        assert delta == f"已创建 {row['created']:,} / {row['total']:,}"
+        assert value == i18n.fmt_pct(row["coverage_pct"])

@@ -26,6 +26,8 @@ ALL_QUERIES = {
     "coverage_by_district",
     "coverage_by_town",
     "created_per_batch",
+    "files",
+    "ingests",
     "places",
     "progress_curve",
     "snapshot_info",
@@ -538,3 +540,24 @@ def test_snapshot_info(tiny_db):
 
 def test_snapshot_info_marks_the_sample(sample_db):
     assert queries.run("snapshot_info", db=sample_db).item(0, "from_sample") is True
+
+
+# ----------------------------------------------------------------------------- ingests, files ---
+def test_ingests_and_files_record_every_load(tmp_path):
+    db = tmp_path / "two-runs.duckdb"
+    paths = write_tiny(tmp_path / "files")
+    ingest(paths[:1], db, who="甲")
+    ingest(paths[1:3], db, who="乙")
+    history = queries.run("ingests", db=db)
+    assert history.select("ingest_id", "who", "files", "rows", "outcome").rows() == [
+        (2, "乙", 2, 5, "loaded"),
+        (1, "甲", 1, 6, "loaded"),
+    ]
+    assert history.get_column("file_names").to_list() == ["batch1.csv、revoked.csv", "roster.csv"]
+    files = queries.run("files", db=db)
+    assert files.select("file_id", "ingest_id", "name", "role", "rows").rows() == [
+        (3, 2, "revoked.csv", "status", 1),
+        (2, 2, "batch1.csv", "status", 4),
+        (1, 1, "roster.csv", "roster", 6),
+    ]
+    assert all(len(h) == 64 for h in files.get_column("sha256"))

@@ -1,0 +1,178 @@
+"""数据 Data: upload status files (preview, then confirm), the validation report, ingest history, templates."""
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from campaign import export, intake, store, ui
+from campaign.ingest import Defaults, ingest
+from campaign.problems import IngestRefused
+
+ctx = ui.context()
+st.title(ui.t("data_title"))
+
+info = ui.q("snapshot_info").row(0, named=True)
+last = info["last_ingest"].strftime("%Y-%m-%d %H:%M") if info["last_ingest"] else "—"
+st.caption(ui.t("data_now", units=info["units"], events=info["events"], files=info["files"], last=last))
+
+# --- upload: administrators only ---------------------------------------------------------------------
+st.header(ui.t("upload_title"))
+try:
+    secrets = st.secrets
+except Exception:  # no secrets file: the environment variable is the other way to set the password
+    secrets = None
+expected = intake.admin_password(secrets)
+if expected is None:
+    st.info(ui.t("upload_off"), icon="🔒")
+    admin = False
+else:
+    given = st.text_input(ui.t("password"), type="password", key="data_password")
+    admin = intake.password_ok(given, expected)
+    if given and not admin:
+        st.error(ui.t("password_wrong"))
+
+if admin:
+    st.text_input(ui.t("col_who"), key="data_who", max_chars=40)
+    flash = st.session_state.pop("data_flash", None)
+    if flash:
+        st.success(flash)
+    # a new key after each load empties the uploader, so a loaded file is not offered again
+    upload_round = st.session_state.setdefault("data_upload_round", 0)
+    files = st.file_uploader(
+        ui.t("upload_files"),
+        type=["csv", "tsv", "txt", "xlsx"],
+        accept_multiple_files=True,
+        key=f"data_files_{upload_round}",
+    )
+    with st.expander(ui.t("upload_options")):
+        c1, c2, c3, c4 = st.columns(4)
+        opt_district = c1.text_input(ui.t("opt_district"), key="data_opt_district").strip() or None
+        opt_batch = c2.number_input(ui.t("opt_batch"), min_value=1, step=1, value=None, key="data_opt_batch")
+        opt_rounds = c3.checkbox(ui.t("opt_rounds"), key="data_opt_rounds")
+        opt_date = c4.date_input(ui.t("opt_date"), value=None, max_value=dt.date.today(), key="data_opt_date")
+    defaults = Defaults(opt_district, int(opt_batch) if opt_batch else None, opt_rounds, opt_date)
+
+    saved, refused_uploads = [], []
+    for upload in files or []:
+        kept = intake.save_upload(upload.name, upload.getvalue(), intake.uploads_folder())
+        (saved if isinstance(kept, intake.SavedUpload) else refused_uploads).append(kept)
+
+    def run_ingest(dry_run: bool):
+        return ingest(
+            [s.path for s in saved],
+            names=[s.name for s in saved],
+            defaults=defaults,
+            dry_run=dry_run,
+            who=st.session_state.get("data_who") or None,
+        )
+
+    if files:
+        problems = list(refused_uploads)
+        report = None
+        if not problems:
+            try:
+                report = run_ingest(dry_run=True)
+            except IngestRefused as refused:
+                problems = refused.problems
+        if problems:
+            st.error(ui.t("refused", n=len(problems)))
+            frame = intake.problems_frame(problems)
+            st.table(frame, hide_index=True)
+            st.download_button(
+                ui.t("download_report"),
+                data=export.csv_bytes(frame),
+                file_name=export.filename("校验报告_validation-report", [], dt.date.today(), ""),
+                mime="text/csv",
+                key="data_report",
+                on_click="ignore",
+            )
+        elif report is not None:
+            st.subheader(ui.t("preview_title"))
+            st.table(
+                pl.DataFrame(
+                    [(f.name, f.role, f.rows, f.note) for f in report.files],
+                    schema=[ui.t("col_file"), ui.t("col_role"), ui.t("col_rows"), ui.t("col_note")],
+                    orient="row",
+                ),
+                hide_index=True,
+            )
+            if report.by_district:
+                changes = pl.DataFrame(report.by_district).rename(
+                    {
+                        "district": ui.t("district"),
+                        "units_added": ui.t("col_units_added"),
+                        "created": ui.t("created"),
+                        "revoked": ui.t("revoked"),
+                        "model": ui.t("model"),
+                        "applied": "申报" if ctx.lang == "zh" else "Applied",
+                    }
+                )
+                st.table(changes, hide_index=True)
+            if not report.changed:
+                st.info(ui.t("preview_nothing"))
+            elif st.button(ui.t("confirm"), type="primary", key="data_confirm"):
+                try:
+                    done = run_ingest(dry_run=False)
+                except IngestRefused as refused:  # the data changed between preview and confirm
+                    st.error(ui.t("refused", n=len(refused.problems)))
+                    st.table(intake.problems_frame(refused.problems), hide_index=True)
+                else:
+                    st.session_state["data_flash"] = ui.t("loaded", units=done.units_added, events=done.events_added)
+                    st.session_state["data_upload_round"] = upload_round + 1
+                    st.rerun()
+
+# --- history and rollback --------------------------------------------------------------------------
+st.header(ui.t("history_title"))
+ui.table(
+    ui.q("ingests"),
+    {
+        "ingest_id": "col_ingest",
+        "loaded_at": "col_loaded_at",
+        "who": "col_who",
+        "files": "col_files",
+        "rows": "col_rows",
+        "outcome": "col_outcome",
+        "file_names": "col_file",
+    },
+)
+
+kept = store.snapshots(store.default_db())
+if kept:
+    st.subheader(ui.t("snapshots_title"))
+    st.dataframe(
+        pl.DataFrame(
+            [
+                (s.id, s.kept_at.astimezone().strftime("%Y-%m-%d %H:%M"), s.last_ingest_id, s.units, s.events, s.files)
+                for s in kept
+            ],
+            schema=[
+                ui.t("rollback_choose"),
+                ui.t("col_loaded_at"),
+                ui.t("col_ingest"),
+                ui.t("units"),
+                "events",
+                ui.t("col_files"),
+            ],
+            orient="row",
+        ),
+        hide_index=True,
+    )
+    if admin:
+        choice = st.selectbox(
+            ui.t("rollback_choose"), [s.id for s in kept], index=None, placeholder=ui.t("choose"), key="data_snap"
+        )
+        if choice and st.button(ui.t("rollback"), key="data_rollback"):
+            store.rollback(store.default_db(), choice, who=st.session_state.get("data_who") or "dashboard")
+            st.session_state["data_flash"] = ui.t("rolled_back", id=choice)
+            st.rerun()
+
+# --- templates -------------------------------------------------------------------------------------
+st.header(ui.t("templates_title"))
+st.caption(ui.t("templates_caption"))
+cols = st.columns(len(intake.TEMPLATES))
+for col, name in zip(cols, intake.TEMPLATES, strict=True):
+    col.download_button(
+        name, data=intake.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
+    )
+ui.sample_note()

@@ -1,0 +1,129 @@
+"""The data page (AppTest) and what it relies on: password, safe upload storage, report, templates."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write_tiny
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from campaign import intake, queries
+from campaign.ingest import ingest
+from campaign.problems import Problem
+
+
+@pytest.fixture
+def data_page(sample_db, monkeypatch):
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    monkeypatch.delenv(intake.PASSWORD_ENV, raising=False)
+    original_init = PagesManager.__init__  # see tests/test_pages.py: keep st.navigation's mode
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+    def open_page() -> AppTest:
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at.run()
+        at.switch_page("pages/data.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
+
+
+def test_viewing_needs_no_password_and_uploads_are_off_without_one(data_page) -> None:
+    at = data_page()
+    assert any("上传与回滚已关闭" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+    history = at.dataframe[0].value
+    assert list(history["编号"]) == [1] and list(history["操作人"]) == ["sample"]
+
+
+def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
+    monkeypatch.setenv(intake.PASSWORD_ENV, "s3cret-口令")
+    at = data_page()
+    assert not at.get("file_uploader")
+    at.text_input(key="data_password").input("wrong").run()
+    assert [e.value for e in at.error] == ["密码不正确。"]
+    assert not at.get("file_uploader")
+    at.text_input(key="data_password").input("s3cret-口令").run()
+    assert not at.error
+    assert len(at.get("file_uploader")) == 1
+
+
+def test_password_comparison() -> None:
+    assert intake.password_ok("abc", "abc")
+    assert not intake.password_ok("abd", "abc")
+    assert not intake.password_ok("", "")
+    assert not intake.password_ok("abc", None)
+
+
+def test_uploads_are_stored_by_content_inside_the_data_folder(tmp_path) -> None:
+    folder = tmp_path / "data" / "uploads"
+    kept = intake.save_upload("../../etc/passwd.csv", b"a,b\n", folder)
+    assert isinstance(kept, intake.SavedUpload)
+    assert kept.path.parent == folder and kept.path.suffix == ".csv" and len(kept.path.stem) == 64
+    assert kept.name == "passwd.csv"
+    assert kept.path.read_bytes() == b"a,b\n"
+    assert sorted(p.name for p in folder.iterdir()) == [kept.path.name]
+
+
+def test_uploads_of_other_types_or_too_large_are_refused(tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "uploads"
+    refused = intake.save_upload("list.exe", b"MZ", folder)
+    assert isinstance(refused, Problem) and "不支持的文件类型" in refused.message
+    monkeypatch.setenv(intake.MAX_UPLOAD_MB_ENV, "0.001")
+    too_big = intake.save_upload("list.csv", b"x" * 2000, folder)
+    assert isinstance(too_big, Problem) and "上限" in too_big.message
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_validation_report_has_a_row_per_problem() -> None:
+    frame = intake.problems_frame([Problem("a.csv", "不是有效日期", row=4, column="公布日期", value="2022/13/5")])
+    assert frame.rows() == [("a.csv", 4, "公布日期", "2022/13/5", "不是有效日期")]
+
+
+def test_templates_are_files_that_ingest_accepts(tmp_path) -> None:
+    paths = []
+    for name in intake.TEMPLATES:
+        path = tmp_path / name
+        path.write_bytes(intake.template_bytes(name))
+        paths.append(path)
+    db = tmp_path / "t.duckdb"
+    report = ingest(paths, db)
+    assert {f.role for f in report.files} == {"roster", "status", "targets"}
+    units = queries.run("units", db=db)
+    assert units.select("name", "status", "batch").rows() == [("海皓馨苑", "revoked", None)]
+    assert queries.run("targets_check", db=db).select("target", "roster").row(0) == (393, 1)
+
+
+def test_rollback_from_the_page(tmp_path, monkeypatch) -> None:
+    db = tmp_path / "c.duckdb"
+    paths = write_tiny(tmp_path / "files")
+    ingest(paths[:2], db, who="甲")
+    ingest(paths[2:], db, who="乙")
+    monkeypatch.setenv("CAMPAIGN_DB", str(db))
+    monkeypatch.setenv(intake.PASSWORD_ENV, "pw")
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.text_input(key="data_password").input("pw").run()
+    snapshot_ids = at.selectbox(key="data_snap").options
+    assert len(snapshot_ids) == 1 and snapshot_ids[0].endswith("-ingest1")
+    at.selectbox(key="data_snap").set_value(snapshot_ids[0]).run()
+    at.button(key="data_rollback").click().run()
+    assert not at.exception, at.exception
+    assert any("已回滚到快照" in s.value for s in at.success)
+    history = at.dataframe[0].value
+    assert list(history["结果"])[0] == f"rollback to snapshot {snapshot_ids[0]}"
+    assert queries.run("ingests", db=db).get_column("ingest_id").to_list() == [3, 1]
