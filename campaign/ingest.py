@@ -177,7 +177,9 @@ def _ingest(
                     )
             if tables:
                 loaded_files.append((name, digest, role, rows))
-                report.files.append(FileReport(name, role, rows))
+                extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
+                note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
+                report.files.append(FileReport(name, role, rows, note))
         if problems:
             raise IngestRefused(problems)
 

@@ -6,6 +6,7 @@ tables with display labels, chart styling, and the sample-data note. No SQL here
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -96,42 +97,79 @@ def ensure_database() -> bool:
     return db.exists()
 
 
+def from_url(key: str, param: str, parse: Callable[[str], object | None]) -> None:
+    """Before a widget is drawn: on its first run, take its value from the URL when the URL has a valid one.
+
+    With ``to_url`` after the widget, every page's filters live in the URL, so a copied URL opens
+    the same view. ``parse`` returns None for a value it does not accept; the widget's default stays.
+    """
+    if key in st.session_state or param not in st.query_params:
+        return
+    try:
+        value = parse(st.query_params[param])
+    except (ValueError, TypeError):
+        value = None
+    if value is not None:
+        st.session_state[key] = value
+
+
+def to_url(param: str, value: object, default: object = None, dump: Callable[[object], str] = str) -> None:
+    """After a widget: the URL says its value, or nothing when it is the default."""
+    if value is None or value == default or value == "" or value == ():
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = dump(value)
+
+
+def one_of(options: list) -> Callable[[str], object | None]:
+    by_text = {str(o): o for o in options if o is not None}
+    return by_text.get
+
+
+def iso_date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text)
+
+
 def sidebar_context() -> Context:
     """Language, district and as-of day, in the sidebar; remembered across pages and in the URL."""
     lang_names = {"zh": "中文", "en": "English"}
-    default_lang = st.query_params.get("lang", "zh")
+    from_url("lang", "lang", one_of(list(lang_names)))
     lang = st.sidebar.segmented_control(
-        i18n.TEXT["language"][0],
-        options=list(lang_names),
-        format_func=lang_names.get,
-        default=default_lang if default_lang in lang_names else "zh",
-        key="lang",
+        i18n.TEXT["language"][0], options=list(lang_names), format_func=lang_names.get, default="zh", key="lang"
     )
     lang = lang or "zh"
-    if lang == "zh":
-        st.query_params.pop("lang", None)
-    else:
-        st.query_params["lang"] = lang
+    to_url("lang", lang, "zh")
 
     info = queries.run("snapshot_info").row(0, named=True)
     places = queries.run("places")
     districts = places.get_column("district").unique(maintain_order=True).to_list()
-    all_label = i18n.t("all_districts", lang)
-    choice = st.sidebar.selectbox(i18n.t("district", lang), [all_label, *districts], key="district")
-    district = None if choice == all_label else choice
+    from_url("district", "district", one_of(districts))
+    district = st.sidebar.selectbox(
+        i18n.t("district", lang),
+        [None, *districts],
+        format_func=lambda d: i18n.t("all_districts", lang) if d is None else d,
+        key="district",
+    )
+    to_url("district", district)
 
     last = info["last_published"]
     first = info["first_published"]
+    lowest = (first - dt.timedelta(days=60)) if first else None
+    highest = max(last, dt.date.today()) if last else None
+    from_url("as_of", "as_of", lambda text: d if lowest <= (d := iso_date(text)) <= highest else None)
+    if "as_of" not in st.session_state:
+        st.session_state["as_of"] = last
     as_of = st.sidebar.date_input(
         i18n.t("as_of", lang),
-        value=last,
-        min_value=(first - dt.timedelta(days=60)) if first else None,
-        max_value=max(last, dt.date.today()) if last else None,
+        min_value=lowest,
+        max_value=highest,
         help=i18n.t("as_of_help", lang),
         key="as_of",
         format="YYYY-MM-DD",
     )
-    ctx = Context(lang, district, as_of if as_of and as_of != last else None, last, info["from_sample"])
+    as_of = as_of if as_of and as_of != last else None
+    to_url("as_of", as_of, dump=lambda d: d.isoformat())
+    ctx = Context(lang, district, as_of, last, info["from_sample"])
     st.session_state["campaign_context"] = ctx
     return ctx
 

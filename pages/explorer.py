@@ -14,8 +14,10 @@ batches = ui.q("batches")
 
 c1, c2, c3, c4 = st.columns(4)
 towns = places.get_column("town").unique(maintain_order=True).to_list()
+ui.from_url("ex_town", "town", ui.one_of(towns))
 town = c1.selectbox(ui.t("town"), [None, *towns], format_func=lambda v: v or ui.t("all_towns"), key="ex_town")
 kinds = places.get_column("kind").unique(maintain_order=True).to_list()
+ui.from_url("ex_kind", "kind", ui.one_of(kinds))
 kind = c2.selectbox(
     ui.t("kind"),
     [None, *kinds],
@@ -23,6 +25,7 @@ kind = c2.selectbox(
     key="ex_kind",
 )
 statuses = ["created", "model", "revoked", "not_created"]
+ui.from_url("ex_status", "status", ui.one_of(statuses))
 status = c3.selectbox(
     ui.t("status"),
     [None, *statuses],
@@ -31,6 +34,7 @@ status = c3.selectbox(
 )
 rounds = batches.height > 0 and batches.get_column("counts_rounds").all()
 batch_numbers = sorted(batches.get_column("batch").unique().to_list())
+ui.from_url("ex_batch", "batch", ui.one_of(batch_numbers))
 batch = c4.selectbox(
     ui.t("batch"),
     [None, *batch_numbers],
@@ -38,10 +42,16 @@ batch = c4.selectbox(
     key="ex_batch",
 )
 c5, c6 = st.columns(2)
+ui.from_url("ex_search", "q", str)
 search = c5.text_input(ui.t("search"), help=ui.t("search_help"), key="ex_search").strip() or None
-dates = c6.date_input(ui.t("date_range"), value=(), key="ex_dates", format="YYYY-MM-DD")
+ui.from_url("ex_dates", "dates", lambda text: tuple(ui.iso_date(d) for d in text.split("~", 1)))
+st.session_state.setdefault("ex_dates", ())  # a range, empty until chosen; set before the widget, as the URL's
+dates = c6.date_input(ui.t("date_range"), key="ex_dates", format="YYYY-MM-DD")
 date_from: dt.date | None = dates[0] if len(dates) >= 1 else None
 date_to: dt.date | None = dates[1] if len(dates) == 2 else date_from
+for param, value in (("town", town), ("kind", kind), ("status", status), ("batch", batch), ("q", search)):
+    ui.to_url(param, value)
+ui.to_url("dates", tuple(d for d in (date_from, date_to) if d), dump=lambda ds: "~".join(d.isoformat() for d in ds))
 
 rows = ui.q(
     "units", town=town, kind=kind, status=status, batch=batch, search=search, date_from=date_from, date_to=date_to

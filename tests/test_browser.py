@@ -335,3 +335,18 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
             fail_on_exception(page)
         finally:
             context.close()
+
+
+def test_filters_live_in_the_url(page, app):
+    """A copied URL opens the same view; changing a filter changes the URL."""
+    query = "district=金山区&as_of=2022-05-05&kind=compound&status=created&dates=2022-05-05~2022-05-05"
+    open_page(page, f"{app}/explorer?{query}", "共 150 条", '[data-testid="stDataFrame"]')
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').input_value() == "2022-05-05"
+    fail_on_exception(page)
+
+    open_page(page, f"{app}/?as_of=2022-05-05", "已创建 150 / 393")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="崇明区").click()
+    settle(page)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('district=崇明区')")
+    assert "as_of=2022-05-05" in page.url

@@ -182,3 +182,10 @@ def test_a_roster_missing_a_listed_unit_is_refused(tmp_path: Path) -> None:
         ingest([_write(tmp_path, "roster.csv", ROSTER)], db)
     assert "丁苑" in str(refused.value) and "新名册中没有" in str(refused.value)
     assert db.read_bytes() == before
+
+
+def test_unknown_columns_are_kept_aside_and_named_in_the_report(tmp_path: Path) -> None:
+    roster = _write(tmp_path, "roster.csv", ROSTER.replace("人口\n", "人口,联系人,备注\n", 1))
+    report = ingest([roster], tmp_path / "c.duckdb")
+    assert report.files[0].note == "未使用的列 (columns not used): 联系人、备注"
+    assert report.units_added == 2
