@@ -430,6 +430,7 @@ def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
                 f"同一单位在名册中出现多次，见第 {'、'.join(map(str, rows))} 行 "
                 f"(the same unit is listed more than once)",
                 row=rows[0],
+                column=table.headers["name"],
                 value=n,
             )
             for *_, n, rows in first.iter_rows()
@@ -495,7 +496,9 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
     keep = ["_row", *[c for c in PLACE_COLS if c in frame.columns], "status", "batch", "published"]
     if "kind" in frame.columns:
         keep.append("kind")
-    frame = frame.select(keep).with_columns(pl.lit(table.counts_rounds).alias("counts_rounds"))
+    frame = frame.select(keep).with_columns(
+        pl.lit(table.counts_rounds).alias("counts_rounds"), pl.lit(table.headers["name"]).alias("_name_header")
+    )
     # one unit listed twice: identical rows are one listing; different batch or date is a conflict
     key = [c for c in PLACE_COLS if c in frame.columns] + ["status"]
     conflicts = (
@@ -715,6 +718,7 @@ def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFram
             f"「{where}」对应名册中 {n} 个单位，无法确定是哪一个；请补充街镇或居委/村 "
             f"(matches {n} roster units: add town or committee)",
             row=row,
+            column=record.get("_name_header"),
             value=record["name"],
         )
     pool = units.filter(pl.col("district") == record["district"])
@@ -727,6 +731,7 @@ def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFram
         file,
         f"「{where}」不在{record['district']}的名册中 (not in the district's roster){hint}",
         row=row,
+        column=record.get("_name_header"),
         value=record["name"],
     )
 

@@ -73,6 +73,9 @@ def decode(data: bytes) -> str | None:
 
 
 def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Problem]]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Excel's "Unicode text" (Unicode 文本): tab-separated UTF-16 with a byte-order mark
+        data = data.decode("utf-16").encode("utf-8")
     if data[:2] == b"PK" or b"\x00" in data[:4096]:
         return [], [Problem(name, "文件内容不是文本，扩展名与内容不符 (not a text file, whatever its extension says)")]
     text = decode(data)
@@ -123,7 +126,9 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
         )
         first_rows = _sheet_first_rows(path)
     except Exception as exc:  # a damaged workbook raises whatever its parser raises
-        return [], [Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {exc}")]
+        # the parser's words may hold the server's path to the upload: say the user's file name instead
+        why = str(exc).replace(str(path), name)
+        return [], [Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {why}")]
     tables: list[Table] = []
     skipped: list[tuple[str, list[list[str]]]] = []
     for sheet, frame in sheets.items():
@@ -223,8 +228,7 @@ def _make_table(
             return [], [
                 Problem(
                     label,
-                    f"两列都表示同一含义「{canonical}」：「{headers[canonical]}」和「{written}」"
-                    f" (two columns mean the same thing)",
+                    f"两列都表示同一含义：「{headers[canonical]}」和「{written}」 (two columns mean the same thing)",
                     row=header_row_number,
                 )
             ]

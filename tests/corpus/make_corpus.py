@@ -1,0 +1,1251 @@
+"""Write the ingest corpus: files as towns send them, each case with the outcome expected of ingest.
+
+    uv run python tests/corpus/make_corpus.py [OUT_DIR]     # default: the folder this script is in
+
+Writes ``base/`` (the published snapshot refused cases are tried against, and a good file to pair
+them with), ``refused/<case>/`` and ``accepted/<case>/``, each case with its files and ``expected.json``.
+Those three folders are rewritten from scratch; running the script again gives the same bytes (XLSX
+files carry a fixed creation time, which xlsxwriter also uses for the zip entries). This script only
+writes bytes: it never imports ``campaign``, so a change to ingest cannot change the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import xlsxwriter
+
+HERE = Path(__file__).resolve().parent
+CREATED = dt.datetime(2022, 5, 23)  # the XLSX files' creation time: fixed, so the bytes are stable
+TODAY = "2022-05-23"
+
+Files = list[tuple[str, bytes]]
+
+
+# ------------------------------------------------------------------------------------------ bytes ---
+def text(content: str, encoding: str = "utf-8", *, crlf: bool = False) -> bytes:
+    """A text file as an editor or Excel saves it; ``utf-8-sig`` writes the BOM Excel's "CSV UTF-8" has."""
+    if crlf:
+        content = content.replace("\n", "\r\n")
+    return content.encode(encoding)
+
+
+def workbook(fill: Callable[[xlsxwriter.Workbook], None]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties({"created": CREATED})
+    fill(book)
+    book.close()
+    return buffer.getvalue()
+
+
+def sheet(book: xlsxwriter.Workbook, name: str, rows: dict[int, list], date_format: str = "yyyy/m/d"):
+    """rows: 0-based row index -> cells; None leaves a cell empty; a datetime becomes a real date cell."""
+    ws = book.add_worksheet(name)
+    dates = book.add_format({"num_format": date_format})
+    for r, cells in rows.items():
+        for c, value in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, dates)
+            else:
+                ws.write(r, c, value)
+    return ws
+
+
+def xlsx(sheets: dict[str, dict[int, list]]) -> bytes:
+    return workbook(lambda book: [sheet(book, name, rows) for name, rows in sheets.items()])
+
+
+# A minimal but valid one-page PDF (what a town exports from WPS when asked for the list).
+PDF = (
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000015 00000 n \n0000000058 00000 n \n0000000111 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n178\n%%EOF\n"
+)
+# The 512-byte header of an OLE2 compound file: the start of every Excel 97-2003 .xls.
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900") + bytes(512 - 32)
+
+
+# ------------------------------------------------------------------------------------------ cases ---
+def problem(file: str, message: str, row: int | None = None, column: str | None = None, value: str | None = None):
+    return {"file": file, "row": row, "column": column, "value": value, "message_contains": message}
+
+
+class Corpus:
+    def __init__(self) -> None:
+        self.cases: dict[str, tuple[Files, dict]] = {}
+
+    def _add(self, path: str, about: str, files: Files, expected: dict) -> None:
+        assert path not in self.cases, path
+        names = [n for n, _ in files]
+        assert len(set(names)) == len(names), path
+        order = expected.pop("order", None) or names
+        self.cases[path] = (files, {"about": about, "files": order, **expected})
+
+    def refused(self, case: str, about: str, files: Files, problems: list[dict], **extra) -> None:
+        self._add(f"refused/{case}", about, files, {**_options(extra), "problems": problems})
+
+    def accepted(self, case: str, about: str, files: Files, expect: list[dict], **extra) -> None:
+        self._add(f"accepted/{case}", about, files, {**_options(extra), "expect": expect})
+
+
+def _options(extra: dict) -> dict:
+    allowed = {"order", "today", "defaults", "encodings", "xfail"}
+    assert set(extra) <= allowed, set(extra) - allowed
+    return {k: extra[k] for k in ("order", "today", "defaults", "encodings", "xfail") if k in extra}
+
+
+def check(query: str, columns: list[str], rows: list[list], **params) -> dict:
+    return {"query": query, "params": params, "columns": columns, "rows": rows}
+
+
+# 甲区, published before every refused case is tried: two compounds called 甲苑 in different towns
+BASE_ROSTER = (
+    "区,街镇,居委/村,名称,类型,户数,人口\n"
+    "甲区,A镇,一居委,甲苑,小区,100,250\n"
+    "甲区,A镇,一居委,乙苑,小区,200,480\n"
+    "甲区,A镇,二村,1组,村民小组,30,80\n"
+    "甲区,B镇,三居委,甲苑,小区,300,700\n"
+    "甲区,B镇,三居委,丙苑,小区,150,320\n"
+)
+LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
+BASE_LIST = LIST_HEADER + "甲区,A镇,一居委,甲苑,第一批,2022-05-05\n"
+# a good file no run has loaded: paired with each refused case, it must not be loaded either
+GOOD_LIST = LIST_HEADER + "甲区,B镇,三居委,丙苑,第2批,2022-05-09\n"
+
+# 丁区's roster, sent with the cases about matching: two compounds called 丁苑 in different towns
+DING_ROSTER = (
+    "区,街镇,居委,小区名称,类型,户数,人口\n"
+    "丁区,E镇,五居委,丁苑,小区,120,300\n"
+    "丁区,E镇,五居委,戊苑,小区,90,210\n"
+    "丁区,F镇,六居委,丁苑,小区,60,150\n"
+)
+
+
+def refused_cases(c: Corpus) -> None:
+    # ---- files that are not what they should be
+    c.refused(
+        "empty_file",
+        "a file of 0 bytes",
+        [("empty.csv", b"")],
+        [problem("empty.csv", "文件是空的 (the file is empty)")],
+    )
+    c.refused(
+        "blank_lines_only",
+        "nothing but blank lines and spaces",
+        [("blank.csv", text("\n  \n\t\n", crlf=True))],
+        [problem("blank.csv", "文件是空的 (the file is empty)")],
+    )
+    c.refused(
+        "header_only",
+        "a header and no rows under it: a truncated export, not 'no news'",
+        [("第2批.csv", text(LIST_HEADER))],
+        [problem("第2批.csv", "只有表头，没有数据行 (no data rows)")],
+    )
+    c.refused(
+        "title_and_header_only",
+        "a title line, the header, and the empty rows Excel writes as commas",
+        [("第2批.csv", text("甲区第二批无疫小区名单\n" + LIST_HEADER + ",,,,,\n,,,,,\n", "gb18030", crlf=True))],
+        [problem("第2批.csv", "没有数据行 (no data rows)")],
+        encodings={"第2批.csv": "gb18030"},
+    )
+    c.refused(
+        "header_only_xlsx",
+        "a workbook whose only sheet has a header and nothing else",
+        [("第2批.xlsx", xlsx({"名单": {0: ["区", "街镇", "居委/村", "名称", "批次", "公布日期"]}}))],
+        [problem("第2批.xlsx [名单]", "没有数据行 (no data rows)")],
+        encodings={"第2批.xlsx": "xlsx"},
+    )
+    c.refused(
+        "text_named_xlsx",
+        "a CSV renamed to .xlsx",
+        [("第2批.xlsx", text(GOOD_LIST.replace("丙苑", "乙苑")))],
+        [problem("第2批.xlsx", "not an XLSX workbook")],
+    )
+    c.refused(
+        "xlsx_named_csv",
+        "a real workbook renamed to .csv",
+        [
+            (
+                "第2批.csv",
+                xlsx({"名单": {0: ["区", "名称", "批次", "公布日期"], 1: ["甲区", "乙苑", "2", "2022-05-09"]}}),
+            )
+        ],
+        [problem("第2批.csv", "not a text file")],
+        encodings={"第2批.csv": "xlsx"},
+    )
+    c.refused(
+        "truncated_xlsx",
+        "a workbook cut off halfway (an interrupted download): a zip without its end",
+        [
+            (
+                "第2批.xlsx",
+                xlsx({"名单": {0: ["区", "名称", "批次", "公布日期"], 1: ["甲区", "乙苑", "2", "2022-05-09"]}})[:2500],
+            )
+        ],
+        [problem("第2批.xlsx", "无法读取 XLSX 工作簿 (cannot read the workbook)")],
+    )
+    c.refused(
+        "pdf",
+        "the list as a PDF",
+        [("第2批名单.pdf", PDF)],
+        [problem("第2批名单.pdf", "不支持的文件类型「.pdf」")],
+    )
+    c.refused(
+        "old_excel_xls",
+        "an Excel 97-2003 workbook (only its OLE2 header: the reader refuses it by its extension)",
+        [("第2批名单.xls", OLE2)],
+        [problem("第2批名单.xls", "不支持的文件类型「.xls」")],
+    )
+    c.refused(
+        "latin1_txt",
+        "a .txt in Latin-1: 'é' followed by a space or comma is neither UTF-8 nor GB18030",
+        [
+            (
+                "batch2.txt",
+                text(
+                    "district,town,committee,name,batch,date\nJinshan,Shanyang,Haixin,Cité Verte,2,2022-05-09\n",
+                    "latin-1",
+                ),
+            )
+        ],
+        [problem("batch2.txt", "无法识别文件编码")],
+        encodings={"batch2.txt": "latin-1"},
+    )
+    c.refused(
+        "no_header_row",
+        "data with no header row above it",
+        [("第2批.csv", text("甲区,B镇,三居委,丙苑,2,2022-05-09\n"))],
+        [problem("第2批.csv", "找不到表头")],
+    )
+    c.refused(
+        "duplicate_header",
+        "two columns that mean the same thing (名称 and 小区名称)",
+        [("第2批.csv", text("区,名称,小区名称,批次,公布日期\n甲区,丙苑,丙苑,2,2022-05-09\n"))],
+        [problem("第2批.csv", "两列都表示同一含义", row=1)],
+    )
+    c.refused(
+        "missing_name_column",
+        "a list without a name column",
+        [("第2批.csv", text("区,街镇,居委/村,批次,公布日期\n甲区,B镇,三居委,2,2022-05-09\n"))],
+        [problem("第2批.csv", "缺少「名称」列 (missing column: name)")],
+    )
+    c.refused(
+        "roster_missing_name_column",
+        "a roster without a name column",
+        [("名册.csv", text("区,街镇,居委,类型,户数,人口\n丁区,E镇,五居委,小区,120,300\n"))],
+        [problem("名册.csv", "缺少「名称」列 (missing column: name)")],
+    )
+    c.refused(
+        "no_district_no_date",
+        "a title-less list of names: no district or date in a column, a title or the import options",
+        [("名单.csv", text("街镇,居委,小区名称\nB镇,三居委,丙苑\n"))],
+        [
+            problem("名单.csv", "缺少「区」：表中没有此列，标题行中也没有；导入时可用 --district 指定"),
+            problem("名单.csv", "缺少「公布日期」：表中没有此列，标题行中也没有；导入时可用 --date 指定"),
+        ],
+    )
+    c.refused(
+        "created_without_batch",
+        "a list of created units with no batch column, and no batch in a title or the options",
+        [("名单.csv", text("区,街镇,居委/村,名称,公布日期\n甲区,B镇,三居委,丙苑,2022-05-09\n"))],
+        [problem("名单.csv", "导入时可用 --batch 指定", row=2, column="批次")],
+    )
+    c.refused(
+        "blank_batch_cell",
+        "one created row whose batch cell is blank",
+        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,2022-05-09\n甲区,B镇,三居委,丙苑,,2022-05-09\n"))],
+        [problem("第2批.csv", "needs its batch or round", row=3, column="批次")],
+    )
+    c.refused(
+        "blank_name_cell",
+        "a row with every cell filled but the name",
+        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,2022-05-09\n甲区,B镇,三居委,,2,2022-05-09\n"))],
+        [problem("第2批.csv", "缺少名称 (missing name)", row=3, column="名称", value="")],
+    )
+    # ---- dates
+    c.refused(
+        "impossible_date",
+        "month 13, in a GBK list with a title line (so the header is row 2 and the bad row is row 3)",
+        [
+            (
+                "第2批.csv",
+                text("甲区第二批名单\n" + LIST_HEADER + "甲区,B镇,三居委,丙苑,2,2022/13/5\n", "gb18030", crlf=True),
+            )
+        ],
+        [problem("第2批.csv", "不是有效日期", row=3, column="公布日期", value="2022/13/5")],
+        encodings={"第2批.csv": "gb18030"},
+    )
+    c.refused(
+        "impossible_day",
+        "30 February, written in Chinese",
+        [("第2批.csv", text(LIST_HEADER + "甲区,B镇,三居委,丙苑,2,2022年2月30日\n"))],
+        [problem("第2批.csv", "not a valid date", row=2, column="公布日期", value="2022年2月30日")],
+    )
+    c.refused(
+        "date_before_2000",
+        "a year mistyped as 1022",
+        [("第2批.csv", text(LIST_HEADER + "甲区,B镇,三居委,丙苑,2,1022-05-09\n"))],
+        [problem("第2批.csv", "日期早于 2000 年", row=2, column="公布日期", value="1022-05-09")],
+    )
+    c.refused(
+        "future_date",
+        "a date after the day of the ingest (today 2022-05-10), in a UTF-8 BOM file",
+        [
+            (
+                "第2批.csv",
+                text(
+                    LIST_HEADER + "甲区,A镇,一居委,乙苑,2,2022-05-09\n甲区,B镇,三居委,丙苑,2,2022-05-20\n", "utf-8-sig"
+                ),
+            )
+        ],
+        [
+            problem(
+                "第2批.csv",
+                "日期晚于今天 2022-05-10 (date in the future)",
+                row=3,
+                column="公布日期",
+                value="2022-05-20",
+            )
+        ],
+        today="2022-05-10",
+        encodings={"第2批.csv": "utf-8-sig"},
+    )
+    c.refused(
+        "words_in_date",
+        "words where the date belongs",
+        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,待定\n甲区,B镇,三居委,丙苑,2,五月九日\n"))],
+        [
+            problem("第2批.csv", "not a valid date", row=2, column="公布日期", value="待定"),
+            problem("第2批.csv", "not a valid date", row=3, column="公布日期", value="五月九日"),
+        ],
+    )
+    c.refused(
+        "xlsx_impossible_date_row_5",
+        "an instruction sheet, then a sheet with a title in row 2 and the header in row 4: the bad row is Excel row 5",
+        [
+            (
+                "第2批.xlsx",
+                xlsx(
+                    {
+                        "说明": {0: ["请按名单页填写"]},
+                        "名单": {
+                            1: ["甲区第二批无疫小区名单"],
+                            3: ["区", "街镇", "居委/村", "名称", "批次", "公布日期"],
+                            4: ["甲区", "B镇", "三居委", "丙苑", "2", "2022/13/5"],
+                        },
+                    }
+                ),
+            )
+        ],
+        [problem("第2批.xlsx [名单]", "not a valid date", row=5, column="公布日期", value="2022/13/5")],
+        encodings={"第2批.xlsx": "xlsx"},
+    )
+    # ---- batches, statuses, kinds
+    c.refused(
+        "word_in_batch",
+        "a word where the batch belongs: reported once, not also as a missing batch",
+        [("第2批.csv", text(LIST_HEADER + "甲区,B镇,三居委,丙苑,待定,2022-05-09\n"))],
+        [problem("第2批.csv", "not a batch or round number", row=2, column="批次", value="待定")],
+    )
+    c.refused(
+        "xlsx_blank_rows_in_data",
+        "a blank row between two data rows: the bad row keeps its Excel row number, 4",
+        [
+            (
+                "第2批.xlsx",
+                xlsx(
+                    {
+                        "名单": {
+                            0: ["区", "街镇", "居委/村", "名称", "批次", "公布日期"],
+                            1: ["甲区", "A镇", "一居委", "乙苑", "2", "2022/5/9"],
+                            3: ["甲区", "B镇", "三居委", "丙苑", "待定", "2022/5/9"],
+                        }
+                    }
+                ),
+            )
+        ],
+        [problem("第2批.xlsx [名单]", "not a batch or round number", row=4, column="批次", value="待定")],
+        encodings={"第2批.xlsx": "xlsx"},
+    )
+    c.refused(
+        "csv_blank_lines_in_data",
+        "a title, a blank line, the header, a row, a blank line, the bad row: line 6 in a text editor",
+        [
+            (
+                "第2批.csv",
+                text(
+                    "标题\n\n"
+                    + LIST_HEADER
+                    + "甲区,A镇,一居委,乙苑,2,2022/5/9\n\n甲区,B镇,三居委,丙苑,待定,2022/5/9\n",
+                    crlf=True,
+                ),
+            )
+        ],
+        [problem("第2批.csv", "not a batch or round number", row=6, column="批次", value="待定")],
+    )
+    c.refused(
+        "unknown_status",
+        "a status word that is none of 已创建 取消 示范 申报",
+        [
+            (
+                "状态变化.csv",
+                text("区,街镇,居委/村,名称,状态,公布日期\n甲区,B镇,三居委,丙苑,完成,2022-05-09\n", "gb18030"),
+            )
+        ],
+        [problem("状态变化.csv", "unknown status word", row=2, column="状态", value="完成")],
+        encodings={"状态变化.csv": "gb18030"},
+    )
+    c.refused(
+        "unknown_kind",
+        "a roster whose kind is not a unit kind",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,人口\n丁区,E镇,五居委,丁苑,小区,120,300\n丁区,E镇,五居委,一号楼,大楼,40,90\n"
+                ),
+            )
+        ],
+        [problem("名册.csv", "unknown unit kind", row=3, column="类型", value="大楼")],
+    )
+    c.refused(
+        "unknown_kind_in_list",
+        "a list whose kind column holds a word that is not a kind",
+        [("第2批.csv", text("区,街镇,居委/村,名称,类型,批次,公布日期\n甲区,B镇,三居委,丙苑,楼栋,2,2022-05-09\n"))],
+        [problem("第2批.csv", "unknown unit kind", row=2, column="类型", value="楼栋")],
+    )
+    # ---- households, population, totals
+    c.refused(
+        "negative_counts",
+        "negative households and population",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,人口\n丁区,E镇,五居委,丁苑,小区,-5,300\n丁区,E镇,五居委,戊苑,小区,90,-1\n"
+                ),
+            )
+        ],
+        [
+            problem("名册.csv", "0 or more", row=2, column="户数", value="-5"),
+            problem("名册.csv", "0 or more", row=3, column="人口", value="-1"),
+        ],
+    )
+    c.refused(
+        "non_numeric_counts",
+        "words, a fraction and a blank where households and population belong",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,常住人口\n"
+                    "丁区,E镇,五居委,丁苑,小区,一百二十,300\n"
+                    "丁区,E镇,五居委,戊苑,小区,90,\n"
+                    "丁区,F镇,六居委,丁苑,小区,60,约一百\n"
+                    "丁区,F镇,六居委,己苑,小区,12.5,40\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            )
+        ],
+        [
+            problem("名册.csv", "缺少人口 (missing population)", row=3, column="常住人口", value=""),
+            problem("名册.csv", "whole number, 0 or more", row=2, column="户数", value="一百二十"),
+            problem("名册.csv", "whole number, 0 or more", row=5, column="户数", value="12.5"),
+            problem("名册.csv", "whole number, 0 or more", row=4, column="常住人口", value="约一百"),
+        ],
+        encodings={"名册.csv": "gb18030"},
+    )
+    c.refused(
+        "compound_without_committee",
+        "a roster's first compound in a town with a blank committee cell (nothing above to inherit)",
+        [("名册.csv", text("区,街镇,居委,小区名称,类型,户数,人口\n丁区,E镇,,丁苑,小区,120,300\n"))],
+        [problem("名册.csv", "needs its committee or village", row=2, column="居委")],
+    )
+    c.refused(
+        "target_not_a_number",
+        "an official total written in words",
+        [("官方总数.csv", text("区,类型,官方总数,截至日期,来源\n崇明区,村居,约三百,2022-05-23,人民网上海频道\n"))],
+        [problem("官方总数.csv", "whole number, 0 or more", row=2, column="官方总数", value="约三百")],
+    )
+    # ---- one unit twice
+    c.refused(
+        "listed_twice_batches",
+        "one unit twice in one list, in batches 2 and 3",
+        [
+            (
+                "第2批.csv",
+                text(
+                    "甲区名单\n"
+                    + LIST_HEADER
+                    + "甲区,B镇,三居委,丙苑,2,2022-05-09\n甲区,B镇,三居委,丙苑,3,2022-05-09\n"
+                ),
+            )
+        ],
+        [
+            problem(
+                "第2批.csv", "见第 3、4 行 (one unit listed twice with conflicting", row=3, column="名称", value="丙苑"
+            )
+        ],
+    )
+    c.refused(
+        "listed_twice_dates",
+        "one unit twice in one list, on two dates",
+        [
+            (
+                "第2批.csv",
+                text(
+                    LIST_HEADER
+                    + "甲区,B镇,三居委,丙苑,2,2022-05-09\n"
+                    + "甲区,A镇,一居委,乙苑,2,2022-05-09\n"
+                    + "甲区,B镇,三居委,丙苑,2,2022/5/10\n"
+                ),
+            )
+        ],
+        [problem("第2批.csv", "见第 2、4 行", row=2, column="名称", value="丙苑")],
+    )
+    c.refused(
+        "roster_listed_twice",
+        "one unit twice in one roster, with different households",
+        [("名册.csv", text(DING_ROSTER + "丁区,E镇,五居委,戊苑,小区,95,220\n"))],
+        [
+            problem(
+                "名册.csv",
+                "见第 3、5 行 (the same unit is listed more than once)",
+                row=3,
+                column="小区名称",
+                value="戊苑",
+            )
+        ],
+    )
+    # ---- matching against the roster
+    c.refused(
+        "unknown_unit",
+        "a list row for a unit not in its district's roster: the nearest roster name is suggested",
+        [
+            ("名册.csv", text(DING_ROSTER)),
+            ("第1批.csv", text("区,街镇,居委,名称,批次,公布日期\n丁区,E镇,五居委,丁园,1,2022-05-09\n")),
+        ],
+        [
+            problem(
+                "第1批.csv",
+                "不在丁区的名册中 (not in the district's roster)；最接近的名称 (nearest): 丁苑",
+                row=2,
+                column="名称",
+                value="丁园",
+            )
+        ],
+    )
+    c.refused(
+        "ambiguous_row",
+        "a list row (district and name only) that matches two roster units of the same name",
+        [
+            ("名册.csv", text(DING_ROSTER)),
+            ("第1批.csv", text("区,名称,批次,公布日期\n丁区,戊苑,1,2022-05-09\n丁区,丁苑,1,2022-05-09\n")),
+        ],
+        [problem("第1批.csv", "对应名册中 2 个单位", row=3, column="名称", value="丁苑")],
+    )
+    # ---- several files
+    c.refused(
+        "two_bad_files",
+        "two bad files in one run: both are reported",
+        [
+            ("one.csv", text(LIST_HEADER + "甲区,B镇,三居委,丙苑,待定,2022-05-09\n")),
+            ("two.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,2022/13/5\n")),
+        ],
+        [
+            problem("one.csv", "not a batch or round number", row=2, column="批次", value="待定"),
+            problem("two.csv", "not a valid date", row=2, column="公布日期", value="2022/13/5"),
+        ],
+    )
+    c.refused(
+        "good_roster_bad_list",
+        "a good roster and a bad list in one run: the roster is not loaded either",
+        [
+            ("名册.csv", text(DING_ROSTER)),
+            ("第1批.csv", text("区,街镇,居委,名称,批次,公布日期\n丁区,E镇,五居委,戊苑,1,2022-13-09\n")),
+        ],
+        [problem("第1批.csv", "not a valid date", row=2, column="公布日期", value="2022-13-09")],
+    )
+
+
+# ------------------------------------------------------------------------------------ accepted ---
+JS_ROSTER = (
+    "区,街镇,居委,小区名称,类型,户数,人口\n"
+    "金山区,山阳镇,海欣居民区,海皓馨苑,小区,1240,2390\n"
+    "金山区,山阳镇,海欣居民区,海欣苑,小区,860,1710\n"
+    "金山区,山阳镇,卫康居民区,卫康苑,小区,540,1020\n"
+    "金山区,朱泾镇,东林村,东林村1组,村民小组,45,120\n"
+    "金山区,朱泾镇,东林村,东林村2组,村民小组,38,97\n"
+    "金山区,朱泾镇,待泾村,待泾村,村,610,1480\n"
+)
+JS_LIST = (
+    "区,街镇,居委/村,名称,类型,批次,公布日期\n"
+    "金山区,山阳镇,海欣居民区,海皓馨苑,小区,第二批,2022/5/9\n"
+    "金山区,朱泾镇,东林村,东林村1组,村民小组,第二批,2022/5/9\n"
+)
+CREATED_COLS = ["town", "name", "batch", "status_date"]
+JS_CREATED = [["山阳镇", "海皓馨苑", 2, "2022-05-09"], ["朱泾镇", "东林村1组", 2, "2022-05-09"]]
+JS_TOTALS = check(
+    "coverage_by_district",
+    ["district", "kind", "total", "created"],
+    [["金山区", "compound", 3, 1], ["金山区", "village", 1, 0], ["金山区", "village_group", 2, 1]],
+)
+
+
+def js_created(rows=None, **params) -> dict:
+    return check("units", CREATED_COLS, JS_CREATED if rows is None else rows, status="created", **params)
+
+
+def accepted_cases(c: Corpus) -> None:
+    # ---- encodings and separators
+    c.accepted(
+        "utf8",
+        "a roster and a list in UTF-8 without a BOM",
+        [("名册.csv", text(JS_ROSTER)), ("第二批.csv", text(JS_LIST))],
+        [js_created(), JS_TOTALS],
+        encodings={"名册.csv": "utf-8", "第二批.csv": "utf-8"},
+    )
+    c.accepted(
+        "utf8_bom",
+        "Excel's 'CSV UTF-8': a BOM and CRLF line ends",
+        [("名册.csv", text(JS_ROSTER, "utf-8-sig", crlf=True)), ("第二批.csv", text(JS_LIST, "utf-8-sig", crlf=True))],
+        [js_created(), JS_TOTALS],
+        encodings={"名册.csv": "utf-8-sig", "第二批.csv": "utf-8-sig"},
+    )
+    c.accepted(
+        "gb18030",
+        "Excel's 'CSV (逗号分隔)' on Chinese Windows: GBK/GB18030 and CRLF",
+        [("名册.csv", text(JS_ROSTER, "gb18030", crlf=True)), ("第二批.csv", text(JS_LIST, "gb18030", crlf=True))],
+        [js_created(), JS_TOTALS],
+        encodings={"名册.csv": "gb18030", "第二批.csv": "gb18030"},
+    )
+    c.accepted(
+        "tsv",
+        "tab-separated: a .tsv, a .csv that is really tab-separated, and a GB18030 .txt",
+        [
+            ("名册.tsv", text(JS_ROSTER.replace(",", "\t"))),
+            ("第二批.csv", text(JS_LIST.replace(",", "\t"))),
+            (
+                "第三批.txt",
+                text(
+                    "区\t街镇\t居委/村\t名称\t类型\t批次\t公布日期\n"
+                    "金山区\t山阳镇\t海欣居民区\t海欣苑\t小区\t第三批\t2022/5/16\n"
+                    "金山区\t朱泾镇\t东林村\t东林村2组\t村民小组\t第三批\t2022/5/16\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+        ],
+        [
+            js_created(
+                [
+                    ["山阳镇", "海欣苑", 3, "2022-05-16"],
+                    ["山阳镇", "海皓馨苑", 2, "2022-05-09"],
+                    ["朱泾镇", "东林村1组", 2, "2022-05-09"],
+                    ["朱泾镇", "东林村2组", 3, "2022-05-16"],
+                ]
+            )
+        ],
+        encodings={"第三批.txt": "gb18030"},
+    )
+    c.accepted(
+        "utf16_txt",
+        "Excel's 'Unicode text' export: tab-separated UTF-16LE with a BOM",
+        [
+            ("名册.csv", text(BASE_ROSTER)),
+            ("第2批.txt", text(GOOD_LIST.replace(",", "\t"), "utf-16", crlf=True)),
+        ],
+        [check("units", ["name", "batch", "status_date"], [["丙苑", 2, "2022-05-09"]], status="created")],
+        encodings={"第2批.txt": "utf-16"},
+    )
+    # ---- where the header is
+    c.accepted(
+        "title_lines",
+        "two title lines above the header",
+        [
+            ("名册.csv", text("金山区无疫小区创建名册\n（截至2022年5月）\n" + JS_ROSTER)),
+            ("第二批.csv", text("金山区第二批“无疫小区”名单\n（2022年5月9日公布）\n" + JS_LIST)),
+        ],
+        [js_created(), JS_TOTALS],
+    )
+    c.accepted(
+        "xlsx_instruction_sheet",
+        "an instruction sheet first, then the list with a title in row 2 and the header in row 4; "
+        "a batch as a number cell",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            (
+                "第二批.xlsx",
+                xlsx(
+                    {
+                        "填表说明": {0: ["请按名单页填写"], 1: ["日期写成 2022-05-16"], 2: ["批次写成 第2批 或 2"]},
+                        "名单": {
+                            1: ["金山区第二批无疫小区名单"],
+                            3: ["区", "街镇", "居委/村", "名称", "类型", "批次", "公布日期"],
+                            4: ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "小区", "第二批", "2022/5/9"],
+                            5: ["金山区", "朱泾镇", "东林村", "东林村1组", "村民小组", 2, "2022-05-09"],
+                        },
+                    }
+                ),
+            ),
+        ],
+        [
+            js_created(),
+            check("files", ["name", "role", "rows"], [["第二批.xlsx", "status", 2], ["名册.csv", "roster", 6]]),
+        ],
+        encodings={"第二批.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "xlsx_several_sheets",
+        "a roster workbook with one sheet per town, and a summary sheet with no header that is skipped",
+        [
+            (
+                "名册.xlsx",
+                xlsx(
+                    {
+                        "汇总": {0: ["金山区无疫小区创建名册汇总"], 1: ["山阳镇", 3], 2: ["朱泾镇", 3]},
+                        "山阳镇": {
+                            0: ["区", "街镇", "居委", "小区名称", "类型", "户数", "人口"],
+                            1: ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "小区", 1240, 2390],
+                            2: ["金山区", "山阳镇", "海欣居民区", "海欣苑", "小区", 860, 1710],
+                            3: ["金山区", "山阳镇", "卫康居民区", "卫康苑", "小区", 540, 1020],
+                        },
+                        "朱泾镇": {
+                            0: ["区", "街镇", "居委", "小区名称", "类型", "户数", "人口"],
+                            1: ["金山区", "朱泾镇", "东林村", "东林村1组", "村民小组", 45, 120],
+                            2: ["金山区", "朱泾镇", "东林村", "东林村2组", "村民小组", 38, 97],
+                            3: ["金山区", "朱泾镇", "待泾村", "待泾村", "村", 610, 1480],
+                        },
+                    }
+                ),
+            ),
+            ("第二批.csv", text(JS_LIST)),
+        ],
+        [
+            js_created(),
+            JS_TOTALS,
+            check(
+                "units",
+                ["name", "households", "population"],
+                [["卫康苑", 540, 1020], ["海欣苑", 860, 1710], ["海皓馨苑", 1240, 2390]],
+                town="山阳镇",
+            ),
+        ],
+        encodings={"名册.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "xlsx_date_cells",
+        "real Excel date cells, formatted yyyy/m/d and yyyy年m月d日",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            (
+                "第二批.xlsx",
+                workbook(
+                    lambda book: (
+                        sheet(
+                            book,
+                            "名单",
+                            {
+                                0: ["区", "街镇", "居委/村", "名称", "批次", "公布日期"],
+                                1: ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "第二批", dt.datetime(2022, 5, 9)],
+                            },
+                        ),
+                        sheet(
+                            book,
+                            "名单二",
+                            {
+                                0: ["区", "街镇", "居委/村", "名称", "批次", "公布日期"],
+                                1: ["金山区", "朱泾镇", "东林村", "东林村1组", "第二批", dt.datetime(2022, 5, 9)],
+                            },
+                            date_format="yyyy年m月d日",
+                        ),
+                    )
+                ),
+            ),
+        ],
+        [js_created()],
+        encodings={"第二批.xlsx": "xlsx"},
+    )
+    # ---- cells as people type them
+    c.accepted(
+        "full_width_and_spaces",
+        "full-width digits and letters, spaces around and inside names",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            (
+                "第二批.csv",
+                text(
+                    "区 , 街镇 ,居委/村,名称,类型, 批次 ,公布日期\n"
+                    " 金山区 , 山阳镇 ,海欣 居民区, 海皓馨苑 ,小区,第２批,２０２２/５/９ \n"
+                    "金山区,朱泾镇,东林村,东林村１组,村民小组, 2 ,2022-05-09\n"
+                ),
+            ),
+        ],
+        [js_created(), check("snapshot_info", ["units", "events"], [[6, 2]])],
+    )
+    c.accepted(
+        "merged_cells_csv",
+        "blank district and town cells under merged cells (as Excel saves them to CSV), "
+        "blank committee cells in the roster",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,人口\n"
+                    "金山区,山阳镇,海欣居民区,海皓馨苑,小区,1240,2390\n"
+                    ",,,海欣苑,小区,860,1710\n"
+                    ",,卫康居民区,卫康苑,小区,540,1020\n"
+                    ",朱泾镇,东林村,东林村1组,村民小组,45,120\n"
+                    ",,,东林村2组,村民小组,38,97\n"
+                    ",,待泾村,待泾村,村,610,1480\n"
+                ),
+            ),
+            (
+                "第二批.csv",
+                text(
+                    "区,街镇,居委/村,名称,类型,批次,公布日期\n"
+                    "金山区,山阳镇,海欣居民区,海皓馨苑,小区,第二批,2022/5/9\n"
+                    ",朱泾镇,东林村,东林村1组,村民小组,第二批,2022/5/9\n"
+                ),
+            ),
+        ],
+        [
+            js_created(),
+            JS_TOTALS,
+            check(
+                "units",
+                ["town", "committee", "name"],
+                [
+                    ["山阳镇", "卫康居民区", "卫康苑"],
+                    ["山阳镇", "海欣居民区", "海欣苑"],
+                    ["山阳镇", "海欣居民区", "海皓馨苑"],
+                    ["朱泾镇", "东林村", "东林村1组"],
+                    ["朱泾镇", "东林村", "东林村2组"],
+                    ["朱泾镇", "待泾村", "待泾村"],
+                ],
+            ),
+        ],
+    )
+    c.accepted(
+        "merged_cells_xlsx",
+        "real merged district, town and committee cells in an XLSX roster and list",
+        [("名册.xlsx", workbook(_merged_roster)), ("第二批.xlsx", workbook(_merged_list))],
+        [
+            js_created(),
+            JS_TOTALS,
+            check(
+                "units",
+                ["committee", "name"],
+                [["东林村", "东林村1组"], ["东林村", "东林村2组"], ["待泾村", "待泾村"]],
+                town="朱泾镇",
+            ),
+        ],
+        encodings={"名册.xlsx": "xlsx", "第二批.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "date_forms",
+        "each written date form: ISO, 2022/5/13, 2022.5.14, 2022年5月15日, 20220516, a date with a time",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,人口\n"
+                    + "".join(f"戊区,G镇,七居委,{n}号苑,小区,100,200\n" for n in range(1, 7))
+                ),
+            ),
+            (
+                "第二批.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期\n"
+                    "戊区,G镇,七居委,1号苑,2,2022-05-12\n"
+                    "戊区,G镇,七居委,2号苑,2,2022/5/13\n"
+                    "戊区,G镇,七居委,3号苑,2,2022.5.14\n"
+                    "戊区,G镇,七居委,4号苑,2,2022年5月15日\n"
+                    "戊区,G镇,七居委,5号苑,2,20220516\n"
+                    "戊区,G镇,七居委,6号苑,2,2022-05-17 00:00:00\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "status_date"],
+                [
+                    ["1号苑", "2022-05-12"],
+                    ["2号苑", "2022-05-13"],
+                    ["3号苑", "2022-05-14"],
+                    ["4号苑", "2022-05-15"],
+                    ["5号苑", "2022-05-16"],
+                    ["6号苑", "2022-05-17"],
+                ],
+            )
+        ],
+    )
+    c.accepted(
+        "batch_words",
+        "each batch word: 首批, 第一批, 第2批, 第二轮, 2, 第十二批, 第3批次",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,人口\n"
+                    + "".join(f"戊区,G镇,七居委,{n}号苑,小区,100,200\n" for n in range(1, 8))
+                ),
+            ),
+            (
+                "名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期\n"
+                    "戊区,G镇,七居委,1号苑,首批,2022-05-12\n"
+                    "戊区,G镇,七居委,2号苑,第一批,2022-05-12\n"
+                    "戊区,G镇,七居委,3号苑,第2批,2022-05-12\n"
+                    "戊区,G镇,七居委,4号苑,第二轮,2022-05-12\n"
+                    "戊区,G镇,七居委,5号苑,2,2022-05-12\n"
+                    "戊区,G镇,七居委,6号苑,第十二批,2022-05-12\n"
+                    "戊区,G镇,七居委,7号苑,第3批次,2022-05-12\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch"],
+                [["1号苑", 1], ["2号苑", 1], ["3号苑", 2], ["4号苑", 2], ["5号苑", 2], ["6号苑", 12], ["7号苑", 3]],
+            )
+        ],
+    )
+    c.accepted(
+        "english_headers",
+        "English headers, in another column order, with an extra column kept aside",
+        [
+            (
+                "roster.csv",
+                text(
+                    "name,kind,district,town,committee,households,population,notes\n"
+                    "海皓馨苑,小区,金山区,山阳镇,海欣居民区,1240,2390,\n"
+                    "海欣苑,compound,金山区,山阳镇,海欣居民区,860,1710,new\n"
+                    "卫康苑,小区,金山区,山阳镇,卫康居民区,540,1020,\n"
+                    "东林村1组,village group,金山区,朱泾镇,东林村,45,120,\n"
+                    "东林村2组,村民小组,金山区,朱泾镇,东林村,38,97,\n"
+                    "待泾村,village,金山区,朱泾镇,待泾村,610,1480,\n"
+                ),
+            ),
+            (
+                "batch2.csv",
+                text(
+                    "District,Town,Village,Name,Round,Date\n"
+                    "金山区,山阳镇,海欣居民区,海皓馨苑,2,2022-05-09\n"
+                    "金山区,朱泾镇,东林村,东林村1组,2,2022-05-09\n"
+                ),
+            ),
+        ],
+        [
+            js_created(),
+            JS_TOTALS,
+            check("batches", ["district", "batch", "counts_rounds", "units"], [["金山区", 2, True, 2]]),
+        ],
+    )
+    c.accepted(
+        "extra_columns",
+        "unknown extra columns (备注, 联系人) and a column with no header are kept aside, not fatal",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            (
+                "第二批.csv",
+                text(
+                    "序号,区,街镇,居委/村,名称,类型,批次,公布日期,备注,联系人,\n"
+                    "1,金山区,山阳镇,海欣居民区,海皓馨苑,小区,第二批,2022/5/9,,王,x\n"
+                    "2,金山区,朱泾镇,东林村,东林村1组,村民小组,第二批,2022/5/9,新增,李,\n"
+                ),
+            ),
+        ],
+        [js_created()],
+    )
+    c.accepted(
+        "listed_twice_identically",
+        "the same unit twice in a list, with the same batch and date: one listing",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            ("第二批.csv", text(JS_LIST + "金山区,山阳镇,海欣居民区,海皓馨苑,小区,第2批,2022-05-09\n")),
+        ],
+        [js_created(), check("snapshot_info", ["units", "events"], [[6, 2]])],
+    )
+    # ---- what the file is
+    c.accepted(
+        "status_changes",
+        "lists, then 取消 (revoked), 示范 (model), 申报 (applied) and a re-creation, in files without a batch column",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            ("第二批.csv", text(JS_LIST)),
+            (
+                "状态变化.csv",
+                text(
+                    "区,街镇,居委/村,名称,状态,公布日期\n"
+                    "金山区,朱泾镇,东林村,东林村1组,取消,2022-05-11\n"
+                    "金山区,山阳镇,海欣居民区,海皓馨苑,示范,2022-05-12\n"
+                    "金山区,山阳镇,卫康居民区,卫康苑,申报,2022-05-12\n"
+                ),
+            ),
+            (
+                "第三批.csv",
+                text(
+                    "区,街镇,居委/村,名称,状态,批次,公布日期\n金山区,朱泾镇,东林村,东林村1组,已创建,第三批,2022-05-16\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "status", "batch", "status_date", "times_created"],
+                [["东林村1组", "revoked", None, "2022-05-11", 1]],
+                district="金山区",
+                status="revoked",
+                as_of="2022-05-15",
+            ),
+            check(
+                "units",
+                ["name", "status", "batch", "status_date", "times_created"],
+                [["海皓馨苑", "model", 2, "2022-05-09", 1], ["东林村1组", "created", 3, "2022-05-16", 2]],
+                status="created",
+            ),
+            check("snapshot_info", ["events"], [[6]]),
+        ],
+    )
+    c.accepted(
+        "targets",
+        "official totals, one for all kinds of a district (村居) and one for a kind, reconciled with the roster",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,村居名称,类型,户数,人口\n崇明区,堡镇,桃源村,村,1441,2960\n崇明区,堡镇,堡镇社区,社区,2300,5100\n"
+                ),
+            ),
+            (
+                "官方总数.csv",
+                text("区,类型,官方总数,截至日期,来源\n崇明区,村居,357,2022-05-23,人民网上海频道\n崇明区,村,264,,\n"),
+            ),
+        ],
+        [
+            check(
+                "targets_check",
+                ["district", "kind", "target", "target_date", "source", "roster"],
+                [["崇明区", "village", 264, None, None, 1], ["崇明区", None, 357, "2022-05-23", "人民网上海频道", 2]],
+            )
+        ],
+    )
+    c.accepted(
+        "roster_without_committee",
+        "Chongming's roster: villages and communities are their own committees, no 居委/村 column; rounds (轮次)",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,村居名称,类型,户数,人口\n崇明区,堡镇,桃源村,村,1441,2960\n崇明区,堡镇,堡镇社区,社区,2300,5100\n"
+                ),
+            ),
+            ("第一轮.csv", text("区,街镇,村居名称,轮次,公布日期\n崇明区,堡镇,桃源村,第一轮,2022-04-22\n")),
+        ],
+        [
+            check(
+                "units",
+                ["committee", "name", "kind", "status", "batch"],
+                [
+                    ["堡镇社区", "堡镇社区", "community", "not_created", None],
+                    ["桃源村", "桃源村", "village", "created", 1],
+                ],
+            ),
+            check("batches", ["district", "batch", "counts_rounds"], [["崇明区", 1, True]]),
+        ],
+    )
+    c.accepted(
+        "rosterless_district",
+        "a district that sends lists only: counts, no coverage",
+        [
+            (
+                "乙区第一轮.csv",
+                text(
+                    "区,街镇,名称,类型,轮次,公布日期\n乙区,C镇,东村,村,第一轮,2022-04-22\n乙区,C镇,西村,村,第二轮,2022-04-25\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "total", "created", "coverage_pct"],
+                [["乙区", "village", None, 2, None]],
+            ),
+            check(
+                "units",
+                ["committee", "name", "in_roster", "batch"],
+                [["东村", "东村", False, 1], ["西村", "西村", False, 2]],
+            ),
+        ],
+    )
+    c.accepted(
+        "title_only_list",
+        "the README's list whose title says district, batch and date, with a table of names only (GBK)",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委/村,名称,类型,户数,人口\n闵行区,江川路街道,一居委,甲苑,小区,100,250\n闵行区,江川路街道,一居委,乙苑,小区,80,190\n"
+                ),
+            ),
+            (
+                "名单.csv",
+                text(
+                    "闵行区首批“无疫小区”名单（2022年5月9日公布）\n街镇,居委,小区名称\n江川路街道,一居委,甲苑\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["district", "name", "batch", "status_date"],
+                [["闵行区", "甲苑", 1, "2022-05-09"]],
+                status="created",
+            )
+        ],
+        encodings={"名单.csv": "gb18030"},
+    )
+    c.accepted(
+        "import_options",
+        "a list with neither district, batch nor date: the import options (--district --round --date) give them",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委/村,名称,类型,户数,人口\n闵行区,江川路街道,一居委,甲苑,小区,100,250\n闵行区,江川路街道,一居委,乙苑,小区,80,190\n"
+                ),
+            ),
+            ("名单.csv", text("街镇,居委,小区名称\n江川路街道,一居委,乙苑\n")),
+        ],
+        [
+            check(
+                "units",
+                ["district", "name", "batch", "status_date"],
+                [["闵行区", "乙苑", 2, "2022-05-14"]],
+                status="created",
+            ),
+            check("batches", ["district", "batch", "counts_rounds"], [["闵行区", 2, True]]),
+        ],
+        defaults={"district": "闵行区", "batch": 2, "counts_rounds": True, "published": "2022-05-14"},
+    )
+    c.accepted(
+        "title_and_import_options",
+        "a title that says the batch and date but not the district: the option gives the district",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委/村,名称,类型,户数,人口\n闵行区,江川路街道,一居委,甲苑,小区,100,250\n闵行区,江川路街道,一居委,乙苑,小区,80,190\n"
+                ),
+            ),
+            ("名单.csv", text("第三批无疫小区名单（2022年5月20日）\n小区名称\n甲苑\n乙苑\n")),
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["乙苑", 3, "2022-05-20"], ["甲苑", 3, "2022-05-20"]],
+                status="created",
+            )
+        ],
+        defaults={"district": "闵行区"},
+    )
+
+
+def _merged_roster(book: xlsxwriter.Workbook) -> None:
+    ws = sheet(
+        book,
+        "名册",
+        {
+            0: ["区", "街镇", "居委", "小区名称", "类型", "户数", "人口"],
+            1: [None, None, None, "海皓馨苑", "小区", 1240, 2390],
+            2: [None, None, None, "海欣苑", "小区", 860, 1710],
+            3: [None, None, "卫康居民区", "卫康苑", "小区", 540, 1020],
+            4: [None, None, None, "东林村1组", "村民小组", 45, 120],
+            5: [None, None, None, "东林村2组", "村民小组", 38, 97],
+            6: [None, None, "待泾村", "待泾村", "村", 610, 1480],
+        },
+    )
+    ws.merge_range(1, 0, 6, 0, "金山区")
+    ws.merge_range(1, 1, 3, 1, "山阳镇")
+    ws.merge_range(4, 1, 6, 1, "朱泾镇")
+    ws.merge_range(1, 2, 2, 2, "海欣居民区")
+    ws.merge_range(4, 2, 5, 2, "东林村")
+
+
+def _merged_list(book: xlsxwriter.Workbook) -> None:
+    ws = sheet(
+        book,
+        "第二批",
+        {
+            0: ["金山区第二批“无疫小区”名单"],
+            1: ["区", "街镇", "居委/村", "名称", "类型", "批次", "公布日期"],
+            2: [None, "山阳镇", "海欣居民区", "海皓馨苑", "小区", "第二批", "2022/5/9"],
+            3: [None, "朱泾镇", "东林村", "东林村1组", "村民小组", "第二批", "2022/5/9"],
+        },
+    )
+    ws.merge_range(2, 0, 3, 0, "金山区")
+
+
+# ---------------------------------------------------------------------------------------- writing ---
+def base_files() -> Files:
+    return [("roster.csv", text(BASE_ROSTER)), ("list1.csv", text(BASE_LIST)), ("good.csv", text(GOOD_LIST))]
+
+
+BASE_README = """# base
+
+`roster.csv` and `list1.csv` are published into the database every refused case is tried against
+(甲区: five units, 甲苑 in A镇 created in batch 1). `good.csv` is the good file each refused case is
+also run with, in both orders: it must not be loaded either. Written by `../make_corpus.py`.
+"""
+
+
+def build() -> dict[str, bytes]:
+    """Relative path -> bytes, for everything the script writes."""
+    corpus = Corpus()
+    refused_cases(corpus)
+    accepted_cases(corpus)
+    out = {f"base/{name}": data for name, data in base_files()}
+    out["base/README.md"] = BASE_README.encode()
+    for case, (files, expected) in corpus.cases.items():
+        for name, data in files:
+            out[f"{case}/{name}"] = data
+        out[f"{case}/expected.json"] = (json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode()
+    return out
+
+
+def write(root: Path) -> list[Path]:
+    files = build()
+    for folder in ("base", "refused", "accepted"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    written = []
+    for relative, data in sorted(files.items()):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    print(f"{len(write(target))} files written under {target}")
