@@ -17,13 +17,23 @@ if not ui.ensure_database():
     st.error(ui.t("no_db"))
     st.stop()
 
-ui.sidebar_context()
-
 pages = [
     st.Page("pages/overview.py", title=ui.t("page_overview"), icon="📊", url_path="overview", default=True),
     st.Page("pages/progress.py", title=ui.t("page_progress"), icon="📈", url_path="progress"),
     st.Page("pages/towns.py", title=ui.t("page_towns"), icon="🏙️", url_path="towns"),
+    st.Page("pages/grids.py", title=ui.t("page_grids"), icon="🧩", url_path="grids"),
+    st.Page("pages/services.py", title=ui.t("page_services"), icon="🤝", url_path="services"),
+    st.Page("pages/changes.py", title=ui.t("page_changes"), icon="🔁", url_path="changes"),
+    st.Page("pages/forecast.py", title=ui.t("page_forecast"), icon="🗓️", url_path="forecast"),
+    st.Page("pages/quality.py", title=ui.t("page_quality"), icon="🩺", url_path="quality"),
     st.Page("pages/explorer.py", title=ui.t("page_explorer"), icon="🔎", url_path="explorer"),
+    st.Page("pages/find.py", title=ui.t("page_find"), icon="🧭", url_path="find"),
     st.Page("pages/data.py", title=ui.t("page_data"), icon="🗂️", url_path="data"),
+    st.Page("pages/screen.py", title=ui.t("page_screen"), icon="🖥️", url_path="screen"),
 ]
-st.navigation(pages, position="sidebar").run()
+page = st.navigation(pages, position="sidebar")
+# The command-centre screen is configured by its URL alone and hides all chrome (pages/screen.py).
+# Widgets drawn here, before page.run(), keep the same ids on every page.
+if page.url_path != "screen":
+    ui.sidebar_context()
+page.run()

@@ -1,4 +1,4 @@
-"""The ``campaign`` command: sample, ingest, summary, history, rollback."""
+"""The ``campaign`` command: sample, ingest, summary, history, rollback, serve, health."""
 
 from __future__ import annotations
 
@@ -45,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the bundled sample status files (seeded: the same bytes every time)")
     p.add_argument("out_dir", type=Path)
+    p.add_argument(
+        "--scale",
+        choices=["seed", "city", "national", "tiny"],
+        default="seed",
+        help="seed: the bundled sample (default); city: ~40,000 units; national: ~5,000,000 units (campaign.scale)",
+    )
+    p.add_argument("--seed", type=int, help="random seed of a city, national or tiny scale (default 2022)")
+
+    p = sub.add_parser(
+        "build-scale", help="publish a generated city or national campaign straight into a database (no files)"
+    )
+    p.add_argument("scale", choices=["city", "national", "tiny"])
+    p.add_argument("--db", type=Path, required=True, help="database file to replace (kept snapshots as for ingest)")
+    p.add_argument("--seed", type=int, help="random seed (default 2022)")
 
     db_help = "database file (default: $CAMPAIGN_DB, else data/campaign.duckdb)"
     p = sub.add_parser("ingest", help="load status files (CSV/TSV/XLSX) into a new snapshot, all or nothing")
@@ -69,24 +83,70 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollback", help="publish a kept snapshot again (the current data is kept in its turn)")
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("snapshot_id", help="a snapshot id as `campaign history` lists it")
+
+    p = sub.add_parser(
+        "serve",
+        help="check the configuration (campaign.toml, CAMPAIGN_* variables), then run the dashboard and /health",
+    )
+    p.add_argument("--config", type=Path, help="config file (default: $CAMPAIGN_CONFIG, else ./campaign.toml)")
+    p.add_argument("--port", help="the dashboard's port (beats the config file and $CAMPAIGN_PORT)")
+    p.add_argument("--address", help="the address to listen on (default 127.0.0.1; 0.0.0.0: every interface)")
+    p.add_argument("--health-port", help="the health endpoint's port (default port + 1000; 0: off)")
+    p.add_argument("--check", action="store_true", help="only check the configuration and print it as JSON")
+
+    p = sub.add_parser("health", help="the published snapshot's age (and the dashboard's answer) as JSON")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("--url", help="also ask the dashboard at this URL, e.g. http://127.0.0.1:8501")
+    p.add_argument("--stale", help="older than this is stale, e.g. 24h, 2d, off (default: the config's stale)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "sample" and args.scale != "seed":
+        return _sample_scale(args)
     if args.command == "sample":
         from campaign.sample import write_sample
 
         for path in write_sample(args.out_dir):
             print(path)
         return 0
+    if args.command == "build-scale":
+        return _build_scale(args)
     if args.command == "ingest":
         return _ingest(args)
     if args.command == "history":
         return _history(args)
     if args.command == "rollback":
         return _rollback(args)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "health":
+        return _health(args)
     return _summary(args)
+
+
+def _scale(args: argparse.Namespace):
+    from campaign.scale import SCALES
+
+    scale = SCALES[args.scale]
+    return scale.with_(seed=args.seed) if args.seed is not None else scale
+
+
+def _sample_scale(args: argparse.Namespace) -> int:
+    from campaign.scale import write_scale
+
+    paths = write_scale(_scale(args), args.out_dir)
+    print(f"{len(paths) - 1} 个文件 (files) in {args.out_dir}; 规模 (counts): {paths[-1]}")
+    return 0
+
+
+def _build_scale(args: argparse.Namespace) -> int:
+    from campaign.scale import build_database
+
+    done = build_database(_scale(args), args.db)
+    print(f"已发布 (published) {args.db}: {json.dumps(done, ensure_ascii=False)}")
+    return 0
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -129,6 +189,9 @@ def _summary(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from campaign.pinyin import fill_missing
+
+    store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
     frame = summary_frame(db, args.as_of, args.by)
     if args.format == "json":
         print(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2))
@@ -249,6 +312,52 @@ def _rollback(args: argparse.Namespace) -> int:
     else:
         print("回滚前的数据未保留 (the data rolled back from was not kept)")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from campaign import config, serve
+
+    overrides = {
+        name: str(value)
+        for name, value in (
+            (config.CONFIG_ENV, args.config),
+            ("CAMPAIGN_PORT", args.port),
+            ("CAMPAIGN_ADDRESS", args.address),
+            ("CAMPAIGN_HEALTH_PORT", args.health_port),
+        )
+        if value is not None
+    }
+    try:
+        settings = config.load({**os.environ, **overrides})
+    except config.ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.check:
+        print(json.dumps(settings.public(), ensure_ascii=False, indent=2))
+        return 0
+    return serve.run(settings)
+
+
+def _health(args: argparse.Namespace) -> int:
+    from campaign import config, health
+
+    if args.stale is not None:
+        if args.stale.strip().lower() in ("off", "never", "0"):
+            stale = None
+        elif (seconds := config.duration(args.stale)) and seconds > 0:
+            stale = dt.timedelta(seconds=seconds)
+        else:
+            print(f"--stale {args.stale!r}: 应为时长，如 24h、2d，或 off (a duration: 24h, 2d, off)", file=sys.stderr)
+            return 2
+    else:
+        try:
+            stale = config.load().stale
+        except config.ConfigError as error:
+            print(error, file=sys.stderr)
+            return 2
+    status, body = health.check(Path(args.db or store.default_db()), stale, args.url)
+    print(json.dumps(body, ensure_ascii=False, indent=2))
+    return health.EXIT[status]
 
 
 if __name__ == "__main__":

@@ -33,3 +33,47 @@ def filename(prefix: str, filters: list[str], as_of: dt.date | None, as_of_word:
         parts.append(f"{as_of_word}{as_of.isoformat()}")
     name = "_".join(_UNSAFE_IN_FILENAME.sub("-", p).strip("-") for p in parts)
     return f"{name[:150]}.{suffix}"
+
+
+def xlsx_bytes(
+    frame: pl.DataFrame, about: list[tuple[str, str]], sheet: str = "明细", about_sheet: str = "说明"
+) -> bytes:
+    """The rows on a first sheet; on a second, what they are: filters, as-of day, data snapshot.
+
+    Text is written as text: a cell that looks like a formula stays a string (Excel never runs it).
+    """
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    bold = book.add_format({"bold": True})
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    data = book.add_worksheet(sheet)
+    for col, name in enumerate(frame.columns):
+        data.write_string(0, col, name, bold)
+        data.set_column(col, col, max(10, min(40, len(name) * 2 + 2)))
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                data.write_string(r, c, value)
+            elif isinstance(value, dt.date):
+                data.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), dates)
+            elif isinstance(value, bool):
+                data.write_boolean(r, c, value)
+            else:
+                data.write_number(r, c, value)
+    data.freeze_panes(1, 0)
+    notes = book.add_worksheet(about_sheet)
+    notes.set_column(0, 0, 18)
+    notes.set_column(1, 1, 60)
+    for r, (key, value) in enumerate(about):
+        notes.write_string(r, 0, key, bold)
+        notes.write_string(r, 1, value)
+    book.close()
+    return buffer.getvalue()

@@ -23,6 +23,10 @@ import duckdb
 import polars as pl
 
 from campaign import store
+from campaign.grids import combine as _combine_grids_and_services
+from campaign.grids import fill as _fill_grids_and_services
+from campaign.grids import parse_grids as _parse_grids
+from campaign.grids import parse_services as _parse_services
 from campaign.normalise import (
     clean_text,
     parse_batch,
@@ -32,6 +36,7 @@ from campaign.normalise import (
     parse_status,
     require,
 )
+from campaign.pinyin import fill_missing as fill_missing_pinyin
 from campaign.problems import IngestRefused, Problem
 from campaign.reader import Table, read_tables
 from campaign.title import parse_title
@@ -43,7 +48,7 @@ UNIT_LEVEL_KINDS = ("village", "community")  # the unit is its own village or co
 @dataclass
 class FileReport:
     name: str
-    role: str  # roster | status | targets | skipped
+    role: str  # roster | status | targets | grids | services | skipped
     rows: int
     note: str = ""
 
@@ -56,10 +61,19 @@ class IngestReport:
     by_district: list[dict] = field(default_factory=list)  # district, units_added, created, revoked, ...
     events_added: int = 0
     targets_loaded: int = 0
+    grids_loaded: int = 0  # grids of the grid rosters in this run (each replaces its committee's grids)
+    services_loaded: int = 0  # rows of the services logs in this run
 
     @property
     def changed(self) -> bool:
-        return bool(self.units_added or self.units_updated or self.events_added or self.targets_loaded)
+        return bool(
+            self.units_added
+            or self.units_updated
+            or self.events_added
+            or self.targets_loaded
+            or self.grids_loaded
+            or self.services_loaded
+        )
 
     def summary(self) -> str:
         lines = [f"  {f.name}: {f.role}, {f.rows} 行 (rows){' — ' + f.note if f.note else ''}" for f in self.files]
@@ -68,6 +82,11 @@ class IngestReport:
             f"官方总数 {self.targets_loaded} (units added {self.units_added}, updated {self.units_updated}, "
             f"events added {self.events_added}, targets {self.targets_loaded})"
         )
+        if self.grids_loaded or self.services_loaded:
+            lines.append(
+                f"网格 {self.grids_loaded}，服务记录 {self.services_loaded} "
+                f"(grids {self.grids_loaded}, service rows {self.services_loaded})"
+            )
         return "\n".join(lines)
 
 
@@ -88,7 +107,7 @@ _FROM_OPTION = "（导入选项 import option）"
 def _fill_from_title(table: Table, defaults: Defaults) -> Table:
     """District, batch and date that the table lacks: from its title line, else from the import options."""
     facts = parse_title(table.title)
-    is_list = not ({"households", "population", "target"} & set(table.headers))
+    is_list = not ({"households", "population", "target", "grid", "service_kind"} & set(table.headers))
     wanted = [("district", facts.district, defaults.district)]
     if is_list:
         wanted += [
@@ -111,6 +130,8 @@ class _Parsed:
     rosters: list[pl.DataFrame] = field(default_factory=list)
     statuses: list[pl.DataFrame] = field(default_factory=list)
     targets: list[pl.DataFrame] = field(default_factory=list)
+    grids: list[pl.DataFrame] = field(default_factory=list)
+    services: list[pl.DataFrame] = field(default_factory=list)
 
 
 def ingest(
@@ -172,9 +193,9 @@ def _ingest(
                 problems += table_problems
                 if frame is not None:
                     rows += frame.height
-                    getattr(parsed, {"roster": "rosters", "status": "statuses", "targets": "targets"}[role]).append(
-                        frame.with_columns(pl.lit(name).alias("source_file"))
-                    )
+                    roles = {"roster": "rosters", "status": "statuses", "targets": "targets"}
+                    roles |= {"grids": "grids", "services": "services"}
+                    getattr(parsed, roles[role]).append(frame.with_columns(pl.lit(name).alias("source_file")))
             if tables:
                 loaded_files.append((name, digest, role, rows))
                 extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
@@ -199,9 +220,14 @@ def _ingest(
         targets = pl.concat(parsed.targets) if parsed.targets else None
         report.targets_loaded = targets.height if targets is not None else 0
         report.by_district = _changes_by_district(existing.units, units, events)
+        grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
+        if problems:
+            raise IngestRefused(problems)
+        report.grids_loaded = grids.height if grids is not None else 0
+        report.services_loaded = services.height if services is not None else 0
         if not loaded_files or dry_run:
             return report
-        _publish(db, units, events, remap, targets, loaded_files, report, who)
+        _publish(db, units, events, remap, targets, loaded_files, report, who, grids=grids, services=services)
         return report
 
 
@@ -342,6 +368,10 @@ def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None
         # a header with nothing under it is a truncated or wrongly exported file, not "no news"
         return "", None, [Problem(table.label, "只有表头，没有数据行 (no data rows)")]
     cols = set(table.headers)
+    if "grid" in cols:
+        return "grids", *_parse_grids(table)
+    if "service_kind" in cols:
+        return "services", *_parse_services(table, today)
     if "target" in cols:
         return "targets", *_parse_targets(table, today)
     if cols & {"households", "population"} and not cols & {"batch", "status", "published"}:
@@ -545,9 +575,16 @@ def _parse_targets(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, l
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("target_date"))
     if "source" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("source"))
+    # with a batch column, a row is what a batch notice published: "batch 1: 150 compounds"
+    if "batch" in frame.columns:
+        frame = frame.with_columns(clean_text("batch"))
+        frame, p = parse_batch(table, frame)
+        problems += p
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Int32).alias("batch"))
     if problems:
         return None, problems
-    return frame.select("district", "kind", "target", "target_date", "source"), []
+    return frame.select("district", "kind", "batch", "target", "target_date", "source"), []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -778,8 +815,12 @@ def _publish(
     files: list[tuple[str, str, str, int]],
     report: IngestReport,
     who: str,
+    *,
+    grids: pl.DataFrame | None = None,
+    services: pl.DataFrame | None = None,
 ) -> None:
     def fill(con: duckdb.DuckDBPyConnection) -> None:
+        _fill_grids_and_services(con, grids, services)
         ingest_id = con.sql("select coalesce(max(ingest_id), 0) + 1 from ingests").fetchall()[0][0]
         file_id = con.sql("select coalesce(max(file_id), 0) from files").fetchall()[0][0]
         con.register("new_units", units)
@@ -793,15 +834,18 @@ def _publish(
         if targets is not None and targets.height:
             con.register("new_targets", targets)
             con.execute(
-                "delete from targets where (district, coalesce(kind, '*')) in "
-                "(select (district, coalesce(kind, '*')) from new_targets)"
+                "delete from targets where (district, coalesce(kind, '*'), coalesce(batch, 0)) in "
+                "(select (district, coalesce(kind, '*'), coalesce(batch, 0)) from new_targets)"
             )
-            con.execute("insert into targets select district, kind, target, target_date, source from new_targets")
+            con.execute(
+                "insert into targets by name select district, kind, batch, target, target_date, source from new_targets"
+            )
         file_rows = pl.DataFrame(
             [(file_id + i + 1, ingest_id, n, h, r, c) for i, (n, h, r, c) in enumerate(files)],
             schema=["file_id", "ingest_id", "name", "sha256", "role", "rows"],
             orient="row",
         )
+        fill_missing_pinyin(con)
         con.register("new_files", file_rows)
         con.execute("insert into files by name select * from new_files")
         con.execute(
@@ -826,3 +870,18 @@ def load_sample_if_missing(db: Path | None = None) -> None:
     db = Path(db) if db else store.default_db()
     if not db.exists():
         ingest(status_files(SAMPLE_DIR), db, who="sample")
+
+
+def top_up_sample(db: Path | None = None) -> bool:
+    """A database built from the bundled sample takes sample files added since (a newer version's grids,
+    say); files already loaded are skipped by their checksum. Databases of real data are left alone."""
+    from campaign import queries
+    from campaign.reader import status_files
+
+    db = Path(db) if db else store.default_db()
+    if not db.exists() or not queries.run("snapshot_info", db=db).item(0, "from_sample"):
+        return False
+    try:
+        return ingest(status_files(SAMPLE_DIR), db, who="sample").changed
+    except IngestRefused:
+        return False  # the sample no longer fits data loaded since: keep what is published

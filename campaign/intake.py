@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from campaign import export, store
+from campaign import config, export, store
 from campaign.problems import Problem
 from campaign.reader import EXCEL_SUFFIXES, TEXT_SUFFIXES
 
@@ -29,7 +29,10 @@ def admin_password(secrets: object | None = None) -> str | None:
             value = None
         if value:
             return str(value)
-    return os.environ.get(PASSWORD_ENV) or None
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    value = config.file_value("admin_password")  # the config file's (campaign.config)
+    return value if isinstance(value, str) and value else None
 
 
 def password_ok(given: str, expected: str | None) -> bool:
@@ -40,9 +43,10 @@ def password_ok(given: str, expected: str | None) -> bool:
 
 
 def max_upload_bytes() -> int:
+    given = os.environ.get(MAX_UPLOAD_MB_ENV, config.file_value("max_upload_mb") or DEFAULT_MAX_UPLOAD_MB)
     try:
-        mb = float(os.environ.get(MAX_UPLOAD_MB_ENV, DEFAULT_MAX_UPLOAD_MB))
-    except ValueError:
+        mb = float(given)
+    except (TypeError, ValueError):
         mb = DEFAULT_MAX_UPLOAD_MB
     return int(mb * 1024 * 1024)
 

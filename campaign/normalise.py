@@ -14,7 +14,15 @@ import polars as pl
 
 from campaign.problems import Problem
 from campaign.reader import Table
-from campaign.vocabulary import KIND_WORDS, STATUS_WORDS, TARGET_KIND_WORDS, batch_number, fold
+from campaign.vocabulary import (
+    GRID_LEVEL_WORDS,
+    KIND_WORDS,
+    SERVICE_WORDS,
+    STATUS_WORDS,
+    TARGET_KIND_WORDS,
+    batch_number,
+    fold,
+)
 
 MAX_PROBLEMS_PER_COLUMN = 20
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -144,3 +152,43 @@ def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> t
     early = frame.filter(pl.col("_parsed") < EARLIEST_DATE)
     problems += _cell_problems(table, early, col, "日期早于 2000 年，不可能 (date before 2000)")
     return frame.with_columns(pl.col("_parsed").alias(col)).drop("_parsed"), problems
+
+
+def parse_grid_level(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    allowed = "、".join(k for k in GRID_LEVEL_WORDS if not k.isascii())
+    return _map_words(
+        table,
+        frame,
+        "grid_level",
+        lambda v: GRID_LEVEL_WORDS.get(fold(v)),
+        pl.String,
+        f"无法识别的网格层级，应为 {allowed} 之一 (unknown grid level)",
+    )
+
+
+def parse_service_kind(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    allowed = "、".join(k for k in SERVICE_WORDS if not k.isascii())
+    return _map_words(
+        table,
+        frame,
+        "service_kind",
+        lambda v: SERVICE_WORDS.get(fold(v)),
+        pl.String,
+        f"无法识别的服务类型，应为 {allowed} 之一 (unknown kind of service)",
+    )
+
+
+def parse_range(table: Table, frame: pl.DataFrame, col: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """'3-5', '3～5', '3至5' or '4' -> {col}_min, {col}_max (whole numbers, min <= max); blank -> nulls."""
+    parts = pl.col(col).str.replace_all(r"\s", "").str.extract_groups(r"^(\d+)(?:(?:-|~|～|—|至|到)(\d+))?$")
+    frame = frame.with_columns(
+        parts.struct.field("1").cast(pl.Int32, strict=False).alias(f"{col}_min"),
+        parts.struct.field("2").cast(pl.Int32, strict=False).alias(f"{col}_max"),
+    ).with_columns(pl.coalesce(f"{col}_max", f"{col}_min").alias(f"{col}_max"))
+    bad = frame.filter(
+        pl.col(col).is_not_null() & (pl.col(f"{col}_min").is_null() | (pl.col(f"{col}_min") > pl.col(f"{col}_max")))
+    )
+    problems = _cell_problems(
+        table, bad, col, "应为整数或范围，如 4 或 3-5 (must be a whole number or a range such as 3-5)"
+    )
+    return frame, problems

@@ -37,7 +37,7 @@ def parameters(name: str) -> frozenset[str]:
     return _load(name)[1]
 
 
-def run(name: str, db: Path | None = None, **params: object) -> pl.DataFrame:
+def run(name: str, /, db: Path | None = None, **params: object) -> pl.DataFrame:
     """Run the named query on the newest published snapshot and return a Polars frame."""
     sql, declared = _load(name)
     unknown = set(params) - declared

@@ -639,6 +639,14 @@ FILE_NOTES = (
     ("崇明区_第3轮.csv", "第三轮；UTF-8，含一个重新创建的村", "round 3; UTF-8, re-lists one revoked village"),
     ("崇明区_第4轮.csv", "第四轮；UTF-8", "round 4; UTF-8"),
     ("崇明区_取消名单.csv", "取消名单", "revocations"),
+    (
+        "金山区_网格名册.csv",
+        "网格名册；UTF-8 带 BOM，区、街镇、村居只在每棵网格树的首行填写",
+        "grid roster; UTF-8 with BOM, district, town and village only on each tree's first row",
+    ),
+    ("崇明区_网格名册.csv", "网格名册；GB18030", "grid roster; GB18030"),
+    ("金山区_服务记录.csv", "为民服务记录；UTF-8 带 BOM", "services log; UTF-8 with BOM"),
+    ("崇明区_服务记录.csv", "为民服务记录；UTF-8，英文表头", "services log; UTF-8, English headers"),
 )
 
 README_HEAD = """# 样例数据 / Sample data
@@ -695,7 +703,7 @@ the revocations and the model list.
 def _readme() -> str:
     table = "".join(f"| {name} | {zh} | {en} |\n" for name, zh, en in FILE_NOTES)
     notes = f"{SYNTHETIC_NOTE_ZH}\n\n{SYNTHETIC_NOTE_EN}\n"
-    return README_HEAD + table + README_FIGURES + notes + README_SYNTHETIC
+    return README_HEAD + table + README_FIGURES + notes + README_SYNTHETIC + README_GRIDS
 
 
 def write_sample(out_dir: str | os.PathLike) -> list[Path]:
@@ -710,8 +718,231 @@ def write_sample(out_dir: str | os.PathLike) -> list[Path]:
         *_write_jinshan_changes(out, model.jinshan),
         _write_chongming_roster(out, model.chongming),
         *_write_chongming_rounds(out, model.chongming),
+        *_write_grids(out, model),
+        *_write_services(out, model),
     ]
     readme = out / "README.md"
     readme.write_bytes(_readme().encode("utf-8"))
     paths.append(readme)
     return sorted(paths)
+
+
+# ------------------------------------------------------ grids and services ---
+# Published (the campaign's published sources): 星火村 has 1 total grid, 4 sub-grids, 20 micro-grids and
+# house-base grids of 5-15 households; 287 workers and volunteers, each linked to 3-5 households; since
+# the outbreak it delivered medicine 1,500+ times, issued 320+ medical certificates, arranged 32
+# cross-district hospital transfers, delivered 15,000+ supply parcels and gave 62 special persons or
+# households a service officer. 海欣家园 is split into 7 big grids and 26 small grids. 汲浜村 guarded its
+# 28 road entrances. Everything else below (other trees, the split of households and workers over
+# grids, days, other places' services, the exact figure behind each "+") is synthetic.
+XINGHUO_SUBGRIDS, XINGHUO_MICRO_PER_SUB = 4, 5
+XINGHUO_WORKERS = 287
+XINGHUO_LINKED = "3-5"
+HOUSE_GRID_HOUSEHOLDS = (5, 15)
+HAIXIN_GARDEN = "海欣家园"
+HAIXIN_BIG, HAIXIN_SMALL = 7, 26
+# "1,500+", "320+", "15,000+": synthetic exact figures just above the published ones
+XINGHUO_SERVICES = {"送药": 1518, "开具证明": 324, "跨区转运就医": 32, "物资配送": 15236, "特殊人群服务": 62}
+JIBANG_ROAD_ENTRANCES = 28
+JIBANG_GUARD_DAY = date(2022, 4, 1)  # synthetic day
+SERVICES_FROM = date(2022, 3, 28)  # synthetic: the log starts with the lockdown
+GRID_SAMPLE_PLACES = 4  # synthetic trees: this many more villages and committees per district
+
+GRIDS_NOTE_ZH = (
+    "网格与服务：星火村 1 个总网格、4 个子网格、20 个微网格、宅基网格每格 5-15 户、287 名工作人员和志愿者"
+    "（每人联系 3-5 户），送药 1500 余次、开具证明 320 余份、跨区转运就医 32 次、配送物资 15000 余份、"
+    "62 名特殊人员或家庭专人服务；海欣家园 7 个大网格、26 个小网格；汲浜村 28 个道口值守：来自公开报道。"
+    "其余网格、户数和人员的分配、日期、其他村居的服务记录均为合成数据。"
+)
+GRIDS_NOTE_EN = (
+    "Grids and services: 星火村's 1 total grid, 4 sub-grids, 20 micro-grids, house-base grids of 5-15 "
+    "households, 287 workers and volunteers (each linked to 3-5 households), 1,500+ medicine deliveries, "
+    "320+ certificates, 32 cross-district hospital transfers, 15,000+ supply parcels and 62 special persons "
+    "or households; 海欣家园's 7 big and 26 small grids; 汲浜村's 28 guarded road entrances are published. "
+    "All other grids, the split of households and workers, the days and other places' services are synthetic."
+)
+
+README_GRIDS = f"""
+## 网格与服务 / Grids and services
+
+{GRIDS_NOTE_ZH}
+
+{GRIDS_NOTE_EN}
+
+“1500 余次”等带“余”的数字，样例中取略高于公布数的合成整数（1,518、324、15,236）。
+Where the source says "+" the sample holds a synthetic figure just above it (1,518, 324, 15,236).
+"""
+
+GRID_HEADER = ["区", "街镇", "居委/村", "网格", "上级网格", "网格层级", "户数", "工作人员和志愿者", "每人联系户数"]
+
+
+@dataclass(frozen=True)
+class Grid:
+    district: str
+    town: str
+    committee: str
+    name: str
+    parent: str  # "" for the top of a tree
+    level: str  # 总网格 / 子网格 / 微网格 / 宅基网格 / 大网格 / 小网格
+    households: int
+    workers: int
+    linked: str
+
+
+def _village_tree(
+    rng: random.Random, place: tuple[str, str, str], households: int, subs: int, micro: int, workers: int, linked: str
+) -> list[Grid]:
+    """总网格 > 子网格 > 微网格 > 宅基网格 (5-15 households each); workers split over the levels."""
+    district, town, village = place
+    lo, hi = HOUSE_GRID_HOUSEHOLDS
+    top = f"{village}总网格"
+    sub_households = split_total(rng, households, subs, households // subs // 2, households)
+    # micro-grids first, so that every one can be cut into house-base grids of 5-15 households
+    micro_households = [split_total(rng, h, micro, lo, h) for h in sub_households]
+    house_counts = [[rng.randint(math.ceil(m / hi), m // lo) for m in row] for row in micro_households]
+    house_total = sum(sum(row) for row in house_counts)
+    # workers: the village's leaders at the top, a few per sub- and micro-grid, the rest in house-base grids
+    at_top, per_sub, per_micro = 7, 5, 3
+    rest = workers - at_top - per_sub * subs - per_micro * subs * micro
+    house_workers = split_total(rng, rest, house_total, 0, 3)
+    grids = [Grid(district, town, village, top, "", "总网格", households, at_top, linked)]
+    w = iter(house_workers)
+    for i, (sh, row, counts) in enumerate(zip(sub_households, micro_households, house_counts, strict=True), start=1):
+        sub = f"第{i}子网格"
+        grids.append(Grid(district, town, village, sub, top, "子网格", sh, per_sub, linked))
+        for j, (mh, n) in enumerate(zip(row, counts, strict=True), start=1):
+            name = f"第{i}-{j}微网格"
+            grids.append(Grid(district, town, village, name, sub, "微网格", mh, per_micro, linked))
+            for k, hh in enumerate(split_total(rng, mh, n, lo, hi), start=1):
+                grids.append(Grid(district, town, village, f"{name}宅基{k}", name, "宅基网格", hh, next(w), linked))
+    return grids
+
+
+def _compound_tree(
+    rng: random.Random, place: tuple[str, str, str], prefix: str, households: int, big: int, small: int
+) -> list[Grid]:
+    """大网格 > 小网格 for one compound; the tops carry the compound's name."""
+    district, town, committee = place
+    big_households = split_total(rng, households, big, households // big // 2, households)
+    small_counts = split_total(rng, small, big, 1, small)
+    grids = []
+    for i, (bh, n) in enumerate(zip(big_households, small_counts, strict=True), start=1):
+        top = f"{prefix}第{i}大网格"
+        grids.append(Grid(district, town, committee, top, "", "大网格", bh, rng.randint(1, 2), "20-40"))
+        for j, sh in enumerate(split_total(rng, bh, n, 1, bh), start=1):
+            grids.append(
+                Grid(district, town, committee, f"{top}{j}小网格", top, "小网格", sh, rng.randint(2, 6), "15-30")
+            )
+    return grids
+
+
+def _places_with_households(district: District) -> dict[tuple[str, str, str], int]:
+    """(district, town, committee or village) -> households, in roster order."""
+    out: dict[tuple[str, str, str], int] = {}
+    for u in district.units:
+        key = (u.district, u.town, u.parent or u.name)
+        out[key] = out.get(key, 0) + u.households
+    return out
+
+
+def build_grids(model: Model) -> tuple[list[Grid], list[Grid]]:
+    """(Jinshan's grids, Chongming's grids); a separate seeded RNG leaves the older files untouched."""
+    rng = random.Random(f"{SEED}:grids")
+    jinshan = _places_with_households(model.jinshan)
+    xinghuo = (JINSHAN, XINGHUO_TOWN, XINGHUO_VILLAGE)
+    grids = _village_tree(
+        rng, xinghuo, jinshan[xinghuo], XINGHUO_SUBGRIDS, XINGHUO_MICRO_PER_SUB, XINGHUO_WORKERS, XINGHUO_LINKED
+    )
+    haixin = (JINSHAN, HAIXIN_TOWN, HAIXIN_COMMITTEE)
+    garden = next(hh for name, hh, _ in HAIXIN_COMPOUNDS if name == HAIXIN_GARDEN)
+    grids += _compound_tree(rng, haixin, HAIXIN_GARDEN, garden, HAIXIN_BIG, HAIXIN_SMALL)
+    villages = [k for k in jinshan if k[2].endswith("村") and k != xinghuo]
+    committees = [k for k in jinshan if not k[2].endswith("村") and k != haixin]
+    for place in rng.sample(villages, GRID_SAMPLE_PLACES):
+        hh = jinshan[place]
+        grids += _village_tree(rng, place, hh, rng.randint(2, 4), rng.randint(2, 4), hh // 6 + 60, "3-6")
+    for place in rng.sample(committees, GRID_SAMPLE_PLACES):
+        grids += _compound_tree(rng, place, place[2], jinshan[place], rng.randint(3, 6), rng.randint(8, 16))
+    chongming = _places_with_households(model.chongming)
+    jibang = (CHONGMING, JIBANG[0], JIBANG[1])
+    picked = [jibang] + rng.sample([k for k in chongming if k != jibang and k[2].endswith("村")], GRID_SAMPLE_PLACES)
+    cm_grids = []
+    for place in picked:
+        hh = chongming[place]
+        cm_grids += _village_tree(rng, place, hh, rng.randint(2, 4), rng.randint(2, 4), hh // 6 + 60, "4-8")
+    return grids, cm_grids
+
+
+def _grid_rows(grids: list[Grid], *, blank_repeats: bool) -> list[list]:
+    rows, last = [GRID_HEADER], None
+    for g in grids:
+        place = [g.district, g.town, g.committee]
+        shown = ["", "", ""] if blank_repeats and place == last else place
+        last = place
+        rows.append([*shown, g.name, g.parent, g.level, g.households, g.workers, g.linked])
+    return rows
+
+
+def _write_grids(out: Path, model: Model) -> list[Path]:
+    jinshan, chongming = build_grids(model)
+    return [
+        _write_csv(out / "金山区_网格名册.csv", _grid_rows(jinshan, blank_repeats=True), encoding="utf-8-sig"),
+        _write_csv(
+            out / "崇明区_网格名册.csv", _grid_rows(chongming, blank_repeats=False), encoding="gb18030", crlf=True
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Service:
+    district: str
+    town: str
+    committee: str
+    day: date
+    kind: str  # as the log writes it: 送药, 开具证明, 跨区转运就医, 物资配送, 特殊人群服务, 道口值守
+    count: int
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+
+
+def build_services(model: Model) -> list[Service]:
+    """星火村 day by day (published totals), 汲浜村's road entrances, synthetic weeks elsewhere."""
+    rng = random.Random(f"{SEED}:services")
+    days = _days(SERVICES_FROM, AS_OF)
+    out = []
+    for kind, total in XINGHUO_SERVICES.items():
+        hi = max(1, math.ceil(3 * total / len(days)))
+        for day, n in zip(days, split_total(rng, total, len(days), 0, hi), strict=True):
+            if n:
+                out.append(Service(JINSHAN, XINGHUO_TOWN, XINGHUO_VILLAGE, day, kind, n))
+    out.append(Service(CHONGMING, JIBANG[0], JIBANG[1], JIBANG_GUARD_DAY, "道口值守", JIBANG_ROAD_ENTRANCES))
+    weeks = days[::7]
+    for district in (model.jinshan, model.chongming):
+        places = [k for k in _places_with_households(district) if k[2] not in (XINGHUO_VILLAGE, JIBANG[1])]
+        for place in rng.sample(places, 12):
+            for day in weeks:
+                for kind, lo, hi in (("送药", 5, 60), ("开具证明", 0, 15), ("物资配送", 50, 900)):
+                    if n := rng.randint(lo, hi):
+                        out.append(Service(*place, day, kind, n))
+    return out
+
+
+def _write_services(out: Path, model: Model) -> list[Path]:
+    services = build_services(model)
+    jinshan = [["区", "街镇", "居委/村", "日期", "服务类型", "次数"]]
+    jinshan += [
+        [s.district, s.town, s.committee, s.day.isoformat(), s.kind, s.count] for s in services if s.district == JINSHAN
+    ]
+    english = {"送药": "medicine", "开具证明": "certificate", "物资配送": "parcel", "道口值守": "road guard"}
+    chongming = [["district", "town", "village", "date", "service", "count"]]
+    chongming += [
+        [s.district, s.town, s.committee, _slash(s.day), english[s.kind], s.count]
+        for s in services
+        if s.district == CHONGMING
+    ]
+    return [
+        _write_csv(out / "金山区_服务记录.csv", jinshan, encoding="utf-8-sig", crlf=True),
+        _write_csv(out / "崇明区_服务记录.csv", chongming),
+    ]

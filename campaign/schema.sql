@@ -29,9 +29,16 @@ create table events (
 create table targets (
     district    varchar not null,
     kind        varchar,               -- null: every kind of the district together (崇明 村居 357)
+    batch       integer,               -- null: the official total; else what that batch's notice published
     target      integer not null,
     target_date date,
     source      varchar
+);
+
+create table name_pinyin (
+    name        varchar primary key,   -- a unit's, committee's or town's name
+    pinyin      varchar not null,      -- haihaoxinyuan
+    initials    varchar not null       -- hhxy
 );
 
 create table files (
@@ -50,6 +57,34 @@ create table ingests (
     files       integer not null,
     rows        integer not null,
     outcome     varchar not null
+);
+
+-- Below the unit. Grain: grids = one row per grid of a committee or village (a grid roster replaces
+-- its committees' grids); services = one row per (committee or village, day, kind of service).
+create table grids (
+    district    varchar not null,
+    town        varchar not null,
+    committee   varchar not null,      -- the residents' committee or village the grid tree belongs to
+    grid        varchar not null,      -- unique within its committee
+    parent      varchar,               -- null: the top of a tree (总网格 or 大网格)
+    level       varchar not null,      -- total | sub | micro | house | big | small
+    households  integer not null,
+    workers     integer,               -- workers and volunteers assigned to this grid itself
+    linked_min  integer,               -- households each of them is linked to: 3-5 -> 3, 5
+    linked_max  integer,
+    source_file varchar,
+    source_row  integer
+);
+
+create table services (
+    district    varchar not null,
+    town        varchar not null,
+    committee   varchar not null,
+    day         date not null,
+    kind        varchar not null,      -- medicine | certificate | transfer | parcel | special | road_guard | other
+    count       integer not null,
+    source_file varchar,
+    source_row  integer
 );
 
 -- Per unit, its state transitions: +1 when it becomes created, -1 when a created unit is revoked,

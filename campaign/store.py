@@ -37,9 +37,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from campaign import config
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
-TABLES = ("units", "events", "targets", "files", "ingests")
+TABLES = ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin")
 SNAPSHOTS_DIR = "snapshots"
 KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
 KEEP_DEFAULT = 10
@@ -48,9 +50,9 @@ log = logging.getLogger(__name__)
 
 
 def default_db() -> Path:
-    """CAMPAIGN_DB, else data/campaign.duckdb in the project folder."""
+    """CAMPAIGN_DB, else CAMPAIGN_DATA_DIR, else the config file's (campaign.config), else data/campaign.duckdb."""
     env = os.environ.get("CAMPAIGN_DB")
-    return Path(env) if env else ROOT / "data" / "campaign.duckdb"
+    return Path(env) if env else config.default_db()
 
 
 @contextlib.contextmanager
@@ -84,8 +86,16 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base
             con.execute("begin transaction")
             if base.exists():
                 con.execute(f"attach '{_quote(base)}' as published (read_only)")
+                # a snapshot written before a table existed (grids, services) simply has none of its rows
+                present = {
+                    name
+                    for (name,) in con.execute(
+                        "select table_name from duckdb_tables() where database_name = 'published'"
+                    ).fetchall()
+                }
                 for table in TABLES:
-                    con.execute(f"insert into {table} by name select * from published.{table}")
+                    if table in present:
+                        con.execute(f"insert into {table} by name select * from published.{table}")
                 con.execute("detach published")
             fill(con)
             con.execute("commit")
@@ -191,6 +201,8 @@ class UnknownSnapshot(LookupError):
 def keep_count() -> int:
     """How many previous snapshots to keep: $CAMPAIGN_KEEP_SNAPSHOTS, default 10; 0 keeps none."""
     text = os.environ.get(KEEP_ENV, "").strip()
+    if not text:
+        text = str(config.file_value("keep_snapshots") or "").strip()  # the config file's, checked at start
     if not text:
         return KEEP_DEFAULT
     try:
@@ -298,6 +310,43 @@ def _read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str]]:
+    rows = con.execute(
+        "select table_name, column_name from duckdb_columns() where database_name = $db", {"db": database}
+    ).fetchall()
+    return set(rows)
+
+
+def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], object] | None = None) -> bool:
+    """Rebuild a published snapshot written by an older version into the current schema; True if it did.
+
+    Queries expect every table and column of schema.sql; a snapshot from before a column existed is
+    copied into a new one (the missing column empty) by the ordinary publish, so the old one is kept.
+    ``fill`` may add to the new snapshot what the old one could not have (derived tables).
+    """
+    db = Path(db) if db else default_db()
+    if not db.exists():
+        return False
+    current = duckdb.connect()
+    try:
+        current.execute(SCHEMA.read_text(encoding="utf-8"))
+        wanted = _columns(current, "memory")
+    finally:
+        current.close()
+
+    def outdated() -> bool:
+        with _read_only(db) as con:
+            return not wanted <= _columns(con, "s")
+
+    if not outdated():
+        return False
+    with writer_lock(db):
+        if not outdated():  # another process upgraded it while we waited
+            return False
+        publish(db, fill or (lambda con: None))
+    return True
 
 
 def _last_ingest_id(path: Path) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
@@ -70,7 +71,7 @@ def _lang() -> str:
     return st.session_state.get("lang", st.query_params.get("lang", "zh"))
 
 
-def q(name: str, **params: object) -> pl.DataFrame:
+def q(name: str, /, **params: object) -> pl.DataFrame:
     """Run a named query with the shared as-of day and district when the query takes them."""
     ctx = context()
     wanted = queries.parameters(name)
@@ -89,6 +90,7 @@ def ensure_database() -> bool:
     """Build the database from the bundled sample on first start; False if there is none to show."""
     db = store.default_db()
     if db.exists():
+        _upgrade_once(db)
         return True
     from campaign.ingest import load_sample_if_missing
 
@@ -128,6 +130,22 @@ def one_of(options: list) -> Callable[[str], object | None]:
 
 def iso_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
+
+
+@st.cache_resource(show_spinner=False)
+def _upgraded(db: str, key: tuple[int, int]) -> bool:
+    from campaign.ingest import top_up_sample
+    from campaign.pinyin import fill_missing
+
+    upgraded = store.upgrade(Path(db), fill=fill_missing)
+    return top_up_sample(Path(db)) or upgraded
+
+
+def _upgrade_once(db: Path) -> None:
+    """A snapshot from an older version is brought to the current schema, and one built from the sample
+    takes the sample files added since, once per file, per process."""
+    st_ = db.stat()
+    _upgraded(str(db), (st_.st_ino, st_.st_mtime_ns))
 
 
 def sidebar_context() -> Context:
@@ -211,7 +229,7 @@ def display(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
             out = out.with_columns(pl.col(col).map_elements(lambda k: i18n.kind_label(k, lang), pl.String))
         elif col == "status":
             out = out.with_columns(pl.col(col).map_elements(lambda s: i18n.status_label(s, lang), pl.String))
-        elif col in ("whole", "in_roster"):
+        elif col in ("whole", "in_roster", "within_range"):
             out = out.with_columns(pl.col(col).replace_strict({True: t("yes"), False: t("no")}, return_dtype=pl.String))
     return out.rename({c: t(columns[c]) for c in out.columns})
 

@@ -52,7 +52,80 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     "target": ("官方总数", "目标数", "应创建数", "总数", "target"),
     "target_date": ("截至日期", "截止日期", "asof", "as_of"),
     "source": ("来源", "source"),
+    # grid rosters (网格名册): one row per grid of a committee or village
+    "grid": ("网格", "网格名称", "网格名", "grid", "gridname"),
+    "parent_grid": ("上级网格", "所属网格", "父网格", "parent", "parentgrid"),
+    "grid_level": ("网格层级", "层级", "网格级别", "网格类型", "level", "gridlevel"),
+    "workers": (
+        "工作人员和志愿者",
+        "工作人员及志愿者",
+        "工作人员",
+        "网格员",
+        "人员数",
+        "workers",
+        "workersandvolunteers",
+    ),
+    "linked": ("每人联系户数", "联系户数", "包户数", "linkedhouseholds", "householdsperworker"),
+    # services logs (服务记录): one row per day, committee or village and kind of service
+    "service_kind": ("服务类型", "服务项目", "服务内容", "service", "servicekind"),
+    "count": ("次数", "数量", "件数", "服务次数", "count", "times"),
 }
+
+# grid levels: the 4-level tree of a village (总网格 > 子网格 > 微网格 > 宅基网格) or the 2-level one of a
+# compound (大网格 > 小网格); the rank orders levels within one tree
+GRID_LEVEL_WORDS: dict[str, str] = {
+    "总网格": "total",
+    "total": "total",
+    "子网格": "sub",
+    "sub": "sub",
+    "微网格": "micro",
+    "micro": "micro",
+    "宅基网格": "house",
+    "宅基": "house",
+    "house": "house",
+    "大网格": "big",
+    "big": "big",
+    "小网格": "small",
+    "small": "small",
+}
+GRID_LEVELS = ("total", "sub", "micro", "house", "big", "small")
+ROOT_GRID_LEVELS = ("total", "big")  # the only levels that may have no parent grid
+
+SERVICE_WORDS: dict[str, str] = {
+    "送药": "medicine",
+    "配药": "medicine",
+    "代配药": "medicine",
+    "配送药品": "medicine",
+    "medicine": "medicine",
+    "medicinedelivery": "medicine",
+    "开具证明": "certificate",
+    "开具就医证明": "certificate",
+    "就医证明": "certificate",
+    "证明": "certificate",
+    "certificate": "certificate",
+    "medicalcertificate": "certificate",
+    "跨区转运就医": "transfer",
+    "跨区就医转运": "transfer",
+    "转运就医": "transfer",
+    "transfer": "transfer",
+    "hospitaltransfer": "transfer",
+    "物资配送": "parcel",
+    "生活物资": "parcel",
+    "物资包": "parcel",
+    "parcel": "parcel",
+    "supplyparcel": "parcel",
+    "特殊人群服务": "special",
+    "特殊人员": "special",
+    "特殊人群": "special",
+    "专人服务": "special",
+    "special": "special",
+    "道口值守": "road_guard",
+    "道口": "road_guard",
+    "roadguard": "road_guard",
+    "其他": "other",
+    "other": "other",
+}
+SERVICE_KINDS = ("medicine", "certificate", "transfer", "parcel", "special", "road_guard", "other")
 
 # headers that say the list counts rounds (轮) rather than batches (批)
 ROUND_HEADERS = ("轮次", "创建轮次", "round")

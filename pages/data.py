@@ -175,4 +175,24 @@ for col, name in zip(cols, intake.TEMPLATES, strict=True):
     col.download_button(
         name, data=intake.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
     )
+
+# --- town boundaries for the overview's map (administrators upload; everyone sees the map) ---------
+st.header(ui.t("boundaries_title"))
+st.caption(ui.t("boundaries_caption"))
+if admin:
+    from campaign import townmap
+
+    target = townmap.boundaries_path(store.default_db())
+    geojson = st.file_uploader("GeoJSON", type=["geojson", "json"], key="data_boundaries")
+    if geojson is not None:
+        try:
+            found = townmap.parse_boundaries(geojson.getvalue())
+        except ValueError as error:
+            st.error(ui.t("boundaries_bad", why=error))
+        else:
+            target.write_bytes(geojson.getvalue())
+            st.success(ui.t("boundaries_saved", n=len(found)))
+    if target.exists() and st.button(ui.t("boundaries_remove"), key="data_boundaries_remove"):
+        target.unlink(missing_ok=True)
+        st.rerun()
 ui.sample_note()

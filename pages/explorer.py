@@ -83,12 +83,29 @@ filters = [
     search,
     f"{date_from}~{date_to}" if date_from else None,
 ]
-st.download_button(
+name = export.filename(ui.t("export_prefix"), filters, ui.day(ctx), ui.t("as_of_file"))
+d1, d2 = st.columns(2)
+d1.download_button(
     ui.t("download_csv"),
     data=export.csv_bytes(shown),
-    file_name=export.filename(ui.t("export_prefix"), filters, ui.day(ctx), ui.t("as_of_file")),
+    file_name=name,
     mime="text/csv",
     key="ex_download",
+    on_click="ignore",
+)
+snapshot = ui.q("snapshot_info").row(0, named=True)
+about = [
+    (ui.t("filters_label"), "；".join(f for f in filters if f) or ui.t("no_filters")),
+    (ui.t("as_of"), i18n.fmt_date(ui.day(ctx), ctx.lang)),
+    (ui.t("snapshot_label"), f"{snapshot['last_ingest']:%Y-%m-%d %H:%M} · {snapshot['files']} · {snapshot['units']:,}"),
+    (ui.t("rows_label"), f"{rows.height:,}"),
+]
+d2.download_button(
+    ui.t("download_xlsx"),
+    data=export.xlsx_bytes(shown, about, sheet=ui.t("sheet_rows"), about_sheet=ui.t("sheet_about")),
+    file_name=name.removesuffix(".csv") + ".xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="ex_download_xlsx",
     on_click="ignore",
 )
 ui.sample_note()

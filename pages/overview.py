@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, ui
+from campaign import i18n, store, townmap, ui
 
 ctx = ui.context()
 ui.page_header("overview_title")
@@ -105,4 +105,23 @@ fig.update_layout(
     uniformtext_mode="hide",
 )
 ui.show(fig, height=max(240, 60 * with_roster.height + 80))
+
+# --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------
+st.subheader(ui.t("map_title"))
+by_town = ui.q("towns_ranked", kind=None)
+shapes = townmap.read_boundaries(store.default_db())
+for (district,), towns in by_town.group_by("district", maintain_order=True):
+    if shapes:
+        fig, missing = townmap.shape_figure(towns, shapes, ui.t("coverage"))
+        if len(missing) < towns.height:
+            st.markdown(f"**{district}** · {ui.t('map_boundaries')}")
+            if missing:
+                st.caption(ui.t("map_unmatched", towns="、".join(missing)))
+            ui.show(fig, height=520)
+            continue
+    fig, laid_out = townmap.tile_figure(towns, district, ui.t("coverage"))
+    positions, _ = townmap.tile_positions(district, towns.get_column("town").to_list())
+    st.markdown(f"**{district}**{'' if laid_out else ' ' + ui.t('map_ordered')}")
+    ui.show(fig, height=townmap.figure_height(positions))
+st.caption(ui.t("map_schematic"))
 ui.sample_note()

@@ -63,5 +63,5 @@ select
 from per_kind as p
 left join batches as b using (district)
 left join reached as r using (district, kind)
-left join targets as t on t.district = p.district and t.kind = p.kind
+left join targets as t on t.district = p.district and t.kind = p.kind and t.batch is null
 order by p.district, p.kind

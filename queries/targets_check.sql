@@ -1,4 +1,4 @@
--- Roster totals reconciled against the official totals a district published.
+-- Roster totals reconciled against the official totals a district published (not batch notices).
 -- Grain: one row per target (district, kind); kind null = every kind of the district together.
 -- Parameters: $district (null = all).
 select
@@ -12,5 +12,6 @@ select
         where u.district = t.district and u.in_roster and (t.kind is null or u.kind = t.kind)
     ) as roster
 from targets as t
-where $district::varchar is null or t.district = $district
+where t.batch is null
+  and ($district::varchar is null or t.district = $district)
 order by t.district, t.kind nulls last

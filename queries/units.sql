@@ -3,12 +3,13 @@
 -- Parameters: $as_of (date, null = latest); filters, each null = no filter: $district, $town,
 -- $committee, $kind, $status (created | model | revoked | not_created; created includes model),
 -- $batch (batch or round of the unit's current creation), $date_from, $date_to (its status date),
--- $search (part of the unit's, committee's or town's name).
+-- $search (part of the unit's, committee's or town's name, or of its pinyin or pinyin initials:
+-- "hhxy" and "haihao" find 海皓馨苑).
 select
     district,
     town,
     committee,
-    name,
+    s.name,
     kind,
     status,
     batch,
@@ -18,7 +19,9 @@ select
     households,
     population,
     in_roster
-from unit_status($as_of::date)
+from unit_status($as_of::date) as s
+left join name_pinyin as pn on pn.name = s.name
+left join name_pinyin as pc on pc.name = s.committee
 where ($district::varchar is null or district = $district)
   and ($town::varchar is null or town = $town)
   and ($committee::varchar is null or committee = $committee)
@@ -28,5 +31,7 @@ where ($district::varchar is null or district = $district)
   and ($date_from::date is null or status_date >= $date_from)
   and ($date_to::date is null or status_date <= $date_to)
   and ($search::varchar is null
-       or contains(name, $search) or contains(committee, $search) or contains(town, $search))
-order by district, town, committee, name
+       or contains(s.name, $search) or contains(committee, $search) or contains(town, $search)
+       or contains(pn.pinyin, lower($search)) or contains(pn.initials, lower($search))
+       or contains(pc.pinyin, lower($search)) or contains(pc.initials, lower($search)))
+order by district, town, committee, s.name

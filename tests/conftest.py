@@ -66,3 +66,22 @@ def sample_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("sample") / "campaign.duckdb"
     ingest(status_files(SAMPLE_DIR), db, who="sample")
     return db
+
+
+@pytest.fixture
+def app_mode(monkeypatch) -> None:
+    """Keep Streamlit in st.navigation's mode across AppTest runs, as a server does.
+
+    AppTest resets Streamlit's pages-folder flag before every run, and with the flag on it reruns a page
+    without dashboard.py (no sidebar, no context). A server keeps the flag off once dashboard.py has
+    turned it off (see there).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -53,6 +53,11 @@ PAGES = {
     "overview": ("", "overview_title", '[data-testid="stPlotlyChart"]'),
     "progress": ("progress", "progress_title", '[data-testid="stPlotlyChart"]'),
     "towns": ("towns", "towns_title", '[data-testid="stPlotlyChart"]'),
+    "changes": ("changes", "changes_title", '[data-testid="stPlotlyChart"]'),
+    "forecast": ("forecast", "forecast_title", '[data-testid="stDataFrame"]'),
+    "quality": ("quality", "quality_title", '[data-testid="stAlert"]'),
+    "find": ("find?q=hhxy", "find_title", '[data-testid="stDataFrame"]'),
+    "data": ("data", "data_title", '[data-testid="stDataFrame"]'),
     "explorer": ("explorer", "explorer_title", '[data-testid="stDataFrame"]'),
 }
 

@@ -31,7 +31,7 @@ def test_sample_writes_the_files(tmp_path, capsys):
     assert main(["sample", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
     written = sorted(p.name for p in out.iterdir())
-    assert len(written) == 15 and "金山区_第1批.csv" in written and "崇明区_第1轮.xlsx" in written
+    assert len(written) == 19 and "金山区_第1批.csv" in written and "崇明区_第1轮.xlsx" in written
     assert sorted(printed) == sorted(str(out / name) for name in written)
 
 

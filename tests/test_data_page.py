@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from conftest import write_tiny
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from campaign import intake, queries
@@ -13,16 +12,9 @@ from campaign.problems import Problem
 
 
 @pytest.fixture
-def data_page(sample_db, monkeypatch):
+def data_page(sample_db, monkeypatch, app_mode):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     monkeypatch.delenv(intake.PASSWORD_ENV, raising=False)
-    original_init = PagesManager.__init__  # see tests/test_pages.py: keep st.navigation's mode
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
     def open_page() -> AppTest:
         at = AppTest.from_file("../dashboard.py", default_timeout=60)
@@ -51,7 +43,7 @@ def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
     assert not at.get("file_uploader")
     at.text_input(key="data_password").input("s3cret-口令").run()
     assert not at.error
-    assert len(at.get("file_uploader")) == 1
+    assert [u.key for u in at.get("file_uploader")][0] == "data_files_0"
 
 
 def test_password_comparison() -> None:
@@ -100,20 +92,13 @@ def test_templates_are_files_that_ingest_accepts(tmp_path) -> None:
     assert queries.run("targets_check", db=db).select("target", "roster").row(0) == (393, 1)
 
 
-def test_rollback_from_the_page(tmp_path, monkeypatch) -> None:
+def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     db = tmp_path / "c.duckdb"
     paths = write_tiny(tmp_path / "files")
     ingest(paths[:2], db, who="甲")
     ingest(paths[2:], db, who="乙")
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
     monkeypatch.setenv(intake.PASSWORD_ENV, "pw")
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     at.switch_page("pages/data.py").run()

@@ -49,3 +49,23 @@ def test_percent_never_rounds_to_a_false_100_or_0() -> None:
     assert i18n.fmt_pct(0.04) == "0.1%"
     assert i18n.fmt_pct(64.8495) == "64.8%"
     assert i18n.fmt_pct(None) == "—"
+
+
+def test_xlsx_has_the_rows_and_a_sheet_stating_what_they_are(tmp_path) -> None:
+    frame = pl.DataFrame(
+        {"名称": ["海皓馨苑", "=HYPERLINK(1)"], "户数": [1240, None], "日期": [dt.date(2022, 5, 9), None]}
+    )
+    about = [("筛选条件", "金山区；小区"), ("数据截至", "2022年5月5日")]
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(export.xlsx_bytes(frame, about))
+    sheets = pl.read_excel(path, sheet_id=0, has_header=False, infer_schema_length=0)
+    assert list(sheets) == ["明细", "说明"]
+    rows = sheets["明细"].rows()
+    assert rows[0] == ("名称", "户数", "日期")
+    assert rows[1][0] == "海皓馨苑" and rows[1][1] in ("1240", "1240.0") and rows[1][2].startswith("2022-05-09")
+    assert rows[2][0] == "=HYPERLINK(1)", "a formula-like text stays text"
+    assert sheets["说明"].rows() == [("筛选条件", "金山区；小区"), ("数据截至", "2022年5月5日")]
+    import zipfile
+
+    sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml, "no cell is a formula"

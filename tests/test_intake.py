@@ -189,3 +189,19 @@ def test_unknown_columns_are_kept_aside_and_named_in_the_report(tmp_path: Path) 
     report = ingest([roster], tmp_path / "c.duckdb")
     assert report.files[0].note == "未使用的列 (columns not used): 联系人、备注"
     assert report.units_added == 2
+
+
+def test_a_sample_database_takes_sample_files_added_later(tmp_path: Path) -> None:
+    from campaign.ingest import SAMPLE_DIR, top_up_sample
+    from campaign.reader import status_files
+
+    files = status_files(SAMPLE_DIR)
+    db = tmp_path / "sample.duckdb"
+    ingest([f for f in files if "网格" not in f.name], db, who="sample")  # as an older version built it
+    assert top_up_sample(db) is True
+    assert top_up_sample(db) is False, "nothing new the second time"
+    names = set(queries.run("files", db=db).get_column("name"))
+    assert {f.name for f in files} <= names
+    real = tmp_path / "real.duckdb"
+    ingest([_write(tmp_path, "roster.csv", ROSTER)], real)
+    assert top_up_sample(real) is False, "a database of real data is left alone"

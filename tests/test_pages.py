@@ -5,25 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-PAGES = ["pages/overview.py", "pages/progress.py", "pages/towns.py", "pages/explorer.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/progress.py",
+    "pages/towns.py",
+    "pages/changes.py",
+    "pages/explorer.py",
+    "pages/data.py",
+]
 
 
 @pytest.fixture
-def app(sample_db, monkeypatch) -> AppTest:
+def app(sample_db, monkeypatch, app_mode) -> AppTest:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    # AppTest resets Streamlit's pages-folder flag before every run, and with the flag on it reruns
-    # a page without dashboard.py (no sidebar, no context). A server keeps the flag off once
-    # dashboard.py has turned it off (see there); so do we.
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     assert not at.exception, at.exception

@@ -25,17 +25,32 @@ ALL_QUERIES = {
     "committees_in_town",
     "coverage_by_district",
     "coverage_by_town",
+    "changes_by_date",
     "created_per_batch",
+    "dq_batch_counts",
+    "dq_created_twice",
+    "dq_never_listed",
+    "district_glance",
     "files",
+    "forecast",
+    "grid_levels",
+    "grid_places",
+    "grid_tree",
     "ingests",
     "places",
+    "revoked_open",
+    "services_by_kind",
+    "services_by_place",
+    "services_trend",
     "progress_curve",
     "snapshot_info",
     "targets_check",
     "town_batch_matrix",
     "towns_ranked",
+    "unit_history",
     "units",
     "whole_committees",
+    "whole_over_time",
 }
 
 
@@ -54,7 +69,8 @@ def names(frame: pl.DataFrame) -> list[str]:
 
 
 def test_every_query_file_is_covered_here():
-    # a new query must get hand-checked answers in this file
+    # a new query must get hand-checked answers in this file (or in tests/test_changes.py,
+    # tests/test_quality.py for the changes and data-quality queries)
     assert set(queries.names()) == ALL_QUERIES
 
 
@@ -95,7 +111,10 @@ def test_unknown_query_name(tiny_db):
 def test_every_query_runs_on_the_sample_without_parameters(sample_db, name):
     frame = queries.run(name, db=sample_db)
     assert isinstance(frame, pl.DataFrame)
-    assert frame.height > 0
+    # checks that find nothing wrong in the clean sample, and nothing revoked at its end, are empty
+    empty_on_clean_sample = {"dq_batch_counts", "dq_created_twice", "dq_never_listed", "revoked_open"}
+    empty_on_clean_sample.add("unit_history")  # without a unit named, no unit's history
+    assert (frame.height == 0) == (name in empty_on_clean_sample)
 
 
 # ------------------------------------------------------------------------ coverage_by_district ---
@@ -177,6 +196,49 @@ def test_coverage_by_district_model_counts_from_its_publication_day(tiny_db):
 def test_coverage_by_district_filter(tiny_db):
     frame = queries.run("coverage_by_district", db=tiny_db, district="乙区")
     assert frame.select("district", "kind", "created").rows() == [("乙区", "village", 2)]
+
+
+# ----------------------------------------------------------------------------- district_glance ---
+GLANCE = (
+    "total",
+    "created",
+    "revoked",
+    "coverage_pct",
+    "remaining",
+    "batches_run",
+    "counts_rounds",
+    "latest_batch",
+    "latest_published",
+    "latest_new",
+    "latest_revoked",
+)
+
+
+def test_district_glance_latest(tiny_db):
+    frame = queries.run("district_glance", db=tiny_db)
+    assert frame.columns == ["district", *GLANCE]
+    rows = keyed(frame, "district")
+    # 甲区, every kind together: 6 units, all created; batch 3 (04-25) re-created 四村; nothing revoked since 04-20
+    assert pick(rows[("甲区",)], *GLANCE) == (6, 6, 0, 100.0, 0, 3, False, 3, D(2022, 4, 25), 1, 0)
+    # 乙区 has no roster: counts only; round 2 created 西村
+    assert pick(rows[("乙区",)], *GLANCE) == (None, 2, 0, None, None, 2, True, 2, D(2022, 4, 25), 1, 0)
+
+
+def test_district_glance_over_time(tiny_db):
+    def jia(as_of):
+        return pick(
+            queries.run("district_glance", db=tiny_db, as_of=as_of, district="甲区").row(0, named=True), *GLANCE
+        )
+
+    # before anything was published: nothing created, no latest batch
+    assert jia(D(2022, 4, 9)) == (6, 0, 0, 0.0, 6, 0, False, None, None, 0, 0)
+    # batch 1 (04-10) made 甲苑, 1组, 2组 and 四村 created: 4 of 6
+    assert jia(D(2022, 4, 12)) == (6, 4, 0, 66.67, 2, 1, False, 1, D(2022, 4, 10), 4, 0)
+    # 四村 revoked on 04-15: counted against batch 1, the latest, with no batch before it
+    assert jia(D(2022, 4, 15)) == (6, 3, 1, 50.0, 3, 1, False, 1, D(2022, 4, 10), 4, 1)
+    # batch 2 (04-20): 乙苑 and 丙苑 new; 四村's revocation came after batch 1, so it is batch 2's news too
+    assert jia(D(2022, 4, 20)) == (6, 5, 1, 83.33, 1, 2, False, 2, D(2022, 4, 20), 2, 1)
+    assert queries.run("district_glance", db=tiny_db, district="乙区").height == 1
 
 
 # ---------------------------------------------------------------------------- coverage_by_town ---
@@ -561,3 +623,111 @@ def test_ingests_and_files_record_every_load(tmp_path):
         (1, 1, "roster.csv", "roster", 6),
     ]
     assert all(len(h) == 64 for h in files.get_column("sha256"))
+
+
+# ------------------------------------------------------------------- grids and services (issue 6) ---
+# 丙村 (C镇): 总 (60 households, 2 workers) > 子1 (35, 3) > 微1 (20, 4) and 微2 (15, 0); 子2 (25, 1).
+#   subtree workers: 总 2+3+4+0+1 = 10, 子1 3+4+0 = 7; households per worker 总 60/10 = 6, 子1 35/7 = 5,
+#   微2 none (no workers: null). 丁居委 (C镇): 大1 (40, 2) > 小1 (40, 5).
+# Services: 丙村 medicine 3 on 04-01 (Fri, week of 03-28) and 4 on 04-04 (Mon); parcel 10 on 04-04;
+#   丁居委 medicine 5 on 04-05. As of 04-03 only the first row counts.
+GRID_FILES = {
+    "grids.csv": (
+        "区,街镇,居委/村,网格,上级网格,网格层级,户数,工作人员和志愿者,每人联系户数\n"
+        "丙区,C镇,丙村,总,,总网格,60,2,3-5\n"
+        "丙区,C镇,丙村,子1,总,子网格,35,3,3-5\n"
+        "丙区,C镇,丙村,微1,子1,微网格,20,4,4\n"
+        "丙区,C镇,丙村,微2,子1,微网格,15,0,\n"
+        "丙区,C镇,丙村,子2,总,子网格,25,1,3-5\n"
+        "丙区,C镇,丁居委,大1,,大网格,40,2,10-20\n"
+        "丙区,C镇,丁居委,小1,大1,小网格,40,5,10-20\n"
+    ),
+    "services.csv": (
+        "区,街镇,居委/村,日期,服务类型,次数\n"
+        "丙区,C镇,丙村,2022-04-01,送药,3\n"
+        "丙区,C镇,丙村,2022-04-04,送药,4\n"
+        "丙区,C镇,丙村,2022-04-04,物资配送,10\n"
+        "丙区,C镇,丁居委,2022-04-05,送药,5\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def grid_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("grids")
+    paths = []
+    for name, text in GRID_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    db = folder / "grids.duckdb"
+    ingest(paths, db, today=D(2022, 5, 23))
+    return db
+
+
+def test_grid_places(grid_db):
+    frame = queries.run("grid_places", db=grid_db)
+    assert frame.select("committee", "grids", "households", "workers", "linked_min", "linked_max").rows() == [
+        ("丁居委", 2, 40, 7, 10, 20),
+        ("丙村", 5, 60, 10, 3, 5),
+    ]
+    assert queries.run("grid_places", db=grid_db, district="甲区").is_empty()
+
+
+def test_grid_tree(grid_db):
+    tree = queries.run("grid_tree", db=grid_db, district="丙区", town="C镇", committee="丙村")
+    assert tree.select("grid", "parent", "depth", "households", "workers", "subtree_workers").rows() == [
+        ("总", None, 0, 60, 2, 10),
+        ("子1", "总", 1, 35, 3, 7),
+        ("子2", "总", 1, 25, 1, 1),
+        ("微1", "子1", 2, 20, 4, 4),
+        ("微2", "子1", 2, 15, 0, 0),
+    ]
+    assert tree.get_column("households_per_worker").to_list() == [6.0, 5.0, 25.0, 5.0, None]
+    every = queries.run("grid_tree", db=grid_db)
+    assert every.select("committee", "grid", "subtree_workers").rows()[:2] == [
+        ("丁居委", "大1", 7),
+        ("丁居委", "小1", 5),
+    ]
+    assert every.height == 7
+
+
+def test_grid_levels(grid_db):
+    frame = queries.run("grid_levels", db=grid_db, committee="丙村")
+    assert frame.select("level", "grids", "households", "min_households", "max_households", "workers").rows() == [
+        ("total", 1, 60, 60, 60, 2),
+        ("sub", 2, 60, 25, 35, 4),
+        ("micro", 2, 35, 15, 20, 4),
+    ]
+    assert [round(v, 2) for v in frame.get_column("workers_per_100")] == [3.33, 6.67, 11.43]
+    every = queries.run("grid_levels", db=grid_db)
+    assert every.get_column("level").to_list() == ["total", "sub", "micro", "big", "small"]
+
+
+def test_services_by_kind(grid_db):
+    frame = queries.run("services_by_kind", db=grid_db)
+    assert frame.select("kind", "total", "places", "first_day", "last_day").rows() == [
+        ("medicine", 12, 2, D(2022, 4, 1), D(2022, 4, 5)),
+        ("parcel", 10, 1, D(2022, 4, 4), D(2022, 4, 4)),
+    ]
+    early = queries.run("services_by_kind", db=grid_db, as_of=D(2022, 4, 3))
+    assert early.select("kind", "total").rows() == [("medicine", 3)]
+    one = queries.run("services_by_kind", db=grid_db, committee="丁居委")
+    assert one.select("kind", "total").rows() == [("medicine", 5)]
+
+
+def test_services_trend(grid_db):
+    frame = queries.run("services_trend", db=grid_db)
+    assert frame.rows() == [
+        (D(2022, 3, 28), "medicine", 3),
+        (D(2022, 4, 4), "medicine", 9),
+        (D(2022, 4, 4), "parcel", 10),
+    ]
+
+
+def test_services_by_place(grid_db):
+    frame = queries.run("services_by_place", db=grid_db, district="丙区")
+    assert frame.select("committee", "kind", "total", "last_day").rows() == [
+        ("丁居委", "medicine", 5, D(2022, 4, 5)),
+        ("丙村", "medicine", 7, D(2022, 4, 4)),
+        ("丙村", "parcel", 10, D(2022, 4, 4)),
+    ]

@@ -18,18 +18,22 @@ FILES = [
     "README.md",
     "官方总数.csv",
     "崇明区_取消名单.csv",
+    "崇明区_服务记录.csv",
     "崇明区_村居名册.csv",
     "崇明区_第1轮.xlsx",
     "崇明区_第2轮.csv",
     "崇明区_第3轮.csv",
     "崇明区_第4轮.csv",
+    "崇明区_网格名册.csv",
     "金山区_创建单位名册.xlsx",
     "金山区_取消名单.csv",
+    "金山区_服务记录.csv",
     "金山区_示范无疫小区.csv",
     "金山区_第1批.csv",
     "金山区_第2批.xlsx",
     "金山区_第3批.csv",
     "金山区_第4批.csv",
+    "金山区_网格名册.csv",
 ]
 BATCH_HEADER = ["区", "街镇", "居委/村", "名称", "类型", "批次", "公布日期"]
 ROUND_HEADER = ["区", "街镇", "村居名称", "轮次", "公布日期"]
@@ -270,3 +274,30 @@ def test_every_unit_created_by_as_of(model):
             state[key] = what
         assert set(state) == {u.key for u in district.units}
         assert set(state.values()) == {"创建"}
+
+
+# ------------------------------------------------- grids and services (issue 6) ---
+def test_xinghuo_grids_are_the_published_ones(model):
+    jinshan, _ = sample.build_grids(model)
+    xinghuo = [g for g in jinshan if g.committee == "星火村"]
+    assert Counter(g.level for g in xinghuo) == {"总网格": 1, "子网格": 4, "微网格": 20, "宅基网格": len(xinghuo) - 25}
+    assert all(5 <= g.households <= 15 for g in xinghuo if g.level == "宅基网格")
+    assert sum(g.workers for g in xinghuo) == 287
+    assert {g.linked for g in xinghuo} == {"3-5"}
+    roster_households = sum(u.households for u in model.jinshan.units if u.parent == "星火村")
+    assert next(g for g in xinghuo if g.level == "总网格").households == roster_households
+    haixin = [g for g in jinshan if g.committee == "海欣居民区"]
+    assert Counter(g.level for g in haixin) == {"大网格": 7, "小网格": 26}
+    assert sum(g.households for g in haixin if g.level == "大网格") == 1560  # 海欣家园's households
+
+
+def test_services_carry_the_published_totals(model):
+    totals = Counter()
+    for s in sample.build_services(model):
+        totals[(s.committee, s.kind)] += s.count
+    assert 1500 < totals[("星火村", "送药")] < 1600
+    assert 320 < totals[("星火村", "开具证明")] < 330
+    assert totals[("星火村", "跨区转运就医")] == 32
+    assert 15000 < totals[("星火村", "物资配送")] < 16000
+    assert totals[("星火村", "特殊人群服务")] == 62
+    assert totals[("汲浜村", "道口值守")] == 28

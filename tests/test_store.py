@@ -597,3 +597,20 @@ def test_history_lists_a_snapshot_that_cannot_be_read(tmp_path, keep, capsys):
     assert main(["rollback", "--db", str(db), kept.id]) == 1
     assert "rollback failed, the published data is unchanged" in capsys.readouterr().err
     assert created(db) == 1
+
+
+def test_a_snapshot_from_an_older_version_is_upgraded_keeping_its_data(tmp_path):
+    from conftest import write_tiny
+
+    files = write_tiny(tmp_path / "files")
+    current, old = tmp_path / "current.duckdb", tmp_path / "old.duckdb"
+    ingest(files, current)
+    ingest(files, old)
+    con = duckdb.connect(str(old))  # as written before targets had a batch column
+    con.execute("alter table targets drop column batch")
+    con.close()
+    assert store.upgrade(old) is True
+    assert store.upgrade(old) is False
+    assert store.upgrade(current) is False
+    assert queries.run("coverage_by_district", db=old).equals(queries.run("coverage_by_district", db=current))
+    assert queries.run("dq_batch_counts", db=old).is_empty()

@@ -110,6 +110,10 @@ def check(query: str, columns: list[str], rows: list[list], **params) -> dict:
     return {"query": query, "params": params, "columns": columns, "rows": rows}
 
 
+# grid rosters and services logs (issue 6)
+GRID_HEADER = "区,街镇,居委/村,网格,上级网格,网格层级,户数,工作人员和志愿者,每人联系户数\n"
+SERVICES_HEADER = "区,街镇,居委/村,日期,服务类型,次数\n"
+
 # 甲区, published before every refused case is tried: two compounds called 甲苑 in different towns
 BASE_ROSTER = (
     "区,街镇,居委/村,名称,类型,户数,人口\n"
@@ -578,6 +582,81 @@ def refused_cases(c: Corpus) -> None:
             ("第1批.csv", text("区,街镇,居委,名称,批次,公布日期\n丁区,E镇,五居委,戊苑,1,2022-13-09\n")),
         ],
         [problem("第1批.csv", "not a valid date", row=2, column="公布日期", value="2022-13-09")],
+    )
+
+    # ---- grid rosters whose tree does not add up (issue 6)
+    c.refused(
+        "grid_children_above_parent",
+        "a grid roster whose two sub-grids hold more households than their total grid",
+        [
+            (
+                "网格名册.csv",
+                text(
+                    GRID_HEADER + "甲区,A镇,二村,二村总网格,,总网格,60,2,3-5\n"
+                    ",,,第1子网格,二村总网格,子网格,40,3,3-5\n"
+                    ",,,第2子网格,二村总网格,子网格,30,1,3-5\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            )
+        ],
+        [
+            problem(
+                "网格名册.csv",
+                "children's households add up to more than the parent's",
+                row=2,
+                column="户数",
+                value="60",
+            )
+        ],
+        encodings={"网格名册.csv": "gb18030"},
+    )
+    c.refused(
+        "grid_cycle",
+        "two micro-grids each naming the other as parent",
+        [
+            (
+                "网格名册.csv",
+                text(
+                    GRID_HEADER + "甲区,A镇,二村,总,,总网格,60,2,\n"
+                    "甲区,A镇,二村,微1,微2,微网格,10,1,\n"
+                    "甲区,A镇,二村,微2,微1,微网格,10,1,\n"
+                ),
+            )
+        ],
+        [problem("网格名册.csv", "form a cycle", row=3, column="上级网格", value="微2")],
+    )
+    c.refused(
+        "grid_without_parent",
+        "a sub-grid with a blank parent, and a micro-grid whose parent is not in the file",
+        [
+            (
+                "网格名册.csv",
+                text(
+                    GRID_HEADER + "甲区,A镇,二村,总,,总网格,60,2,\n"
+                    "甲区,A镇,二村,子1,,子网格,20,1,\n"
+                    "甲区,A镇,二村,微1,子9,微网格,10,1,\n"
+                ),
+            )
+        ],
+        [
+            problem("网格名册.csv", "a grid with no parent", row=3, column="上级网格", value=""),
+            problem("网格名册.csv", "a grid with no parent", row=4, column="上级网格", value="子9"),
+        ],
+    )
+    c.refused(
+        "services_bad_cells",
+        "a services log with an unknown kind of service and a count in words",
+        [
+            (
+                "服务记录.csv",
+                text(SERVICES_HEADER + "甲区,A镇,二村,2022-04-01,理发,3\n甲区,A镇,二村,2022-04-02,送药,十\n"),
+            )
+        ],
+        [
+            problem("服务记录.csv", "unknown kind of service", row=2, column="服务类型", value="理发"),
+            problem("服务记录.csv", "must be a whole number", row=3, column="次数", value="十"),
+        ],
     )
 
 
@@ -1168,6 +1247,75 @@ def accepted_cases(c: Corpus) -> None:
             )
         ],
         defaults={"district": "闵行区"},
+    )
+
+    # ---- grid rosters and services logs (issue 6)
+    c.accepted(
+        "grid_roster_merged_cells",
+        "a grid roster with district, town and village only on each tree's first row; GB18030, CRLF",
+        [
+            (
+                "网格名册.csv",
+                text(
+                    GRID_HEADER + "金山区,金山卫镇,星火村,星火村总网格,,总网格,60,3,3-5\n"
+                    ",,,第1子网格,星火村总网格,子网格,35,2,3-5\n"
+                    ",,,第1-1微网格,第1子网格,微网格,20,4,3～5\n"
+                    ",,,第2子网格,星火村总网格,子网格,25,1,4\n"
+                    "金山区,山阳镇,海欣居民区,海欣家园第1大网格,,大网格,300,1,\n"
+                    ",,,海欣家园第1大网格1小网格,海欣家园第1大网格,小网格,160,3,\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            )
+        ],
+        [
+            check(
+                "grid_tree",
+                ["grid", "parent", "level", "depth", "households", "subtree_workers", "linked_min", "linked_max"],
+                [
+                    ["星火村总网格", None, "total", 0, 60, 10, 3, 5],
+                    ["第1子网格", "星火村总网格", "sub", 1, 35, 6, 3, 5],
+                    ["第2子网格", "星火村总网格", "sub", 1, 25, 1, 4, 4],
+                    ["第1-1微网格", "第1子网格", "micro", 2, 20, 4, 3, 5],
+                ],
+                district="金山区",
+                town="金山卫镇",
+                committee="星火村",
+            ),
+            check(
+                "grid_places",
+                ["committee", "grids", "households", "workers"],
+                [["海欣居民区", 2, 300, 4], ["星火村", 4, 60, 10]],
+            ),
+        ],
+        encodings={"网格名册.csv": "gb18030"},
+    )
+    c.accepted(
+        "services_log_xlsx_english",
+        "a services log as a workbook with English headers and Excel date cells, one day's rows summed",
+        [
+            (
+                "services.xlsx",
+                xlsx(
+                    {
+                        "log": {
+                            0: ["district", "town", "village", "date", "service", "count"],
+                            1: ["崇明区", "中兴镇", "汲浜村", dt.datetime(2022, 4, 1), "road guard", 28],
+                            2: ["崇明区", "中兴镇", "汲浜村", dt.datetime(2022, 4, 2), "medicine", 5],
+                            3: ["崇明区", "中兴镇", "汲浜村", dt.datetime(2022, 4, 2), "送药", 2],
+                        }
+                    }
+                ),
+            )
+        ],
+        [
+            check(
+                "services_by_kind",
+                ["kind", "total", "places", "first_day", "last_day"],
+                [["medicine", 7, 1, "2022-04-02", "2022-04-02"], ["road_guard", 28, 1, "2022-04-01", "2022-04-01"]],
+            )
+        ],
+        encodings={"services.xlsx": "xlsx"},
     )
 
 

@@ -1,0 +1,674 @@
+"""Measure the dashboard at a scale, side by side with the pandas baseline. A command, not a test:
+
+    uv run python benchmarks/bench.py --scale seed|city|national [--browser] [--repeat 20] [--work DIR]
+
+In one run, for the chosen scale, it prints a table and writes JSON (benchmarks/results-SCALE.json):
+
+- ingest: files -> published snapshot, in a child process each (clean peak memory: its ru_maxrss):
+  every CSV file into a fresh database (the database every later step reads), then the XLSX files
+  (for city and national the ``xlsx/`` copy of the first districts; for seed the sample's XLSX files)
+  into another; rows/s = rows read from the files / seconds of ``ingest()``;
+- every named query a page runs: cold (a fresh process, a fresh connection, first run) and warm
+  (``queries.run`` as the pages call it), p50 and p95 over ``--repeat`` runs with varied filters
+  (district, town, kind, ...) and as-of dates;
+- each page's server-side run in AppTest: navigating to the page, and a change of the as-of day;
+- with ``--browser`` (needs /usr/bin/chromium): in Chromium, for each page, navigation to every chart
+  drawn, and a district change to the charts drawn again;
+- the pandas baseline (city and national, whose files are plain UTF-8 CSV): pandas reads the same files
+  and computes the same figures, as a Streamlit page without a database would on every rerun;
+  the ratio is baseline time / warm p50 of the named query.
+
+Generated files and databases go to --work (default /tmp/campaign-bench/SCALE) and are reused when
+present (delete the folder to regenerate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+
+# what each page runs (pages/*.py; the sidebar's snapshot_info and places run on every page)
+SIDEBAR = ["snapshot_info", "places"]
+PAGE_QUERIES = {
+    "overview": ["coverage_by_district", "whole_committees", "progress_curve", "targets_check"],
+    "progress": ["progress_curve", "created_per_batch", "town_batch_matrix", "batches"],
+    "towns": ["places", "towns_ranked", "committees_in_town", "units"],
+    "grids": ["grid_places", "grid_tree", "grid_levels"],
+    "services": ["services_by_place", "services_by_kind", "services_trend"],
+    "changes": ["changes_by_date", "revoked_open", "whole_over_time"],
+    "forecast": ["forecast"],
+    "quality": ["targets_check", "dq_batch_counts", "dq_created_twice", "dq_never_listed"],
+    "explorer": ["places", "batches", "units"],
+    "data": ["snapshot_info", "ingests"],
+    "screen": [
+        "district_glance",
+        "coverage_by_district",
+        "progress_curve",
+        "towns_ranked",
+        "coverage_by_town",
+        "created_per_batch",
+        "town_batch_matrix",
+    ],
+}
+APPTEST_PAGES = [
+    "overview",
+    "progress",
+    "towns",
+    "changes",
+    "forecast",
+    "quality",
+    "explorer",
+    "data",
+    "grids",
+    "services",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# ---------------------------------------------------------------------------------------------------
+# files
+
+
+def prepare_files(scale: str, work: Path) -> dict:
+    """The files to ingest: CSV, XLSX, and the counts."""
+    if scale == "seed":
+        from campaign.reader import status_files
+
+        files = status_files(ROOT / "data" / "sample")
+        return {
+            "folder": str(ROOT / "data" / "sample"),
+            "csv": [str(p) for p in files if p.suffix.lower() != ".xlsx"],
+            "xlsx": [str(p) for p in files if p.suffix.lower() == ".xlsx"],
+            "all": [str(p) for p in files],
+            "generate_s": 0.0,
+        }
+    from campaign.scale import SCALES, write_scale
+
+    folder = work / "files"
+    started = time.perf_counter()
+    if not (folder / "scale.json").is_file():
+        print(f"generating {scale} files in {folder} ...", flush=True)
+        write_scale(SCALES[scale], folder)
+    generate = time.perf_counter() - started
+    counts = json.loads((folder / "scale.json").read_text(encoding="utf-8"))
+    return {
+        "folder": str(folder),
+        "csv": [str(p) for p in sorted(folder.glob("*.csv"))],
+        "xlsx": [str(p) for p in sorted((folder / "xlsx").glob("*.xlsx"))],
+        "all": [str(p) for p in sorted(folder.glob("*.csv"))],
+        "generate_s": round(generate, 2),
+        "counts": counts,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# ingest, in a child process
+
+
+def child_ingest(db: str, files: list[str]) -> None:
+    from campaign.ingest import ingest
+
+    started = time.perf_counter()
+    report = ingest([Path(f) for f in files], Path(db), who="bench")
+    seconds = time.perf_counter() - started
+    rows = sum(f.rows for f in report.files)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": rows,
+                "units_added": report.units_added,
+                "events_added": report.events_added,
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def measure_ingest(label: str, db: Path, files: list[str], timeout: float) -> dict:
+    for leftover in (db, db.with_name(db.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    (db.parent / "snapshots").mkdir(exist_ok=True)
+    if not files:
+        return {"label": label, "skipped": "no files"}
+    started = time.perf_counter()
+    args = [sys.executable, __file__, "--child-ingest", str(db), "--files-from", "-"]
+    env = {**os.environ, "CAMPAIGN_KEEP_SNAPSHOTS": "0"}
+    done = subprocess.run(
+        args, input="\n".join(files), capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"label": label, "error": done.stderr[-2000:]}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result |= {
+        "label": label,
+        "files": len(files),
+        "process_s": round(wall, 2),
+        "seconds": round(result["seconds"], 2),
+        "rows_per_s": round(result["rows"] / result["seconds"]),
+        "maxrss_mb": round(result["maxrss_mb"]),
+        "db_mb": round(db.stat().st_size / 2**20, 1) if db.exists() else None,
+    }
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# queries
+
+
+def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
+    """For every query a page runs: ``count`` parameter sets, varied, the first one the pages' default."""
+    import duckdb
+
+    from campaign import queries
+
+    con = duckdb.connect()
+    con.execute(f"attach '{db}' as s (read_only); use s")
+    first, last = con.sql("select min(published), max(published) from events").fetchall()[0]
+    places = con.sql("select distinct district, town, committee, kind from units order by all").fetchall()
+    batches = [b for (b,) in con.sql("select distinct batch from events where batch is not null order by 1").fetchall()]
+    grid_places = con.sql("select distinct district, town, committee from grids order by all").fetchall()
+    service_places = con.sql("select distinct district, town, committee from services order by all").fetchall()
+    con.close()
+    rng = random.Random(seed)
+    days = [first + dt.timedelta(days=d) for d in range(0, (last - first).days + 1)] if first else [None]
+    kinds = sorted({p[3] for p in places})
+    out: dict[str, list[dict]] = {}
+    for name in sorted({q for qs in PAGE_QUERIES.values() for q in qs} | set(SIDEBAR)):
+        wanted = queries.parameters(name)
+        pool = grid_places if name.startswith("grid_") else service_places if name.startswith("services") else places
+        sets = []
+        for i in range(count):
+            place = rng.choice(pool) if pool else (None, None, None, None)
+            chosen = {
+                "as_of": None if i == 0 else rng.choice(days),
+                "district": None if i == 0 and "town" not in wanted else place[0],
+                "town": place[1],
+                "committee": place[2],
+                "kind": None if i % 2 == 0 else rng.choice(kinds),
+                "batch": None if i % 3 else rng.choice(batches) if batches else None,
+            }
+            if i % 4 == 1 and "town" not in wanted:
+                chosen["district"] = None  # every district
+            sets.append({k: v for k, v in chosen.items() if k in wanted})
+        out[name] = sets
+    return out
+
+
+def child_cold(db: str) -> None:
+    """Each query's first run on a fresh connection, in this fresh process."""
+    import duckdb
+
+    from campaign import queries
+
+    names = json.loads(sys.stdin.read())
+    result = {}
+    for name, params in names.items():
+        sql, declared = queries._load(name)
+        values = {p: params.get(p) for p in declared}
+        started = time.perf_counter()
+        con = duckdb.connect()
+        con.execute(f"attach '{db}' as snapshot (read_only)")
+        con.execute("use snapshot")
+        (con.sql(sql, params=values) if values else con.sql(sql)).pl()
+        result[name] = time.perf_counter() - started
+        con.close()
+    print(json.dumps(result))
+
+
+def measure_queries(db: Path, repeat: int) -> dict:
+    from campaign import queries
+
+    sets = variants(db, repeat)
+    for params in (p for ps in sets.values() for p in ps):
+        for key in ("as_of",):
+            if isinstance(params.get(key), dt.date):
+                params[key] = params[key]
+    cold_input = {
+        name: {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in ps[0].items()}
+        for name, ps in sets.items()
+    }
+    done = subprocess.run(
+        [sys.executable, __file__, "--child-cold", str(db)],
+        input=json.dumps(cold_input),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=3600,
+    )
+    cold = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {}
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+    out = {}
+    for name, params_list in sets.items():
+        queries.run(name, db=db, **params_list[0])  # connection and plan caches as a running server has them
+        times, rows = [], 0
+        for params in params_list:
+            started = time.perf_counter()
+            frame = queries.run(name, db=db, **params)
+            times.append(time.perf_counter() - started)
+            rows = max(rows, frame.height)
+        out[name] = {
+            "cold_ms": ms(cold[name]) if name in cold else None,
+            "p50_ms": ms(percentile(times, 50)),
+            "p95_ms": ms(percentile(times, 95)),
+            "max_rows": rows,
+            "runs": len(times),
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# pages in AppTest
+
+
+def measure_apptest(db: Path, repeat: int) -> dict:
+    os.environ["CAMPAIGN_DB"] = str(db)
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # keep st.navigation's mode across runs, as a server does (tests/conftest.py)
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"attach '{db}' as s (read_only)")
+    first, last = con.sql("select min(published), max(published) from s.events").fetchall()[0]
+    con.close()
+    middle = first + (last - first) / 2
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    started = time.perf_counter()
+    at.run()
+    first_run = time.perf_counter() - started
+    out: dict = {"_first_run_ms": ms(first_run), "_exception": [str(e.value)[:300] for e in at.exception]}
+    for page in APPTEST_PAGES:
+        nav, change, errors = [], [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            at.switch_page(f"pages/{page}.py").run()
+            nav.append(time.perf_counter() - started)
+            errors += [str(e.value)[:300] for e in at.exception]
+            started = time.perf_counter()
+            at.sidebar.date_input(key="as_of").set_value(middle).run()
+            change.append(time.perf_counter() - started)
+            errors += [str(e.value)[:300] for e in at.exception]
+            at.sidebar.date_input(key="as_of").set_value(last).run()
+        out[page] = {
+            "navigate_p50_ms": ms(percentile(nav, 50)),
+            "navigate_max_ms": ms(max(nav)),
+            "as_of_change_p50_ms": ms(percentile(change, 50)),
+            "as_of_change_max_ms": ms(max(change)),
+            "errors": sorted(set(errors))[:3],
+        }
+    PagesManager.__init__ = original
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# pages in Chromium
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+ALL_DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'))"""
+
+
+def measure_browser(db: Path, work: Path, repeat: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    log = open(work / f"streamlit-{port}.log", "wb")  # noqa: SIM115 - closed in finally, after the server
+    env = {**os.environ, "CAMPAIGN_DB": str(db)}
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
+    command += ["--server.headless", "true"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    out: dict = {}
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
+                    break
+            if time.monotonic() > deadline or server.poll() is not None:
+                return {"error": "server not healthy"}
+            time.sleep(0.25)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)
+            page.goto(base + "/")  # warm the server once
+            page.wait_for_function(ALL_DRAWN)
+            for name in APPTEST_PAGES:
+                nav, change = [], []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    page.goto(f"{base}/{'' if name == 'overview' else name}")
+                    page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+                    page.wait_for_timeout(50)
+                    page.wait_for_function(ALL_DRAWN)
+                    nav.append(time.perf_counter() - started)
+                    # choose the first district in the sidebar
+                    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+                    started = time.perf_counter()
+                    page.get_by_role("option").nth(1).click()
+                    with contextlib.suppress(Exception):
+                        page.wait_for_selector('[data-testid="stStatusWidget"]', timeout=1000)
+                    page.wait_for_function(ALL_DRAWN)
+                    change.append(time.perf_counter() - started)
+                out[name] = {
+                    "navigate_p50_ms": ms(percentile(nav, 50)),
+                    "navigate_max_ms": ms(max(nav)),
+                    "district_change_p50_ms": ms(percentile(change, 50)),
+                    "district_change_max_ms": ms(max(change)),
+                    "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
+                }
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# the pandas baseline
+
+
+def pandas_baseline(files: dict, db: Path, query_times: dict, repeat: int) -> dict:
+    """A page without a database: read the files with pandas, compute the page's figures, every rerun."""
+    import pandas as pd
+
+    folder = Path(files["folder"])
+
+    def read() -> tuple[pd.DataFrame, pd.DataFrame]:
+        rosters = pd.concat([pd.read_csv(p) for p in sorted(folder.glob("*_名册.csv"))], ignore_index=True)
+        lists = []
+        for p in sorted(folder.glob("*_第*.csv")):
+            frame = pd.read_csv(p)
+            lists.append(frame.rename(columns={"轮次": "批次"}))
+        events = pd.concat(lists, ignore_index=True)
+        events["公布日期"] = pd.to_datetime(events["公布日期"])
+        return rosters, events
+
+    key = ["区", "街镇", "居委/村", "名称"]
+
+    def status(rosters, events, as_of):
+        upto = events[(events["公布日期"] <= as_of) & (events["状态"].isna() | (events["状态"] == "取消"))]
+        last = upto.sort_values("公布日期").drop_duplicates(key, keep="last")
+        last = last.assign(is_created=last["状态"].isna())[key + ["is_created"]]
+        merged = rosters.merge(last, on=key, how="left")
+        merged["is_created"] = merged["is_created"].fillna(False).astype(bool)
+        return merged
+
+    def coverage_by_district(rosters, events, as_of):
+        s = status(rosters, events, as_of)
+        return s.groupby(["区", "类型"]).agg(total=("名称", "size"), created=("is_created", "sum")).reset_index()
+
+    def towns_ranked(rosters, events, as_of):
+        s = status(rosters, events, as_of)
+        t = s.groupby(["区", "街镇"]).agg(total=("名称", "size"), created=("is_created", "sum")).reset_index()
+        t["coverage"] = t["created"] / t["total"]
+        t["rank"] = t.groupby("区")["coverage"].rank(ascending=False, method="min")
+        return t.sort_values(["区", "rank"])
+
+    def progress_curve(rosters, events, as_of):
+        moves = events[(events["公布日期"] <= as_of) & (events["状态"].isna() | (events["状态"] == "取消"))]
+        moves = moves.sort_values("公布日期", kind="stable")
+        previous = moves.groupby(key)["状态"].shift(1, fill_value="取消")
+        created = moves["状态"].isna()
+        delta = (created & previous.notna()).astype(int) - ((~created) & previous.isna()).astype(int)
+        moves = moves.assign(delta=delta)
+        daily = moves.groupby(["区", "类型", "公布日期"])["delta"].sum().reset_index()
+        daily["created"] = daily.groupby(["区", "类型"])["delta"].cumsum()
+        return daily
+
+    def created_per_batch(rosters, events, as_of):
+        c = events[(events["公布日期"] <= as_of) & events["状态"].isna()]
+        return c.groupby(["区", "类型", "批次"]).size().reset_index(name="units")
+
+    questions = {
+        "coverage_by_district": coverage_by_district,
+        "towns_ranked": towns_ranked,
+        "progress_curve": progress_curve,
+        "created_per_batch": created_per_batch,
+    }
+    reads = []
+    for _ in range(max(1, min(repeat, 3))):
+        started = time.perf_counter()
+        rosters, events = read()
+        reads.append(time.perf_counter() - started)
+    read_s = statistics.median(reads)
+    as_of_days = sorted(events["公布日期"].unique())
+    rng = random.Random(11)
+    out: dict = {"read_ms": ms(read_s), "rows": len(rosters) + len(events)}
+    for name, compute in questions.items():
+        times = []
+        for i in range(max(3, repeat // 2)):
+            as_of = as_of_days[-1] if i == 0 else rng.choice(as_of_days)
+            started = time.perf_counter()
+            result = compute(rosters, events, as_of)
+            times.append(time.perf_counter() - started)
+            if i == 0 and name == "coverage_by_district":
+                from campaign import queries
+
+                ours = queries.run("coverage_by_district", db=db).get_column("created").sum()
+                out["check_created_latest"] = {"pandas": int(result["created"].sum()), "duckdb": int(ours)}
+        compute_s = statistics.median(times)
+        ours = query_times[name]["p50_ms"] / 1000
+        out[name] = {
+            "compute_ms": ms(compute_s),
+            "rerun_ms": ms(read_s + compute_s),
+            "ours_p50_ms": ms(ours),
+            "ratio_rerun": round((read_s + compute_s) / ours, 1),
+            "ratio_compute_only": round(compute_s / ours, 1),
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    import duckdb
+    import polars
+    import streamlit
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem / 2**20, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+        "streamlit": streamlit.__version__,
+        "pandas": __import__("pandas").__version__,
+    }
+
+
+def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
+    print(f"\n## {title}")
+    widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for r in rows:
+        print("  ".join(str(r.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["seed", "city", "national", "tiny"], default="seed")
+    parser.add_argument("--work", type=Path, help="folder for files and databases (default /tmp/campaign-bench/SCALE)")
+    parser.add_argument("--repeat", type=int, default=20, help="runs per query (varied filters and days)")
+    parser.add_argument("--page-repeat", type=int, default=3, help="runs per page (AppTest, browser)")
+    parser.add_argument("--browser", action="store_true", help="also measure pages in Chromium")
+    parser.add_argument("--skip", default="", help="comma-separated steps to skip: ingest,xlsx,queries,apptest,pandas")
+    parser.add_argument("--out", type=Path, help="JSON output (default benchmarks/results-SCALE.json)")
+    parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for each ingest")
+    parser.add_argument("--child-ingest", help=argparse.SUPPRESS)
+    parser.add_argument("--child-cold", help=argparse.SUPPRESS)
+    parser.add_argument("--files-from", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_ingest:
+        child_ingest(args.child_ingest, [line for line in sys.stdin.read().splitlines() if line])
+        return 0
+    if args.child_cold:
+        child_cold(args.child_cold)
+        return 0
+
+    skip = set(filter(None, args.skip.split(",")))
+    work = args.work or Path("/tmp/campaign-bench") / args.scale
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict = {"scale": args.scale, "at": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine()}
+    # the machine may be shared: the load average says how much else ran
+    results["load_average_start"] = [round(x, 1) for x in os.getloadavg()]
+    started = time.perf_counter()
+    files = prepare_files(args.scale, work)
+    results["files"] = {k: v for k, v in files.items() if k not in ("csv", "xlsx", "all")}
+    results["files"] |= {"csv_files": len(files["csv"]), "xlsx_files": len(files["xlsx"])}
+
+    db = work / "campaign.duckdb"
+    ingests = []
+    if "ingest" not in skip or not db.exists():
+        print("ingest CSV ...", flush=True)
+        label = "all sample files (CSV+XLSX)" if args.scale == "seed" else "CSV"
+        ingests.append(measure_ingest(label, db, files["all"], args.timeout))
+    if "xlsx" not in skip:
+        print("ingest XLSX ...", flush=True)
+        ingests.append(measure_ingest("XLSX", work / "xlsx.duckdb", files["xlsx"], args.timeout))
+    results["ingest"] = ingests
+    print_table(
+        f"ingest ({args.scale})",
+        ingests,
+        ["label", "files", "rows", "seconds", "rows_per_s", "maxrss_mb", "process_s", "db_mb", "error"],
+    )
+
+    if "queries" not in skip:
+        print("\nqueries ...", flush=True)
+        results["queries"] = measure_queries(db, args.repeat)
+        rows = [{"query": n, **v} for n, v in results["queries"].items()]
+        print_table(f"named queries ({args.scale})", rows, ["query", "cold_ms", "p50_ms", "p95_ms", "max_rows", "runs"])
+        results["pages_queries"] = {
+            page: {
+                "sum_p50_ms": round(sum(results["queries"][q]["p50_ms"] for q in set(qs + SIDEBAR)), 1),
+                "worst_p95_ms": max(results["queries"][q]["p95_ms"] for q in set(qs + SIDEBAR)),
+            }
+            for page, qs in PAGE_QUERIES.items()
+        }
+
+    if "apptest" not in skip:
+        print("\nAppTest ...", flush=True)
+        results["apptest"] = measure_apptest(db, args.page_repeat)
+        rows = [{"page": n, **v} for n, v in results["apptest"].items() if not n.startswith("_")]
+        print_table(
+            f"pages, server run in AppTest ({args.scale}; first run {results['apptest']['_first_run_ms']} ms)",
+            rows,
+            ["page", "navigate_p50_ms", "navigate_max_ms", "as_of_change_p50_ms", "as_of_change_max_ms", "errors"],
+        )
+
+    if args.browser:
+        print("\nChromium ...", flush=True)
+        results["browser"] = measure_browser(db, work, args.page_repeat)
+        rows = [{"page": n, **v} for n, v in results["browser"].items() if isinstance(v, dict)]
+        print_table(
+            f"pages in Chromium ({args.scale})",
+            rows,
+            [
+                "page",
+                "navigate_p50_ms",
+                "navigate_max_ms",
+                "district_change_p50_ms",
+                "district_change_max_ms",
+                "charts",
+            ],
+        )
+
+    if "pandas" not in skip and args.scale != "seed" and "queries" in results:
+        print("\npandas baseline ...", flush=True)
+        results["pandas"] = pandas_baseline(files, db, results["queries"], args.repeat)
+        rows = [{"question": n, **v} for n, v in results["pandas"].items() if isinstance(v, dict) and "compute_ms" in v]
+        print_table(
+            f"pandas baseline ({args.scale}; read {results['pandas']['read_ms']} ms every rerun; "
+            f"check {results['pandas'].get('check_created_latest')})",
+            rows,
+            ["question", "compute_ms", "rerun_ms", "ours_p50_ms", "ratio_rerun", "ratio_compute_only"],
+        )
+    elif args.scale == "seed":
+        results["pandas"] = {"skipped": "the bundled sample's files are deliberately messy (GBK, title lines)"}
+
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    results["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
+    print(f"\nload average at start {results['load_average_start']}, at end {results['load_average_end']}")
+    out = args.out or ROOT / "benchmarks" / f"results-{args.scale}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"\n{results['total_s']} s; JSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

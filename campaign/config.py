@@ -1,0 +1,386 @@
+"""The one place a running dashboard is configured: a TOML file and environment variables (these win).
+
+The file is ``$CAMPAIGN_CONFIG``, else ``campaign.toml`` in the project folder when there is one (an
+example with every key is ``deploy/campaign.example.toml``). Relative paths in the file are taken
+from the file's folder.
+
+======================  ==========================  ================================================
+file key                environment variable        meaning (default)
+======================  ==========================  ================================================
+``port``                ``CAMPAIGN_PORT``           the dashboard's port (8501)
+``address``             ``CAMPAIGN_ADDRESS``        the address it listens on (127.0.0.1)
+``health_port``         ``CAMPAIGN_HEALTH_PORT``    the health endpoint's port (port + 1000; 0: off)
+``data_dir``            ``CAMPAIGN_DATA_DIR``       the data folder (``data/`` in the project folder)
+``db``                  ``CAMPAIGN_DB``             the database (``campaign.duckdb`` in the data folder)
+``admin_password``      ``CAMPAIGN_ADMIN_PASSWORD`` uploads and rollback on the data page (none: off)
+``refresh``             ``CAMPAIGN_REFRESH``        how often screens look for new data (60s)
+``stale``               ``CAMPAIGN_STALE``          no new data for this long is stale (24h; off)
+``language``            ``CAMPAIGN_LANG``           the default language, zh or en (zh)
+``keep_snapshots``      ``CAMPAIGN_KEEP_SNAPSHOTS`` previous snapshots kept (10; 0 keeps none)
+``max_upload_mb``       ``CAMPAIGN_MAX_UPLOAD_MB``  the upload limit a file, in MB (50)
+======================  ==========================  ================================================
+
+``load()`` reads and checks everything and raises ``ConfigError`` listing every wrong value: that is
+what ``campaign serve`` does before it starts. The library's own look-ups (``default_db``,
+``file_value``) never raise: a value they cannot use is logged and the default is used, as before.
+Durations are seconds or a number with s, m, h or d (``90``, ``10m``, ``24h``, ``2d``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import logging
+import math
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_ENV = "CAMPAIGN_CONFIG"
+DEFAULT_FILE = ROOT / "campaign.toml"
+DB_NAME = "campaign.duckdb"
+
+# file key -> environment variable
+ENV = {
+    "port": "CAMPAIGN_PORT",
+    "address": "CAMPAIGN_ADDRESS",
+    "health_port": "CAMPAIGN_HEALTH_PORT",
+    "data_dir": "CAMPAIGN_DATA_DIR",
+    "db": "CAMPAIGN_DB",
+    "admin_password": "CAMPAIGN_ADMIN_PASSWORD",
+    "refresh": "CAMPAIGN_REFRESH",
+    "stale": "CAMPAIGN_STALE",
+    "language": "CAMPAIGN_LANG",
+    "keep_snapshots": "CAMPAIGN_KEEP_SNAPSHOTS",
+    "max_upload_mb": "CAMPAIGN_MAX_UPLOAD_MB",
+}
+LANGUAGES = ("zh", "en")
+REFRESH_MIN, REFRESH_MAX = 2.0, 86400.0
+MIN_PASSWORD = 8
+HEALTH_OFFSET = 1000
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(ValueError):
+    """Every wrong value at once, each naming where it came from and what is accepted."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"配置有误，未启动 (configuration refused, not started):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 8501
+    address: str = "127.0.0.1"
+    health_port: int = 9501  # 0: no health endpoint
+    data_dir: Path = ROOT / "data"
+    db: Path = ROOT / "data" / DB_NAME
+    admin_password: str | None = field(default=None, repr=False)
+    refresh: float = 60.0  # seconds
+    stale: dt.timedelta | None = dt.timedelta(hours=24)  # None: never stale
+    language: str = "zh"
+    keep_snapshots: int = 10
+    max_upload_mb: float = 50.0
+    file: Path | None = None  # the config file read, if any
+
+    def public(self) -> dict:
+        """What ``campaign serve --check`` prints: every value, the password only as set or not."""
+        return {
+            "config_file": str(self.file) if self.file else None,
+            "port": self.port,
+            "address": self.address,
+            "health_port": self.health_port,
+            "data_dir": str(self.data_dir),
+            "db": str(self.db),
+            "admin_password": "(set)" if self.admin_password else "(not set: uploads and rollback are off)",
+            "refresh_seconds": self.refresh,
+            "stale_seconds": self.stale.total_seconds() if self.stale else None,
+            "language": self.language,
+            "keep_snapshots": self.keep_snapshots,
+            "max_upload_mb": self.max_upload_mb,
+        }
+
+    def environment(self) -> dict[str, str]:
+        """The settings as environment variables, for the dashboard process ``campaign serve`` starts."""
+        env = {
+            "CAMPAIGN_DB": str(self.db),
+            "CAMPAIGN_DATA_DIR": str(self.data_dir),
+            "CAMPAIGN_PORT": str(self.port),
+            "CAMPAIGN_ADDRESS": self.address,
+            "CAMPAIGN_HEALTH_PORT": str(self.health_port),
+            "CAMPAIGN_REFRESH": f"{self.refresh:g}",
+            "CAMPAIGN_STALE": f"{self.stale.total_seconds():g}" if self.stale else "off",
+            "CAMPAIGN_LANG": self.language,
+            "CAMPAIGN_KEEP_SNAPSHOTS": str(self.keep_snapshots),
+            "CAMPAIGN_MAX_UPLOAD_MB": f"{self.max_upload_mb:g}",
+        }
+        if self.admin_password:
+            env["CAMPAIGN_ADMIN_PASSWORD"] = self.admin_password
+        return env
+
+
+# ---------------------------------------------------------------------------------------------------
+# the file
+
+
+def config_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """``$CAMPAIGN_CONFIG`` (which must exist), else ``campaign.toml`` in the project folder if present."""
+    env = os.environ if env is None else env
+    given = env.get(CONFIG_ENV, "").strip()
+    if given:
+        return Path(given).expanduser()
+    return DEFAULT_FILE if DEFAULT_FILE.is_file() else None
+
+
+def read_file(path: Path) -> dict:
+    """The file's keys; raises ConfigError when it is missing, not TOML, or has keys we do not know."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"配置文件不存在 (config file not found): {path} (${CONFIG_ENV})"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([f"读不出配置文件 (cannot read the config file) {path}: {error}"]) from None
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"配置文件不是有效的 TOML (not valid TOML) {path}: {error}"]) from None
+    unknown = sorted(set(values) - set(ENV))
+    if unknown:
+        raise ConfigError(
+            [f"{path}: 未知的设置 (unknown keys) {', '.join(unknown)}; 可用 (known keys): {', '.join(ENV)}"]
+        )
+    return values
+
+
+_cache: dict[tuple[Path, int], dict] = {}
+
+
+def _file_values_lenient(env: Mapping[str, str]) -> tuple[Path | None, dict]:
+    """The file's keys for the library's look-ups; an unreadable file counts as empty (and is logged)."""
+    path = config_file(env)
+    if path is None:
+        return None, {}
+    try:
+        key = (path.resolve(), path.stat().st_mtime_ns)
+    except OSError:
+        log.warning("配置文件不存在 (config file not found): %s", path)
+        return path, {}
+    if key not in _cache:
+        try:
+            _cache[key] = read_file(path)
+        except ConfigError as error:
+            log.warning("%s", error)
+            _cache[key] = {}
+    return path, _cache[key]
+
+
+def file_value(key: str, env: Mapping[str, str] | None = None) -> object | None:
+    """The raw value of ``key`` in the config file (None when absent): for look-ups that never fail."""
+    env = os.environ if env is None else env
+    return _file_values_lenient(env)[1].get(key)
+
+
+def default_db(env: Mapping[str, str] | None = None) -> Path:
+    """``$CAMPAIGN_DB``, else ``$CAMPAIGN_DATA_DIR``/campaign.duckdb, else the file's db or data_dir, else data/."""
+    env = os.environ if env is None else env
+    if env.get("CAMPAIGN_DB"):
+        return Path(env["CAMPAIGN_DB"])
+    if env.get("CAMPAIGN_DATA_DIR", "").strip():
+        return Path(env["CAMPAIGN_DATA_DIR"].strip()) / DB_NAME
+    path, values = _file_values_lenient(env)
+    for key, name in (("db", None), ("data_dir", DB_NAME)):
+        value = values.get(key)
+        if isinstance(value, str) and value.strip():
+            found = _relative_to(path, value.strip())
+            return found / name if name else found
+    return ROOT / "data" / DB_NAME
+
+
+def _relative_to(config: Path | None, value: str) -> Path:
+    given = Path(value).expanduser()
+    if given.is_absolute() or config is None:
+        return given
+    return config.resolve().parent / given
+
+
+# ---------------------------------------------------------------------------------------------------
+# checking every value
+
+
+def duration(value: object) -> float | None:
+    """Seconds from 90, "90", "90s", "10m", "24h", "2d"; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
+    if not found:
+        return None
+    return float(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the file and the environment, check every value; raise ConfigError listing what is wrong."""
+    env = os.environ if env is None else env
+    path = config_file(env)
+    values = read_file(path) if path is not None else {}
+    problems: list[str] = []
+
+    def raw(key: str) -> tuple[object | None, str]:
+        text = env.get(ENV[key], "")
+        if str(text).strip():
+            return str(text).strip(), f"${ENV[key]}"
+        if key in values:
+            return values[key], f"{path}: {key}"
+        return None, ""
+
+    def number(key: str, default: float, low: float, high: float, whole: bool, what: str) -> float:
+        value, source = raw(key)
+        if value is None:
+            return default
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            result = float(value) if not whole else int(str(value).strip()) if isinstance(value, str) else value
+            if whole and (not isinstance(result, int) or isinstance(result, bool)):
+                raise ValueError
+            if not math.isfinite(result) or not low <= result <= high:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(f"{source} = {value!r}: {what}")
+            return default
+        return result
+
+    port = int(number("port", 8501, 1, 65535, True, "端口应为 1–65535 的整数 (a port is a whole number 1–65535)"))
+    health_default = port + HEALTH_OFFSET if port + HEALTH_OFFSET <= 65535 else 0
+    health_port = int(
+        number(
+            "health_port",
+            health_default,
+            0,
+            65535,
+            True,
+            "健康检查端口应为 0–65535 的整数，0 表示关闭 (a port 0–65535; 0 turns the health endpoint off)",
+        )
+    )
+    if health_port and health_port == port:
+        source = raw("health_port")[1]
+        problems.append(
+            f"{source} = {health_port}: 不能与 port 相同 (the health endpoint needs a port of its own, not {port})"
+        )
+
+    address, source = raw("address")
+    if address is None:
+        address = "127.0.0.1"
+    else:
+        address = str(address).strip()
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            if address != "localhost":
+                problems.append(
+                    f"{source} = {address!r}: 应为 IP 地址，如 127.0.0.1 或 0.0.0.0 "
+                    "(an IP address such as 127.0.0.1, or 0.0.0.0 for every interface)"
+                )
+                address = "127.0.0.1"
+
+    # the first source (environment, then file) that names db or data_dir decides; db beats data_dir
+    candidates: list[tuple[int, int, Path]] = []  # (from the file?, data_dir?, database path)
+    for rank, key in enumerate(("db", "data_dir")):
+        value, source = raw(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{source} = {value!r}: 应为路径 (a path)")
+            continue
+        from_env = source.startswith("$")
+        given = Path(value.strip()).expanduser() if from_env else _relative_to(path, value.strip())
+        candidates.append((0 if from_env else 1, rank, given if key == "db" else given / DB_NAME))
+    db = min(candidates)[2] if candidates else ROOT / "data" / DB_NAME
+    data_dir = db.parent
+    db, data_dir = db.absolute(), data_dir.absolute()
+    folder = db.parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if folder.exists() and not folder.is_dir():
+        problems.append(f"数据文件夹不是文件夹 (the data folder is not a folder): {folder}")
+    elif not db.exists() and existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        # a published database in a read-only folder is fine (a reader of shared storage); none is not
+        problems.append(
+            f"没有数据库，且数据文件夹不可写 (no database {db}, and this user cannot create it in {existing})"
+        )
+    if db.exists() and db.is_dir():
+        problems.append(f"数据库路径是文件夹 (the database path is a folder): {db}")
+
+    password, source = raw("admin_password")
+    if password is not None:
+        if not isinstance(password, str):
+            problems.append(f"{source}: 管理员密码应为文本 (the admin password must be a string)")
+            password = None
+        elif len(password) < MIN_PASSWORD:
+            problems.append(
+                f"{source}: 管理员密码至少 {MIN_PASSWORD} 个字符 (the admin password needs {MIN_PASSWORD} "
+                "characters or more; leave it out to turn uploads off)"
+            )
+            password = None
+
+    refresh = 60.0
+    value, source = raw("refresh")
+    if value is not None:
+        seconds = duration(value)
+        if seconds is None or not REFRESH_MIN <= seconds <= REFRESH_MAX:
+            problems.append(
+                f"{source} = {value!r}: 刷新间隔应在 2 秒到 1 天之间，如 60、60s、5m "
+                "(a refresh interval between 2 seconds and a day, e.g. 60, 60s, 5m)"
+            )
+        else:
+            refresh = seconds
+
+    stale: dt.timedelta | None = dt.timedelta(hours=24)
+    value, source = raw("stale")
+    if value is not None:
+        if str(value).strip().lower() in ("off", "never", "0"):
+            stale = None
+        else:
+            seconds = duration(value)
+            if seconds is None or seconds <= 0:
+                problems.append(
+                    f"{source} = {value!r}: 应为时长，如 24h、2d，或 off (a duration such as 24h or 2d, or off)"
+                )
+            else:
+                stale = dt.timedelta(seconds=seconds)
+
+    language, source = raw("language")
+    if language is None:
+        language = "zh"
+    elif str(language).strip().lower() not in LANGUAGES:
+        problems.append(f"{source} = {language!r}: 语言应为 zh 或 en (the language is zh or en)")
+        language = "zh"
+    else:
+        language = str(language).strip().lower()
+
+    keep = int(number("keep_snapshots", 10, 0, 10_000, True, "应为 0 或更大的整数 (a whole number, 0 or more)"))
+    upload = number("max_upload_mb", 50.0, 0.001, 10_000, False, "上传上限应为大于 0 的 MB 数 (a number of MB above 0)")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        port=port,
+        address=address,
+        health_port=health_port,
+        data_dir=data_dir,
+        db=db,
+        admin_password=password,
+        refresh=refresh,
+        stale=stale,
+        language=language,
+        keep_snapshots=keep,
+        max_upload_mb=float(upload),
+        file=path,
+    )

@@ -1,0 +1,288 @@
+"""The command-centre screen (指挥中心大屏) without the drawing: its URL, its schedule, its data.
+
+A wall screen is configured by its bookmark alone, e.g.
+``/screen?district=崇明区&rotate=20&refresh=60&panels=overview,progress,towns&lang=zh``. ``parse`` reads
+the URL's parameters into a ``Config``; a value it cannot use becomes a ``Note`` (shown on the screen)
+and the default takes its place, so a typo never stops the screen. ``schedule`` lists the slides the
+screen rotates through; ``slide_index`` says which is showing. ``fetch`` runs the named queries once
+for one snapshot (retrying when a new one is published mid-fetch). No SQL here and no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from campaign import i18n, queries, store
+
+PANELS = ("overview", "progress", "towns", "batch")
+STEPS = ("none", "district", "town")
+LANGS = ("zh", "en")
+
+ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX = 20.0, 3.0, 3600.0
+REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX = 60.0, 2.0, 86400.0
+STALE_DEFAULT = dt.timedelta(hours=24)
+# parameters Streamlit itself reads from a page's URL
+STREAMLIT_PARAMS = {"embed", "embed_options"}
+KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stale", "lang"}
+
+
+@dataclass(frozen=True)
+class Config:
+    districts: tuple[str, ...] = ()  # empty: every district
+    towns: tuple[str, ...] = ()  # empty: every town (step=town)
+    panels: tuple[str, ...] = PANELS
+    rotate: float = ROTATE_DEFAULT  # seconds per slide
+    refresh: float = REFRESH_DEFAULT  # seconds between data checks
+    step: str = "none"  # none | district | town
+    stale_after: dt.timedelta | None = STALE_DEFAULT  # None: never warn
+    lang: str = "zh"
+
+    @property
+    def tick(self) -> float:
+        """How often the screen re-runs: often enough for both the rotation and the refresh."""
+        return min(self.rotate, self.refresh)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A URL value the screen could not use, and what it uses instead."""
+
+    param: str
+    value: str
+    instead: str
+    reason: str = "invalid"  # invalid | unknown_param | unknown_value
+
+    def text(self, lang: str) -> str:
+        key = {"unknown_param": "screen_note_param", "unknown_value": "screen_note_unknown"}.get(
+            self.reason, "screen_note_invalid"
+        )
+        return i18n.t(key, lang, param=self.param, value=self.value, instead=self.instead)
+
+
+def _first(value: str | list[str]) -> str:
+    if isinstance(value, list | tuple):
+        return value[-1] if value else ""
+    return str(value)
+
+
+def _items(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[,，、;；|]", text) if p.strip()]
+
+
+def _seconds(text: str) -> float | None:
+    """'20', '20s', '1.5m', '2h' -> seconds; None when not a finite positive duration."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", text.lower())
+    if not found:
+        return None
+    value = float(found.group(1)) * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}.get(found.group(2) or "s", 1)
+    return value if math.isfinite(value) else None
+
+
+def _age(text: str) -> dt.timedelta | None | bool:
+    """'24' (hours), '90m', '36h', '2d', 'off' -> a timedelta, None (never warn), False when not understood."""
+    lowered = text.strip().lower()
+    if lowered in ("off", "0", "none", "no"):
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(m|min|h|d)?", lowered)
+    if not found:
+        return False
+    unit = {"m": 60, "min": 60, "h": 3600, "d": 86400}.get(found.group(2) or "h", 3600)
+    seconds = float(found.group(1)) * unit
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > 365 * 86400:
+        return False
+    return dt.timedelta(seconds=seconds)
+
+
+def _fmt_seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def parse(params: Mapping[str, str | list[str]]) -> tuple[Config, list[Note]]:
+    """The screen's configuration from its URL parameters; every value it cannot use is a Note."""
+    notes: list[Note] = []
+    values = {k: _first(v) for k, v in params.items()}
+    for name in values:
+        if name not in KNOWN_PARAMS and name not in STREAMLIT_PARAMS:
+            notes.append(Note(name, values[name], "", "unknown_param"))
+
+    lang = values.get("lang", "zh").strip().lower() or "zh"
+    if lang not in LANGS:
+        notes.append(Note("lang", values["lang"], "zh"))
+        lang = "zh"
+
+    def duration(name: str, default: float, low: float, high: float) -> float:
+        if name not in values:
+            return default
+        seconds = _seconds(values[name])
+        if seconds is None or not low <= seconds <= high:
+            notes.append(Note(name, values[name], _fmt_seconds(default)))
+            return default
+        return seconds
+
+    rotate = duration("rotate", ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX)
+    refresh = duration("refresh", REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX)
+
+    panels: list[str] = []
+    if "panels" in values:
+        for item in _items(values["panels"]):
+            name = item.lower()
+            if name in PANELS and name not in panels:
+                panels.append(name)
+            elif name not in PANELS:
+                notes.append(Note("panels", item, ",".join(panels or PANELS), "unknown_value"))
+        if not panels:
+            if not _items(values["panels"]):
+                notes.append(Note("panels", values["panels"], ",".join(PANELS)))
+            panels = list(PANELS)
+
+    step = values.get("step", "none").strip().lower() or "none"
+    if step not in STEPS:
+        notes.append(Note("step", values["step"], "none"))
+        step = "none"
+
+    stale_after: dt.timedelta | None = STALE_DEFAULT
+    if "stale" in values:
+        age = _age(values["stale"])
+        if age is False:
+            notes.append(Note("stale", values["stale"], "24h"))
+        else:
+            stale_after = age
+
+    config = Config(
+        districts=tuple(dict.fromkeys(_items(values.get("district", "")))),
+        towns=tuple(dict.fromkeys(_items(values.get("town", "")))),
+        panels=tuple(panels) if panels else PANELS,
+        rotate=rotate,
+        refresh=refresh,
+        step=step,
+        stale_after=stale_after,
+        lang=lang,
+    )
+    return config, notes
+
+
+def resolve(
+    config: Config, known: list[str], towns: Mapping[str, list[str]]
+) -> tuple[list[str], list[str], list[Note]]:
+    """The districts and towns to show: the URL's that exist (all when none does); notes for the rest."""
+    notes: list[Note] = []
+    districts = [d for d in config.districts if d in known]
+    every = i18n.t("all_districts", config.lang)
+    for d in config.districts:
+        if d not in known:
+            notes.append(Note("district", d, "、".join(districts) or every, "unknown_value"))
+    if not districts:
+        districts = list(known)
+    in_scope = [t for d in districts for t in towns.get(d, [])]
+    chosen = [t for t in config.towns if t in in_scope]
+    for t in config.towns:
+        if t not in in_scope:
+            notes.append(Note("town", t, "、".join(chosen) or i18n.t("all_towns", config.lang), "unknown_value"))
+    return districts, chosen, notes
+
+
+@dataclass(frozen=True)
+class Slide:
+    panel: str  # one of PANELS, or "town" (one town's card when stepping through towns)
+    district: str | None = None  # None: every district shown
+    town: str | None = None
+
+
+def schedule(config: Config, districts: list[str], towns: list[tuple[str, str]]) -> list[Slide]:
+    """The slides in order. ``towns``: (district, town) pairs, best ranked first, to step through."""
+    if config.step == "district":
+        return [Slide(p, d) for d in districts for p in config.panels]
+    if config.step == "town" and towns:
+        return [Slide("town", d, t) for d, t in towns]
+    return [Slide(p) for p in config.panels]
+
+
+def slide_index(elapsed: float, rotate: float, count: int, tick: float | None = None) -> int:
+    """Which slide shows ``elapsed`` seconds after the screen started.
+
+    Timers fire a little late, never much early; a fifth of a tick of slack keeps a timer that fires a
+    hair early from showing the same slide twice.
+    """
+    if count <= 0:
+        return 0
+    slack = 0.2 * (tick if tick is not None else rotate)
+    return int(max(0.0, elapsed + slack) // rotate) % count
+
+
+def stale(last_ingest: dt.datetime | None, now: dt.datetime, limit: dt.timedelta | None) -> bool:
+    return limit is not None and last_ingest is not None and now - last_ingest > limit
+
+
+def fmt_age(age: dt.timedelta, lang: str) -> str:
+    minutes = max(0, int(age.total_seconds() // 60))
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    if lang == "en":
+        parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if not days else ""]
+    else:
+        parts = [f"{days} 天" if days else "", f"{hours} 小时" if hours else "", f"{minutes} 分钟" if not days else ""]
+    return " ".join(p for p in parts if p) or ("0 min" if lang == "en" else "0 分钟")
+
+
+# ---------------------------------------------------------------------------------------------------
+# data: one snapshot's figures
+
+
+def snapshot_key(db=None) -> tuple[int, int] | None:
+    """Identifies the published snapshot file; changes when a new one is published."""
+    try:
+        st = os.stat(db or store.default_db())
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+@dataclass
+class ScreenData:
+    key: tuple[int, int] | None
+    info: dict
+    glance: pl.DataFrame  # district_glance
+    coverage: pl.DataFrame  # coverage_by_district
+    curve: pl.DataFrame  # progress_curve
+    towns: pl.DataFrame  # towns_ranked
+    town_kinds: pl.DataFrame  # coverage_by_town
+    per_batch: pl.DataFrame  # created_per_batch
+    town_batches: pl.DataFrame  # town_batch_matrix
+    fetched_at: dt.datetime = field(default_factory=dt.datetime.now)
+
+    @property
+    def districts(self) -> list[str]:
+        return self.glance.get_column("district").to_list()
+
+    def towns_of(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for district, town in self.towns.select("district", "town").iter_rows():
+            out.setdefault(district, []).append(town)
+        return out
+
+
+def fetch(db=None, attempts: int = 3) -> ScreenData:
+    """Every figure the screen shows, all from one snapshot: fetched again if one was published meanwhile."""
+    for _ in range(attempts):
+        before = snapshot_key(db)
+        data = ScreenData(
+            key=before,
+            info=queries.run("snapshot_info", db=db).row(0, named=True),
+            glance=queries.run("district_glance", db=db),
+            coverage=queries.run("coverage_by_district", db=db),
+            curve=queries.run("progress_curve", db=db),
+            towns=queries.run("towns_ranked", db=db),
+            town_kinds=queries.run("coverage_by_town", db=db),
+            per_batch=queries.run("created_per_batch", db=db),
+            town_batches=queries.run("town_batch_matrix", db=db),
+        )
+        if snapshot_key(db) == before:
+            return data
+    return data

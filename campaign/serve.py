@@ -1,0 +1,138 @@
+"""``campaign serve``: check the configuration, then run the dashboard (Streamlit) and its health endpoint.
+
+One process: the health endpoint answers from a thread beside Streamlit's server. Log lines go to
+stderr as JSON (one object a line: ``at``, ``level``, ``logger``, ``message``, ``exc`` for a
+traceback), Streamlit's own included, so journald or ``docker logs`` keep them searchable; every
+ingest is also one JSON line in ``ingest-log.jsonl`` beside the database (campaign.ingest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import os
+import sys
+
+from campaign import config, health
+
+ROOT = config.ROOT
+DASHBOARD = ROOT / "dashboard.py"
+
+log = logging.getLogger("campaign.serve")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "at": dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        for key in ("event", "port", "health_port", "db"):
+            if hasattr(record, key):
+                line[key] = getattr(record, key)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def json_logging() -> None:
+    """JSON lines on stderr for the campaign package and for Streamlit's loggers (which do not propagate)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    package = logging.getLogger("campaign")
+    package.handlers[:] = [handler]
+    package.setLevel(logging.INFO)
+    package.propagate = False
+
+    import streamlit.logger as st_logger
+
+    def setup_formatter(logger: logging.Logger) -> None:
+        previous = getattr(logger, "streamlit_console_handler", None)
+        if previous is not None:
+            logger.removeHandler(previous)
+        logger.streamlit_console_handler = logging.StreamHandler(sys.stderr)  # type: ignore[attr-defined]
+        logger.streamlit_console_handler.setFormatter(JsonFormatter())  # type: ignore[attr-defined]
+        logger.addHandler(logger.streamlit_console_handler)  # type: ignore[attr-defined]
+
+    st_logger.setup_formatter = setup_formatter  # used by get_logger and update_formatter from now on
+    st_logger.update_formatter()
+
+
+def streamlit_args(settings: config.Settings) -> list[str]:
+    """``streamlit run`` with the settings as flags (flags beat .streamlit/config.toml)."""
+    return [
+        "run",
+        str(DASHBOARD),
+        "--server.port",
+        str(settings.port),
+        "--server.address",
+        settings.address,
+        "--server.headless",
+        "true",
+        "--server.runOnSave",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.maxUploadSize",
+        str(max(1, math.ceil(settings.max_upload_mb))),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def run(settings: config.Settings) -> int:
+    """Run until stopped (SIGTERM, Ctrl-C); the caller has already checked ``settings``."""
+    json_logging()
+    # the dashboard's pages, the data page and a re-read of the config all see the checked values
+    os.environ.update(settings.environment())
+    os.chdir(ROOT)  # .streamlit/config.toml and secrets.toml are read from here
+    settings.db.parent.mkdir(parents=True, exist_ok=True)
+    server = None
+    if settings.health_port:
+        host = "127.0.0.1" if settings.address in ("0.0.0.0", "::", "localhost") else settings.address
+        url = f"http://{host if ':' not in host else f'[{host}]'}:{settings.port}"
+        try:
+            server = health.start_server(settings.address, settings.health_port, settings.db, settings.stale, url)
+        except OSError as error:
+            log.error("健康检查端口不可用 (health port unavailable) %s: %s", settings.health_port, error)
+            return 2
+    log.info(
+        "启动 (starting) dashboard on %s:%s, health on %s, database %s",
+        settings.address,
+        settings.port,
+        settings.health_port or "off",
+        settings.db,
+        extra={"event": "start", "port": settings.port, "health_port": settings.health_port, "db": str(settings.db)},
+    )
+    from streamlit.web import cli as st_cli
+
+    try:
+        st_cli.main(args=streamlit_args(settings), prog_name="streamlit", standalone_mode=False)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        return code
+    except Exception:
+        log.exception("dashboard stopped with an error")
+        return 1
+    finally:
+        if server is not None:
+            server.shutdown()
+        log.info("停止 (stopped)", extra={"event": "stop", "port": settings.port})
+    return 0
+
+
+def main_from_config(overrides: dict[str, str] | None = None) -> int:
+    try:
+        settings = config.load({**os.environ, **(overrides or {})})
+    except config.ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main_from_config())

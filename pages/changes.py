@@ -1,0 +1,94 @@
+"""变化 Changes: per publication date, units created, created again, revoked; who waits; whole creation."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from campaign import ui
+
+ctx = ui.context()
+ui.page_header("changes_title")
+st.caption(ui.t("changes_caption"))
+
+changes = ui.q("changes_by_date")
+if changes.is_empty():
+    st.warning(ui.t("no_data"))
+    st.stop()
+
+for district, rows in changes.group_by("district", maintain_order=True):
+    st.subheader(district[0])
+    # publication dates as categories: one even bar a date, no empty days between lists
+    dates = [d.strftime("%Y-%m-%d") for d in rows.get_column("published")]
+    fig = go.Figure()
+    for col, colour, sign in (
+        ("created_new", "#28b463", 1),
+        ("created_again", "#2e86c1", 1),
+        ("revoked", "#c0392b", -1),
+    ):
+        values = [sign * v for v in rows.get_column(col)]
+        fig.add_bar(name=ui.t(col), x=dates, y=values, marker_color=colour, hovertemplate="%{x}: %{y:,}")
+    fig.add_scatter(
+        name=ui.t("net_change"),
+        x=dates,
+        y=rows.get_column("net").to_list(),
+        mode="markers+text",
+        text=[f"{v:+,}" for v in rows.get_column("net")],
+        textposition="top center",
+        marker={"color": "#34495e", "size": 9},
+    )
+    fig.update_layout(
+        barmode="relative",
+        xaxis={"title": ui.t("date_axis"), "type": "category"},
+        yaxis={"title": ui.t("units_axis")},
+    )
+    ui.show(fig, height=360)
+    ui.table(
+        rows.with_columns(pl.col("batches").list.eval(pl.element().cast(pl.String)).list.join("、")),
+        {
+            "published": "published",
+            "batches": "batch",
+            "created_new": "created_new",
+            "created_again": "created_again",
+            "revoked": "revoked",
+            "net": "net_change",
+        },
+    )
+
+st.subheader(ui.t("revoked_open_title"))
+waiting = ui.q("revoked_open")
+if waiting.is_empty():
+    st.success(ui.t("revoked_none"), icon="✅")
+else:
+    ui.table(
+        waiting,
+        {
+            "district": "district",
+            "town": "town",
+            "committee": "committee",
+            "name": "name",
+            "kind": "kind",
+            "revoked_on": "revoked_on",
+            "days_open": "days_open",
+            "households": "households",
+            "population": "population",
+        },
+    )
+
+whole = ui.q("whole_over_time")
+if not whole.is_empty():
+    st.subheader(ui.t("whole_title"))
+    fig = go.Figure()
+    for (district, kind), rows in whole.group_by(["district", "kind"], maintain_order=True):
+        label = f"{district} · {ui.t('whole_' + kind)}"
+        fig.add_scatter(
+            name=label,
+            x=rows.get_column("published").to_list(),
+            y=rows.get_column("committees_whole").to_list(),
+            mode="lines+markers",
+            line_shape="hv",
+            customdata=rows.get_column("committees").to_list(),
+            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:,}} / %{{customdata:,}}<extra></extra>",
+        )
+    fig.update_layout(xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"}, yaxis={"title": ui.t("whole_axis")})
+    ui.show(fig, height=360)
+ui.sample_note()

@@ -1,0 +1,40 @@
+"""数据质量 Data quality: checks shown to users, each with the offending rows one click away."""
+
+import datetime as dt
+
+import streamlit as st
+
+from campaign import export, ui
+
+ctx = ui.context()
+ui.page_header("quality_title")
+st.caption(ui.t("quality_caption"))
+
+targets = ui.q("targets_check")
+notices = ui.q("dq_batch_counts")
+checks = [
+    ("check_targets", targets, targets.filter(targets["roster"] != targets["target"])),
+    ("check_batch_counts", notices, notices.filter(notices["published_count"] != notices["listed_count"])),
+    ("check_created_twice", None, ui.q("dq_created_twice")),
+    ("check_never_listed", None, ui.q("dq_never_listed")),
+]
+for key, loaded, found in checks:
+    name = ui.t(key)
+    if loaded is not None and loaded.is_empty():
+        st.info(f"{name} {ui.t('check_none_loaded')}", icon="➖")
+        continue
+    if found.is_empty():
+        st.success(ui.t("check_ok", name=name), icon="✅")
+        continue
+    st.warning(ui.t("check_bad", name=name, n=found.height), icon="⚠️")
+    with st.expander(name):
+        st.dataframe(found, hide_index=True)
+        st.download_button(
+            ui.t("download_csv"),
+            data=export.csv_bytes(found),
+            file_name=export.filename(name, [ctx.district], ui.day(ctx) or dt.date.today(), ui.t("as_of_file")),
+            mime="text/csv",
+            key=f"dq_{key}",
+            on_click="ignore",
+        )
+ui.sample_note()

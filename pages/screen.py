@@ -1,0 +1,622 @@
+"""指挥中心大屏 Command-centre screen: a wall display configured by its URL, rotating panels, no chrome.
+
+Everything is drawn as HTML and SVG sized in units of the viewport (``--u``: 1% of the height of the
+largest 16:9 box that fits), fixed to the window, so it fills 1920×1080 and 3840×2160 alike at any
+device scale, and never scrolls. A fragment re-runs every ``tick`` seconds: it picks the slide from the
+time since the screen started and fetches the figures again when a new snapshot is published or the
+refresh period has passed. Each region is its own element, so a region whose HTML did not change is not
+touched (no flicker, the town board keeps scrolling). The clock ticks in the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import math
+import time
+
+import polars as pl
+import streamlit as st
+
+# A fresh server's first visitor on /screen is served by Streamlit's old pages-folder mode, without
+# dashboard.py: leave that mode and run again, through dashboard.py (as campaign.ui.context() does).
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402  (after the module docstring on purpose)
+
+from campaign import i18n, screen
+
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+config, url_notes = screen.parse(st.query_params.to_dict())
+LANG = config.lang
+
+BG = "#050b17"
+PANEL_BG = "#0b1628"
+TEXT = "#e8f0ff"
+MUTED = "#8fa3c4"
+ACCENT = "#37d5ff"
+GOOD = "#35e08a"
+WARN = "#ffb020"
+BAD = "#ff5a5f"
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+KIND_COLOURS = {
+    "compound": "#ff7b6b",
+    "village_group": "#5ab8ff",
+    "village": "#45e38a",
+    "community": "#ffc05a",
+    "unknown": "#b8c2d6",
+}
+DASHES = ["", "14 8", "4 6", "20 6 4 6"]
+
+CSS = f"""
+<style>
+:root {{ --u: min(1vh, 0.5625vw); --w: calc(var(--u) * 177.7778); --x0: calc((100vw - var(--w)) / 2);
+        --y0: calc((100vh - var(--u) * 100) / 2); }}
+html, body {{ overflow: hidden !important; background: {BG} !important; }}
+.stApp, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+  background: {BG} !important; color: {TEXT} !important; overflow: hidden !important; }}
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stSidebarNav"], [data-testid="stMainMenu"], [data-testid="stBottom"], footer {{
+  display: none !important; }}
+[data-testid="stMainBlockContainer"], .stMainBlockContainer {{ padding: 0 !important; max-width: none !important; }}
+[data-stale="true"], .stale-element {{ opacity: 1 !important; transition: none !important; }}
+.scr, .scr * {{ box-sizing: border-box; font-family: {FONT}; font-variant-numeric: tabular-nums; }}
+.scr {{ position: fixed; left: var(--x0); width: var(--w); color: {TEXT}; overflow: hidden; z-index: 10;
+        padding: 0 calc(var(--u) * 1.6); line-height: 1.15; }}
+.scr-head {{ top: var(--y0); height: calc(var(--u) * 8); display: flex; align-items: center;
+             gap: calc(var(--u) * 2); border-bottom: calc(var(--u) * 0.2) solid #1d3456; }}
+.scr-title {{ font-size: calc(var(--u) * 3.6); font-weight: 700; letter-spacing: 0.04em; white-space: nowrap;
+              color: {ACCENT}; }}
+.scr-asof {{ flex: 1; font-size: calc(var(--u) * 2.2); color: {MUTED}; white-space: nowrap; overflow: hidden;
+             text-overflow: ellipsis; text-align: center; }}
+.scr-asof b {{ color: {TEXT}; font-weight: 600; }}
+.scr-stale {{ background: {BAD}; color: #fff; font-weight: 700; font-size: calc(var(--u) * 2.4);
+              padding: calc(var(--u) * 0.5) calc(var(--u) * 1.4); border-radius: calc(var(--u) * 0.8);
+              white-space: nowrap; animation: scr-blink 2s steps(2, start) infinite; }}
+@keyframes scr-blink {{ 50% {{ background: #a0161b; }} }}
+.scr-clock {{ text-align: right; white-space: nowrap; }}
+.scr-clock-time {{ font-size: calc(var(--u) * 4); font-weight: 700; display: block; }}
+.scr-clock-date {{ font-size: calc(var(--u) * 1.7); color: {MUTED}; display: block; }}
+.scr-kpis {{ top: calc(var(--y0) + var(--u) * 8.8); height: calc(var(--u) * 25); display: grid;
+             gap: calc(var(--u) * 1.2); }}
+.scr-card {{ background: {PANEL_BG}; border: calc(var(--u) * 0.18) solid #1b3155; border-radius: calc(var(--u) * 1.2);
+             display: flex; align-items: center; gap: calc(var(--u) * 1.6 * var(--k)); min-width: 0; overflow: hidden;
+             padding: calc(var(--u) * 1.2 * var(--k)) calc(var(--u) * 1.8 * var(--k)); }}
+.scr-card.on {{ border-color: {ACCENT}; box-shadow: 0 0 calc(var(--u) * 1.5) rgba(55, 213, 255, .35); }}
+.scr-ring {{ height: 100%; aspect-ratio: 1; flex: none; border-radius: 50%;
+             -webkit-mask: radial-gradient(farthest-side, transparent 71%, #000 72%);
+             mask: radial-gradient(farthest-side, transparent 71%, #000 72%); }}
+.scr-card-body {{ min-width: 0; flex: 1; }}
+.scr-line {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.scr-district {{ font-size: calc(var(--u) * 3 * var(--k)); font-weight: 700; }}
+.scr-big {{ font-size: calc(var(--u) * 8 * var(--k)); font-weight: 800; line-height: 1.05; color: {GOOD}; }}
+.scr-big.part {{ color: {ACCENT}; }}
+.scr-big small {{ font-size: 0.4em; color: {MUTED}; font-weight: 600; margin-left: 0.3em; }}
+.scr-sub {{ font-size: calc(var(--u) * 2.2 * var(--k)); color: {MUTED}; }}
+.scr-sub b {{ color: {TEXT}; }}
+.scr-sub .new {{ color: {GOOD}; }} .scr-sub .rev {{ color: {BAD}; }}
+.scr-panel {{ top: calc(var(--y0) + var(--u) * 35); height: calc(var(--u) * 58.4); display: flex;
+              flex-direction: column; }}
+.scr-panel-title {{ height: calc(var(--u) * 6); flex: none; display: flex; align-items: center;
+                    gap: calc(var(--u) * 1.5);
+                    font-size: calc(var(--u) * 3.2); font-weight: 700; }}
+.scr-panel-title .tag {{ color: {ACCENT}; border: calc(var(--u) * 0.18) solid {ACCENT};
+                         border-radius: calc(var(--u) * 0.6);
+                         padding: 0 calc(var(--u) * 0.8); font-size: calc(var(--u) * 2.4); }}
+.scr-panel-body {{ flex: 1; min-height: 0; position: relative; overflow: hidden; }}
+.scr-rows {{ display: grid; height: 100%; column-gap: calc(var(--u) * 3); }}
+.scr-row {{ display: grid; align-items: center; gap: calc(var(--u) * 1.2); min-width: 0;
+            border-bottom: calc(var(--u) * 0.12) solid #15294a; }}
+.scr-row > * {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }}
+.scr-bar {{ height: 52%; background: #14233d; border-radius: calc(var(--u) * 0.5); overflow: hidden; }}
+.scr-bar i {{ display: block; height: 100%; border-radius: calc(var(--u) * 0.5); }}
+.scr-num {{ text-align: right; }}
+.scr-muted {{ color: {MUTED}; }}
+.scr-clip {{ position: absolute; inset: 0; overflow: hidden; }}
+.scr-scroll {{ animation: scr-scroll var(--dur) linear infinite; }}
+@keyframes scr-scroll {{ from {{ transform: translateY(0); }} to {{ transform: translateY(-50%); }} }}
+.scr-cols {{ display: grid; height: 100%; gap: calc(var(--u) * 2); }}
+.scr-col {{ background: {PANEL_BG}; border-radius: calc(var(--u) * 1.2); padding: calc(var(--u) * 1.6);
+            display: flex; flex-direction: column; min-width: 0; min-height: 0; overflow: hidden;
+            gap: calc(var(--u) * 1); }}
+.scr-h {{ font-size: calc(var(--u) * 2.8); font-weight: 700; }}
+.scr-pair {{ display: flex; gap: calc(var(--u) * 4); }}
+.scr-pair div {{ font-size: calc(var(--u) * 2.2); color: {MUTED}; }}
+.scr-pair b {{ display: block; font-size: calc(var(--u) * 7); line-height: 1.05; }}
+.scr-foot {{ top: calc(var(--y0) + var(--u) * 94); height: calc(var(--u) * 6); display: flex; align-items: center;
+             gap: calc(var(--u) * 2); font-size: calc(var(--u) * 2); color: {MUTED};
+             border-top: calc(var(--u) * 0.2) solid #1d3456; }}
+.scr-dots {{ white-space: nowrap; letter-spacing: 0.2em; }}
+.scr-dots .on {{ color: {ACCENT}; }}
+.scr-notes {{ flex: 1; min-width: 0; color: {WARN}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+              text-align: right; }}
+.scr-empty {{ font-size: calc(var(--u) * 4); color: {MUTED}; padding-top: calc(var(--u) * 10); text-align: center; }}
+</style>
+"""
+
+CLOCK_JS = """
+<script>
+(function () {
+  if (window.__campaignScreenClock) return;
+  const pad = (n) => String(n).padStart(2, "0");
+  const zhDays = "日一二三四五六";
+  const enDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  function tick() {
+    const d = new Date();
+    const time = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    document.querySelectorAll(".scr-clock").forEach((el) => {
+      const en = el.dataset.lang === "en";
+      const date = en
+        ? enDays[d.getDay()] + " " + d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate())
+        : d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日 星期" + zhDays[d.getDay()];
+      const t = el.querySelector(".scr-clock-time"), s = el.querySelector(".scr-clock-date");
+      if (t && t.textContent !== time) t.textContent = time;
+      if (s && s.textContent !== date) s.textContent = date;
+    });
+  }
+  window.__campaignScreenClock = setInterval(tick, 1000);
+  tick();
+})();
+</script>
+"""
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, LANG, **values)
+
+
+def e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def clock_text(now: dt.datetime) -> tuple[str, str]:
+    if LANG == "en":
+        return now.strftime("%H:%M:%S"), now.strftime("%a %Y-%m-%d")
+    return now.strftime("%H:%M:%S"), f"{now.year}年{now.month}月{now.day}日 星期{'一二三四五六日'[now.weekday()]}"
+
+
+def colour_for(pct: float | None) -> str:
+    if pct is None:
+        return MUTED
+    return GOOD if pct >= 100 else ACCENT if pct >= 60 else WARN
+
+
+def ring(pct: float | None) -> str:
+    """A progress ring in CSS (st.html's sanitiser removes inline SVG): a conic gradient masked to a donut."""
+    value = 0.0 if pct is None else max(0.0, min(100.0, pct))
+    return (
+        f'<div class="scr-ring" role="img" aria-label="{e(i18n.fmt_pct(pct))}" '
+        f'style="background:conic-gradient({colour_for(pct)} {value:.2f}%, #16274a 0)"></div>'
+    )
+
+
+def svg_image(svg: str, label: str) -> str:
+    """An SVG drawing as a data: image: st.html keeps <img>, drops <svg>; a data: URL makes no request."""
+    return (
+        f'<img alt="{e(label)}" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" '
+        'style="display:block;width:100%;height:100%;object-fit:contain">'
+    )
+
+
+def bar(pct: float | None, colour: str | None = None) -> str:
+    width = 0.0 if pct is None else max(0.0, min(100.0, pct))
+    return f'<div class="scr-bar"><i style="width:{width:.2f}%;background:{colour or colour_for(pct)}"></i></div>'
+
+
+def batch_name(batch: int | None, rounds: bool) -> str:
+    return i18n.batch_label(batch, rounds, LANG)
+
+
+def short_date(day: dt.date | None) -> str:
+    if day is None:
+        return "—"
+    return day.isoformat() if LANG == "en" else f"{day.month}月{day.day}日"
+
+
+# ---------------------------------------------------------------------------------------------------
+# regions
+
+
+def head_html(data: screen.ScreenData | None, now: dt.datetime, warning: str | None) -> str:
+    parts = [f'<div class="scr scr-head" data-testid="screen-head"><div class="scr-title">{e(t("screen_title"))}</div>']
+    asof = ""
+    if data is not None:
+        info = data.info
+        asof = t("screen_as_of", day=f"<b>{e(i18n.fmt_date(info['last_published'], LANG))}</b>")
+        if info["last_ingest"]:
+            asof += " · " + e(t("screen_snapshot", time=info["last_ingest"].strftime("%Y-%m-%d %H:%M")))
+    parts.append(f'<div class="scr-asof" data-testid="screen-asof">{asof}</div>')
+    if warning:
+        parts.append(f'<div class="scr-stale" data-testid="screen-stale">{e(warning)}</div>')
+    time_text, date_text = clock_text(now)
+    parts.append(
+        f'<div class="scr-clock" data-lang="{LANG}" data-testid="screen-clock"><span class="scr-clock-time">'
+        f'{e(time_text)}</span><span class="scr-clock-date">{e(date_text)}</span></div></div>'
+    )
+    return "".join(parts)
+
+
+def kpis_html(data: screen.ScreenData, districts: list[str], current: str | None) -> str:
+    rows = data.glance.filter(pl.col("district").is_in(districts))
+    n = max(1, rows.height)
+    per_row = min(n, 6 if n > 4 else 4)
+    lines = math.ceil(n / per_row)
+    scale = min(1.0, 3.2 / max(per_row, 3.2)) / lines if n > 3 else 1.0
+    scale = max(scale, 0.28)
+    style = (
+        f"grid-template-columns:repeat({per_row},minmax(0,1fr));grid-template-rows:repeat({lines},minmax(0,1fr));"
+        f"--k:{scale:.3f}"
+    )
+    cards = []
+    for row in rows.iter_rows(named=True):
+        pct = row["coverage_pct"]
+        on = " on" if current == row["district"] else ""
+        runs = t("rounds_run" if row["counts_rounds"] else "batches_run")
+        if pct is None:
+            created = i18n.fmt_int(row["created"])
+            big = f'<div class="scr-big part scr-line">{created}<small>{e(t("created"))}</small></div>'
+            totals = e(t("screen_no_roster"))
+        else:
+            cls = "" if pct >= 100 else " part"
+            big = f'<div class="scr-big{cls} scr-line" data-testid="screen-coverage">{e(i18n.fmt_pct(pct))}</div>'
+            totals = (
+                f"{e(t('created'))} <b>{i18n.fmt_int(row['created'])}</b> / {i18n.fmt_int(row['total'])}"
+                f" · {e(t('remaining'))} <b>{i18n.fmt_int(row['remaining'])}</b>"
+            )
+        latest = ""
+        if row["latest_batch"] is not None:
+            latest = (
+                f"{e(t('screen_latest', label=batch_name(row['latest_batch'], row['counts_rounds'])))}"
+                f" {e(short_date(row['latest_published']))}{e(t('colon'))}"
+                f"<span class='new'>{e(t('screen_new'))} <b>{i18n.fmt_int(row['latest_new'])}</b></span>"
+                f" · <span class='rev'>{e(t('screen_revoked_since'))} "
+                f"<b>{i18n.fmt_int(row['latest_revoked'])}</b></span>"
+            )
+        cards.append(
+            f'<div class="scr-card{on}" data-testid="screen-kpi" data-district="{e(row["district"])}">'
+            f"{ring(pct) if scale >= 0.45 else ''}<div class='scr-card-body'>"
+            f'<div class="scr-district scr-line">{e(row["district"])}</div>{big}'
+            f'<div class="scr-sub scr-line">{totals}</div>'
+            f'<div class="scr-sub scr-line">{e(runs)} <b>{row["batches_run"]}</b></div>'
+            f'<div class="scr-sub scr-line">{latest}</div></div></div>'
+        )
+    return f'<div class="scr scr-kpis" style="{style}">{"".join(cards)}</div>'
+
+
+def rows_html(rows: list[list[str]], columns: str, row_height: float, per_col: int, cols: int, scroll_s=None) -> str:
+    """A board of rows: ``cols`` columns of ``per_col`` rows; scrolling when the rows do not fit."""
+    cells = "".join(
+        f'<div class="scr-row" style="grid-template-columns:{columns};height:calc(var(--u)*{row_height:.3f});'
+        f'font-size:calc(var(--u)*{row_height * 0.52:.3f})">{"".join(r)}</div>'
+        for r in rows
+    )
+    if scroll_s is None:
+        style = (
+            f"grid-template-columns:repeat({cols},minmax(0,1fr));grid-template-rows:repeat({per_col},auto);"
+            "align-content:start"
+        )
+        return f'<div class="scr-rows" style="{style}">{cells}</div>'
+    style = f"grid-template-columns:repeat({cols},minmax(0,1fr));height:auto;--dur:{scroll_s:.1f}s"
+    return f'<div class="scr-clip"><div class="scr-rows scr-scroll" style="{style}">{cells}{cells}</div></div>'
+
+
+BODY_HEIGHT = 52.0  # units: the panel body's height (58.4 - the title's 6, less a little)
+
+
+def overview_body(data: screen.ScreenData, districts: list[str]) -> str:
+    rows = data.coverage.filter(pl.col("district").is_in(districts))
+    if rows.is_empty():
+        return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    cols = 1 if rows.height <= 8 else 2
+    per_col = math.ceil(rows.height / cols)
+    height = min(8.5, BODY_HEIGHT / max(per_col, 1))
+    out = []
+    for r in rows.iter_rows(named=True):
+        pct = r["coverage_pct"]
+        out.append(
+            [
+                f"<span><b>{e(r['district'])}</b> · {e(i18n.kind_label(r['kind'], LANG))}</span>",
+                bar(pct, KIND_COLOURS.get(r["kind"]) if pct is not None and pct < 100 else None),
+                f'<span class="scr-num" style="color:{colour_for(pct)}"><b>{e(i18n.fmt_pct(pct))}</b></span>',
+                f'<span class="scr-num">{i18n.fmt_int(r["created"])} / {i18n.fmt_int(r["total"])}</span>',
+                f'<span class="scr-num scr-muted">{e(t("remaining"))} {i18n.fmt_int(r["remaining"])}</span>',
+                f'<span class="scr-num scr-muted">{e(t("revoked"))} {i18n.fmt_int(r["revoked"])}</span>',
+            ]
+        )
+    columns = "minmax(0,2.6fr) minmax(0,3fr) minmax(0,1.1fr) minmax(0,1.9fr) minmax(0,1.3fr) minmax(0,1.2fr)"
+    if cols == 2:
+        columns = "minmax(0,2.4fr) minmax(0,2fr) minmax(0,1.2fr) minmax(0,2fr)"
+        out = [r[:4] for r in out]
+    return rows_html(out, columns, height, per_col, cols)
+
+
+def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
+    curve = data.curve.filter(pl.col("district").is_in(districts) & pl.col("total").is_not_null())
+    if curve.is_empty():
+        return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    width, height = 1740.0, 520.0
+    left, right, top, bottom = 90.0, 470.0, 20.0, 60.0
+    days = sorted(set(curve.get_column("published").to_list()))
+    first, last = days[0] - dt.timedelta(days=1), days[-1] + dt.timedelta(days=2)
+    span = max(1, (last - first).days)
+
+    def x(day: dt.date) -> float:
+        return left + (width - left - right) * (day - first).days / span
+
+    def y(pct: float) -> float:
+        return top + (height - top - bottom) * (1 - pct / 100)
+
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" font-family=\'{FONT}\'>']
+    for pct in (0, 25, 50, 75, 100):
+        svg.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(pct):.1f}" y2="{y(pct):.1f}" '
+            'stroke="#1d3456" stroke-width="2"/>'
+            f'<text x="{left - 12}" y="{y(pct) + 9:.1f}" fill="{MUTED}" font-size="26" text-anchor="end">{pct}%</text>'
+        )
+    last_label = -1e9
+    for day in days:
+        if x(day) - last_label < 95:  # labels never overlap
+            continue
+        last_label = x(day)
+        svg.append(
+            f'<text x="{x(day):.1f}" y="{height - 18}" fill="{MUTED}" font-size="24" text-anchor="middle">'
+            f"{e(day.strftime('%m-%d'))}</text>"
+        )
+    legend_y = top + 10
+    groups = list(curve.group_by(["district", "kind"], maintain_order=True))
+    legend_step = min(60.0, (height - top - bottom) / max(1, len(groups)))
+    for i, ((district, kind), rows) in enumerate(groups):
+        colour = KIND_COLOURS.get(kind, TEXT)
+        dash = DASHES[districts.index(district) % len(DASHES)] if district in districts else ""
+        points = []
+        previous = None
+        for day, pct in rows.select("published", "coverage_pct").iter_rows():
+            if previous is not None:
+                points.append(f"{x(day):.1f},{y(previous):.1f}")
+            points.append(f"{x(day):.1f},{y(pct):.1f}")
+            previous = pct
+        points.append(f"{x(last):.1f},{y(previous):.1f}")
+        svg.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="6" '
+            f'stroke-dasharray="{dash}" stroke-linejoin="round"/>'
+        )
+        ly = legend_y + i * legend_step
+        label = f"{district} · {i18n.kind_label(kind, LANG)} {i18n.fmt_pct(previous)}"
+        svg.append(
+            f'<line x1="{width - right + 30}" x2="{width - right + 90}" y1="{ly + 14:.1f}" y2="{ly + 14:.1f}" '
+            f'stroke="{colour}" stroke-width="8" stroke-dasharray="{dash}"/>'
+            f'<text x="{width - right + 104}" y="{ly + 24:.1f}" fill="{TEXT}" '
+            f'font-size="{min(30, legend_step * 0.6):.0f}">'
+            f"{e(label)}</text>"
+        )
+    svg.append("</svg>")
+    return svg_image("".join(svg), t("screen_panel_progress"))
+
+
+def towns_body(data: screen.ScreenData, districts: list[str], rotate: float) -> str:
+    towns = data.towns.filter(pl.col("district").is_in(districts))
+    if towns.is_empty():
+        return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    several = len(districts) > 1
+    row_height = 5.0
+    per_col = int(BODY_HEIGHT // row_height)
+    cols = 2
+    out = []
+    for r in towns.iter_rows(named=True):
+        pct = r["coverage_pct"]
+        name = e(r["town"]) + (f' <span class="scr-muted">{e(r["district"])}</span>' if several else "")
+        out.append(
+            [
+                f'<span class="scr-num scr-muted">{r["rank"]}</span>',
+                f"<span>{name}</span>",
+                bar(pct),
+                f'<span class="scr-num" style="color:{colour_for(pct)}"><b>{e(i18n.fmt_pct(pct))}</b></span>',
+                f'<span class="scr-num">{i18n.fmt_int(r["created"])} / {i18n.fmt_int(r["total"])}</span>',
+            ]
+        )
+    columns = "minmax(0,0.6fr) minmax(0,3fr) minmax(0,2.2fr) minmax(0,1.4fr) minmax(0,1.9fr)"
+    if len(out) <= per_col * cols:
+        return rows_html(out, columns, row_height, per_col, cols)
+    lines = math.ceil(len(out) / cols)
+    if len(out) % cols:
+        out += [[""] * 5] * (cols - len(out) % cols)
+    return rows_html(out, columns, row_height, lines, cols, scroll_s=max(rotate, lines * 1.6))
+
+
+def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
+    glance = data.glance.filter(pl.col("district").is_in(districts) & pl.col("latest_batch").is_not_null())
+    if glance.is_empty():
+        return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    columns = []
+    for g in glance.iter_rows(named=True):
+        label = batch_name(g["latest_batch"], g["counts_rounds"])
+        kinds = data.per_batch.filter((pl.col("district") == g["district"]) & (pl.col("batch") == g["latest_batch"]))
+        kind_text = " · ".join(
+            f"{e(i18n.kind_label(k, LANG))} <b>{i18n.fmt_int(u)}</b>"
+            for k, u in kinds.select("kind", "units").iter_rows()
+        )
+        top = (
+            data.town_batches.filter((pl.col("district") == g["district"]) & (pl.col("batch") == g["latest_batch"]))
+            .sort(["units", "town"], descending=[True, False])
+            .head(6)
+        )
+        most = max([1, *top.get_column("units").to_list()])
+        bars = [
+            [
+                f"<span>{e(town)}</span>",
+                bar(100 * units / most, ACCENT),
+                f'<span class="scr-num"><b>{i18n.fmt_int(units)}</b></span>',
+            ]
+            for town, units in top.select("town", "units").iter_rows()
+        ]
+        board = rows_html(bars, "minmax(0,2fr) minmax(0,3fr) minmax(0,1fr)", 4.2, max(1, len(bars)), 1)
+        columns.append(
+            f'<div class="scr-col"><div class="scr-h scr-line">{e(g["district"])} · {e(label)} · '
+            f"{e(i18n.fmt_date(g['latest_published'], LANG))}</div>"
+            f'<div class="scr-pair"><div>{e(t("screen_new"))}'
+            f'<b style="color:{GOOD}">{i18n.fmt_int(g["latest_new"])}</b></div>'
+            f'<div>{e(t("screen_revoked_since"))}<b style="color:{BAD}">{i18n.fmt_int(g["latest_revoked"])}</b>'
+            f"{e(t('screen_revoked_help'))}</div></div>"
+            f'<div class="scr-sub scr-line" style="--k:1">{kind_text}</div>'
+            f'<div class="scr-sub scr-line" style="--k:1">{e(t("screen_top_towns"))}</div>'
+            f'<div style="flex:1;min-height:0;overflow:hidden">{board}</div></div>'
+        )
+    style = f"grid-template-columns:repeat({min(len(columns), 4)},minmax(0,1fr))"
+    return f'<div class="scr-cols" style="{style}">{"".join(columns[:4])}</div>'
+
+
+KIND_COLUMNS = "minmax(0,1.4fr) minmax(0,3fr) minmax(0,1.2fr) minmax(0,1.6fr)"
+
+
+def town_body(data: screen.ScreenData, district: str, town: str) -> str:
+    row = data.towns.filter((pl.col("district") == district) & (pl.col("town") == town))
+    if row.is_empty():
+        return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    r = row.row(0, named=True)
+    n = data.towns.filter(pl.col("district") == district).height
+    pct = r["coverage_pct"]
+    kinds = data.town_kinds.filter((pl.col("district") == district) & (pl.col("town") == town))
+    kind_rows = [
+        [
+            f"<span>{e(i18n.kind_label(k['kind'], LANG))}</span>",
+            bar(k["coverage_pct"], KIND_COLOURS.get(k["kind"])),
+            f'<span class="scr-num"><b>{e(i18n.fmt_pct(k["coverage_pct"]))}</b></span>',
+            f'<span class="scr-num">{i18n.fmt_int(k["created"])} / {i18n.fmt_int(k["total"])}</span>',
+        ]
+        for k in kinds.iter_rows(named=True)
+    ]
+    batches = data.town_batches.filter((pl.col("district") == district) & (pl.col("town") == town))
+    rounds = bool(data.glance.filter(pl.col("district") == district).get_column("counts_rounds").any())
+    most = max([1, *batches.get_column("units").to_list()])
+    batch_rows = [
+        [
+            f"<span>{e(batch_name(b, rounds))}</span>",
+            bar(100 * u / most, ACCENT),
+            f'<span class="scr-num"><b>{i18n.fmt_int(u)}</b></span>',
+        ]
+        for b, u in batches.select("batch", "units").iter_rows()
+    ]
+    cls = "" if pct is not None and pct >= 100 else " part"
+    left = (
+        f'<div class="scr-col" style="flex-direction:row;align-items:center;gap:calc(var(--u)*3)">'
+        f'<div style="height:calc(var(--u)*30)">{ring(pct)}</div><div>'
+        f'<div class="scr-h">{e(district)}</div>'
+        f'<div class="scr-big{cls}" style="--k:1.3" data-testid="screen-coverage">{e(i18n.fmt_pct(pct))}</div>'
+        f'<div class="scr-sub" style="--k:1.2">{e(t("created"))} <b>{i18n.fmt_int(r["created"])}</b> / '
+        f"{i18n.fmt_int(r['total'])}</div>"
+        f'<div class="scr-sub" style="--k:1.2">{e(t("remaining"))} <b>{i18n.fmt_int(r["remaining"])}</b> · '
+        f"{e(t('revoked'))} <b>{i18n.fmt_int(r['revoked'])}</b></div>"
+        f'<div class="scr-sub" style="--k:1.2">{e(t("screen_rank", rank=r["rank"], n=n))}</div></div></div>'
+    )
+    right = (
+        f'<div class="scr-col"><div style="height:calc(var(--u)*{4.6 * max(1, len(kind_rows)):.1f});flex:none">'
+        f"{rows_html(kind_rows, KIND_COLUMNS, 4.6, len(kind_rows), 1)}"
+        f'</div><div class="scr-sub" style="--k:1">{e(t("screen_per_batch"))}</div>'
+        f'<div style="flex:1;min-height:0;overflow:hidden">'
+        f"{rows_html(batch_rows, 'minmax(0,1.4fr) minmax(0,4fr) minmax(0,1.2fr)', 4.2, max(1, len(batch_rows)), 1)}"
+        f"</div></div>"
+    )
+    return f'<div class="scr-cols" style="grid-template-columns:minmax(0,1fr) minmax(0,1fr)">{left}{right}</div>'
+
+
+def panel_html(data: screen.ScreenData, slide: screen.Slide, districts: list[str], rotate: float) -> str:
+    shown = [slide.district] if slide.district else districts
+    title = t(f"screen_panel_{slide.panel}")
+    tag = slide.town or slide.district or ""
+    if slide.panel == "overview":
+        body = overview_body(data, shown)
+    elif slide.panel == "progress":
+        body = progress_body(data, shown)
+    elif slide.panel == "towns":
+        body = towns_body(data, shown, rotate)
+    elif slide.panel == "batch":
+        body = batch_body(data, shown)
+    else:
+        body = town_body(data, slide.district, slide.town)
+    tag_html = f'<span class="tag">{e(tag)}</span>' if tag else ""
+    return (
+        f'<div class="scr scr-panel" data-testid="screen-panel" data-panel="{e(slide.panel)}">'
+        f'<div class="scr-panel-title">{e(title)}{tag_html}</div><div class="scr-panel-body">{body}</div></div>'
+    )
+
+
+def foot_html(slides: list[screen.Slide], index: int, notes: list[str]) -> str:
+    dots = "".join(f'<span class="{"on" if i == index else ""}">●</span>' for i in range(len(slides)))
+    if len(slides) > 30:
+        dots = ""
+    text = " ｜ ".join(notes)
+    return (
+        f'<div class="scr scr-foot"><div class="scr-dots">{dots}</div><div>{index + 1} / {len(slides)}</div>'
+        f'<div class="scr-notes" data-testid="screen-notes" title="{e(text)}">{e(text)}</div></div>'
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# the live part
+
+
+def draw(body: str) -> None:
+    """One region of the screen: an HTML element of its own, replaced only when its HTML changes."""
+    st.html(body)
+
+
+def current_data(state: dict, now: float) -> screen.ScreenData | None:
+    data = state.get("data")
+    key = screen.snapshot_key()
+    due = data is None or key != data.key or now - state.get("fetched", 0.0) >= config.refresh - 0.2 * config.tick
+    if due:
+        try:
+            state["data"] = screen.fetch()
+            state["fetched"] = now
+            state.pop("error", None)
+        except Exception as error:  # the screen keeps showing what it had; it says so
+            state["error"] = f"{type(error).__name__}: {str(error)[:120]}"
+            state["fetched"] = now
+    return state.get("data")
+
+
+@st.fragment(run_every=config.tick)
+def live() -> None:
+    state = st.session_state.setdefault("campaign_screen", {})
+    if state.get("config") != config:  # a new URL starts the rotation afresh
+        state.clear()
+        state["config"] = config
+    now = time.time()
+    started = state.setdefault("started", now)
+    data = current_data(state, now)
+    wall = dt.datetime.now()
+    notes = [n.text(LANG) for n in url_notes]
+    warning = None
+    if state.get("error"):
+        fetched = data.fetched_at.strftime("%H:%M:%S") if data else "—"
+        warning = t("screen_fetch_failed", error=state["error"], time=fetched)
+    if data is None:
+        draw(head_html(None, wall, warning))
+        draw(f'<div class="scr scr-panel"><div class="scr-empty">{e(t("no_data"))}</div></div>')
+        draw(foot_html([], 0, notes))
+        return
+    if warning is None and screen.stale(data.info["last_ingest"], wall, config.stale_after):
+        warning = t("screen_stale", age=screen.fmt_age(wall - data.info["last_ingest"], LANG))
+
+    districts, towns, more = screen.resolve(config, data.districts, data.towns_of())
+    notes += [n.text(LANG) for n in more]
+    ranked = data.towns.filter(pl.col("district").is_in(districts))
+    if towns:
+        ranked = ranked.filter(pl.col("town").is_in(towns))
+    pairs = list(ranked.select("district", "town").iter_rows())
+    slides = screen.schedule(config, districts, pairs)
+    index = screen.slide_index(now - started, config.rotate, len(slides), config.tick)
+    slide = slides[index]
+
+    draw(head_html(data, wall, warning))
+    draw(kpis_html(data, districts, slide.district))
+    draw(panel_html(data, slide, districts, config.rotate))
+    draw(foot_html(slides, index, notes))
+
+
+st.html(CSS)
+st.html(CLOCK_JS, unsafe_allow_javascript=True)
+live()

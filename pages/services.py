@@ -1,0 +1,98 @@
+"""为民服务 Services: totals and weekly trends per kind of service, by town and by committee or village."""
+
+import polars as pl
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from campaign import ui
+
+WEEK_MS = 6 * 24 * 3600 * 1000
+
+ctx = ui.context()
+ui.page_header("services_title")
+
+everywhere = ui.q("services_by_place")
+if everywhere.is_empty():
+    st.info(ui.t("services_none"))
+    ui.sample_note()
+    st.stop()
+
+
+def kind_name(kind: str) -> str:
+    return ui.t(f"service_{kind}") if f"service_{kind}" in ui.i18n.TEXT else kind
+
+
+towns = everywhere.select("district", "town").unique(maintain_order=True).rows()
+c1, c2 = st.columns(2)
+town = c1.selectbox(
+    ui.t("town"),
+    [None, *towns],
+    format_func=lambda t: ui.t("all_towns") if t is None else f"{t[1]}（{t[0]}）",
+    key="services_town",
+)
+in_town = (
+    everywhere if town is None else everywhere.filter((pl.col("district") == town[0]) & (pl.col("town") == town[1]))
+)
+committees = in_town.select("district", "town", "committee").unique(maintain_order=True).rows()
+place = c2.selectbox(
+    ui.t("committee"),
+    [None, *committees],
+    format_func=lambda p: ui.t("all_places") if p is None else f"{p[2]}（{p[1]}）",
+    key="services_place",
+)
+where = {}
+if place is not None:
+    where = {"district": place[0], "town": place[1], "committee": place[2]}
+elif town is not None:
+    where = {"district": town[0], "town": town[1]}
+
+totals = ui.q("services_by_kind", **where)
+cols = st.columns(max(1, totals.height))
+for col, (kind, total, places) in zip(cols, totals.select("kind", "total", "places").iter_rows(), strict=False):
+    col.metric(
+        kind_name(kind), f"{total:,}", delta=f"{places:,} {ui.t('committee')}", delta_color="off", delta_arrow="off"
+    )
+
+st.subheader(ui.t("services_trend"))
+trend = ui.q("services_trend", **where)
+kinds = totals.get_column("kind").to_list()
+fig = make_subplots(rows=len(kinds), cols=1, shared_xaxes=True, subplot_titles=[kind_name(k) for k in kinds])
+for i, kind in enumerate(kinds, start=1):
+    rows = trend.filter(pl.col("kind") == kind)
+    fig.add_bar(
+        x=rows.get_column("week").to_list(),
+        y=rows.get_column("total").to_list(),
+        name=kind_name(kind),
+        marker_color="#c0392b",
+        width=[WEEK_MS] * rows.height,  # a kind logged in one week only still gets a week-wide bar
+        hovertemplate="%{x|%Y-%m-%d}: %{y:,}<extra></extra>",
+        row=i,
+        col=1,
+    )
+fig.update_layout(showlegend=False)
+ui.show(fig, height=max(300, 170 * len(kinds)))
+st.caption(ui.t("week"))
+
+
+def pivot(frame: pl.DataFrame, index: list[str]) -> pl.DataFrame:
+    wide = frame.group_by([*index, "kind"], maintain_order=True).agg(pl.col("total").sum())
+    wide = wide.pivot(on="kind", index=index, values="total").fill_null(0)
+    present = [k for k in kinds if k in wide.columns]
+    return wide.select(*index, *present).rename({k: kind_name(k) for k in present})
+
+
+scope = in_town if place is None else in_town.filter(pl.col("committee") == place[2])
+st.subheader(ui.t("services_by_town"))
+by_town = pivot(scope, ["district", "town"]).rename({"district": ui.t("district"), "town": ui.t("town")})
+st.dataframe(by_town, hide_index=True, column_config=ui.number_config(by_town))
+st.subheader(ui.t("services_by_place"))
+by_place = pivot(scope, ["district", "town", "committee"]).rename(
+    {"district": ui.t("district"), "town": ui.t("town"), "committee": ui.t("committee")}
+)
+st.dataframe(by_place, hide_index=True, column_config=ui.number_config(by_place))
+
+if ctx.from_sample:
+    from campaign.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
+
+    st.info(f"**{ui.t('synthetic')}**{ui.t('colon')}{GRIDS_NOTE_EN if ctx.lang == 'en' else GRIDS_NOTE_ZH}", icon="ℹ️")
+ui.sample_note()

@@ -1,0 +1,126 @@
+"""What changed: the changes queries on the hand-checked tiny campaign, and the page on the sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from campaign import queries
+
+D = dt.date
+
+
+def test_changes_by_date(tiny_db) -> None:
+    rows = queries.run("changes_by_date", db=tiny_db)
+    cols = ["district", "published", "batches", "created_new", "created_again", "revoked", "net"]
+    assert rows.select(cols).rows() == [
+        ("乙区", D(2022, 4, 22), [1], 1, 0, 0, 1),
+        ("乙区", D(2022, 4, 25), [2], 1, 0, 0, 1),
+        ("甲区", D(2022, 4, 10), [1], 4, 0, 0, 4),
+        ("甲区", D(2022, 4, 15), None, 0, 0, 1, -1),
+        ("甲区", D(2022, 4, 20), [2], 2, 0, 0, 2),
+        ("甲区", D(2022, 4, 25), [3], 0, 1, 0, 1),
+    ]
+    early = queries.run("changes_by_date", db=tiny_db, as_of=D(2022, 4, 15), district="甲区")
+    assert early.get_column("net").to_list() == [4, -1]
+
+
+def test_revoked_open(tiny_db) -> None:
+    waiting = queries.run("revoked_open", db=tiny_db, as_of=D(2022, 4, 20))
+    assert waiting.select("name", "revoked_on", "days_open", "first_created").rows() == [
+        ("四村", D(2022, 4, 15), 5, D(2022, 4, 10))
+    ]
+    assert queries.run("revoked_open", db=tiny_db).is_empty(), "四村 was created again on 2022-04-25"
+    assert queries.run("revoked_open", db=tiny_db, as_of=D(2022, 4, 12)).is_empty()
+
+
+def test_whole_over_time(tiny_db) -> None:
+    rows = queries.run("whole_over_time", db=tiny_db)
+    assert rows.select("district", "kind", "published", "committees", "committees_whole").rows() == [
+        ("甲区", "compound", D(2022, 4, 10), 2, 0),
+        ("甲区", "compound", D(2022, 4, 20), 2, 2),
+        ("甲区", "village_group", D(2022, 4, 10), 1, 1),
+    ]
+
+
+def test_whole_over_time_reproduces_jinshan_batch_one(sample_db) -> None:
+    rows = queries.run("whole_over_time", db=sample_db, as_of=D(2022, 5, 5))
+    assert rows.select("kind", "committees_whole").rows() == [("compound", 43), ("village_group", 80)]
+
+
+@pytest.fixture
+def changes_page(sample_db, monkeypatch, app_mode) -> AppTest:
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/changes.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_changes_page(changes_page: AppTest) -> None:
+    at = changes_page
+    assert [s.value for s in at.subheader][:2] == ["崇明区", "金山区"]
+    jinshan = at.dataframe[1].value
+    assert list(jinshan["净变化"]) == [1637, 448, -1, 318, 284]
+    assert any("没有已取消而未重新创建的单位" in s.value for s in at.success)
+    at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 12)).run()
+    waiting = at.dataframe[2].value
+    assert list(waiting["名称"]) == ["石化湾"] and list(waiting["已等待天数"]) == [1]
+
+
+@pytest.mark.parametrize("page", ["pages/forecast.py", "pages/quality.py"])
+def test_forecast_and_quality_pages(sample_db, monkeypatch, app_mode, page) -> None:
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    if page == "pages/quality.py":
+        texts = [s.value for s in at.success]
+        assert "名册总数与官方公布总数：未发现问题" in texts
+        assert "未经取消而重复创建：未发现问题" in texts
+        assert any("批次通知" in i.value for i in at.info), "no batch notices are loaded in the sample"
+    else:
+        assert any("均已达到 100%" in s.value for s in at.success)
+        assert any("共 14 次预测" in m.value for m in at.markdown)
+        at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 9)).run()
+        table = at.dataframe[0].value
+        compound = table[(table["区"] == "金山区") & (table["类型"] == "小区")]
+        assert list(compound["待创建"]) == [135]
+
+
+def test_find_a_unit_by_pinyin_initials(sample_db, monkeypatch, app_mode) -> None:
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/find.py").run()
+    at.text_input(key="find_q").input("hhxy").run()
+    assert not at.exception, at.exception
+    options = at.selectbox(key="find_unit").options
+    assert any(o.startswith("海皓馨苑 · 海欣居民区 · 山阳镇 · 金山区") for o in options), options
+    at.selectbox(key="find_unit").set_value(("金山区", "山阳镇", "海欣居民区", "海皓馨苑")).run()
+    assert at.subheader[0].value == "海皓馨苑（小区）"
+    assert {m.label: m.value for m in at.metric}["户数"] == "1,240"
+    history = at.dataframe[0].value
+    assert list(history["事件"]) == ["创建"] and list(history["批次 / 轮次"]) == ["第2批"]
+    assert list(history["来源文件"]) == ["金山区_第2批.xlsx"]
+
+
+def test_pinyin_search_in_the_units_query(sample_db) -> None:
+    for query in ("hhxy", "haihaoxin", "HaiHao", "海皓"):
+        names = queries.run("units", db=sample_db, search=query).get_column("name").to_list()
+        assert "海皓馨苑" in names, query
+    assert queries.run("units", db=sample_db, search="taoyuancun").get_column("name").to_list() == ["桃源村"]
+
+
+def test_unit_history(tiny_db) -> None:
+    rows = queries.run("unit_history", db=tiny_db, district="甲区", town="B镇", committee="四村", name="四村")
+    assert rows.select("event", "batch", "published", "source_file", "source_row").rows() == [
+        ("created", 1, D(2022, 4, 10), "batch1.csv", 6),
+        ("revoked", None, D(2022, 4, 15), "revoked.csv", 2),
+        ("created", 3, D(2022, 4, 25), "batch3.csv", 2),
+    ]
+    assert queries.run("unit_history", db=tiny_db, district="甲区", town="A镇", committee="x", name="y").is_empty()

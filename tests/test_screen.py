@@ -1,0 +1,260 @@
+"""The command-centre screen: its URL parsing and schedule (pure), and the page in AppTest on the sample.
+
+Fragment timers never fire in AppTest; the rotation, live refresh and layout are tested in a real browser
+(tests/test_screen_browser.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from campaign import screen
+from campaign.screen import PANELS, Config, Slide
+
+# ------------------------------------------------------------------------------------ the URL ---
+
+
+def test_defaults_from_an_empty_url():
+    config, notes = screen.parse({})
+    assert notes == []
+    assert config == Config()
+    assert config.panels == ("overview", "progress", "towns", "batch")
+    assert (config.rotate, config.refresh, config.step, config.lang) == (20.0, 60.0, "none", "zh")
+    assert config.stale_after == dt.timedelta(hours=24)
+    assert config.tick == 20.0
+
+
+def test_the_issues_bookmark():
+    config, notes = screen.parse(
+        {"district": "崇明区", "rotate": "20", "refresh": "60", "panels": "overview,progress,towns", "lang": "zh"}
+    )
+    assert notes == []
+    assert config.districts == ("崇明区",)
+    assert config.panels == ("overview", "progress", "towns")
+    assert (config.rotate, config.refresh) == (20.0, 60.0)
+
+
+def test_lists_durations_and_ages():
+    config, notes = screen.parse(
+        {
+            "district": "崇明区，金山区,崇明区",
+            "town": "堡镇、庙镇",
+            "panels": "Towns, batch",
+            "rotate": "1.5m",
+            "refresh": "10s",
+            "step": "TOWN",
+            "stale": "2d",
+            "lang": "EN",
+        }
+    )
+    assert notes == []
+    assert config.districts == ("崇明区", "金山区")  # duplicates dropped, order kept
+    assert config.towns == ("堡镇", "庙镇")
+    assert config.panels == ("towns", "batch")
+    assert (config.rotate, config.refresh, config.step, config.lang) == (90.0, 10.0, "town", "en")
+    assert config.stale_after == dt.timedelta(days=2)
+    assert config.tick == 10.0
+    assert screen.parse({"stale": "90m"})[0].stale_after == dt.timedelta(minutes=90)
+    assert screen.parse({"stale": "36"})[0].stale_after == dt.timedelta(hours=36)  # bare number: hours
+    assert screen.parse({"stale": "off"})[0].stale_after is None
+    assert screen.parse({"rotate": ["5", "7"]})[0].rotate == 7.0  # a repeated parameter: the last wins
+
+
+@pytest.mark.parametrize(
+    ("params", "param", "default"),
+    [
+        ({"rotate": "abc"}, "rotate", 20.0),
+        ({"rotate": "1"}, "rotate", 20.0),  # below 3 s
+        ({"rotate": "-5"}, "rotate", 20.0),
+        ({"rotate": "nan"}, "rotate", 20.0),
+        ({"refresh": "1e9"}, "refresh", 60.0),
+        ({"refresh": ""}, "refresh", 60.0),
+    ],
+)
+def test_bad_durations_fall_back_with_a_note(params, param, default):
+    config, notes = screen.parse(params)
+    assert getattr(config, param) == default
+    assert [(n.param, n.instead) for n in notes] == [(param, f"{default:g}")]
+    assert param in notes[0].text("zh") and "无效" in notes[0].text("zh")
+    assert "not valid" in notes[0].text("en")
+
+
+def test_bad_values_of_every_other_parameter():
+    config, notes = screen.parse(
+        {"panels": "overview,maps,towns", "step": "sideways", "stale": "soon", "lang": "fr", "rotaet": "20"}
+    )
+    assert config.panels == ("overview", "towns")
+    assert (config.step, config.lang, config.stale_after) == ("none", "zh", dt.timedelta(hours=24))
+    assert {(n.param, n.value, n.reason) for n in notes} == {
+        ("rotaet", "20", "unknown_param"),
+        ("lang", "fr", "invalid"),
+        ("panels", "maps", "unknown_value"),
+        ("step", "sideways", "invalid"),
+        ("stale", "soon", "invalid"),
+    }
+    texts = " ".join(n.text("zh") for n in notes)
+    assert "未知网址参数 rotaet=20" in texts and "「maps」不存在" in texts
+    # nothing usable in panels: every panel
+    config, notes = screen.parse({"panels": "maps"})
+    assert config.panels == PANELS and [n.param for n in notes] == ["panels"]
+    config, notes = screen.parse({"panels": ",,"})
+    assert config.panels == PANELS and [n.param for n in notes] == ["panels"]
+    # Streamlit's own parameters are not ours to complain about
+    assert screen.parse({"embed": "true"})[1] == []
+
+
+def test_resolve_districts_and_towns():
+    towns = {"崇明区": ["堡镇", "庙镇"], "金山区": ["朱泾镇"]}
+    known = ["崇明区", "金山区"]
+    config, _ = screen.parse({"district": "崇明区,浦东新区", "town": "堡镇,朱泾镇"})
+    districts, chosen, notes = screen.resolve(config, known, towns)
+    assert districts == ["崇明区"]
+    assert chosen == ["堡镇"]  # 朱泾镇 is not in 崇明区
+    assert [(n.param, n.value) for n in notes] == [("district", "浦东新区"), ("town", "朱泾镇")]
+    assert "已改用 崇明区" in notes[0].text("zh")
+    config, _ = screen.parse({"district": "浦东新区"})
+    districts, _, notes = screen.resolve(config, known, towns)
+    assert districts == known and "全部区" in notes[0].text("zh")
+
+
+def test_schedule_and_slide_index():
+    config, _ = screen.parse({"panels": "overview,towns"})
+    assert screen.schedule(config, ["甲区", "乙区"], []) == [Slide("overview"), Slide("towns")]
+    config, _ = screen.parse({"panels": "overview,towns", "step": "district"})
+    assert screen.schedule(config, ["甲区", "乙区"], []) == [
+        Slide("overview", "甲区"),
+        Slide("towns", "甲区"),
+        Slide("overview", "乙区"),
+        Slide("towns", "乙区"),
+    ]
+    config, _ = screen.parse({"step": "town"})
+    pairs = [("甲区", "A镇"), ("甲区", "B镇")]
+    assert screen.schedule(config, ["甲区"], pairs) == [Slide("town", "甲区", "A镇"), Slide("town", "甲区", "B镇")]
+    assert screen.schedule(config, ["甲区"], []) == [Slide(p) for p in PANELS]  # no towns: the panels
+
+    # timers fire a little late (or a hair early): each tick shows the next slide, none twice
+    assert [screen.slide_index(k * 20 + jitter, 20, 3) for k, jitter in enumerate([0, 0.3, -0.2, 1.5, 0.01])] == [
+        0,
+        1,
+        2,
+        0,
+        1,
+    ]
+    # a tick shorter than the rotation (refresh 7 s, rotate 20 s): the slide changes every 20 s
+    assert [screen.slide_index(t, 20, 4, tick=7) for t in (0, 7, 14, 21, 28, 35, 42)] == [0, 0, 0, 1, 1, 1, 2]
+    assert screen.slide_index(5, 20, 0) == 0
+
+
+def test_stale_and_age():
+    now = dt.datetime(2022, 5, 23, 12, 0)
+    assert screen.stale(now - dt.timedelta(hours=25), now, dt.timedelta(hours=24))
+    assert not screen.stale(now - dt.timedelta(hours=23), now, dt.timedelta(hours=24))
+    assert not screen.stale(now - dt.timedelta(days=99), now, None)
+    assert not screen.stale(None, now, dt.timedelta(hours=1))
+    assert screen.fmt_age(dt.timedelta(hours=26, minutes=5), "zh") == "1 天 2 小时"
+    assert screen.fmt_age(dt.timedelta(minutes=95), "en") == "1 h 35 min"
+    assert screen.fmt_age(dt.timedelta(seconds=20), "zh") == "0 分钟"
+
+
+def test_fetch_reads_one_snapshot(sample_db):
+    data = screen.fetch(sample_db)
+    assert data.key == screen.snapshot_key(sample_db)
+    assert data.districts == ["崇明区", "金山区"]
+    jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
+    assert (jinshan["total"], jinshan["created"], jinshan["batches_run"]) == (393 + 2293, 393 + 2293, 4)
+    assert len(data.towns_of()["崇明区"]) == 18
+
+
+# ------------------------------------------------------------------------------------ AppTest ---
+
+
+@pytest.fixture
+def screen_app(sample_db, monkeypatch):
+    """AppTest of dashboard.py, switched to the screen with the given URL parameters."""
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # see tests/test_pages.py
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+    def open_screen(**params: str) -> AppTest:
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page("pages/screen.py").run()  # straight to the screen, as its bookmark does
+        assert not at.exception, at.exception
+        return at
+
+    return open_screen
+
+
+def screen_html(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def test_screen_shows_every_districts_kpis(screen_app):
+    at = screen_app()
+    body = screen_html(at)
+    assert 'data-testid="screen-kpi" data-district="崇明区"' in body
+    assert 'data-testid="screen-kpi" data-district="金山区"' in body
+    assert "已创建 <b>357</b> / 357" in body
+    assert "已创建 <b>2,686</b> / 2,686" in body
+    assert "已开展轮次 <b>4</b>" in body and "已公布批次 <b>4</b>" in body
+    assert "最新 第4轮 5月16日" in body and "新增 <b>26</b>" in body
+    assert "最新 第4批 5月20日" in body and "新增 <b>284</b>" in body
+    assert "数据截至 <b>2022年5月20日</b>" in body
+    assert 'data-panel="overview"' in body  # the first slide
+    assert "2,293 / 2,293" in body
+    assert not at.sidebar.selectbox, "the screen draws no sidebar widgets"
+
+
+def test_screen_for_one_district_in_english(screen_app):
+    at = screen_app(district="崇明区", panels="towns,overview", lang="en")
+    body = screen_html(at)
+    assert 'data-district="崇明区"' in body and 'data-district="金山区"' not in body
+    assert 'data-panel="towns"' in body
+    assert "Rounds run <b>4</b>" in body
+    assert "堡镇" in body and "朱泾镇" not in body
+    assert "Data as of <b>2022-05-20</b>" in body
+
+
+def test_screen_bad_url_values_give_notes_not_tracebacks(screen_app):
+    at = screen_app(district="浦东新区", rotate="fast", panels="maps", step="up", lang="xx", stale="never")
+    assert not at.exception
+    body = screen_html(at)
+    for text in ("rotate=fast", "「maps」不存在", "step=up", "lang=xx", "stale=never", "「浦东新区」不存在"):
+        assert text in body, text
+    assert 'data-district="崇明区"' in body and 'data-district="金山区"' in body  # the defaults: all
+    assert 'data-panel="overview"' in body
+
+
+def test_screen_no_stale_warning_for_fresh_data(screen_app):
+    # the sample was ingested when the test session began, minutes ago at most on a loaded machine;
+    # when the warning shows is tested in test_stale_and_age
+    for stale in ("2h", "off"):
+        assert 'data-testid="screen-stale"' not in screen_html(screen_app(stale=stale))
+
+
+@pytest.mark.parametrize("panel", ["progress", "towns", "batch"])
+def test_each_panel_renders(screen_app, panel):
+    at = screen_app(panels=panel)
+    body = screen_html(at)
+    assert f'data-panel="{panel}"' in body
+    if panel == "progress":
+        assert "data:image/svg+xml;base64," in body
+    if panel == "batch":
+        assert "第4批" in body and "284" in body
+
+
+def test_step_through_towns(screen_app):
+    at = screen_app(step="town", district="金山区", town="朱泾镇")
+    body = screen_html(at)
+    assert 'data-panel="town"' in body and "朱泾镇" in body
+    assert "1 / 1" in body

@@ -1,0 +1,278 @@
+"""The command-centre screen in a real browser: layout at three display settings, rotation, live data,
+a server restart, and only local requests. Playwright driving Debian's Chromium, as tests/test_browser.py.
+
+Screenshots go to tests/artifacts/screen-*.png; with UPDATE_SCREENSHOTS=1 the 1920×1080 one is also
+copied to docs/screenshot-screen.png for the README.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DOCS,
+    EXCEPTION,
+    LOCAL_HOSTS,
+    ROOT,
+    free_port,
+    healthy,
+    require_chromium,
+)
+
+from campaign.ingest import ingest
+from campaign.reader import status_files
+
+pytestmark = pytest.mark.browser
+
+SETTINGS = {
+    "1920x1080": ({"width": 1920, "height": 1080}, 1),
+    "3840x2160": ({"width": 3840, "height": 2160}, 1),
+    "1920x1080@1.5": ({"width": 1920, "height": 1080}, 1.5),
+    # what a 1920×1080 monitor at 150% OS scaling gives the page: 1280×720 CSS pixels
+    "1280x720@1.5": ({"width": 1280, "height": 720}, 1.5),
+}
+KPI = '[data-testid="screen-kpi"]'
+PANEL = '[data-testid="screen-panel"]'
+
+
+def start_server(folder: Path, port: int) -> subprocess.Popen:
+    db = folder / "campaign.duckdb"
+    if not db.exists():
+        ingest(status_files(ROOT / "data" / "sample"), db, who="sample")
+    env = {**os.environ, "CAMPAIGN_DB": str(db)}
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
+    command += ["--server.headless", "true"]
+    log = open(folder / f"streamlit-{port}.log", "ab")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log
+    deadline = time.monotonic() + 60
+    while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_server(proc)
+            log = (folder / f"streamlit-{port}.log").read_text(errors="replace")
+            pytest.fail(f"streamlit did not start:\n{log[-3000:]}")
+        time.sleep(0.25)
+    return proc
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.log.close()
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[tuple[str, Path, int]]:
+    port = free_port()
+    proc = start_server(folder, port)
+    try:
+        yield f"http://127.0.0.1:{port}", folder, port
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    require_chromium()
+    with serving(tmp_path_factory.mktemp("screen")) as (url, _, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextlib.contextmanager
+def tab(browser, viewport=None, scale: float = 1) -> Iterator:
+    context = browser.new_context(viewport=viewport or {"width": 1920, "height": 1080}, device_scale_factor=scale)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def open_screen(page, url: str) -> None:
+    page.goto(url)
+    page.locator(KPI).or_(page.locator(EXCEPTION)).first.wait_for()
+    if page.locator(EXCEPTION).count():
+        pytest.fail(page.locator(EXCEPTION).first.inner_text()[:2000])
+    page.locator(PANEL).first.wait_for()
+
+
+def panel(page) -> str:
+    return page.locator(PANEL).first.get_attribute("data-panel")
+
+
+def off_machine(requests: list[str]) -> list[str]:
+    return [
+        u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname not in LOCAL_HOSTS
+    ]
+
+
+LAYOUT_JS = """() => {
+  const W = innerWidth, H = innerHeight, doc = document.documentElement;
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = {scroll: [doc.scrollWidth, doc.scrollHeight, W, H,
+                        main ? main.scrollWidth : 0, main ? main.scrollHeight : 0,
+                        main ? main.clientWidth : 0, main ? main.clientHeight : 0],
+               outside: [], cut: []};
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.scr-clip')) continue;  // the scrolling town board: its window is checked instead
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || cs.opacity === '0') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;  // visually hidden (the skip link)
+    if (r.left < -0.5 || r.top < -0.5 || r.right > W + 0.5 || r.bottom > H + 0.5)
+      out.outside.push(`${el.tagName}.${el.className} ${[r.left, r.top, r.right, r.bottom].map(Math.round)}`);
+    if (el.closest('.scr') && el.children.length === 0 && el.textContent.trim()
+        && el.scrollWidth > el.clientWidth + 1 && cs.overflowX === 'hidden')  // an ellipsis: text cut
+      out.cut.push(`${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+  }
+  const bg = getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor;
+  out.background = bg;
+  return out;
+}"""
+
+
+def luminance(css: str) -> float:
+    r, g, b = (float(v) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_fills_the_screen_at_every_display_setting(browser, server, setting):
+    viewport, scale = SETTINGS[setting]
+    with tab(browser, viewport, scale) as page:
+        # the towns board scrolls (29 towns): its clip window must fit, the rows may move inside it
+        for panels in ("overview", "towns", "progress", "batch"):
+            open_screen(page, f"{server}/screen?panels={panels}&rotate=60")
+            page.wait_for_timeout(800)  # fonts and the data: image settle
+            layout = page.evaluate(LAYOUT_JS)
+            doc_w, doc_h, w, h, main_w, main_h, main_cw, main_ch = layout["scroll"]
+            assert doc_h <= h and doc_w <= w, f"{setting} {panels}: the page scrolls {layout['scroll']}"
+            assert main_h <= main_ch and main_w <= main_cw, f"{setting} {panels}: main scrolls {layout['scroll']}"
+            assert layout["outside"] == [], f"{setting} {panels}: outside the viewport {layout['outside']}"
+            assert layout["cut"] == [], f"{setting} {panels}: text cut off {layout['cut']}"
+            assert luminance(layout["background"]) < 30, layout["background"]
+            texts = [" ".join(k.inner_text().split()) for k in page.locator(KPI).all()]
+            assert len(texts) == 2 and all("100.0%" in k for k in texts), texts
+            assert any("已创建 2,686 / 2,686" in k for k in texts), texts
+            assert page.locator('[data-testid="screen-clock"]').is_visible()
+            assert "数据截至" in page.locator('[data-testid="screen-asof"]').inner_text()
+            for chrome in ("stSidebar", "stToolbar", "stHeader", "stStatusWidget", "stMainMenu"):
+                assert not page.locator(f'[data-testid="{chrome}"]').is_visible(), chrome
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shot = ARTIFACTS / f"screen-{setting}-{panels}.png"
+            page.screenshot(path=str(shot))
+            if setting == "1920x1080" and panels == "overview" and os.environ.get("UPDATE_SCREENSHOTS"):
+                DOCS.mkdir(exist_ok=True)
+                shutil.copyfile(shot, DOCS / "screenshot-screen.png")
+        assert page.requests and off_machine(page.requests) == [], off_machine(page.requests)[:10]
+
+
+def test_bad_url_shows_a_note_and_defaults(browser, server):
+    with tab(browser) as page:
+        open_screen(page, f"{server}/screen?rotate=abc&panels=maps&district={quote('浦东新区')}")
+        notes = page.locator('[data-testid="screen-notes"]').inner_text()
+        assert "rotate=abc" in notes and "maps" in notes and "浦东新区" in notes, notes
+        assert page.locator(KPI).count() == 2
+        assert page.locator(EXCEPTION).count() == 0
+
+
+def test_rotation_advances_at_the_configured_period(browser, server):
+    with tab(browser) as page:
+        open_screen(page, f"{server}/screen?rotate=3&panels=overview,progress,towns")
+        marker = page.evaluate("() => (window.__screenTest = Math.random())")
+        seen = [(time.monotonic(), panel(page))]
+        deadline = time.monotonic() + 14
+        while time.monotonic() < deadline:
+            now = panel(page)
+            if now != seen[-1][1]:
+                seen.append((time.monotonic(), now))
+            page.wait_for_timeout(100)
+        order = [p for _, p in seen]
+        cycle = ["overview", "progress", "towns"]
+        start = cycle.index(order[0])  # a slow first load may already be past the first panel
+        assert len(order) >= 4 and order == [cycle[(start + i) % 3] for i in range(len(order))], order
+        # the slide follows the clock: one late timer shortens the next slide, the mean period holds
+        mean = (seen[-1][0] - seen[1][0]) / (len(seen) - 2)
+        assert 2.5 <= mean <= 4.0, [round(b[0] - a[0], 2) for a, b in zip(seen, seen[1:], strict=False)]
+        assert page.evaluate("() => window.__screenTest") == marker, "the page was reloaded"
+
+
+def test_new_snapshot_appears_without_reload(browser, tmp_path):
+    require_chromium()
+    files = tmp_path / "files"
+    files.mkdir()
+    roster = files / "闵行区名册.csv"
+    roster.write_text(
+        "区,街镇,居委/村,名称,类型,户数,人口\n闵行区,江川路街道,一居委,甲苑,小区,100,250\n"
+        "闵行区,江川路街道,一居委,乙苑,小区,80,200\n",
+        "utf-8",
+    )
+    listing = files / "闵行区首批.csv"
+    listing.write_text("区,街镇,居委/村,名称,批次,公布日期\n闵行区,江川路街道,一居委,甲苑,第一批,2022/5/9\n", "utf-8")
+    with serving(tmp_path) as (url, folder, _), tab(browser) as page:
+        open_screen(page, f"{url}/screen?refresh=3&rotate=30")
+        marker = page.evaluate("() => (window.__screenTest = Math.random())")
+        assert page.locator(KPI).count() == 2
+        ingest([roster, listing], folder / "campaign.duckdb", who="test")
+        card = page.locator(f'{KPI}[data-district="闵行区"]')
+        card.wait_for(timeout=10_000)  # within about one refresh period
+        assert "50.0%" in card.inner_text() and "1 / 2" in " ".join(card.inner_text().split())
+        assert page.evaluate("() => window.__screenTest") == marker, "the page was reloaded"
+        assert page.locator(EXCEPTION).count() == 0
+
+
+def test_server_restart_brings_the_screen_back(browser, tmp_path):
+    require_chromium()
+    port = free_port()
+    proc = start_server(tmp_path, port)
+    try:
+        with tab(browser) as page:
+            open_screen(page, f"http://127.0.0.1:{port}/screen?rotate=3&panels=overview,towns")
+            stop_server(proc)
+            page.wait_for_timeout(3000)
+            proc = start_server(tmp_path, port)
+            # back by itself: the panels rotate again (the fragment's timer runs on the new server)
+            first = panel(page)
+            page.wait_for_function(
+                f"() => document.querySelector('{PANEL}')?.dataset.panel !== {first!r}", timeout=60_000
+            )
+            page.wait_for_function(
+                f"() => document.querySelector('{PANEL}')?.dataset.panel === {first!r}", timeout=30_000
+            )
+            assert page.locator(KPI).count() == 2
+            assert page.locator(EXCEPTION).count() == 0
+            assert off_machine(page.requests) == []
+    finally:
+        stop_server(proc)
