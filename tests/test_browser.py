@@ -262,7 +262,7 @@ def test_explorer_download_matches_rows_shown(page, app):
     assert shown > 0
 
     with page.expect_download() as info:
-        page.locator('[data-testid="stDownloadButton"] button').click()
+        page.get_by_role("button", name=title("download_csv")).click()
     download = info.value
     assert download.failure() is None
     name = download.suggested_filename
@@ -272,6 +272,12 @@ def test_explorer_download_matches_rows_shown(page, app):
     assert data.startswith(b"\xef\xbb\xbf"), data[:16]
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) - 1 == shown, (len(rows) - 1, shown, rows[0])
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name=title("download_xlsx")).click()
+    workbook = info.value
+    assert workbook.suggested_filename == name.removesuffix(".csv") + ".xlsx"
+    assert Path(workbook.path()).read_bytes()[:2] == b"PK"
 
 
 def test_first_visitor_of_a_fresh_server_may_land_on_any_page(browser, tmp_path):
@@ -312,7 +318,7 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
             page.locator('input[type="password"]').fill("口令-123")
             page.keyboard.press("Enter")
             settle(page)
-            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first  # then GeoJSON
             uploader.set_input_files([str(roster), str(listing)])
             page.get_by_text(title("preview_title")).wait_for()
             settle(page)
@@ -329,7 +335,7 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
             page.locator('input[type="password"]').fill("口令-123")
             page.keyboard.press("Enter")
             settle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(bad)])
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
             page.get_by_text("文件未通过校验，未载入任何数据").wait_for()
             settle(page)
             report = page.locator('[data-testid="stTable"]').first.inner_text()
