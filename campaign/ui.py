@@ -148,15 +148,27 @@ def _upgrade_once(db: Path) -> None:
     _upgraded(str(db), (st_.st_ino, st_.st_mtime_ns))
 
 
+def default_language() -> str:
+    """CAMPAIGN_LANG, else ``language`` in the config file, else Chinese (campaign/config.py)."""
+    import os
+
+    from campaign import config
+
+    value = os.environ.get("CAMPAIGN_LANG") or config.file_value("language") or "zh"
+    value = str(value).strip().lower()
+    return value if value in i18n.LANGS else "zh"
+
+
 def sidebar_context() -> Context:
     """Language, district and as-of day, in the sidebar; remembered across pages and in the URL."""
     lang_names = {"zh": "中文", "en": "English"}
+    default = default_language()
     from_url("lang", "lang", one_of(list(lang_names)))
     lang = st.sidebar.segmented_control(
-        i18n.TEXT["language"][0], options=list(lang_names), format_func=lang_names.get, default="zh", key="lang"
+        i18n.TEXT["language"][0], options=list(lang_names), format_func=lang_names.get, default=default, key="lang"
     )
-    lang = lang or "zh"
-    to_url("lang", lang, "zh")
+    lang = lang or default
+    to_url("lang", lang, default)
 
     info = queries.run("snapshot_info").row(0, named=True)
     places = queries.run("places")

@@ -170,9 +170,9 @@ if kept:
 # --- templates -------------------------------------------------------------------------------------
 st.header(ui.t("templates_title"))
 st.caption(ui.t("templates_caption"))
-cols = st.columns(len(intake.TEMPLATES))
-for col, name in zip(cols, intake.TEMPLATES, strict=True):
-    col.download_button(
+cols = st.columns(3)  # three a row: the names are long
+for i, name in enumerate(intake.TEMPLATES):
+    cols[i % 3].download_button(
         name, data=intake.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
     )
 

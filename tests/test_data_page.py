@@ -86,10 +86,12 @@ def test_templates_are_files_that_ingest_accepts(tmp_path) -> None:
         paths.append(path)
     db = tmp_path / "t.duckdb"
     report = ingest(paths, db)
-    assert {f.role for f in report.files} == {"roster", "status", "targets"}
+    assert {f.role for f in report.files} == {"roster", "status", "targets", "grids", "services"}
     units = queries.run("units", db=db)
     assert units.select("name", "status", "batch").rows() == [("海皓馨苑", "revoked", None)]
     assert queries.run("targets_check", db=db).select("target", "roster").row(0) == (393, 1)
+    assert queries.run("grid_places", db=db).height == 1
+    assert queries.run("services_by_kind", db=db).height == 1
 
 
 def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:

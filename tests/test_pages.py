@@ -132,3 +132,13 @@ def test_cli_summary_agrees_with_the_overview(app: AppTest, sample_db, capsys) -
         value, delta = metrics[f"{i18n.kind_label(row['kind'])} · 覆盖率"]
         assert delta == f"已创建 {row['created']:,} / {row['total']:,}"
         assert value == i18n.fmt_pct(row["coverage_pct"])
+
+
+def test_the_default_language_comes_from_the_configuration(sample_db, monkeypatch, app_mode) -> None:
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    monkeypatch.setenv("CAMPAIGN_LANG", "en")
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    assert at.title[0].value == "Creation by district"
+    at.sidebar.segmented_control(key="lang").set_value("zh").run()
+    assert at.title[0].value == "各区创建总览"
