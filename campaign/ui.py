@@ -65,10 +65,13 @@ def t(key: str, **values: object) -> str:
 
 
 def _lang() -> str:
+    """The language of this run: the switch's value (already the new one when the user just flipped it, so
+    the page titles drawn before the sidebar follow at once), else the URL's, else the configured default."""
+    for lang in (st.session_state.get("lang"), st.query_params.get("lang")):
+        if lang in i18n.LANGS:
+            return lang
     ctx = st.session_state.get("campaign_context")
-    if ctx:
-        return ctx.lang
-    return st.session_state.get("lang", st.query_params.get("lang", "zh"))
+    return ctx.lang if ctx else default_language()
 
 
 def q(name: str, /, **params: object) -> pl.DataFrame:

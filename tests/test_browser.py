@@ -361,3 +361,12 @@ def test_filters_live_in_the_url(page, app):
     settle(page)
     page.wait_for_function("() => decodeURIComponent(location.search).includes('district=崇明区')")
     assert "as_of=2022-05-05" in page.url
+
+
+def test_switching_language_renames_the_navigation_at_once(page, app):
+    open_page(page, app + "/", title("overview_title"))
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_text(title("overview_title", "en")).wait_for()
+    settle(page)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Overview" in nav and "总览" not in nav, nav

@@ -69,6 +69,8 @@ def test_overview_as_of_batch_one(app: AppTest) -> None:
 def test_overview_in_english(app: AppTest) -> None:
     app.sidebar.segmented_control(key="lang").set_value("en").run()
     assert not app.exception
+    # the navigation's page titles follow in the same run, not one run later
+    assert app.session_state["campaign_context"].lang == "en"
     metrics = _metrics(app)
     assert metrics["Compounds · Coverage"] == ("100.0%", "Created 393 / 393")
     assert app.title[0].value == "Creation by district"
