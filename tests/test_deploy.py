@@ -141,6 +141,7 @@ def test_serve_answers_health_with_the_snapshot_age_and_logs_json(tmp_path):
             cwd=ROOT,
         )
         assert done.returncode == 0 and json.loads(done.stdout)["status"] == "ok"
+        time.sleep(2.1)  # older than the 1 s limit below, however fast the steps above were
         done = subprocess.run(
             [sys.executable, "-m", "campaign", "health", "--db", str(db), "--stale", "1s"],
             capture_output=True,
