@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import require_chromium
 
 from campaign import i18n
 from campaign.ingest import ingest
@@ -35,15 +36,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS = ROOT / "docs"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 2000}  # tall: the main area scrolls inside its own container
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 EXCEPTION = '[data-testid="stException"]'
@@ -60,15 +52,6 @@ PAGES = {
     "data": ("data", "data_title", '[data-testid="stDataFrame"]'),
     "explorer": ("explorer", "explorer_title", '[data-testid="stDataFrame"]'),
 }
-
-
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji)"
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests must run under CI, but {reason}")
-    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -120,19 +103,6 @@ def server(tmp_path_factory) -> Iterator[str]:
     require_chromium()
     with running_dashboard(tmp_path_factory.mktemp("browser")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")

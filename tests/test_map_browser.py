@@ -12,8 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 from test_browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LOCAL_HOSTS,
     VIEWPORT,
     fail_on_exception,
@@ -27,19 +25,6 @@ from campaign import townmap
 
 pytestmark = pytest.mark.browser
 CHART = '[data-testid="stPlotlyChart"]'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def outside(requests: list[str]) -> list[str]:

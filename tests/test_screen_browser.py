@@ -20,8 +20,6 @@ from urllib.parse import quote, urlsplit
 import pytest
 from test_browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DOCS,
     EXCEPTION,
     LOCAL_HOSTS,
@@ -92,19 +90,6 @@ def server(tmp_path_factory) -> Iterator[str]:
     require_chromium()
     with serving(tmp_path_factory.mktemp("screen")) as (url, _, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextlib.contextmanager
