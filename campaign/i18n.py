@@ -349,6 +349,65 @@ TEXT: dict[str, tuple[str, str]] = {
     "boundaries_saved": ("已保存 {n} 个街镇边界。", "Saved {n} town boundaries."),
     "boundaries_bad": ("无法使用此 GeoJSON：{why}", "Cannot use this GeoJSON: {why}"),
     "boundaries_remove": ("删除已上传的边界", "Remove the uploaded boundaries"),
+    # the forecast's calibrated range (pages/forecast.py)
+    "forecast_method_range": (
+        "方法：以截至所选日期前 7、14、28 天的净创建速度推算。预计日期 = 剩余单位 ÷ 近 14 天速度；"
+        "最早日期用三种速度中最快者。最晚日期考虑“最后几个百分点最慢”：取按最慢速度推算的日期与"
+        "“慢尾”模型日期中较晚者。慢尾模型假设每天创建剩余单位中的固定比例（按近 7 天剩余单位的减少估计），"
+        "推算到剩余不足半个单位的那一天。按过去各公布日回测样例历史，此范围包含实际完成日期的比例"
+        "不低于 {claim:.0%}（只用三种速度的旧范围仅 43%），范围因此较宽：这是如实的不确定性。"
+        "预计日期本身往往偏早。若某个时段没有进展，则无法给出最晚日期。",
+        "Method: the net pace of creation over the 7, 14 and 28 days before the chosen day. Projected = the remaining "
+        "units over the 14-day pace; earliest uses the fastest of the three paces. Latest allows for the slow tail "
+        "(the last few per cent take longest): the later of the date at the slowest pace and the date of a model in "
+        "which each day the same share of the units still remaining is created (the share the last 7 days show), "
+        "until fewer than half a unit remains. Backtested on the sample history from each past publication date, "
+        "this range held the actual date of 100% at least {claim:.0%} of the time (the old range of the three paces "
+        "alone: 43%), so it is wide: that is the honest uncertainty. The projection itself tends to be early. When a "
+        "window saw no progress there is no latest date.",
+    ),
+    "backtest_summary_range": (
+        "共 {n} 次预测，平均误差 {mae:.1f} 天（平均偏差 {bias:+.1f} 天，负数为偏早）；"
+        "实际日期落在范围内 {within} 次，占 {share:.0%}（声明不低于 {claim:.0%}）；范围平均宽 {width:.0f} 天。",
+        "{n} projections; mean error {mae:.1f} days (bias {bias:+.1f} days; negative: early); the actual date fell "
+        "inside the range {within} times, {share:.0%} (claimed: at least {claim:.0%}); the range is {width:.0f} days "
+        "wide on average.",
+    ),
+    "latest_linear": ("最晚（仅按最慢速度）", "Latest at the slowest pace alone"),
+    "daily_share": ("慢尾模型每日完成剩余比例", "Slow-tail model: share of the rest created a day"),
+    # the one-page daily brief (campaign/brief.py, the overview's download)
+    "brief_title": ("无疫小区创建进度日报", "Epidemic-free compound campaign: daily brief"),
+    "brief_as_of": ("数据截至 {day} 当天结束", "Data as of the end of {day}"),
+    "brief_snapshot": ("数据快照发布于 {time}", "data snapshot published {time}"),
+    "brief_scope": ("范围：{scope}", "Scope: {scope}"),
+    "brief_by_district": ("各区概况（各类型合计）", "By district (all kinds together)"),
+    "brief_by_kind": ("各区、各类型", "By district and kind"),
+    "brief_latest": ("最新批次 / 轮次", "Latest batch / round"),
+    "brief_new": ("新增", "New"),
+    "brief_revoked": ("取消", "Revoked"),
+    "brief_finish": ("达到 100% / 预计（范围）", "100% reached / projected (range)"),
+    "brief_reached": ("{day} 已达到", "reached {day}"),
+    "brief_projected": ("预计 {day}（{earliest} – {latest}）", "{day} ({earliest} – {latest})"),
+    "brief_no_projection": ("近期无进展，无法预计", "no recent progress: no projection"),
+    "brief_created_total": ("已创建 / 总数", "Created / total"),
+    "brief_method": (
+        "覆盖率 = 已创建 ÷ 名册总数（取消的不计）；最新批次的“取消”为上一批公布后取消的单位；预计方法见“预计完成”页。",
+        "Coverage = created ÷ roster total (revoked units do not count); a latest batch's \"revoked\" counts units "
+        "revoked since the previous batch; the projection's method is on the forecast page.",
+    ),
+    "brief_generated": ("生成于 {time}", "generated {time}"),
+    "brief_download": ("下载日报（PDF，A4）", "Download the daily brief (PDF, A4)"),
+    "brief_download_help": (
+        "一页 A4：所选日期的各区覆盖率、已创建 / 总数、待创建、最新批次及图表",
+        "One A4 page: the chosen day's coverage, created / total, remaining, latest batch and charts per district",
+    ),
+    "brief_prefix": ("无疫小区日报", "daily-brief"),
+    "brief_no_font": (
+        "没有找到中文字体，无法生成 PDF 日报：请安装 fonts-noto-cjk（apt-get install -y fonts-noto-cjk），"
+        "或将环境变量 CAMPAIGN_CJK_FONT 设为一个中文字体文件（.ttf、.otf 或 .ttc）。",
+        "No Chinese (CJK) font found, so no PDF brief: install fonts-noto-cjk (apt-get install -y fonts-noto-cjk), "
+        "or set CAMPAIGN_CJK_FONT to a CJK font file (.ttf, .otf or .ttc).",
+    ),
 }
 
 

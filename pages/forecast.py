@@ -8,7 +8,7 @@ from campaign import forecast, ui
 
 ctx = ui.context()
 ui.page_header("forecast_title")
-st.caption(ui.t("forecast_method"))
+st.caption(ui.t("forecast_method_range", claim=forecast.RANGE_CLAIM))
 
 projection = ui.q("forecast")
 open_rows = projection.filter(pl.col("remaining") > 0)
@@ -23,6 +23,7 @@ columns = {
     "projected": "projected",
     "earliest": "earliest",
     "latest": "latest",
+    "latest_linear": "latest_linear",
 }
 if open_rows.is_empty():
     st.success(ui.t("forecast_all_done"), icon="✅")
@@ -37,10 +38,14 @@ if not tested.is_empty():
     score = forecast.summary(tested)
     st.markdown(
         ui.t(
-            "backtest_summary",
+            "backtest_summary_range",
             n=score["projections"],
             mae=score["mean_abs_error_days"],
+            bias=score["mean_error_days"] or 0.0,
+            within=score["within_range"],
             share=score["within_range_share"],
+            claim=forecast.RANGE_CLAIM,
+            width=score["mean_range_days"] or 0.0,
         )
     )
     ui.table(
