@@ -28,18 +28,26 @@ from campaign.grids import fill as _fill_grids_and_services
 from campaign.grids import parse_grids as _parse_grids
 from campaign.grids import parse_services as _parse_services
 from campaign.normalise import (
+    EARLIEST_DATE,
+    by_value,
+    clean_expr,
     clean_text,
+    date_expr,
+    kind_word,
     parse_batch,
     parse_count,
     parse_date,
     parse_kind,
     parse_status,
     require,
+    status_word,
+    word_map,
 )
 from campaign.pinyin import fill_missing as fill_missing_pinyin
 from campaign.problems import IngestRefused, Problem
 from campaign.reader import Table, read_tables
 from campaign.title import parse_title
+from campaign.vocabulary import batch_number
 
 PLACE_COLS = ("district", "town", "committee", "name")
 UNIT_LEVEL_KINDS = ("village", "community")  # the unit is its own village or committee
@@ -134,6 +142,28 @@ class _Parsed:
     services: list[pl.DataFrame] = field(default_factory=list)
 
 
+@dataclass
+class _Slot:
+    """One table of the run: what it is, and once parsed its rows (or its problems)."""
+
+    file: str
+    table: Table
+    role: str
+    frame: pl.DataFrame | None = None  # the parsed rows; a status list's rows are in the run's _Statuses
+    problems: list[Problem] = field(default_factory=list)
+    rows: int | None = None  # a status list's row count once parsed
+
+
+@dataclass
+class _Statuses:
+    """Every status row of the run in one frame: _t (the table), _row, places, status, batch, published, kind,
+    counts_rounds, _name_header, source_file; ``keys`` are the place columns each table has."""
+
+    frame: pl.DataFrame
+    keys: dict[int, list[str]]
+    files: dict[int, str]
+
+
 def ingest(
     paths: list[Path],
     db: Path | None = None,
@@ -174,32 +204,56 @@ def _ingest(
         problems: list[Problem] = []
         seen_checksums: dict[str, str] = {}
         loaded_files: list[tuple[str, str, str, int]] = []
+        # first every file is read and every table parsed; status lists are parsed all at once after the
+        # loop (see _parse_statuses), so problems and rows are gathered per table in a second pass
+        runs: list[tuple[str, str, list[Problem], list[_Slot], str] | Problem | FileReport] = []
         for path, name in zip(paths, names, strict=True):
             path = Path(path)
             if not path.is_file():
-                problems.append(Problem(name, "文件不存在 (no such file)"))
+                runs.append(Problem(name, "文件不存在 (no such file)"))
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
             if digest in existing.checksums or digest in seen_checksums:
-                report.files.append(FileReport(name, "skipped", 0, "已导入过，未改变任何数据 (already loaded)"))
+                runs.append(FileReport(name, "skipped", 0, "已导入过，未改变任何数据 (already loaded)"))
                 continue
             seen_checksums[digest] = name
-            tables, file_problems = read_tables(path, name)
+            tables, file_problems = read_tables(path, name, data=data)
+            slots = []
+            for table in tables:
+                table = _fill_from_title(table, defaults)
+                role = _role(table)
+                slot = _Slot(name, table, role)
+                if role != "status":
+                    _, slot.frame, slot.problems = _parse_table(table, today)
+                slots.append(slot)
+            extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
+            note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
+            runs.append((name, digest, file_problems, slots, note))
+        statuses = _parse_statuses([slot for run in runs if isinstance(run, tuple) for slot in run[3]], today)
+        roles = {"roster": "rosters", "targets": "targets", "grids": "grids", "services": "services"}
+        for run in runs:
+            if isinstance(run, Problem):
+                problems.append(run)
+                continue
+            if isinstance(run, FileReport):
+                report.files.append(run)
+                continue
+            name, digest, file_problems, slots, note = run
             problems += file_problems
             rows = 0
             role = ""
-            for table in tables:
-                role, frame, table_problems = _parse_table(_fill_from_title(table, defaults), today)
-                problems += table_problems
-                if frame is not None:
-                    rows += frame.height
-                    roles = {"roster": "rosters", "status": "statuses", "targets": "targets"}
-                    roles |= {"grids": "grids", "services": "services"}
-                    getattr(parsed, roles[role]).append(frame.with_columns(pl.lit(name).alias("source_file")))
-            if tables:
+            for slot in slots:
+                role = slot.role
+                problems += slot.problems
+                if slot.frame is not None:
+                    rows += slot.frame.height
+                    if role != "status":
+                        getattr(parsed, roles[role]).append(slot.frame.with_columns(pl.lit(name).alias("source_file")))
+                elif slot.rows is not None:
+                    rows += slot.rows
+            if slots:
                 loaded_files.append((name, digest, role, rows))
-                extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
-                note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
                 report.files.append(FileReport(name, role, rows, note))
         if problems:
             raise IngestRefused(problems)
@@ -211,7 +265,7 @@ def _ingest(
             existing.events = existing.events.join(remap, left_on="unit_id", right_on="old", how="left").select(
                 pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
             )
-        events, units, more_units, problems = _match_statuses(units, existing, parsed.statuses)
+        events, units, more_units, problems = _match_statuses(units, existing, statuses)
         if problems:
             raise IngestRefused(problems)
         report.units_added = units_added + more_units
@@ -363,21 +417,37 @@ def _existing(db: Path) -> _Existing:
 # one table -> typed rows
 
 
-def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None, list[Problem]]:
+def _role(table: Table) -> str:
+    """What a table is, from its headers: "" for one with no data rows."""
     if table.frame.height == 0:
-        # a header with nothing under it is a truncated or wrongly exported file, not "no news"
-        return "", None, [Problem(table.label, "只有表头，没有数据行 (no data rows)")]
+        return ""
     cols = set(table.headers)
     if "grid" in cols:
-        return "grids", *_parse_grids(table)
+        return "grids"
     if "service_kind" in cols:
-        return "services", *_parse_services(table, today)
+        return "services"
     if "target" in cols:
-        return "targets", *_parse_targets(table, today)
+        return "targets"
     if cols & {"households", "population"} and not cols & {"batch", "status", "published"}:
-        return "roster", *_parse_roster(table)
+        return "roster"
     # anything else is a list of units: a bare list of names is refused below for what it lacks
-    return "status", *_parse_status_rows(table, today)
+    return "status"
+
+
+def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None, list[Problem]]:
+    role = _role(table)
+    if role == "":
+        # a header with nothing under it is a truncated or wrongly exported file, not "no news"
+        return "", None, [Problem(table.label, "只有表头，没有数据行 (no data rows)")]
+    if role == "grids":
+        return role, *_parse_grids(table)
+    if role == "services":
+        return role, *_parse_services(table, today)
+    if role == "targets":
+        return role, *_parse_targets(table, today)
+    if role == "roster":
+        return role, *_parse_roster(table)
+    return role, *_parse_status_rows(table, today)
 
 
 def _missing_columns(table: Table, needed: dict[str, str]) -> list[Problem]:
@@ -469,7 +539,7 @@ def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
     return frame, []
 
 
-def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, list[Problem]]:
+def _status_missing_columns(table: Table) -> list[Problem]:
     problems = _missing_columns(table, {"name": "名称"})
     problems += [
         Problem(
@@ -480,6 +550,102 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
         for col, label, option in (("district", "区", "--district"), ("published", "公布日期", "--date"))
         if col not in table.headers
     ]
+    return problems
+
+
+_STATUS_COLS = (*PLACE_COLS, "status", "batch", "published", "kind")
+
+
+def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
+    """Parse and check every status list of the run at once, in one frame (``_t`` says whose row it is).
+
+    The result is what ``_parse_status_rows`` gives table by table, concatenated. Any table in which the
+    combined checks find anything is parsed again on its own by ``_parse_status_rows``, whose problems
+    (exact file, row, column, value and wording) are the ones reported: the checks here only find them.
+    """
+    todo: list[_Slot] = []
+    for slot in slots:
+        if slot.role == "status":
+            slot.problems = _status_missing_columns(slot.table)
+            if not slot.problems:
+                todo.append(slot)
+    if not todo:
+        return None
+    parts = [
+        slot.table.frame.lazy().select(
+            pl.lit(t, pl.Int32).alias("_t"), "_row", *[c for c in _STATUS_COLS if c in slot.table.frame.columns]
+        )
+        for t, slot in enumerate(todo)
+    ]
+    lf = pl.concat(parts, how="diagonal")
+    absent = [c for c in _STATUS_COLS if c not in lf.collect_schema().names()]
+    lf = lf.with_columns([pl.lit(None, pl.String).alias(c) for c in absent])
+    frame = lf.collect()
+    # clean_text, but once per distinct value; then district and town left blank under merged cells
+    frame = frame.with_columns([by_value(frame.get_column(c), clean_expr) for c in _STATUS_COLS]).with_columns(
+        pl.col("district").forward_fill().over("_t"), pl.col("town").forward_fill().over("_t")
+    )
+    frame = frame.with_columns(
+        word_map(frame.get_column("status"), status_word, pl.String).alias("_status"),
+        word_map(frame.get_column("batch"), batch_number, pl.Int32).alias("_batch"),
+        word_map(frame.get_column("kind"), kind_word, pl.String).alias("_kind"),
+        by_value(frame.get_column("published"), date_expr).alias("_published"),
+    ).with_columns(
+        pl.when(pl.col("status").is_null()).then(pl.lit("created")).otherwise(pl.col("_status")).alias("_status")
+    )
+    bad = (
+        pl.any_horizontal(pl.col("district", "name", "published").is_null())
+        | (pl.col("status").is_not_null() & pl.col("_status").is_null())
+        | (pl.col("batch").is_not_null() & pl.col("_batch").is_null())
+        | ((pl.col("_status") == "created") & pl.col("batch").is_null())
+        | (pl.col("published").is_not_null() & pl.col("_published").is_null())
+        | (pl.col("_published") > today)
+        | (pl.col("_published") < EARLIEST_DATE)
+        | (pl.col("kind").is_not_null() & pl.col("_kind").is_null())
+    )
+    # one unit listed twice in a table with a different batch or date
+    conflict = pl.struct("_batch", "_published").n_unique().over("_t", *PLACE_COLS, "_status") > 1
+    flagged = set(frame.filter(bad.fill_null(False) | conflict).get_column("_t").unique().to_list())
+    frame = (
+        frame.filter(~pl.col("_t").is_in(list(flagged)))
+        .select(
+            "_t",
+            "_row",
+            *PLACE_COLS,
+            pl.col("_status").alias("status"),
+            pl.col("_batch").alias("batch"),
+            pl.col("_published").alias("published"),
+            pl.col("_kind").alias("kind"),
+        )
+        .unique(subset=["_t", *PLACE_COLS, "status"], keep="first", maintain_order=True)
+    )
+    rechecked: list[pl.DataFrame] = []
+    for t in sorted(flagged):
+        parsed, todo[t].problems = _parse_status_rows(todo[t].table, today)
+        if parsed is not None:  # found by the checks here, not by the table's own: keep its rows
+            rechecked.append(parsed.drop("counts_rounds", "_name_header").with_columns(pl.lit(t, pl.Int32).alias("_t")))
+    if rechecked:
+        frame = pl.concat([frame, *rechecked], how="diagonal_relaxed").sort("_t", maintain_order=True)
+    tables = pl.DataFrame(
+        {
+            "_t": range(len(todo)),
+            "counts_rounds": [slot.table.counts_rounds for slot in todo],
+            "_name_header": [slot.table.headers["name"] for slot in todo],
+            "source_file": [slot.file for slot in todo],
+        },
+        schema={"_t": pl.Int32, "counts_rounds": pl.Boolean, "_name_header": pl.String, "source_file": pl.String},
+    )
+    frame = frame.join(tables, on="_t", how="left", maintain_order="left")
+    counts = dict(frame.group_by("_t").len().iter_rows())
+    for t, slot in enumerate(todo):
+        if not slot.problems:
+            slot.rows = counts.get(t, 0)
+    keys = {t: [c for c in PLACE_COLS if c in slot.table.frame.columns] for t, slot in enumerate(todo)}
+    return _Statuses(frame, keys, {t: slot.file for t, slot in enumerate(todo)})
+
+
+def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, list[Problem]]:
+    problems = _status_missing_columns(table)
     if problems:
         return None, problems
     frame = _places(table, table.frame)
@@ -667,26 +833,32 @@ def _adopt_listed_units(units: pl.DataFrame, roster: pl.DataFrame) -> tuple[pl.D
 
 
 def _match_statuses(
-    units: pl.DataFrame, existing: _Existing, statuses: list[pl.DataFrame]
+    units: pl.DataFrame, existing: _Existing, statuses: _Statuses | None
 ) -> tuple[pl.DataFrame, pl.DataFrame, int, list[Problem]]:
-    """Give each status row its unit. Returns (new events, units, units added roster-less, problems)."""
+    """Give each status row its unit. Returns (new events, units, units added roster-less, problems).
+
+    All status rows of the run are matched at once; tables with the same place columns share one join."""
     empty = pl.DataFrame(schema=_EVENT_SCHEMA)
-    if not statuses:
+    if statuses is None or statuses.frame.height == 0:
         return empty, units, 0, []
-    problems: list[Problem] = []
-    roster_districts = set(units.filter(pl.col("in_roster")).get_column("district").to_list())
+    rows = statuses.frame.with_row_index("_g")
+    roster_districts = units.filter(pl.col("in_roster")).get_column("district").unique()
+    listed = pl.col("district").is_in(roster_districts.implode())
+    in_roster = rows.filter(listed)
+    rosterless = rows.filter(~listed)
+    by_table: dict[int, list[Problem]] = {}
     matched_parts: list[pl.DataFrame] = []
-    added_units: list[pl.DataFrame] = []
-    for frame in statuses:
-        keys = [c for c in PLACE_COLS if c in frame.columns]
-        file = frame.get_column("source_file")[0]
-        rows = frame.with_row_index("_i")
-        in_roster = rows.filter(pl.col("district").is_in(list(roster_districts)))
-        rosterless = rows.filter(~pl.col("district").is_in(list(roster_districts)))
-        if in_roster.height:
+    if in_roster.height:
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for t, keys in statuses.keys.items():
+            groups.setdefault(tuple(keys), []).append(t)
+        for keys, tables in groups.items():
+            part = in_roster if len(groups) == 1 else in_roster.filter(pl.col("_t").is_in(tables))
+            if not part.height:
+                continue
             # a blank committee cell matches any committee
             join_keys = [k for k in keys if k != "committee"]
-            cand = in_roster.select("_i", "_row", *keys).join(
+            cand = part.select("_g", "_t", "_row", *keys).join(
                 units.select("unit_id", *join_keys, *(["committee"] if "committee" in keys else [])),
                 on=join_keys,
                 how="left",
@@ -698,32 +870,36 @@ def _match_statuses(
                     .then(pl.col("unit_id"))
                     .alias("unit_id")
                 )
-            counts = cand.group_by("_i").agg(
+            counts = cand.group_by("_g").agg(
                 pl.col("unit_id").drop_nulls().n_unique().alias("n"),
                 pl.col("unit_id").drop_nulls().first(),
                 pl.first("_row"),
+                pl.first("_t"),
             )
-            for i, row, n in counts.filter(pl.col("n") != 1).select("_i", "_row", "n").sort("_i").head(20).iter_rows():
-                record = rows.row(i, named=True)
-                problems.append(_match_problem(file, row, record, n, units, keys))
-            ok = counts.filter(pl.col("n") == 1).select("_i", "unit_id")
-            matched_parts.append(in_roster.join(ok, on="_i", how="inner"))
-        if rosterless.height:
-            part, new_units, p = _rosterless_units(rosterless, units, keys, file)
-            problems += p
-            matched_parts.append(part)
-            added_units.append(new_units)
-    if problems:
-        return empty, units, 0, problems
-    added = pl.concat(added_units).unique("unit_id", keep="first", maintain_order=True) if added_units else None
+            unmatched = counts.filter(pl.col("n") != 1).sort("_g")
+            unmatched = unmatched.filter(pl.int_range(pl.len()).over("_t") < 20)
+            for g, t, row, n in unmatched.select("_g", "_t", "_row", "n").iter_rows():
+                record = rows.row(g, named=True)
+                by_table.setdefault(t, []).append(_match_problem(statuses.files[t], row, record, n, units, list(keys)))
+            ok = counts.filter(pl.col("n") == 1).select("_g", "unit_id")
+            matched_parts.append(part.join(ok, on="_g", how="inner").with_columns(pl.lit(0).alias("_part")))
+    if by_table:
+        return empty, units, 0, [p for t in sorted(by_table) for p in by_table[t]]
     added_count = 0
-    if added is not None and added.height:
+    if rosterless.height:
+        part, added = _rosterless_units(rosterless)
+        matched_parts.append(part.with_columns(pl.lit(1).alias("_part")))
+        added = added.unique("unit_id", keep="first", maintain_order=True)
         fresh = added.filter(~pl.col("unit_id").is_in(units.get_column("unit_id").implode()))
         added_count = fresh.height
         units = pl.concat([units, fresh.select(list(_UNIT_SCHEMA)).cast(_UNIT_SCHEMA)])
+    # in the order of the tables; in each, the rows matched to roster units first, then roster-less ones
     events = pl.concat(
         [
             m.select(
+                "_t",
+                "_part",
+                "_g",
                 "unit_id",
                 pl.col("status").alias("event"),
                 "batch",
@@ -735,7 +911,7 @@ def _match_statuses(
             for m in matched_parts
         ],
         how="vertical_relaxed",
-    )
+    ).sort("_t", "_part", "_g")
     # the same event already published (the same list sent again under another file name) adds nothing
     events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
     events = (
@@ -773,19 +949,12 @@ def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFram
     )
 
 
-def _rosterless_units(
-    rows: pl.DataFrame, units: pl.DataFrame, keys: list[str], file: str
-) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
+def _rosterless_units(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A district with no roster: each listed unit is known by the names the list gives."""
-    frame = rows
-    if "town" not in frame.columns:
-        frame = frame.with_columns(pl.lit("").alias("town"))
-    if "kind" not in frame.columns:
-        frame = frame.with_columns(pl.lit("unknown").alias("kind"))
-    frame = frame.with_columns(pl.col("town").fill_null(""), pl.col("kind").fill_null("unknown"))
-    if "committee" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("committee"))
-    frame = _unit_id(frame.with_columns(pl.col("committee").fill_null(pl.col("name"))))
+    frame = frame.with_columns(
+        pl.col("town").fill_null(""), pl.col("kind").fill_null("unknown"), pl.col("committee").fill_null(pl.col("name"))
+    )
+    frame = _unit_id(frame)
     new_units = frame.select(
         "unit_id",
         "district",
@@ -799,7 +968,7 @@ def _rosterless_units(
         pl.col("source_file"),
         pl.col("_row").alias("source_row"),
     )
-    return frame, new_units, []
+    return frame, new_units
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -30,11 +30,26 @@ EARLIEST_DATE = dt.date(2000, 1, 1)
 
 def clean_text(col: str) -> pl.Expr:
     """Full-width -> half-width, no stray spaces (none at all between Chinese characters)."""
-    e = pl.col(col).str.normalize("NFKC").str.strip_chars()
+    return clean_expr(pl.col(col)).alias(col)
+
+
+def by_value(values: pl.Series, expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``expr`` of each distinct value of ``values``, worked out once per value (null stays null).
+
+    Place names, words and dates repeat down a column: cleaning the distinct values and mapping them back
+    is many times faster than running the regular expressions over every row."""
+    distinct = values.drop_nulls().unique()
+    done = pl.DataFrame({"v": distinct}).select(expr(pl.col("v"))).to_series()
+    return values.replace_strict(distinct, done, default=None, return_dtype=done.dtype).alias(values.name)
+
+
+def clean_expr(e: pl.Expr) -> pl.Expr:
+    """``clean_text`` of any expression."""
+    e = e.str.normalize("NFKC").str.strip_chars()
     e = e.str.replace_all(r"\s+", " ")
     for _ in range(2):  # two passes: a regex cannot overlap its own matches
         e = e.str.replace_all(r"(\p{Han}) (\p{Han})", "${1}${2}")
-    return pl.when(e == "").then(None).otherwise(e).alias(col)
+    return pl.when(e == "").then(None).otherwise(e)
 
 
 def _cell_problems(table: Table, bad: pl.DataFrame, col: str, why: str) -> list[Problem]:
@@ -61,9 +76,7 @@ def _map_words(
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Map each distinct value once; values the mapper returns None for (and are not blank) are problems."""
     raw = frame.get_column(col)
-    values = raw.drop_nulls().unique().to_list()
-    mapping = {v: mapper(v) for v in values}
-    parsed = raw.replace_strict(mapping, default=None, return_dtype=dtype)
+    parsed = word_map(raw, mapper, dtype)
     bad = frame.filter(raw.is_not_null() & parsed.is_null())
     return frame.with_columns(parsed.alias(col)), _cell_problems(table, bad, col, why)
 
@@ -74,23 +87,40 @@ def require(table: Table, frame: pl.DataFrame, col: str, what: str) -> list[Prob
     return _cell_problems(table, bad, col, f"缺少{what} (missing {col})")
 
 
+def kind_word(v: str) -> str | None:
+    """A unit kind as written -> its canonical kind, None when unknown."""
+    return KIND_WORDS.get(fold(v))
+
+
+def target_kind_word(v: str) -> str | None:
+    """A target's kind: a blank or 村居 kind means "every kind of this district": the marker "*"."""
+    key = fold(v)
+    if key in TARGET_KIND_WORDS:
+        return TARGET_KIND_WORDS[key] or "*"
+    return None
+
+
+def status_word(v: str) -> str | None:
+    """A status word as written -> its canonical status, None when unknown."""
+    return STATUS_WORDS.get(fold(v))
+
+
+def word_map(values: pl.Series, mapper: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
+    """``values`` mapped by ``mapper``, each distinct value once (unknown and blank -> null)."""
+    mapping = {v: mapper(v) for v in values.drop_nulls().unique().to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
 def parse_kind(table: Table, frame: pl.DataFrame, *, targets: bool = False) -> tuple[pl.DataFrame, list[Problem]]:
     words = TARGET_KIND_WORDS if targets else KIND_WORDS
-    if targets:
-        # a blank or 村居 kind means "every kind of this district": map it to the marker "*"
-        def mapper(v: str) -> str | None:
-            key = fold(v)
-            if key in words:
-                return words[key] or "*"
-            return None
-    else:
-
-        def mapper(v: str) -> str | None:
-            return words.get(fold(v))
-
     allowed = "、".join(k for k in words if k)
     frame, problems = _map_words(
-        table, frame, "kind", mapper, pl.String, f"无法识别的类型，应为 {allowed} 之一 (unknown unit kind)"
+        table,
+        frame,
+        "kind",
+        target_kind_word if targets else kind_word,
+        pl.String,
+        f"无法识别的类型，应为 {allowed} 之一 (unknown unit kind)",
     )
     if targets:
         frame = frame.with_columns(pl.col("kind").replace("*", None))
@@ -103,7 +133,7 @@ def parse_status(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
         table,
         frame,
         "status",
-        lambda v: STATUS_WORDS.get(fold(v)),
+        status_word,
         pl.String,
         f"无法识别的状态，应为 {allowed} 之一 (unknown status word)",
     )
@@ -133,16 +163,21 @@ def parse_count(table: Table, frame: pl.DataFrame, col: str) -> tuple[pl.DataFra
 _DATE_RE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 
 
-def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> tuple[pl.DataFrame, list[Problem]]:
-    """ISO, 2022/5/16, 2022.5.16, 2022年5月16日, 20220516, Excel date cells (read as text) -> date."""
-    raw = pl.col(col)
+def date_expr(raw: pl.Expr) -> pl.Expr:
+    """Date text (see ``parse_date``) -> date; null where it is not one."""
     compact = raw.str.extract_groups(r"^(\d{4})(\d{2})(\d{2})$")
     parts = raw.str.extract_groups(_DATE_RE)
     y = pl.coalesce(parts.struct.field("1"), compact.struct.field("1"))
     m = pl.coalesce(parts.struct.field("2"), compact.struct.field("2")).str.zfill(2)
     d = pl.coalesce(parts.struct.field("3"), compact.struct.field("3")).str.zfill(2)
     iso = pl.concat_str([y, m, d], separator="-")
-    frame = frame.with_columns(iso.str.to_date("%Y-%m-%d", strict=False).alias("_parsed"))
+    return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> tuple[pl.DataFrame, list[Problem]]:
+    """ISO, 2022/5/16, 2022.5.16, 2022年5月16日, 20220516, Excel date cells (read as text) -> date."""
+    raw = pl.col(col)
+    frame = frame.with_columns(date_expr(raw).alias("_parsed"))
     bad_form = frame.filter(raw.is_not_null() & pl.col("_parsed").is_null())
     problems = _cell_problems(
         table, bad_form, col, "不是有效日期，请写成 2022-05-16、2022/5/16 或 2022年5月16日 (not a valid date)"

@@ -48,11 +48,13 @@ def status_files(folder: Path) -> list[Path]:
     )
 
 
-def read_tables(path: Path, display_name: str | None = None) -> tuple[list[Table], list[Problem]]:
-    """All tables of one file, or the problems that make it unreadable."""
+def read_tables(
+    path: Path, display_name: str | None = None, *, data: bytes | None = None
+) -> tuple[list[Table], list[Problem]]:
+    """All tables of one file, or the problems that make it unreadable (``data``: its bytes, if read already)."""
     name = display_name or path.name
     suffix = path.suffix.lower()
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if not data.strip():
         return [], [Problem(name, "文件是空的 (the file is empty)")]
     if suffix in EXCEL_SUFFIXES:
