@@ -87,57 +87,5 @@ create table services (
     source_row  integer
 );
 
--- Per unit, its state transitions: +1 when it becomes created, -1 when a created unit is revoked,
--- 0 for a repeated listing. Summing delta up to a day gives the units created as of that day.
-create view transitions as
-with ordered as (
-    select
-        e.unit_id, e.event, e.batch, e.published, e.event_id,
-        lag(e.event) over (partition by e.unit_id order by e.published, e.event_id) as previous
-    from events as e
-    where e.event in ('created', 'revoked')
-)
-select
-    o.unit_id, o.event, o.batch, o.published, o.event_id,
-    case
-        when o.event = 'created' and coalesce(o.previous, 'revoked') <> 'created' then 1
-        when o.event = 'revoked' and o.previous = 'created' then -1
-        else 0
-    end as delta
-from ordered as o;
-
--- Every unit as it stood at the end of day as_of (null: the latest).
-create macro unit_status(as_of) as table
-with upto as (
-    select * from events where published <= coalesce(as_of, date '9999-12-31')
-), latest as (
-    select unit_id, arg_max(event, event_order) as event, arg_max(batch, event_order) as batch,
-           max(published) as status_date
-    from (select *, epoch(published)::hugeint * 10_000_000_000 + event_id as event_order from upto)
-    where event in ('created', 'revoked')
-    group by unit_id
-), firsts as (
-    select unit_id, min(published) as first_created, count(*) as times_created
-    from upto where event = 'created' group by unit_id
-), models as (
-    select unit_id, max(published) as model_date from upto where event = 'model' group by unit_id
-)
-select
-    u.*,
-    coalesce(l.event = 'created', false) as is_created,
-    coalesce(l.event = 'revoked', false) as is_revoked,
-    coalesce(l.event = 'created' and m.model_date >= l.status_date, false) as is_model,
-    case
-        when l.event = 'created' and m.model_date >= l.status_date then 'model'
-        when l.event = 'created' then 'created'
-        when l.event = 'revoked' then 'revoked'
-        else 'not_created'
-    end as status,
-    case when l.event = 'created' then l.batch end as batch,
-    l.status_date,
-    f.first_created,
-    coalesce(f.times_created, 0) as times_created
-from units as u
-left join latest as l using (unit_id)
-left join firsts as f using (unit_id)
-left join models as m using (unit_id);
+-- Derived tables (transitions, unit_spans, per-day coverage ...) and the unit_status(as_of) macro: derive.sql,
+-- run by store.publish on every snapshot it builds.

@@ -41,6 +41,7 @@ from campaign import config
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
+DERIVE = Path(__file__).with_name("derive.sql")  # recomputed from the tables above on every publish
 TABLES = ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin")
 SNAPSHOTS_DIR = "snapshots"
 KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
@@ -98,6 +99,7 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base
                         con.execute(f"insert into {table} by name select * from published.{table}")
                 con.execute("detach published")
             fill(con)
+            con.execute(DERIVE.read_text(encoding="utf-8"))
             con.execute("commit")
             con.execute("checkpoint")
         finally:
@@ -332,6 +334,7 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
     current = duckdb.connect()
     try:
         current.execute(SCHEMA.read_text(encoding="utf-8"))
+        current.execute(DERIVE.read_text(encoding="utf-8"))
         wanted = _columns(current, "memory")
     finally:
         current.close()

@@ -2,49 +2,51 @@
 -- Grain: one row per (district, kind).
 -- Parameters: $as_of (date, null = latest), $district (null = all).
 -- total and coverage_pct are null for a district with no roster (counts only).
-with status as (
-    select * from unit_status($as_of::date)
+-- Reads the per-day tables of derive.sql: the district's latest status day <= as_of.
+with chosen as (
+    select district, max(day) as day
+    from district_days
+    where day <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
+    group by district
+), sizes as (
+    select district, kind, sum(total)::bigint as total, bool_or(has_roster) as has_roster
+    from town_kinds
     where $district::varchar is null or district = $district
+    group by district, kind
+), now as (
+    select d.district, d.kind, d.created, d.model, d.revoked
+    from district_daily as d
+    join chosen as c using (district, day)
 ), per_kind as (
     select
-        district,
-        kind,
-        count(*) filter (where in_roster) as total,
-        count(*) filter (where is_created) as created,
-        count(*) filter (where is_model) as model,
-        count(*) filter (where is_revoked) as revoked,
-        bool_or(in_roster) as has_roster
-    from status
-    group by district, kind
-), curve as (
-    select
-        u.district, u.kind, t.published,
-        (sum(sum(t.delta)) over (partition by u.district, u.kind order by t.published))::bigint as created_then
-    from transitions as t
-    join units as u using (unit_id)
-    where t.published <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or u.district = $district)
-    group by u.district, u.kind, t.published
+        s.district, s.kind, s.total, s.has_roster,
+        coalesce(n.created, 0)::bigint as created,
+        coalesce(n.model, 0)::bigint as model,
+        coalesce(n.revoked, 0)::bigint as revoked
+    from sizes as s
+    left join now as n using (district, kind)
 ), reached as (
     -- the day coverage last climbed to 100%
-    select c.district, c.kind, max(c.published) as full_date
+    select c.district, c.kind, max(c.day) as full_date
     from (
-        select *, lag(created_then, 1, 0) over (partition by district, kind order by published) as before
-        from curve
+        select d.*, lag(d.created, 1, 0) over (partition by d.district, d.kind order by d.day) as before
+        from district_daily as d
+        where d.day <= coalesce($as_of::date, date '9999-12-31')
+          and ($district::varchar is null or d.district = $district)
     ) as c
     join per_kind as p using (district, kind)
-    where p.has_roster and c.created_then = p.total and c.before < p.total
+    where p.has_roster and c.created = p.total and c.before < p.total
     group by c.district, c.kind
 ), batches as (
     select
-        u.district,
-        count(distinct e.batch) as batches_run,
-        max(e.published) as latest_published,
-        bool_or(e.counts_rounds) as counts_rounds
-    from events as e
-    join units as u using (unit_id)
-    where e.event = 'created' and e.published <= coalesce($as_of::date, date '9999-12-31')
-    group by u.district
+        district,
+        count(distinct batch) as batches_run,
+        max(published) as latest_published,
+        bool_or(counts_rounds) as counts_rounds
+    from batch_daily
+    where published <= coalesce($as_of::date, date '9999-12-31')
+    group by district
 )
 select
     p.district,

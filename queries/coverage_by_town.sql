@@ -1,21 +1,28 @@
 -- Coverage per town and unit kind, as of the end of a day.
 -- Grain: one row per (district, town, kind).
 -- Parameters: $as_of (date, null = latest), $district (null = all).
-with status as (
-    select * from unit_status($as_of::date)
-    where $district::varchar is null or district = $district
+-- Reads coverage_daily (derive.sql) on the district's latest status day <= as_of.
+with chosen as (
+    select district, max(day) as day
+    from district_days
+    where day <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
+    group by district
+), now as (
+    select d.district, d.town, d.kind, d.created, d.model, d.revoked
+    from coverage_daily as d
+    join chosen as c using (district, day)
 )
 select
-    district,
-    town,
-    kind,
-    case when bool_or(in_roster) then count(*) filter (where in_roster) end as total,
-    count(*) filter (where is_created) as created,
-    count(*) filter (where is_model) as model,
-    count(*) filter (where is_revoked) as revoked,
-    case when bool_or(in_roster)
-        then 100.0 * count(*) filter (where is_created) / count(*) filter (where in_roster)
-    end as coverage_pct
-from status
-group by district, town, kind
-order by district, town, kind
+    p.district,
+    p.town,
+    p.kind,
+    case when p.has_roster then p.total end as total,
+    coalesce(n.created, 0)::bigint as created,
+    coalesce(n.model, 0)::bigint as model,
+    coalesce(n.revoked, 0)::bigint as revoked,
+    case when p.has_roster then 100.0 * coalesce(n.created, 0) / p.total end as coverage_pct
+from town_kinds as p
+left join now as n using (district, town, kind)
+where $district::varchar is null or p.district = $district
+order by p.district, p.town, p.kind

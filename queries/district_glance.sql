@@ -6,36 +6,35 @@
 -- latest_new counts the units that batch made created (a re-creation after a revocation counts);
 -- latest_revoked counts created units revoked after the previous batch's date (from the start when
 -- there is no previous batch) up to the day: what the latest batch's notice changed, both ways.
-with status as (
-    select * from unit_status($as_of::date)
-    where $district::varchar is null or district = $district
-), per_district as (
-    select
-        district,
-        count(*) filter (where in_roster) as total,
-        count(*) filter (where is_created) as created,
-        count(*) filter (where is_revoked) as revoked,
-        bool_or(in_roster) as has_roster
-    from status
+-- Reads the per-day tables of derive.sql.
+with chosen as (
+    select district, max(day) as day
+    from district_days
+    where day <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
     group by district
-), moves as (
-    select u.district, t.event, t.batch, t.published, t.delta
-    from transitions as t
-    join units as u using (unit_id)
-    where t.published <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or u.district = $district)
+), sizes as (
+    select district, sum(total)::bigint as total, bool_or(has_roster) as has_roster
+    from town_totals
+    where $district::varchar is null or district = $district
+    group by district
+), now as (
+    select d.district, sum(d.created)::bigint as created, sum(d.revoked)::bigint as revoked
+    from district_daily as d
+    join chosen as c using (district, day)
+    group by d.district
+), per_district as (
+    select s.district, s.total, s.has_roster, coalesce(n.created, 0) as created, coalesce(n.revoked, 0) as revoked
+    from sizes as s
+    left join now as n using (district)
+), upto as (
+    select * from batch_daily
+    where published <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
 ), batches as (
-    select
-        u.district,
-        e.batch,
-        min(e.published) as published,
-        bool_or(e.counts_rounds) as counts_rounds
-    from events as e
-    join units as u using (unit_id)
-    where e.event = 'created'
-      and e.published <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or u.district = $district)
-    group by u.district, e.batch
+    select district, batch, min(published) as published, bool_or(counts_rounds) as counts_rounds
+    from upto
+    group by district, batch
 ), ordered as (
     select
         *,
@@ -46,6 +45,18 @@ with status as (
     from batches
 ), latest as (
     select * from ordered where newest = 1
+), latest_new as (
+    select u.district, sum(u.became_created)::bigint as latest_new
+    from upto as u
+    join latest as l on l.district = u.district and l.batch is not distinct from u.batch
+    group by u.district
+), latest_revoked as (
+    select c.district, sum(c.revoked)::bigint as latest_revoked
+    from changes_daily as c
+    join latest as l using (district)
+    where c.published <= coalesce($as_of::date, date '9999-12-31')
+      and c.published > coalesce(l.previous_published, date '0001-01-01')
+    group by c.district
 )
 select
     p.district,
@@ -58,15 +69,10 @@ select
     coalesce(l.district_counts_rounds, false) as counts_rounds,
     l.batch as latest_batch,
     l.published as latest_published,
-    coalesce((
-        select count(*) from moves as m
-        where m.district = p.district and m.event = 'created' and m.batch = l.batch and m.delta = 1
-    ), 0) as latest_new,
-    coalesce((
-        select count(*) from moves as m
-        where m.district = p.district and m.delta = -1
-          and m.published > coalesce(l.previous_published, date '0001-01-01')
-    ), 0) as latest_revoked
+    coalesce(n.latest_new, 0) as latest_new,
+    coalesce(r.latest_revoked, 0) as latest_revoked
 from per_district as p
 left join latest as l using (district)
+left join latest_new as n using (district)
+left join latest_revoked as r using (district)
 order by p.district

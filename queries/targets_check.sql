@@ -8,8 +8,8 @@ select
     t.target_date,
     t.source,
     (
-        select count(*) from units as u
-        where u.district = t.district and u.in_roster and (t.kind is null or u.kind = t.kind)
+        select coalesce(sum(k.total), 0)::bigint from town_kinds as k
+        where k.district = t.district and (t.kind is null or k.kind = t.kind)
     ) as roster
 from targets as t
 where t.batch is null

@@ -3,23 +3,21 @@
 -- Parameters: $as_of (date, null = latest), $district (null = all).
 -- share_pct: the batch's creations as a share of the town's roster units.
 -- town_total and share_pct are null for a town with no roster (counts only).
-with totals as (
-    select district, town, case when bool_or(in_roster) then count(*) filter (where in_roster) end as total
-    from units
-    group by district, town
+-- Reads town_batch_daily and town_totals (derive.sql).
+with created as (
+    select district, town, batch, sum(units)::bigint as units
+    from town_batch_daily
+    where published <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
+    group by district, town, batch
 )
 select
-    u.district,
-    u.town,
-    e.batch,
-    count(*) as units,
-    any_value(t.total) as town_total,
-    100.0 * count(*) / nullif(any_value(t.total), 0) as share_pct
-from events as e
-join units as u using (unit_id)
-join totals as t on t.district = u.district and t.town = u.town
-where e.event = 'created'
-  and e.published <= coalesce($as_of::date, date '9999-12-31')
-  and ($district::varchar is null or u.district = $district)
-group by u.district, u.town, e.batch
-order by u.district, u.town, e.batch
+    c.district,
+    c.town,
+    c.batch,
+    c.units,
+    case when t.has_roster then t.total end as town_total,
+    100.0 * c.units / nullif(case when t.has_roster then t.total end, 0) as share_pct
+from created as c
+join town_totals as t using (district, town)
+order by c.district, c.town, c.batch

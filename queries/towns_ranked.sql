@@ -1,21 +1,34 @@
 -- Towns ranked by coverage (all kinds together, or one kind), as of the end of a day.
 -- Grain: one row per (district, town).
 -- Parameters: $as_of (date, null = latest), $district (null = all), $kind (null = all kinds).
-with status as (
-    select * from unit_status($as_of::date)
-    where ($district::varchar is null or district = $district)
-      and ($kind::varchar is null or kind = $kind)
+-- Reads coverage_daily (derive.sql) on the district's latest status day <= as_of.
+with chosen as (
+    select district, max(day) as day
+    from district_days
+    where day <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
+    group by district
+), places as (
+    select district, town, total, has_roster, committees
+    from town_totals
+    where $kind::varchar is null and ($district::varchar is null or district = $district)
+    union all
+    select district, town, total, has_roster, committees
+    from town_kinds
+    where kind = $kind and ($district::varchar is null or district = $district)
+), now as (
+    select d.district, d.town, sum(d.created)::bigint as created, sum(d.revoked)::bigint as revoked
+    from coverage_daily as d
+    join chosen as c using (district, day)
+    where $kind::varchar is null or d.kind = $kind
+    group by d.district, d.town
 ), per_town as (
     select
-        district,
-        town,
-        count(*) filter (where in_roster) as total,
-        count(*) filter (where is_created) as created,
-        count(*) filter (where is_revoked) as revoked,
-        count(distinct committee) as committees,
-        bool_or(in_roster) as has_roster
-    from status
-    group by district, town
+        p.district, p.town, p.total, p.has_roster, p.committees,
+        coalesce(n.created, 0)::bigint as created,
+        coalesce(n.revoked, 0)::bigint as revoked
+    from places as p
+    left join now as n using (district, town)
 )
 select
     district,

@@ -2,22 +2,27 @@
 -- Grain: one row per (district, kind) for the kinds that sit below a committee or village:
 -- compounds (in residents' committees) and village groups (in villages).
 -- Parameters: $as_of (date, null = latest), $district (null = all).
-with per_committee as (
-    select
-        district, kind, town, committee,
-        count(*) filter (where is_created) as created,
-        count(*) as units
-    from unit_status($as_of::date)
+-- Reads whole_daily (derive.sql): its latest row <= as_of per district and kind.
+with sizes as (
+    select district, kind, sum(committees)::bigint as committees
+    from town_kinds
     where kind in ('compound', 'village_group')
       and ($district::varchar is null or district = $district)
-    group by district, kind, town, committee
+    group by district, kind
+), latest as (
+    select district, kind, arg_max(committees_with_created, published) as committees_with_created,
+           arg_max(committees_whole, published) as committees_whole
+    from whole_daily
+    where published <= coalesce($as_of::date, date '9999-12-31')
+      and ($district::varchar is null or district = $district)
+    group by district, kind
 )
 select
-    district,
-    kind,
-    count(*) as committees,
-    count(*) filter (where created > 0) as committees_with_created,
-    count(*) filter (where created = units) as committees_whole
-from per_committee
-group by district, kind
-order by district, kind
+    s.district,
+    s.kind,
+    s.committees,
+    coalesce(l.committees_with_created, 0) as committees_with_created,
+    coalesce(l.committees_whole, 0) as committees_whole
+from sizes as s
+left join latest as l using (district, kind)
+order by s.district, s.kind

@@ -1,0 +1,309 @@
+-- Derived tables, rebuilt from units and events every time a snapshot is built (store.publish), before the
+-- swap: the pages ask "as of day D" questions, and replaying the whole status history for each of them costs
+-- seconds at city scale and minutes at national scale. Here the history is replayed once; the queries then
+-- read a few precomputed rows. Nothing here is copied from the previous snapshot: it is always recomputed.
+
+-- Per unit, its state transitions: +1 when it becomes created, -1 when a created unit is revoked,
+-- 0 for a repeated listing. Summing delta up to a day gives the units created as of that day.
+-- Grain: one row per created or revoked event.
+create or replace table transitions as
+with ordered as (
+    select
+        e.unit_id, e.event, e.batch, e.published, e.event_id,
+        lag(e.event) over (partition by e.unit_id order by e.published, e.event_id) as previous
+    from events as e
+    where e.event in ('created', 'revoked')
+)
+select
+    o.unit_id, o.event, o.batch, o.published, o.event_id,
+    case
+        when o.event = 'created' and coalesce(o.previous, 'revoked') <> 'created' then 1
+        when o.event = 'revoked' and o.previous = 'created' then -1
+        else 0
+    end as delta
+from ordered as o
+order by o.unit_id, o.published, o.event_id;
+
+-- Each unit's status over time: a span per day on which one of its events was published, valid from that day
+-- until (not including) the next such day; valid_to null = still valid. A unit with no span was never listed.
+-- Grain: one row per (unit, day with a created, revoked or model event of the unit).
+create or replace table unit_spans as
+with steps as (
+    select
+        unit_id,
+        published,
+        -- the latest creation or revocation so far decides the status; a struct keeps a null batch
+        last_value(
+            case when event in ('created', 'revoked') then {'event': event, 'batch': batch, 'day': published} end
+            ignore nulls
+        ) over w as latest,
+        max(case when event = 'model' then published end) over w as model_date,
+        min(case when event = 'created' then published end) over w as first_created,
+        count(case when event = 'created' then 1 end) over w as times_created,
+        row_number() over (partition by unit_id, published order by event_id desc) as newest_of_day
+    from events
+    where event in ('created', 'revoked', 'model')
+    window w as (partition by unit_id order by published, event_id rows between unbounded preceding and current row)
+), days as (
+    select *, lead(published) over (partition by unit_id order by published) as valid_to
+    from steps
+    where newest_of_day = 1
+)
+select
+    unit_id,
+    published as valid_from,
+    valid_to,
+    coalesce(latest.event = 'created', false) as is_created,
+    coalesce(latest.event = 'revoked', false) as is_revoked,
+    coalesce(latest.event = 'created' and model_date >= latest.day, false) as is_model,
+    case
+        when latest.event = 'created' and model_date >= latest.day then 'model'
+        when latest.event = 'created' then 'created'
+        when latest.event = 'revoked' then 'revoked'
+        else 'not_created'
+    end as status,
+    case when latest.event = 'created' then latest.batch end as batch,
+    latest.day as status_date,
+    first_created,
+    times_created
+from days
+order by unit_id, valid_from;
+
+-- Every unit as it stood at the end of day as_of (null: the latest).
+create or replace macro unit_status(as_of) as table
+select
+    u.*,
+    coalesce(s.is_created, false) as is_created,
+    coalesce(s.is_revoked, false) as is_revoked,
+    coalesce(s.is_model, false) as is_model,
+    coalesce(s.status, 'not_created') as status,
+    s.batch,
+    s.status_date,
+    s.first_created,
+    coalesce(s.times_created, 0) as times_created
+from units as u
+left join (
+    select * from unit_spans
+    where valid_from <= coalesce(as_of, date '9999-12-31')
+      and (valid_to is null or valid_to > coalesce(as_of, date '9999-12-31'))
+) as s using (unit_id);
+
+-- Roster sizes. Grain: town_kinds one row per (district, town, kind); town_totals per (district, town).
+create or replace table town_kinds as
+select
+    district, town, kind,
+    count(*) as units,
+    count(*) filter (where in_roster) as total,
+    bool_or(in_roster) as has_roster,
+    count(distinct committee) as committees
+from units
+group by district, town, kind
+order by district, town, kind;
+
+create or replace table town_totals as
+select
+    district, town,
+    count(*) as units,
+    count(*) filter (where in_roster) as total,
+    bool_or(in_roster) as has_roster,
+    count(distinct committee) as committees
+from units
+group by district, town
+order by district, town;
+
+-- The days on which some unit of a district changed status: "as of day D" means the latest of these <= D.
+-- Grain: one row per (district, day).
+create or replace table district_days as
+select distinct u.district, s.valid_from as day
+from unit_spans as s
+join units as u using (unit_id)
+order by u.district, day;
+
+-- Units created, model and revoked per town and kind at the end of each of its district's days (dense: every
+-- day of the district, for every town and kind that ever had a status).
+-- Grain: one row per (district, day, town, kind).
+create or replace table coverage_daily as
+with moves as (
+    select u.district, u.town, u.kind, s.valid_from as day,
+           s.is_created::integer as created, s.is_model::integer as model, s.is_revoked::integer as revoked
+    from unit_spans as s
+    join units as u using (unit_id)
+    union all
+    select u.district, u.town, u.kind, s.valid_to as day,
+           -s.is_created::integer, -s.is_model::integer, -s.is_revoked::integer
+    from unit_spans as s
+    join units as u using (unit_id)
+    where s.valid_to is not null
+), deltas as (
+    select district, town, kind, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked
+    from moves
+    group by district, town, kind, day
+), grid as (
+    select p.district, p.town, p.kind, d.day
+    from (select distinct district, town, kind from deltas) as p
+    join district_days as d using (district)
+)
+select
+    g.district, g.day, g.town, g.kind,
+    (sum(coalesce(m.created, 0)) over w)::integer as created,
+    (sum(coalesce(m.model, 0)) over w)::integer as model,
+    (sum(coalesce(m.revoked, 0)) over w)::integer as revoked
+from grid as g
+left join deltas as m using (district, town, kind, day)
+window w as (partition by g.district, g.town, g.kind order by g.day)
+order by g.district, g.day, g.town, g.kind;
+
+-- The same per district and kind. Grain: one row per (district, day, kind).
+create or replace table district_daily as
+select district, day, kind, sum(created)::integer as created, sum(model)::integer as model,
+       sum(revoked)::integer as revoked
+from coverage_daily
+group by district, day, kind
+order by district, day, kind;
+
+-- Creations per batch and publication day, with what they add up to. Grain: one row per (district, kind, batch,
+-- published). committees_new: committees (by name, within district and kind) listed in the batch for the first
+-- time that day; became_created: creations that made a unit created (not repeated listings).
+create or replace table batch_daily as
+with created as (
+    select u.district, u.kind, u.committee, u.households, e.batch, e.published, e.counts_rounds, e.unit_id,
+           e.event_id
+    from events as e
+    join units as u using (unit_id)
+    where e.event = 'created'
+), firsts as (
+    select district, kind, batch, committee, min(published) as published
+    from created
+    group by district, kind, batch, committee
+), new_committees as (
+    select district, kind, batch, published, count(*) as committees_new
+    from firsts
+    group by district, kind, batch, published
+), became as (
+    select u.district, u.kind, t.batch, t.published, count(*) as became_created
+    from transitions as t
+    join units as u using (unit_id)
+    where t.event = 'created' and t.delta = 1
+    group by u.district, u.kind, t.batch, t.published
+)
+select
+    c.district, c.kind, c.batch, c.published,
+    bool_or(c.counts_rounds) as counts_rounds,
+    count(*) as units,
+    sum(c.households)::bigint as households,
+    coalesce(any_value(n.committees_new), 0) as committees_new,
+    coalesce(any_value(b.became_created), 0) as became_created
+from created as c
+left join new_committees as n
+    on n.district = c.district and n.kind = c.kind and n.batch is not distinct from c.batch
+    and n.published = c.published
+left join became as b
+    on b.district = c.district and b.kind = c.kind and b.batch is not distinct from c.batch
+    and b.published = c.published
+group by c.district, c.kind, c.batch, c.published
+order by c.district, c.kind, c.batch, c.published;
+
+-- Creations per town, batch and publication day. Grain: one row per (district, town, batch, published).
+create or replace table town_batch_daily as
+select u.district, u.town, e.batch, e.published, count(*) as units
+from events as e
+join units as u using (unit_id)
+where e.event = 'created'
+group by u.district, u.town, e.batch, e.published
+order by u.district, u.town, e.batch, e.published;
+
+-- The cumulative curve per district and kind on each day something was published for it (progress_curve with
+-- no as-of day: later days never change earlier rows). Grain: one row per (district, kind, published).
+create or replace table progress_daily as
+with totals as (
+    select district, kind, sum(total) as total, bool_or(has_roster) as has_roster
+    from town_kinds
+    group by district, kind
+), daily as (
+    select u.district, u.kind, t.published, sum(t.delta)::bigint as net, list(distinct t.batch order by t.batch)
+        filter (where t.event = 'created') as batches
+    from transitions as t
+    join units as u using (unit_id)
+    group by u.district, u.kind, t.published
+)
+select
+    d.district,
+    d.kind,
+    d.published,
+    d.batches,
+    d.net,
+    (sum(d.net) over (partition by d.district, d.kind order by d.published))::bigint as created,
+    case when t.has_roster then t.total end::bigint as total,
+    case when t.has_roster then 100.0 * sum(d.net) over (partition by d.district, d.kind
+        order by d.published) / nullif(t.total, 0) end as coverage_pct
+from daily as d
+join totals as t using (district, kind)
+order by d.district, d.kind, d.published;
+
+-- What changed on each publication date (changes_by_date with no as-of day).
+-- Grain: one row per (district, published) on which any unit changed state.
+create or replace table changes_daily as
+with counted as (
+    select
+        u.district,
+        t.published,
+        t.batch,
+        t.delta,
+        -- creations of the same unit before this one: a creation after a revocation is a re-creation
+        sum(case when t.event = 'created' then 1 else 0 end) over (
+            partition by t.unit_id order by t.published, t.event_id
+            rows between unbounded preceding and 1 preceding
+        ) as created_before
+    from transitions as t
+    join units as u using (unit_id)
+)
+select
+    district,
+    published,
+    list(distinct batch order by batch) filter (where batch is not null) as batches,
+    count(*) filter (where delta = 1 and coalesce(created_before, 0) = 0) as created_new,
+    count(*) filter (where delta = 1 and created_before > 0) as created_again,
+    count(*) filter (where delta = -1) as revoked,
+    sum(delta)::bigint as net
+from counted
+group by district, published
+having count(*) filter (where delta <> 0) > 0
+order by district, published;
+
+-- Whole-committee and whole-village creation (整居 / 整村) on each day something was published for the
+-- district and kind (whole_over_time with no as-of day). Grain: one row per (district, kind, published).
+create or replace table whole_daily as
+with sizes as (
+    select district, kind, town, committee, count(*) as units
+    from units
+    where kind in ('compound', 'village_group')
+    group by all
+), per_day as (
+    select u.district, u.kind, u.town, u.committee, t.published, sum(t.delta) as net
+    from transitions as t
+    join units as u using (unit_id)
+    where u.kind in ('compound', 'village_group')
+    group by all
+), running as (
+    select *, sum(net) over (partition by district, kind, town, committee order by published) as created
+    from per_day
+), days as (
+    select distinct district, kind, published from running
+), committee_days as (
+    select d.district, d.kind, d.published, s.town, s.committee, s.units
+    from days as d
+    join sizes as s using (district, kind)
+)
+select
+    cd.district,
+    cd.kind,
+    cd.published,
+    count(*) as committees,
+    count(*) filter (where r.created > 0) as committees_with_created,
+    count(*) filter (where r.created = cd.units) as committees_whole
+from committee_days as cd
+asof left join running as r
+    on r.district = cd.district and r.kind = cd.kind and r.town = cd.town and r.committee = cd.committee
+    and r.published <= cd.published
+group by cd.district, cd.kind, cd.published
+order by cd.district, cd.kind, cd.published;
