@@ -1,4 +1,4 @@
-"""The ``campaign`` command: sample, ingest, summary, history, rollback, serve, health."""
+"""The ``campaign`` command: sample, ingest, summary, history, rollback, serve, health, brief."""
 
 from __future__ import annotations
 
@@ -98,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--url", help="also ask the dashboard at this URL, e.g. http://127.0.0.1:8501")
     p.add_argument("--stale", help="older than this is stale, e.g. 24h, 2d, off (default: the config's stale)")
+
+    p = sub.add_parser("brief", help="the one-page daily brief (A4 PDF: key figures and charts) as of a day")
+    p.add_argument("--db", type=Path, help=db_help)
+    p.add_argument("--as-of", type=_date, help="as at the end of this day (YYYY-MM-DD); default: latest")
+    p.add_argument("--district", help="only this district (default: every district)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the brief (default zh)")
+    p.add_argument("out", type=Path, help="the PDF file to write")
     return parser
 
 
@@ -123,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "health":
         return _health(args)
+    if args.command == "brief":
+        return _brief(args)
     return _summary(args)
 
 
@@ -362,3 +371,24 @@ def _health(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from campaign import brief
+
+    db = args.db or store.default_db()
+    if not Path(db).exists():
+        print(
+            f"没有数据库 {db}：请先运行 campaign ingest (no database yet: run `campaign ingest FILE...`)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        pdf = brief.build(db, args.as_of, args.district, args.lang)
+    except brief.NoCJKFont as missing:
+        print(missing, file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(pdf)
+    print(f"已写入日报 (brief written): {args.out}")
+    return 0

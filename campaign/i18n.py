@@ -385,16 +385,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief_latest": ("最新批次 / 轮次", "Latest batch / round"),
     "brief_new": ("新增", "New"),
     "brief_revoked": ("取消", "Revoked"),
-    "brief_finish": ("达到 100% / 预计（范围）", "100% reached / projected (range)"),
+    "brief_finish": ("达到100% / 预计（范围）", "100% on / projected (range)"),
     "brief_reached": ("{day} 已达到", "reached {day}"),
-    "brief_projected": ("预计 {day}（{earliest} – {latest}）", "{day} ({earliest} – {latest})"),
+    "brief_projected": ("{day}（{earliest} – {latest}）", "{day} ({earliest} – {latest})"),
     "brief_no_projection": ("近期无进展，无法预计", "no recent progress: no projection"),
     "brief_created_total": ("已创建 / 总数", "Created / total"),
     "brief_method": (
         "覆盖率 = 已创建 ÷ 名册总数（取消的不计）；最新批次的“取消”为上一批公布后取消的单位；预计方法见“预计完成”页。",
-        "Coverage = created ÷ roster total (revoked units do not count); a latest batch's \"revoked\" counts units "
+        'Coverage = created ÷ roster total (revoked units do not count); a latest batch\'s "revoked" counts units '
         "revoked since the previous batch; the projection's method is on the forecast page.",
     ),
+    "brief_more": ("另有 {n} 行未列出：请在侧栏选择一个区", "{n} more rows not shown: choose a district"),
     "brief_generated": ("生成于 {time}", "generated {time}"),
     "brief_download": ("下载日报（PDF，A4）", "Download the daily brief (PDF, A4)"),
     "brief_download_help": (

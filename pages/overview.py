@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, store, townmap, ui
+from campaign import brief, i18n, store, townmap, ui
 
 ctx = ui.context()
 ui.page_header("overview_title")
@@ -16,6 +16,23 @@ curve = ui.q("progress_curve")
 if coverage.is_empty():
     st.warning(ui.t("no_data"))
     st.stop()
+
+# the one-page daily brief (A4 PDF) of this day and district, made only when the button is pressed
+try:
+    brief.find_cjk_font()
+except brief.NoCJKFont:
+    st.warning(ui.t("brief_no_font"), icon="⚠️")
+else:
+    brief_day, brief_db = ui.day(ctx), store.default_db()
+    st.download_button(
+        ui.t("brief_download"),
+        data=lambda: brief.build(brief_db, brief_day, ctx.district, ctx.lang),
+        file_name=brief.filename(brief_day, ctx.district, ctx.lang),
+        mime="application/pdf",
+        key="overview_brief",
+        help=ui.t("brief_download_help"),
+        on_click="ignore",
+    )
 
 for district, rows in coverage.group_by("district", maintain_order=True):
     first = rows.row(0, named=True)
