@@ -369,10 +369,6 @@ def _health(args: argparse.Namespace) -> int:
     return health.EXIT[status]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _brief(args: argparse.Namespace) -> int:
     from campaign import brief
 
@@ -392,3 +388,7 @@ def _brief(args: argparse.Namespace) -> int:
     args.out.write_bytes(pdf)
     print(f"已写入日报 (brief written): {args.out}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
