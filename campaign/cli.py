@@ -379,6 +379,9 @@ def _brief(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from campaign.pinyin import fill_missing
+
+    store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
     try:
         pdf = brief.build(db, args.as_of, args.district, args.lang)
     except brief.NoCJKFont as missing:
