@@ -302,45 +302,93 @@ def _row(
         x += w
 
 
-def _bars(page: _Page, y: float, height: float, coverage: pl.DataFrame, lang: str) -> float:
-    """Coverage per district and kind, one horizontal bar each, 0-100%."""
-    rows = coverage.filter(pl.col("total").is_not_null())
+@dataclass(frozen=True)
+class _Bar:
+    label: str
+    kind: str | None  # its colour; None: every kind together
+    pct: float | None
+    created: int
+    total: int
+
+
+def _bar_items(data: BriefData, lang: str) -> list[_Bar]:
+    """One bar per district and kind; per district (every kind together) when that would be more than 10."""
+    detail = data.coverage.filter(pl.col("total").is_not_null())
+    if detail.height <= 10:
+        return [
+            _Bar(
+                f"{r['district']} · {i18n.kind_label(r['kind'], lang)}",
+                r["kind"],
+                r["coverage_pct"],
+                r["created"],
+                r["total"],
+            )
+            for r in detail.iter_rows(named=True)
+        ]
+    return [
+        _Bar(r["district"], None, r["coverage_pct"], r["created"], r["total"])
+        for r in data.glance.filter(pl.col("total").is_not_null()).iter_rows(named=True)
+    ]
+
+
+def _bars(page: _Page, y: float, height: float, items: Sequence[_Bar], lang: str) -> int:
+    """Coverage as horizontal bars, 0-100%; as many as fit. Returns how many were left out."""
     page.font(10.5, bold=True)
     page.text(MARGIN, y + 4, i18n.t("coverage_chart", lang))
     top = y + 7
-    if rows.is_empty():
-        return top
+    if not items:
+        return 0
     label_w = 34.0
     x0, x1 = MARGIN + label_w, PAGE_W - MARGIN - 2
     axis_h = 6.0
-    bar_slot = (height - 7 - axis_h) / rows.height
+    shown = items[: max(1, int((height - 7 - axis_h) // 2.4))]
+    bar_slot = (height - 7 - axis_h) / len(shown)
     bar_h = min(6.0, bar_slot * 0.7)
+    size = max(5.0, min(7.5, bar_slot * 2.4))
     pdf = page.pdf
     page.font(6.5, colour=MUTED)
     for pct in (0, 25, 50, 75, 100):
         x = x0 + (x1 - x0) * pct / 100
         pdf.set_draw_color(RULE)
         pdf.set_line_width(0.15)
-        pdf.line(x, top, x, top + bar_slot * rows.height)
-        page.text(x, top + bar_slot * rows.height + 3.5, f"{pct}%", align="C")
-    page.text(x1, top + bar_slot * rows.height + 6.5, i18n.t("percent_axis", lang), align="R")
-    for i, row in enumerate(rows.iter_rows(named=True)):
+        pdf.line(x, top, x, top + bar_slot * len(shown))
+        page.text(x, top + bar_slot * len(shown) + 3.5, f"{pct}%", align="C")
+    page.text(x1, top + bar_slot * len(shown) + 6.5, i18n.t("percent_axis", lang), align="R")
+    for i, bar in enumerate(shown):
         mid = top + bar_slot * (i + 0.5)
-        label = f"{row['district']} · {i18n.kind_label(row['kind'], lang)}"
-        page.font(7.5)
-        page.text(MARGIN, mid + 1.2, page.fit(label, label_w - 2))
-        share = max(0.0, min(100.0, row["coverage_pct"] or 0.0))
+        page.font(size)
+        page.text(MARGIN, mid + size * 0.16, page.fit(bar.label, label_w - 2))
+        share = max(0.0, min(100.0, bar.pct or 0.0))
         w = (x1 - x0) * share / 100
-        pdf.set_fill_color(KIND_COLOURS.get(row["kind"], KIND_COLOURS["unknown"]))
+        pdf.set_fill_color(KIND_COLOURS.get(bar.kind, "#34495e") if bar.kind else "#34495e")
         pdf.rect(x0, mid - bar_h / 2, max(w, 0.3), bar_h, style="F")
-        text = f"{i18n.fmt_pct(row['coverage_pct'])} ({row['created']:,}/{row['total']:,})"
-        page.font(7, bold=True)
+        text = f"{i18n.fmt_pct(bar.pct)} ({bar.created:,}/{bar.total:,})"
+        page.font(size - 0.5, bold=True)
         if page.width(text) + 2 < w:
-            page.font(7, bold=True, colour="#ffffff")
-            page.text(x0 + w - 1, mid + 1.2, text, align="R")
+            page.font(size - 0.5, bold=True, colour="#ffffff")
+            page.text(x0 + w - 1, mid + size * 0.16, text, align="R")
         else:
-            page.text(x0 + w + 1, mid + 1.2, text)
-    return top + height - 7
+            page.text(x0 + w + 1, mid + size * 0.16, text)
+    return len(items) - len(shown)
+
+
+def _per_kind(rows: pl.DataFrame, label: str) -> pl.DataFrame:
+    """The curves of many districts as one per kind: on each date, every district's units created by then
+    (its last publication on or before it; 0 before its first) over all their totals."""
+    dates = rows.select("published").unique()
+    keys = rows.select("district", "kind", "total").unique()
+    grid = (
+        keys.join(dates, how="cross")
+        .join(rows.select("district", "kind", "published", "created"), on=["district", "kind", "published"], how="left")
+        .sort("district", "kind", "published")
+        .with_columns(pl.col("created").forward_fill().over("district", "kind").fill_null(0))
+    )
+    return (
+        grid.group_by("kind", "published")
+        .agg(pl.col("created").sum(), pl.col("total").sum())
+        .with_columns(district=pl.lit(label), coverage_pct=100.0 * pl.col("created") / pl.col("total").cast(pl.Float64))
+        .sort("kind", "published")
+    )
 
 
 def _curve(page: _Page, y: float, height: float, curve: pl.DataFrame, day: dt.date | None, lang: str) -> float:
@@ -352,6 +400,8 @@ def _curve(page: _Page, y: float, height: float, curve: pl.DataFrame, day: dt.da
     top = y + 7
     if rows.is_empty():
         return top
+    if rows.select("district", "kind").n_unique() > 8:
+        rows = _per_kind(rows, i18n.t("all_districts", lang))
     series = rows.partition_by(["district", "kind"], maintain_order=True, as_dict=True)
     legend_rows = (len(series) + 2) // 3
     legend_h = 4.5 * legend_rows + 2
@@ -451,7 +501,7 @@ def render(data: BriefData, lang: str = "zh") -> bytes:
     n_rows = data.glance.height + data.coverage.height + 2
     row_h = max(3.6, min(6.2, budget / max(n_rows, 1)))
     fits = int(budget // row_h) - 2
-    glance = data.glance.head(max(1, fits // 3))
+    glance = data.glance.head(max(1, min(data.glance.height, fits - 1)))
     coverage = data.coverage.head(max(1, fits - glance.height))
     hidden = (data.glance.height - glance.height) + (data.coverage.height - coverage.height)
 
@@ -513,9 +563,9 @@ def render(data: BriefData, lang: str = "zh") -> bytes:
 
     # the charts share what is left above the footer
     room = footer_top - y
-    bars = coverage.filter(pl.col("total").is_not_null()).height
-    bar_h = max(30.0, min(room * 0.42, 7.0 * bars + 20))
-    _bars(page, y, bar_h, coverage, lang)
+    items = _bar_items(data, lang)
+    bar_h = max(30.0, min(room * 0.5, 7.0 * len(items) + 20))
+    _bars(page, y, bar_h, items, lang)
     _curve(page, y + bar_h + 2, room - bar_h - 2, data.curve, data.day, lang)
 
     # the footer: how to read it, sample note, when it was made
