@@ -157,3 +157,37 @@ def test_the_overview_offers_the_brief(sample_db, monkeypatch, app_mode) -> None
     data, kwargs = offered["Download the daily brief (PDF, A4)"]
     assert kwargs["file_name"] == "daily-brief_as-of-2022-05-09.pdf"
     assert "Dataasoftheendof2022-05-09" in _read(data())[1]
+
+
+def test_many_districts_stay_on_one_page(tmp_path) -> None:
+    from campaign.scale import SCALES, build_database
+
+    db = tmp_path / "many.duckdb"
+    build_database(SCALES["tiny"].with_(districts=12, towns=24, units=1500), db)
+    reader, text = _read(brief.build(db))
+    assert len(reader.pages) == 1
+    districts = queries.run("district_glance", db=db).get_column("district").to_list()
+    assert len(districts) == 12 and all(d in text for d in districts), "every district in the first table"
+    assert "行未列出" in text, "the rows per kind that do not fit are counted"
+    assert "全部区·" in text, "one curve per kind over all districts"
+
+
+def test_curves_of_many_districts_as_one_per_kind() -> None:
+    import polars as pl
+
+    rows = pl.DataFrame(
+        {
+            "district": ["甲", "甲", "乙"],
+            "kind": ["compound"] * 3,
+            "published": [D(2022, 4, 1), D(2022, 4, 3), D(2022, 4, 2)],
+            "created": [5, 8, 2],
+            "total": [10, 10, 10],
+        }
+    )
+    # 甲: 5, 5, 8 and 乙: 0, 2, 2 on 04-01, 04-02, 04-03, of 20
+    joined = brief._per_kind(rows, "全部区")
+    assert joined.select("published", "created", "coverage_pct").rows() == [
+        (D(2022, 4, 1), 5, 25.0),
+        (D(2022, 4, 2), 7, 35.0),
+        (D(2022, 4, 3), 10, 50.0),
+    ]
