@@ -212,3 +212,25 @@ def test_curves_of_many_districts_as_one_per_kind() -> None:
         (D(2022, 4, 2), 7, 35.0),
         (D(2022, 4, 3), 10, 50.0),
     ]
+
+
+@pytest.mark.browser
+def test_the_brief_downloads_from_a_real_browser(browser, tmp_path) -> None:
+    """Served by Streamlit and clicked in Chromium: the PDF is made on the click, in the server's thread."""
+    from test_browser import open_page, running_dashboard
+
+    with running_dashboard(tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            open_page(page, url + "/?as_of=2022-05-09&district=金山区", "258 / 393")
+            with page.expect_download() as info:
+                page.get_by_role("button", name="下载日报（PDF，A4）").click()
+            download = info.value
+            assert download.failure() is None
+            assert download.suggested_filename == "无疫小区日报_金山区_截至2022-05-09.pdf"
+            _, text = _read(Path(download.path()).read_bytes())
+        finally:
+            context.close()
+    assert "范围：金山区" in text and "金山区小区65.6%258/3931350" in text
