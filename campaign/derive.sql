@@ -307,3 +307,37 @@ asof left join running as r
     and r.published <= cd.published
 group by cd.district, cd.kind, cd.published
 order by cd.district, cd.kind, cd.published;
+
+-- Data quality: a unit listed as created again while it was still created (no revocation between).
+-- Grain: one row per such repeated creation (dq_created_twice with no as-of day: the check looks only back).
+create or replace table created_twice as
+with creations as (
+    select
+        e.unit_id, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
+        lag(e.event) over w as previous_event,
+        lag(e.published) over w as previous_date,
+        lag(e.batch) over w as previous_batch,
+        lag(e.source_file) over w as previous_file
+    from events as e
+    where e.event in ('created', 'revoked')
+    window w as (partition by e.unit_id order by e.published, e.event_id)
+)
+select
+    u.district, u.town, u.committee, u.name, u.kind,
+    c.previous_batch as first_batch, c.previous_date as first_published, c.previous_file as first_file,
+    c.batch as again_batch, c.published as again_published, c.source_file as again_file, c.source_row as again_row
+from creations as c
+join units as u using (unit_id)
+where c.event = 'created' and c.previous_event = 'created'
+order by u.district, u.town, u.committee, u.name, c.published;
+
+-- Roster units with the day a list first mentioned them (null: never), latest first so that "not mentioned by
+-- day D" reads only the first rows. Grain: one row per roster unit.
+create or replace table roster_first_listed as
+select
+    u.district, u.town, u.committee, u.name, u.kind, u.households, u.population, u.source_file, u.source_row,
+    f.first_listed
+from units as u
+left join (select unit_id, min(published) as first_listed from events group by unit_id) as f using (unit_id)
+where u.in_roster
+order by f.first_listed desc nulls first, u.district, u.town, u.committee, u.name;
