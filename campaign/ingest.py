@@ -224,13 +224,17 @@ def _ingest(
                 table = _fill_from_title(table, defaults)
                 role = _role(table)
                 slot = _Slot(name, table, role)
-                if role != "status":
+                if role not in ("status", "roster"):
                     _, slot.frame, slot.problems = _parse_table(table, today)
                 slots.append(slot)
             extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
             note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
             runs.append((name, digest, file_problems, slots, note))
-        statuses = _parse_statuses([slot for run in runs if isinstance(run, tuple) for slot in run[3]], today)
+        all_slots = [slot for run in runs if isinstance(run, tuple) for slot in run[3]]
+        statuses = _parse_statuses(all_slots, today)
+        rosters = _parse_rosters(all_slots)
+        if rosters is not None:
+            parsed.rosters.append(rosters)
         roles = {"roster": "rosters", "targets": "targets", "grids": "grids", "services": "services"}
         for run in runs:
             if isinstance(run, Problem):
@@ -248,7 +252,7 @@ def _ingest(
                 problems += slot.problems
                 if slot.frame is not None:
                     rows += slot.frame.height
-                    if role != "status":
+                    if role not in ("status", "roster"):
                         getattr(parsed, roles[role]).append(slot.frame.with_columns(pl.lit(name).alias("source_file")))
                 elif slot.rows is not None:
                     rows += slot.rows
@@ -258,6 +262,11 @@ def _ingest(
         if problems:
             raise IngestRefused(problems)
 
+        # only the districts the run names can change: the snapshot's other units and events are left alone
+        named = [frame.get_column("district") for frame in parsed.rosters]
+        named += [statuses.frame.get_column("district")] if statuses is not None else []
+        districts = pl.concat(named).drop_nulls().unique().sort().to_list() if named else []
+        _load_districts(db, existing, districts)
         units, units_added, units_updated, remap, problems = _merge_rosters(existing.units, parsed.rosters)
         if problems:
             raise IngestRefused(problems)
@@ -281,7 +290,9 @@ def _ingest(
         report.services_loaded = services.height if services is not None else 0
         if not loaded_files or dry_run:
             return report
-        _publish(db, units, events, remap, targets, loaded_files, report, who, grids=grids, services=services)
+        _publish(
+            db, districts, units, events, remap, targets, loaded_files, report, who, grids=grids, services=services
+        )
         return report
 
 
@@ -396,13 +407,16 @@ _EVENT_SCHEMA = {
 
 
 def _existing(db: Path) -> _Existing:
+    """What ingest needs of the published snapshot before reading files: checksums and the last ids.
+
+    Its units and events come later, and only for the districts the run names (``_load_districts``)."""
     if not db.exists():
         return _Existing(pl.DataFrame(schema=_UNIT_SCHEMA), pl.DataFrame(schema=_EVENT_SCHEMA), set(), 0, 0, 0)
     con = duckdb.connect()
     try:
         con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
-        units = con.sql("select * from s.units").pl().cast(_UNIT_SCHEMA)
-        events = con.sql("select unit_id, event, batch, published from s.events").pl()
+        units = pl.DataFrame(schema=_UNIT_SCHEMA)
+        events = pl.DataFrame(schema=_EVENT_SCHEMA).select("unit_id", "event", "batch", "published")
         checksums = {r[0] for r in con.sql("select sha256 from s.files").fetchall()}
         ((max_event, max_file, max_ingest),) = con.sql(
             "select (select coalesce(max(event_id), 0) from s.events), (select coalesce(max(file_id), 0) "
@@ -411,6 +425,27 @@ def _existing(db: Path) -> _Existing:
     finally:
         con.close()
     return _Existing(units, events, checksums, max_event, max_file, max_ingest)
+
+
+def _load_districts(db: Path, existing: _Existing, districts: list[str]) -> None:
+    """The published units of ``districts`` and their events: all that a run about them can touch."""
+    if not db.exists() or not districts:
+        return
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
+        con.register("run_districts", pl.DataFrame({"district": districts}, schema={"district": pl.String}))
+        con.execute(
+            "create temp table run_units as "
+            "select * from s.units where district in (select district from run_districts)"
+        )
+        units = con.sql("select * from run_units").pl().cast(_UNIT_SCHEMA)
+        events = con.sql(
+            "select unit_id, event, batch, published from s.events where unit_id in (select unit_id from run_units)"
+        ).pl()
+    finally:
+        con.close()
+    existing.units, existing.events = units, events
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -472,11 +507,97 @@ def _places(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
-    problems = _missing_columns(
-        table,
-        {"district": "区", "town": "街镇", "name": "名称", "kind": "类型", "households": "户数", "population": "人口"},
+_ROSTER_NEEDS = {
+    "district": "区",
+    "town": "街镇",
+    "name": "名称",
+    "kind": "类型",
+    "households": "户数",
+    "population": "人口",
+}
+_ROSTER_COLS = (*PLACE_COLS, "kind", "households", "population")
+
+
+def _count_expr(e: pl.Expr) -> pl.Expr:
+    """As ``parse_count`` reads a count: '1,234' and Excel's '1234.0' are fine; null where it is none."""
+    return e.str.replace_all(",", "").str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+
+
+def _parse_rosters(slots: list[_Slot]) -> pl.DataFrame | None:
+    """Parse and check every roster of the run at once, as ``_parse_statuses`` does the status lists.
+
+    Returns what ``_parse_roster`` gives table by table, concatenated, with source_file; a table the
+    checks here find anything in is parsed again on its own, for its problems (set on its slot)."""
+    todo: list[_Slot] = []
+    for slot in slots:
+        if slot.role == "roster":
+            slot.problems = _missing_columns(slot.table, _ROSTER_NEEDS)
+            if not slot.problems:
+                todo.append(slot)
+    if not todo:
+        return None
+    parts = [
+        slot.table.frame.lazy().select(
+            pl.lit(t, pl.Int32).alias("_t"), "_row", *[c for c in _ROSTER_COLS if c in slot.table.frame.columns]
+        )
+        for t, slot in enumerate(todo)
+    ]
+    lf = pl.concat(parts, how="diagonal")
+    absent = [c for c in _ROSTER_COLS if c not in lf.collect_schema().names()]
+    frame = lf.with_columns([pl.lit(None, pl.String).alias(c) for c in absent]).collect()
+    frame = frame.with_columns([by_value(frame.get_column(c), clean_expr) for c in _ROSTER_COLS]).with_columns(
+        pl.col("district").forward_fill().over("_t"), pl.col("town").forward_fill().over("_t")
     )
+    frame = frame.with_columns(
+        word_map(frame.get_column("kind"), kind_word, pl.String).alias("_kind"),
+        by_value(frame.get_column("households"), _count_expr).alias("_households"),
+        by_value(frame.get_column("population"), _count_expr).alias("_population"),
+    )
+    # a village or community is its own committee; a compound or a group must name its committee
+    unit_level = pl.col("_kind").is_in(UNIT_LEVEL_KINDS)
+    merged_above = pl.when(~unit_level).then(pl.col("committee")).forward_fill().over("_t", "district", "town")
+    frame = frame.with_columns(
+        pl.when(pl.col("committee").is_not_null())
+        .then(pl.col("committee"))
+        .when(unit_level)
+        .then(pl.col("name"))
+        .otherwise(merged_above)
+        .alias("committee")
+    )
+    bad = (
+        pl.any_horizontal(pl.col(*_ROSTER_NEEDS).is_null())
+        | (pl.col("kind").is_not_null() & pl.col("_kind").is_null())
+        | (pl.col("households").is_not_null() & (pl.col("_households").is_null() | (pl.col("_households") < 0)))
+        | (pl.col("population").is_not_null() & (pl.col("_population").is_null() | (pl.col("_population") < 0)))
+        | (pl.col("committee").is_null() & pl.col("_kind").is_not_null())
+        | (pl.len().over("_t", *PLACE_COLS) > 1)  # the same unit listed twice
+    )
+    flagged = set(frame.filter(bad.fill_null(False)).get_column("_t").unique().to_list())
+    frame = frame.filter(~pl.col("_t").is_in(list(flagged))).select(
+        "_t",
+        "_row",
+        *PLACE_COLS,
+        pl.col("_kind").alias("kind"),
+        pl.col("_households").alias("households"),
+        pl.col("_population").alias("population"),
+    )
+    rechecked: list[pl.DataFrame] = []
+    for t in sorted(flagged):
+        parsed, todo[t].problems = _parse_roster(todo[t].table)
+        if parsed is not None:  # found by the checks here, not by the table's own: keep its rows
+            rechecked.append(parsed.with_columns(pl.lit(t, pl.Int32).alias("_t")))
+    if rechecked:
+        frame = pl.concat([frame, *rechecked], how="diagonal_relaxed").sort("_t", maintain_order=True)
+    counts = dict(frame.group_by("_t").len().iter_rows())
+    for t, slot in enumerate(todo):
+        if not slot.problems:
+            slot.rows = counts.get(t, 0)
+    files = pl.col("_t").replace_strict(list(range(len(todo))), [slot.file for slot in todo], return_dtype=pl.String)
+    return frame.with_columns(files.alias("source_file")).drop("_t")
+
+
+def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
+    problems = _missing_columns(table, _ROSTER_NEEDS)
     if problems:
         return None, problems
     frame = _places(table, table.frame)
@@ -812,24 +933,48 @@ def _adopt_listed_units(units: pl.DataFrame, roster: pl.DataFrame) -> tuple[pl.D
     listed = units.filter(
         ~pl.col("in_roster") & pl.col("district").is_in(roster.get_column("district").unique().implode())
     )
-    pairs, problems = [], []
-    for unit in listed.iter_rows(named=True):
-        found = roster.filter((pl.col("district") == unit["district"]) & (pl.col("name") == unit["name"]))
-        if unit["town"] and found.height > 1:
-            found = found.filter(pl.col("town") == unit["town"])
-        if found.height > 1:
-            found = found.filter(pl.col("committee") == unit["committee"])
-        if found.height == 1:
-            pairs.append((unit["unit_id"], found.item(0, "unit_id")))
-            continue
+    if not listed.height:
+        return pl.DataFrame(schema=_REMAP_SCHEMA), []
+    # for each listed unit at once: the roster units of its name, narrowed by town when several, then by
+    # committee when still several
+    found = pl.col("_new").is_not_null()
+    narrow_town = pl.col("town").fill_null("").ne("") & (found.sum().over("_i") > 1)
+    found = found & (~narrow_town | (pl.col("_town") == pl.col("town")))
+    narrow_committee = found.sum().over("_i") > 1
+    found = found & (~narrow_committee | (pl.col("_committee") == pl.col("committee")).fill_null(False))
+    matches = (
+        listed.with_row_index("_i")
+        .join(
+            roster.select(
+                "district",
+                "name",
+                pl.col("town").alias("_town"),
+                pl.col("committee").alias("_committee"),
+                pl.col("unit_id").alias("_new"),
+            ),
+            on=["district", "name"],
+            how="left",
+        )
+        .with_columns(found.alias("_found"))
+        .group_by("_i", maintain_order=True)
+        .agg(
+            pl.first("unit_id", "district", "town", "committee", "name"),
+            pl.col("_found").sum().alias("n"),
+            pl.col("_new").filter(pl.col("_found")).first(),
+        )
+        .sort("_i")
+    )
+    pairs = matches.filter(pl.col("n") == 1).select(pl.col("unit_id").alias("old"), pl.col("_new").alias("new"))
+    problems = []
+    for unit in matches.filter(pl.col("n") != 1).head(50).iter_rows(named=True):
         where = " / ".join(v for v in (unit["district"], unit["town"], unit["committee"], unit["name"]) if v)
         why = (
             "见于此前导入的名单，但新名册中没有 (listed before, but not in this roster)"
-            if found.height == 0
-            else f"见于此前导入的名单，对应新名册中 {found.height} 个单位 (listed before; matches several units)"
+            if unit["n"] == 0
+            else f"见于此前导入的名单，对应新名册中 {unit['n']} 个单位 (listed before; matches several units)"
         )
         problems.append(Problem(roster.item(0, "source_file"), f"「{where}」{why}", value=unit["name"]))
-    return pl.DataFrame(pairs, schema=_REMAP_SCHEMA, orient="row"), problems[:50]
+    return pairs, problems
 
 
 def _match_statuses(
@@ -977,6 +1122,7 @@ def _rosterless_units(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _publish(
     db: Path,
+    districts: list[str],
     units: pl.DataFrame,
     events: pl.DataFrame,
     remap: pl.DataFrame,
@@ -992,8 +1138,10 @@ def _publish(
         _fill_grids_and_services(con, grids, services)
         ingest_id = con.sql("select coalesce(max(ingest_id), 0) + 1 from ingests").fetchall()[0][0]
         file_id = con.sql("select coalesce(max(file_id), 0) from files").fetchall()[0][0]
+        # units holds every unit of the districts the run names, as they are to be: they replace those
         con.register("new_units", units)
-        con.execute("delete from units")
+        con.register("run_districts", pl.DataFrame({"district": districts}, schema={"district": pl.String}))
+        con.execute("delete from units where district in (select district from run_districts)")
         con.execute("insert into units by name select * from new_units")
         if remap.height:  # events of units known from lists now belong to their roster units
             con.register("remap", remap)
@@ -1021,7 +1169,7 @@ def _publish(
             "insert into ingests values ($id, current_localtimestamp(), $who, $files, $rows, 'loaded')",
             {"id": ingest_id, "who": who, "files": len(files), "rows": sum(f[3] for f in files)},
         )
-        for name in ("new_units", "remap", "new_events", "new_targets", "new_files"):
+        for name in ("new_units", "run_districts", "remap", "new_events", "new_targets", "new_files"):
             with contextlib.suppress(Exception):
                 con.unregister(name)
 

@@ -83,15 +83,32 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
     text = decode(data)
     if text is None:
         return [], [Problem(name, "无法识别文件编码，请存为 UTF-8 或 GBK (encoding not UTF-8 or GBK/GB18030)")]
-    lines = text.splitlines()
-    head = lines[:HEADER_SCAN_ROWS]
+    # when lines end in \n or \r\n only, split off the first lines, not all of them (a file can have millions)
+    plain = not any(sep in text for sep in _OTHER_LINE_BREAKS)
+    if plain:
+        unix = text.replace("\r\n", "\n")
+        plain = "\r" not in unix
+    if plain:
+        text = unix
+        parts = text.split("\n", HEADER_SCAN_ROWS)
+        head = parts[:HEADER_SCAN_ROWS] if len(parts) > HEADER_SCAN_ROWS else text.splitlines()
+    else:
+        lines = text.splitlines()
+        head = lines[:HEADER_SCAN_ROWS]
     delimiter = "\t" if suffix == ".tsv" or (head and _count_tabs(head) > _count_commas(head)) else ","
     rows = list(csv.reader(head, delimiter=delimiter))
     found = _find_header(rows)
     if found is None:
         return [], [_no_header_problem(name, rows)]
     header_at = found
-    body = "\n".join(lines[header_at:])
+    if plain:
+        # the same text as "\n".join(text.splitlines()[header_at:])
+        start = 0
+        for _ in range(header_at):
+            start = text.index("\n", start) + 1
+        body = text[start:-1] if text.endswith("\n") else text[start:]
+    else:
+        body = "\n".join(lines[header_at:])
     frame = pl.read_csv(
         io.BytesIO(body.encode("utf-8")),
         separator=delimiter,
@@ -103,6 +120,10 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
     # one row per line is assumed for row numbers; quoted line breaks are rare in town files
     title = _title(rows[:header_at])
     return _make_table(frame, header_at + 1, name, None, title)
+
+
+# what str.splitlines() also takes for the end of a line, besides \n and \r\n
+_OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def _count_tabs(lines: list[str]) -> int:
@@ -168,11 +189,15 @@ def _sheet_first_rows(path: Path) -> dict[str, int]:
                 xml = zf.read(member)[:2_000_000].decode("utf-8", "replace")
             except KeyError:
                 continue
-            for number, content in re.findall(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', xml, flags=re.S):
+            for row in _ROW.finditer(xml):  # the first rows only: not all rows of a sheet
+                number, content = row.groups()
                 if "<v>" in content or "<t" in content:
                     out[_unescape(sheet_name)] = int(number)
                     break
     return out
+
+
+_ROW = re.compile(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', flags=re.S)
 
 
 def _unescape(text: str) -> str:
@@ -236,15 +261,17 @@ def _make_table(
             ]
         headers[canonical] = written.strip()
         rename[source_col] = canonical
-    body = body.select([pl.col(c).alias(n) for c, n in rename.items()])
-    body = body.with_columns(
-        _row=pl.int_range(header_row_number + 1, header_row_number + 1 + body.height, dtype=pl.Int64)
+    first = header_row_number + 1
+    lazy = body.lazy().select(
+        *[pl.col(c).alias(n) for c, n in rename.items()],
+        _row=pl.int_range(first, first + pl.len(), dtype=pl.Int64),
     )
     # blank lines between and after records are not records
-    data_cols = [c for c in body.columns if c != "_row"]
+    data_cols = list(rename.values())
     if data_cols:
-        body = body.filter(
+        lazy = lazy.filter(
             pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
         )
+    body = lazy.collect()
     counts_rounds = fold(headers.get("batch", "")) in {fold(h) for h in ROUND_HEADERS}
     return [Table(name, sheet, body, headers, extra, counts_rounds, title)], []
