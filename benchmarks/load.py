@@ -1,0 +1,597 @@
+"""Load: N concurrent browser sessions on ONE dashboard server process at city scale, with a publish midway.
+
+A benchmark command, not a test (timings are never asserted in tests):
+
+    uv run python benchmarks/load.py --sessions 10
+    uv run python benchmarks/load.py --ramp 1,5,10,20,30,50 [--steps 8] [--json out.json]
+
+It builds (or reuses) a city-scale snapshot (`campaign build-scale city`) in --work (default
+/tmp/campaign-load), then for each N: starts one Streamlit server process on it (`python -m streamlit
+run dashboard.py`, CAMPAIGN_DB pointing at the snapshot), opens N browser contexts in one Debian
+Chromium (Playwright, async), and has every session loop --steps times over: open a page by URL
+(overview, progress, towns, changes, forecast, explorer, in a per-session order, with an `?as_of=` day
+on every other visit), then change the sidebar's district (a widget: a rerun in the same session).
+Each step is timed from the navigation (or the option click) until Streamlit's script run has finished
+(the websocket's `script_finished` message, decoded) and the page is drawn (no running indicator, the
+page's chart or table present, every Plotly chart's SVG present).
+
+When half the steps are done, a new snapshot (build-scale with another seed) is published into the
+served file through the normal atomic publish, in a child process, while the sessions go on.
+
+Errors recorded: an exception element in the page (and the exception message and traceback from the
+websocket), page errors (uncaught JS), console errors, crashed pages, step time-outs, any request not
+to 127.0.0.1/localhost (other hosts are also made unresolvable in Chromium). Printed: a table and JSON
+per N (steps, errors, p50/p95/max step time in all, per kind and while the publish ran, the server
+process's RSS and CPU, Chromium's RSS, load average at start and end); with --ramp, the largest N whose
+p95 stays at or below --target seconds (2 s).
+
+Client and server share the machine: the browser's rendering competes with the server for the same
+cores, so the figures are an upper bound on what the server alone needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-renderer-backgrounding",  # contexts are background tabs; keep them running at full speed
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    # only this machine is reachable: every other host name fails to resolve
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# url path, the element that shows the page's content is drawn
+PAGES = {
+    "overview": ("", '[data-testid="stPlotlyChart"]'),
+    "progress": ("progress", '[data-testid="stPlotlyChart"]'),
+    "towns": ("towns", '[data-testid="stPlotlyChart"]'),
+    "changes": ("changes", '[data-testid="stPlotlyChart"]'),
+    "forecast": ("forecast", '[data-testid="stDataFrame"]'),
+    "explorer": ("explorer", '[data-testid="stDataFrame"]'),
+}
+OPEN_EVERY = 3  # every third page is opened by its URL (new session), the others by the sidebar's link
+AS_OF_DAYS = ["2022-04-20", "2022-05-01", "2022-05-15", "2022-06-01"]
+EXCEPTION = '[data-testid="stException"]'
+# Opening /PAGE, Streamlit's frontend first looks for its server under /PAGE/_stcore/... (404), then /:
+# expected, counted apart as "benign", not as errors.
+PROBE = re.compile(r"/[a-z]+/_stcore/(host-config|health)$")
+
+DRAWN = """(marker) => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (document.querySelector('[data-testid="stException"]')) return true;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || !main.querySelector(marker)) return false;
+  return [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'));
+}"""
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def ms(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds * 1000)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# ---------------------------------------------------------------------------------------------------
+# processes: RSS and CPU from /proc
+
+
+def tree(pid: int) -> list[int]:
+    """pid and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        each = todo.pop()
+        found.append(each)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{each}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for each in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------------------------------------------
+# the snapshot and the server
+
+
+def build(db: Path, seed: int | None = None) -> float:
+    command = [sys.executable, "-m", "campaign", "build-scale", "city", "--db", str(db)]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+class Server:
+    """One `streamlit run dashboard.py` process on a free port, reading ``db``."""
+
+    def __init__(self, db: Path, log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
+        command += ["--server.port", str(self.port), "--server.address", "127.0.0.1"]
+        command += ["--browser.gatherUsageStats", "false"]
+        env = {**os.environ, "CAMPAIGN_DB": str(db)}
+        self.log_path = log_path
+        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=2).status == 200:
+                    break
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def log_errors(self) -> list[str]:
+        """Lines of the server's log that look like errors or tracebacks."""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return [line for line in lines if "Traceback" in line or "Error" in line or "Exception" in line]
+
+
+# ---------------------------------------------------------------------------------------------------
+# the sessions
+
+
+@dataclass
+class Step:
+    session: int
+    index: int
+    kind: str  # "open" (the page's URL), "nav" (the sidebar's link) or "change" (the sidebar's district)
+    page: str
+    url: str
+    started: float  # monotonic
+    seconds: float | None = None  # until drawn
+    run_seconds: float | None = None  # until the script run finished (the server's part, plus the transport)
+    error: str | None = None
+
+
+@dataclass
+class Run:
+    base: str
+    steps_per_session: int
+    timeout: float
+    steps: list[Step] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    exceptions: dict[str, str] = field(default_factory=dict)  # message -> traceback (first seen)
+    outside: list[str] = field(default_factory=list)
+    done_steps: int = 0
+    half: asyncio.Event = field(default_factory=asyncio.Event)
+    publish: dict = field(default_factory=dict)
+
+    def error(self, session: int, kind: str, message: str, url: str = "") -> None:
+        self.errors.append({"session": session, "kind": kind, "message": message[:2000], "url": url})
+
+
+class Session:
+    def __init__(self, run: Run, number: int, context):
+        self.run = run
+        self.number = number
+        self.context = context
+        self.finished = 0  # successful script runs seen on the websocket
+        self.changed = asyncio.Event()
+        self.page = None
+
+    def on_frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except Exception as error:  # noqa: BLE001 - a frame we cannot read is reported, not fatal
+            self.run.error(self.number, "websocket", f"undecodable frame: {error}")
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "script_finished":
+            if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self.finished += 1
+                self.changed.set()
+            elif msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                self.run.error(self.number, "script", "script finished with a compile error", self.page.url)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "exception" and not element.exception.is_warning:
+                text = f"{element.exception.type}: {element.exception.message}"
+                self.run.exceptions.setdefault(text, "\n".join(element.exception.stack_trace))
+                self.run.error(self.number, "exception", text, self.page.url)
+        elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
+            self.run.error(self.number, "script", str(msg.session_event.script_compilation_exception), self.page.url)
+
+    def on_websocket(self, ws) -> None:
+        ws.on("framereceived", self.on_frame)
+        ws.on("socketerror", lambda error: self.run.error(self.number, "websocket", str(error), ws.url))
+
+    def on_request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("data", "blob") and parts.hostname not in LOCAL_HOSTS:
+            self.run.outside.append(request.url)
+
+    async def open(self) -> None:
+        page = await self.context.new_page()
+        page.set_default_timeout(self.run.timeout * 1000)
+        page.on("websocket", self.on_websocket)
+        page.on("request", self.on_request)
+        page.on("pageerror", lambda error: self.run.error(self.number, "pageerror", str(error), page.url))
+        page.on("crash", lambda _: self.run.error(self.number, "crash", "page crashed", page.url))
+
+        def console(message) -> None:
+            if message.type == "error":
+                where = (message.location or {}).get("url", "")
+                kind = "benign" if PROBE.search(where) else "console"
+                self.run.error(self.number, kind, f"{message.text} ({where})", page.url)
+
+        page.on("console", console)
+
+        def response(r) -> None:
+            if r.status >= 400:
+                kind = "benign" if r.status == 404 and PROBE.search(r.url) else "http"
+                self.run.error(self.number, kind, f"{r.status} {r.url}", page.url)
+
+        page.on("response", response)
+        self.page = page
+
+    async def settled(self, before: int, marker: str, step: Step) -> None:
+        """Wait for a successful script run after ``before`` runs, then for the page to be drawn."""
+        deadline = time.monotonic() + self.run.timeout
+        while self.finished <= before:
+            self.changed.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no finished script run")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), remaining)
+        step.run_seconds = time.monotonic() - step.started
+        await self.page.wait_for_function(DRAWN, arg=marker, timeout=max(deadline - time.monotonic(), 0.1) * 1000)
+
+    async def step(self, step: Step, action, marker: str) -> None:
+        before = self.finished
+        step.started = time.monotonic()
+        try:
+            await action()
+            await self.settled(before, marker, step)
+            step.seconds = time.monotonic() - step.started
+            shown = self.page.locator(EXCEPTION)
+            if await shown.count():
+                step.error = "exception shown: " + (await shown.first.inner_text())[:500]
+                self.run.error(self.number, "exception-shown", step.error, self.page.url)
+        except Exception as error:  # noqa: BLE001 - a failed step is an error of the run, not of the benchmark
+            step.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            self.run.error(self.number, "step", step.error, step.url)
+        self.run.steps.append(step)
+        self.run.done_steps += 1
+        if self.run.done_steps >= self.run.steps_per_session * 2 * self.sessions_total // 2:
+            self.run.half.set()
+
+    sessions_total = 1
+
+    async def loop(self) -> None:
+        rng = random.Random(self.number)
+        names = list(PAGES)
+        rng.shuffle(names)
+        await asyncio.sleep(rng.uniform(0, 1.0))  # don't start every session in the same millisecond
+        for i in range(self.run.steps_per_session):
+            if self.page.is_closed():
+                self.run.error(self.number, "crash", "page closed", "")
+                break
+            name = names[i % len(names)]
+            path, marker = PAGES[name]
+            if i % OPEN_EVERY == 0:  # open the page by its URL (a new session), with an as-of day or none
+                query = f"?as_of={rng.choice(AS_OF_DAYS)}" if (i // OPEN_EVERY + self.number) % 2 == 0 else ""
+                url = f"{self.run.base}/{path}{query}"
+                visit = Step(self.number, i, "open", name, url, 0.0)
+                await self.step(visit, lambda url=url: self.page.goto(url, wait_until="commit"), marker)
+            else:  # the sidebar's link to the page (same session, as a user moves between pages)
+                url = f"{self.run.base}/{path}"
+                link = self.page.locator(f'[data-testid="stSidebarNav"] a[href="{url}"]')
+                visit = Step(self.number, i, "nav", name, url, 0.0)
+                await self.step(visit, link.click, marker)
+            if visit.error:
+                continue
+            # the sidebar's district: open the list, then time from the click on an option
+            change = Step(self.number, i, "change", name, self.page.url, 0.0)
+            try:
+                await self.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+                options = self.page.get_by_role("option")
+                await options.first.wait_for()
+                count = await options.count()
+                option = options.nth(rng.randrange(1, count) if count > 1 else 0)
+            except Exception as error:  # noqa: BLE001
+                change.error = f"opening the district list: {type(error).__name__}: {str(error).splitlines()[0]}"
+                self.run.error(self.number, "step", change.error, change.url)
+                self.run.steps.append(change)
+                self.run.done_steps += 1
+                continue
+            await self.step(change, option.click, marker)
+
+
+async def publish_midway(run: Run, db: Path, seed: int) -> None:
+    await run.half.wait()
+    run.publish["started"] = time.monotonic()
+    run.publish["load_before"] = load_average()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "campaign", "build-scale", "city", "--db", str(db), "--seed", str(seed),
+        cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await proc.communicate()
+    run.publish["ended"] = time.monotonic()
+    run.publish["seed"] = seed
+    run.publish["returncode"] = proc.returncode
+    if proc.returncode:
+        run.publish["stderr"] = stderr.decode(errors="replace")[-2000:]
+
+
+async def sample_server(server: Server, until: asyncio.Event, out: dict, chromium_pid: int | None) -> None:
+    pid = server.proc.pid
+    out["server_rss_max_mb"] = out["chromium_rss_max_mb"] = 0.0
+    while not until.is_set():
+        out["server_rss_max_mb"] = max(out["server_rss_max_mb"], rss_mb([pid]))
+        if chromium_pid:
+            out["chromium_rss_max_mb"] = max(out["chromium_rss_max_mb"], rss_mb(tree(chromium_pid)))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(until.wait(), 1.0)
+
+
+async def measure(n: int, args: argparse.Namespace, db: Path, seed: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    server = Server(db, args.work / f"streamlit-{n}.log")
+    result: dict = {
+        "sessions": n,
+        "load_start": load_average(),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    run = Run(server.url, args.steps, args.timeout)
+    wall = cpu = 0.0
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            chromium_pid = None
+            with contextlib.suppress(Exception):
+                # the browser process: the newest chromium child of the Playwright driver
+                chromium_pid = max(
+                    (pid for pid in tree(os.getpid()) if Path(f"/proc/{pid}/comm").read_text().strip() == "chromium"),
+                    default=None,
+                )
+            # warm the server once (first run of a fresh server), not measured
+            warm = await browser.new_context(viewport=VIEWPORT)
+            page = await warm.new_page()
+            await page.goto(server.url + "/")
+            await page.wait_for_function(DRAWN, arg=PAGES["overview"][1], timeout=args.timeout * 1000)
+            await warm.close()
+
+            Session.sessions_total = n
+            sessions = []
+            for i in range(n):
+                context = await browser.new_context(viewport=VIEWPORT)
+                session = Session(run, i, context)
+                await session.open()
+                sessions.append(session)
+            cpu_before = cpu_seconds(server.proc.pid)
+            stop = asyncio.Event()
+            sampler = asyncio.create_task(sample_server(server, stop, result, chromium_pid))
+            publisher = asyncio.create_task(publish_midway(run, db, seed))
+            started = time.monotonic()
+            await asyncio.gather(*(s.loop() for s in sessions))
+            wall = time.monotonic() - started
+            run.half.set()
+            await publisher
+            cpu = cpu_seconds(server.proc.pid) - cpu_before
+            stop.set()
+            await sampler
+            result["server_rss_end_mb"] = round(rss_mb([server.proc.pid]))
+            for session in sessions:
+                with contextlib.suppress(Exception):
+                    await session.context.close()
+            await browser.close()
+    finally:
+        server.stop()
+    result["load_end"] = load_average()
+    result["wall_s"] = round(wall, 1)
+    result["server_cpu_s"] = round(cpu, 1)
+    result["server_cpu_pct"] = round(100 * cpu / wall) if wall else None
+    result["server_rss_max_mb"] = round(result["server_rss_max_mb"])
+    result["chromium_rss_max_mb"] = round(result["chromium_rss_max_mb"])
+    return summarise(run, result, server)
+
+
+def figures(seconds: list[float]) -> dict:
+    return {
+        "count": len(seconds),
+        "p50_ms": ms(percentile(seconds, 50)),
+        "p95_ms": ms(percentile(seconds, 95)),
+        "max_ms": ms(max(seconds) if seconds else None),
+    }
+
+
+def summarise(run: Run, result: dict, server: Server) -> dict:
+    timed = [s for s in run.steps if s.seconds is not None and not s.error]
+    result["steps"] = len(run.steps)
+    result["steps_failed"] = sum(1 for s in run.steps if s.error)
+    result["all"] = figures([s.seconds for s in timed])
+    for kind in ("open", "nav", "change"):
+        result[kind] = figures([s.seconds for s in timed if s.kind == kind])
+    result["script_run"] = figures([s.run_seconds for s in timed])
+    result["per_page"] = {
+        name: figures([s.seconds for s in timed if s.page == name and s.kind != "change"]) for name in PAGES
+    }
+    pub = run.publish
+    if "ended" in pub:
+        during = [s.seconds for s in timed if s.started < pub["ended"] and s.started + s.seconds > pub["started"]]
+        result["publish"] = {
+            "seconds": round(pub["ended"] - pub["started"], 1),
+            "returncode": pub["returncode"],
+            "steps_overlapping": len(during),
+            **{k: v for k, v in figures(during).items() if k != "count"},
+            **({"stderr": pub["stderr"]} if "stderr" in pub else {}),
+        }
+    benign = [e for e in run.errors if e["kind"] == "benign"]
+    result["benign"] = len(benign)
+    run.errors = [e for e in run.errors if e["kind"] != "benign"]
+    by_kind: dict[str, int] = {}
+    for error in run.errors:
+        by_kind[error["kind"]] = by_kind.get(error["kind"], 0) + 1
+    result["errors"] = len(run.errors)
+    result["errors_by_kind"] = by_kind
+    distinct: dict[str, dict] = {}
+    for error in run.errors:
+        key = f"{error['kind']}: {error['message'][:300]}"
+        distinct.setdefault(key, {"count": 0, "first": error})["count"] += 1
+    result["distinct_errors"] = [
+        {"error": k, "count": v["count"], "url": v["first"]["url"]} for k, v in distinct.items()
+    ]
+    result["exceptions"] = run.exceptions
+    result["requests_off_machine"] = run.outside[:20]
+    result["server_log_errors"] = server.log_errors()[:40]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# the command
+
+
+def print_row(r: dict) -> None:
+    def p95(key: str) -> int:
+        return (r.get(key) or {}).get("p95_ms") or 0
+
+    a = r["all"]
+    print(
+        f"{r['sessions']:>4} {r['steps']:>6} {r['steps_failed']:>5} {r['errors']:>6} {a['p50_ms'] or 0:>7} "
+        f"{a['p95_ms'] or 0:>7} {a['max_ms'] or 0:>7} {p95('open'):>7} {p95('nav'):>7} {p95('change'):>7} "
+        f"{p95('script_run'):>7} {p95('publish'):>7} {r['server_rss_max_mb']:>7} {r['server_cpu_pct']:>5}% "
+        f"{r['chromium_rss_max_mb']:>8}  {r['load_start'][0]}→{r['load_end'][0]}",
+        flush=True,
+    )
+
+
+HEADER = (
+    f"{'N':>4} {'steps':>6} {'fail':>5} {'errors':>6} {'p50':>7} {'p95':>7} {'max':>7} {'open95':>7} {'nav95':>7} "
+    f"{'chg95':>7} {'run95':>7} {'pub95':>7} {'srv MB':>7} {'cpu':>6} {'chrom MB':>8}  load (1 min)\n"
+    "(times in ms; p95 of: open = page by URL, nav = sidebar link, chg = district change, run = until the "
+    "script run finished, pub = steps overlapping the publish)"
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=5, help="concurrent sessions (without --ramp)")
+    parser.add_argument("--ramp", help="comma-separated session counts, run in turn, e.g. 5,10,20,30,50")
+    parser.add_argument("--steps", type=int, default=6, help="page visits per session (each followed by a change)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a step counts as failed")
+    parser.add_argument("--target", type=float, default=2.0, help="p95 target in seconds")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/campaign-load"), help="folder for the snapshot")
+    parser.add_argument("--rebuild", action="store_true", help="build the snapshot even if it exists")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing (apt-get install -y chromium)", file=sys.stderr)
+        return 2
+    counts = [int(x) for x in args.ramp.split(",")] if args.ramp else [args.sessions]
+    args.work.mkdir(parents=True, exist_ok=True)
+    db = args.work / "city.duckdb"
+    out: dict = {"load_start": load_average(), "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if args.rebuild or not db.exists():
+        out["build_s"] = round(build(db), 1)
+        print(f"built {db} in {out['build_s']} s", flush=True)
+    out["cpus"] = os.cpu_count()
+    out["runs"] = []
+    print(HEADER, flush=True)
+    for i, n in enumerate(counts):
+        result = asyncio.run(measure(n, args, db, seed=2023 + i))
+        out["runs"].append(result)
+        print_row(result)
+        if args.json:
+            args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1))
+    out["load_end"] = load_average()
+    ok = [
+        r["sessions"]
+        for r in out["runs"]
+        if r["all"]["p95_ms"] is not None and r["all"]["p95_ms"] <= args.target * 1000
+    ]
+    ok_clean = [
+        r["sessions"] for r in out["runs"] if r["sessions"] in ok and r["errors"] == 0 and r["steps_failed"] == 0
+    ]
+    out["largest_n_p95_within_target"] = max(ok, default=None)
+    out["largest_n_p95_within_target_no_errors"] = max(ok_clean, default=None)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1))
+    print(
+        f"largest N with p95 <= {args.target} s: {out['largest_n_p95_within_target']} "
+        f"(and no errors: {out['largest_n_p95_within_target_no_errors']}); load {out['load_start']} → {out['load_end']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
