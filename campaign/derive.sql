@@ -119,23 +119,30 @@ from unit_spans as s
 join units as u using (unit_id)
 order by u.district, day;
 
+-- The first and last publication day of any event (applied included).
+create or replace table event_range as
+select min(published) as first_published, max(published) as last_published from events;
+
 -- Units created, model and revoked per town and kind at the end of each of its district's days (dense: every
 -- day of the district, for every town and kind that ever had a status).
 -- Grain: one row per (district, day, town, kind).
 create or replace table coverage_daily as
 with moves as (
     select u.district, u.town, u.kind, s.valid_from as day,
-           s.is_created::integer as created, s.is_model::integer as model, s.is_revoked::integer as revoked
+           s.is_created::integer as created, s.is_model::integer as model, s.is_revoked::integer as revoked,
+           (s.is_created and u.in_roster)::integer as roster_created
     from unit_spans as s
     join units as u using (unit_id)
     union all
     select u.district, u.town, u.kind, s.valid_to as day,
-           -s.is_created::integer, -s.is_model::integer, -s.is_revoked::integer
+           -s.is_created::integer, -s.is_model::integer, -s.is_revoked::integer,
+           -(s.is_created and u.in_roster)::integer
     from unit_spans as s
     join units as u using (unit_id)
     where s.valid_to is not null
 ), deltas as (
-    select district, town, kind, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked
+    select district, town, kind, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked,
+           sum(roster_created) as roster_created
     from moves
     group by district, town, kind, day
 ), grid as (
@@ -147,7 +154,8 @@ select
     g.district, g.day, g.town, g.kind,
     (sum(coalesce(m.created, 0)) over w)::integer as created,
     (sum(coalesce(m.model, 0)) over w)::integer as model,
-    (sum(coalesce(m.revoked, 0)) over w)::integer as revoked
+    (sum(coalesce(m.revoked, 0)) over w)::integer as revoked,
+    (sum(coalesce(m.roster_created, 0)) over w)::integer as roster_created  -- created among roster units
 from grid as g
 left join deltas as m using (district, town, kind, day)
 window w as (partition by g.district, g.town, g.kind order by g.day)

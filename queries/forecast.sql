@@ -10,27 +10,34 @@
 -- On the sample history this range held the actual date in 13 of 14 backtest projections (the old
 -- fastest-to-slowest-pace range: 6 of 14); tests/test_forecast.py holds it to campaign.forecast.RANGE_CLAIM.
 -- A null latest means one window saw no progress (no honest end date).
+-- Reads coverage_daily (derive.sql): created among roster units on the district's latest day <= each day.
 with chosen as (
-    select coalesce($as_of::date, (select max(published) from events)) as d
-), moves as (
-    select u.district, u.town, u.kind, t.published, t.delta
-    from transitions as t
-    join units as u using (unit_id)
-    where u.in_roster and ($district::varchar is null or u.district = $district)
+    select coalesce($as_of::date, (select last_published from event_range)) as d
+), picks as (
+    -- per district, its latest status day on or before as_of and 7, 14 and 28 days before it
+    select dd.district, b.back, max(dd.day) as day
+    from district_days as dd, (select unnest([0, 7, 14, 28]) as back) as b, chosen as a
+    where dd.day <= a.d - b.back
+      and ($district::varchar is null or dd.district = $district)
+    group by dd.district, b.back
+), levels as (
+    select c.district, c.town, c.kind, p.back, c.roster_created as created
+    from coverage_daily as c
+    join picks as p using (district, day)
 ), totals as (
-    select district, town, kind, count(*) as total
-    from units
-    where in_roster and ($district::varchar is null or district = $district)
+    select district, town, kind, sum(total)::bigint as total
+    from town_kinds
+    where total > 0 and ($district::varchar is null or district = $district)
     group by grouping sets ((district, town, kind), (district, kind))
 ), windows as (
     select
-        m.district, m.town, m.kind,
-        sum(m.delta) filter (where m.published <= a.d) as now,
-        sum(m.delta) filter (where m.published <= a.d - 7) as before7,
-        sum(m.delta) filter (where m.published <= a.d - 14) as before14,
-        sum(m.delta) filter (where m.published <= a.d - 28) as before28
-    from moves as m, chosen as a
-    group by grouping sets ((m.district, m.town, m.kind), (m.district, m.kind))
+        district, town, kind,
+        sum(created) filter (where back = 0) as now,
+        sum(created) filter (where back = 7) as before7,
+        sum(created) filter (where back = 14) as before14,
+        sum(created) filter (where back = 28) as before28
+    from levels
+    group by grouping sets ((district, town, kind), (district, kind))
 ), paces as (
     select
         t.district, t.town, t.kind, t.total,

@@ -5,7 +5,7 @@ select
     (select count(*) from units) as units,
     (select count(*) from events) as events,
     (select count(*) from files) as files,
-    (select min(published) from events) as first_published,
-    (select max(published) from events) as last_published,
+    (select first_published from event_range) as first_published,
+    (select last_published from event_range) as last_published,
     (select max(loaded_at) from ingests) as last_ingest,
     (select coalesce(bool_or(who = 'sample'), false) from ingests) as from_sample
