@@ -34,6 +34,32 @@ KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stal
 
 
 @dataclass(frozen=True)
+class Defaults:
+    """What a screen uses when its URL does not say: the operator's refresh, stale limit and language."""
+
+    refresh: float = REFRESH_DEFAULT
+    stale_after: dt.timedelta | None = STALE_DEFAULT  # None: never warn
+    lang: str = "zh"
+
+
+def server_defaults(env: Mapping[str, str] | None = None) -> Defaults:
+    """The defaults set by the config file and environment (campaign/config.py: refresh, stale, language).
+
+    ``campaign serve`` refuses to start with a wrong value; a dashboard started otherwise keeps the
+    built-in defaults then, as the screen must never stop on configuration.
+    """
+    from campaign import config
+
+    try:
+        settings = config.load(env)
+    except config.ConfigError:
+        return Defaults()
+    refresh = min(max(settings.refresh, REFRESH_MIN), REFRESH_MAX)
+    lang = settings.language if settings.language in LANGS else "zh"
+    return Defaults(refresh=refresh, stale_after=settings.stale, lang=lang)
+
+
+@dataclass(frozen=True)
 class Config:
     districts: tuple[str, ...] = ()  # empty: every district
     towns: tuple[str, ...] = ()  # empty: every town (step=town)
@@ -104,18 +130,33 @@ def _fmt_seconds(value: float) -> str:
     return f"{value:g}"
 
 
-def parse(params: Mapping[str, str | list[str]]) -> tuple[Config, list[Note]]:
-    """The screen's configuration from its URL parameters; every value it cannot use is a Note."""
+def _fmt_age_setting(age: dt.timedelta | None) -> str:
+    """A stale limit as the URL would say it: 24h, 90m, off."""
+    if age is None:
+        return "off"
+    seconds = age.total_seconds()
+    for unit, size in (("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds / 3600:g}h"
+
+
+def parse(params: Mapping[str, str | list[str]], defaults: Defaults | None = None) -> tuple[Config, list[Note]]:
+    """The screen's configuration from its URL parameters; every value it cannot use is a Note.
+
+    What the URL leaves out comes from ``defaults`` (the operator's, see ``server_defaults``).
+    """
+    defaults = defaults or Defaults()
     notes: list[Note] = []
     values = {k: _first(v) for k, v in params.items()}
     for name in values:
         if name not in KNOWN_PARAMS and name not in STREAMLIT_PARAMS:
             notes.append(Note(name, values[name], "", "unknown_param"))
 
-    lang = values.get("lang", "zh").strip().lower() or "zh"
+    lang = values.get("lang", defaults.lang).strip().lower() or defaults.lang
     if lang not in LANGS:
-        notes.append(Note("lang", values["lang"], "zh"))
-        lang = "zh"
+        notes.append(Note("lang", values["lang"], defaults.lang))
+        lang = defaults.lang
 
     def duration(name: str, default: float, low: float, high: float) -> float:
         if name not in values:
@@ -127,7 +168,7 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[Config, list[Note]]:
         return seconds
 
     rotate = duration("rotate", ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX)
-    refresh = duration("refresh", REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX)
+    refresh = duration("refresh", defaults.refresh, REFRESH_MIN, REFRESH_MAX)
 
     panels: list[str] = []
     if "panels" in values:
@@ -147,11 +188,11 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[Config, list[Note]]:
         notes.append(Note("step", values["step"], "none"))
         step = "none"
 
-    stale_after: dt.timedelta | None = STALE_DEFAULT
+    stale_after = defaults.stale_after
     if "stale" in values:
         age = _age(values["stale"])
         if age is False:
-            notes.append(Note("stale", values["stale"], "24h"))
+            notes.append(Note("stale", values["stale"], _fmt_age_setting(defaults.stale_after)))
         else:
             stale_after = age
 

@@ -29,7 +29,7 @@ if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
     st.rerun()
 
-config, url_notes = screen.parse(st.query_params.to_dict())
+config, url_notes = screen.parse(st.query_params.to_dict(), screen.server_defaults())
 LANG = config.lang
 
 BG = "#050b17"

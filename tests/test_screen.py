@@ -258,3 +258,43 @@ def test_step_through_towns(screen_app):
     body = screen_html(at)
     assert 'data-panel="town"' in body and "朱泾镇" in body
     assert "1 / 1" in body
+
+
+# ------------------------------------------------------------------- the operator's defaults ---
+
+
+def test_server_defaults_come_from_the_config(tmp_path):
+    assert screen.server_defaults({}) == screen.Defaults()
+    env = {"CAMPAIGN_REFRESH": "5m", "CAMPAIGN_STALE": "off", "CAMPAIGN_LANG": "en"}
+    assert screen.server_defaults(env) == screen.Defaults(refresh=300.0, stale_after=None, lang="en")
+    file = tmp_path / "campaign.toml"
+    file.write_text('refresh = "30s"\nstale = "2h"\n', encoding="utf-8")
+    defaults = screen.server_defaults({"CAMPAIGN_CONFIG": str(file)})
+    assert defaults == screen.Defaults(refresh=30.0, stale_after=dt.timedelta(hours=2), lang="zh")
+    # a wrong value stops `campaign serve`; a screen keeps the built-in defaults
+    assert screen.server_defaults({"CAMPAIGN_REFRESH": "often"}) == screen.Defaults()
+
+
+def test_the_url_wins_over_the_operators_defaults():
+    defaults = screen.Defaults(refresh=300.0, stale_after=dt.timedelta(hours=2), lang="en")
+    config, notes = screen.parse({}, defaults)
+    assert notes == []
+    assert (config.refresh, config.stale_after, config.lang) == (300.0, dt.timedelta(hours=2), "en")
+    config, notes = screen.parse({"refresh": "60", "stale": "off", "lang": "zh"}, defaults)
+    assert (config.refresh, config.stale_after, config.lang) == (60.0, None, "zh")
+    config, notes = screen.parse({"refresh": "x", "stale": "never", "lang": "xx"}, defaults)
+    assert (config.refresh, config.stale_after, config.lang) == (300.0, dt.timedelta(hours=2), "en")
+    assert [(n.param, n.instead) for n in notes] == [("lang", "en"), ("refresh", "300"), ("stale", "2h")]
+
+
+def test_screen_takes_its_stale_limit_and_language_from_the_config(screen_app, monkeypatch):
+    import time
+
+    monkeypatch.setenv("CAMPAIGN_STALE", "1s")
+    monkeypatch.setenv("CAMPAIGN_LANG", "en")
+    time.sleep(1.1)  # the sample snapshot is now older than the limit, however fast this ran
+    body = screen_html(screen_app())
+    assert 'data-testid="screen-stale"' in body
+    assert "Data as of" in body
+    monkeypatch.setenv("CAMPAIGN_STALE", "off")
+    assert 'data-testid="screen-stale"' not in screen_html(screen_app())
