@@ -91,6 +91,20 @@ DRAWN = """(marker) => {
 }"""
 
 
+STATE = """(marker) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  return {
+    url: location.href,
+    status: status ? status.innerText.slice(0, 80) : null,
+    marker: main ? main.querySelectorAll(marker).length : null,
+    charts: main ? main.querySelectorAll('[data-testid="stPlotlyChart"]').length : null,
+    drawn: main ? main.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length : null,
+    dialog: (document.querySelector('[role="dialog"]') || {}).innerText || null,
+  };
+}"""
+
+
 def percentile(values: list[float], p: float) -> float | None:
     if not values:
         return None
@@ -242,31 +256,38 @@ class Session:
         self.changed = asyncio.Event()
         self.page = None
 
-    def on_frame(self, payload) -> None:
+    def where(self) -> str:
+        return self.page.url
+
+    def on_frame(self, payload):
+        """Count finished runs and record exceptions from one websocket frame; returns the message."""
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         if isinstance(payload, str):
-            return
+            return None
         try:
             msg = ForwardMsg.FromString(payload)
         except Exception as error:  # noqa: BLE001 - a frame we cannot read is reported, not fatal
             self.run.error(self.number, "websocket", f"undecodable frame: {error}")
-            return
+            return None
         kind = msg.WhichOneof("type")
         if kind == "script_finished":
             if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self.finished += 1
                 self.changed.set()
             elif msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                self.run.error(self.number, "script", "script finished with a compile error", self.page.url)
+                self.run.error(self.number, "script", "script finished with a compile error", self.where())
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             if element.WhichOneof("type") == "exception" and not element.exception.is_warning:
                 text = f"{element.exception.type}: {element.exception.message}"
                 self.run.exceptions.setdefault(text, "\n".join(element.exception.stack_trace))
-                self.run.error(self.number, "exception", text, self.page.url)
+                self.run.error(self.number, "exception", text, self.where())
         elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
-            self.run.error(self.number, "script", str(msg.session_event.script_compilation_exception), self.page.url)
+            self.run.error(self.number, "script", str(msg.session_event.script_compilation_exception), self.where())
+        elif kind == "page_not_found":
+            self.run.error(self.number, "script", f"page not found: {msg.page_not_found.page_name}", self.where())
+        return msg
 
     def on_websocket(self, ws) -> None:
         ws.on("framereceived", self.on_frame)
@@ -327,10 +348,16 @@ class Session:
                 self.run.error(self.number, "exception-shown", step.error, self.page.url)
         except Exception as error:  # noqa: BLE001 - a failed step is an error of the run, not of the benchmark
             step.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            with contextlib.suppress(Exception):
+                step.error += (
+                    f" [script run finished: {step.run_seconds is not None}; page: "
+                    + json.dumps(await self.page.evaluate(STATE, marker), ensure_ascii=False)
+                    + "]"
+                )
             self.run.error(self.number, "step", step.error, step.url)
         self.run.steps.append(step)
         self.run.done_steps += 1
-        if self.run.done_steps >= self.run.steps_per_session * 2 * self.sessions_total // 2:
+        if self.run.done_steps >= self.run.steps_per_session * self.sessions_total:
             self.run.half.set()
 
     sessions_total = 1
@@ -375,6 +402,162 @@ class Session:
             await self.step(change, option.click, marker)
 
 
+class WsSession(Session):
+    """A session without a browser: Streamlit's own websocket protocol, as the frontend speaks it.
+
+    Open = a new websocket (a new server session) and a run for the page and query string; nav = a run
+    for another page's script hash on the same websocket; change = a run with the district selectbox's
+    new value. Each step is timed until the server's `script_finished`: the server's work and the
+    transport, without any drawing.
+    """
+
+    def __init__(self, run: Run, number: int):
+        super().__init__(run, number, None)
+        self.ws = None
+        self.reader: asyncio.Task | None = None
+        self.url = ""
+        self.query = ""
+        self.hashes: dict[str, str] = {}  # url path -> page script hash
+        self.current_hash = ""
+        self.district_id: str | None = None
+        self.district_options: list[str] = []
+        self.widgets: dict[str, object] = {}  # widget id -> WidgetState we send back
+
+    def where(self) -> str:
+        return self.url
+
+    def on_frame(self, payload):
+        msg = super().on_frame(payload)
+        if msg is None:
+            return None
+        kind = msg.WhichOneof("type")
+        if kind == "navigation":
+            for page in msg.navigation.app_pages:
+                self.hashes[page.url_pathname] = page.page_script_hash
+                if page.is_default:
+                    self.hashes[""] = page.page_script_hash
+            self.current_hash = msg.navigation.page_script_hash
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "selectbox" and element.selectbox.id.endswith("-district"):
+                self.district_id = element.selectbox.id
+                self.district_options = list(element.selectbox.options)
+        return msg
+
+    async def read(self) -> None:
+        import websockets
+
+        try:
+            async for payload in self.ws:
+                self.on_frame(payload)
+        except websockets.ConnectionClosed as closed:
+            if closed.rcvd is None or closed.rcvd.code not in (1000, 1001):
+                self.run.error(self.number, "websocket", f"closed: {closed}", self.url)
+
+    async def connect(self) -> None:
+        import websockets
+
+        await self.close()
+        uri = self.run.base.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = await websockets.connect(uri, subprotocols=["streamlit"], origin=self.run.base, max_size=None)
+        self.reader = asyncio.create_task(self.read())
+        self.widgets = {}
+        self.district_id = None
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            with contextlib.suppress(Exception):
+                await self.reader
+            self.ws = None
+
+    async def rerun(self, page_name: str = "", page_hash: str = "") -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query
+        state.page_name = page_name
+        state.page_script_hash = page_hash
+        for widget in self.widgets.values():
+            state.widget_states.widgets.append(widget)
+        await self.ws.send(msg.SerializeToString())
+
+    async def settled(self, before: int, marker: str, step: Step) -> None:
+        deadline = time.monotonic() + self.run.timeout
+        while self.finished <= before:
+            self.changed.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no finished script run")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), remaining)
+        step.run_seconds = time.monotonic() - step.started
+
+    async def step(self, step: Step, action, marker: str) -> None:
+        before = self.finished
+        step.started = time.monotonic()
+        try:
+            await action()
+            await self.settled(before, marker, step)
+            step.seconds = step.run_seconds
+        except Exception as error:  # noqa: BLE001
+            step.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            self.run.error(self.number, "step", step.error, step.url)
+        self.run.steps.append(step)
+        self.run.done_steps += 1
+        if self.run.done_steps >= self.run.steps_per_session * self.sessions_total:
+            self.run.half.set()
+
+    async def loop(self) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        rng = random.Random(self.number)
+        names = list(PAGES)
+        rng.shuffle(names)
+        await asyncio.sleep(rng.uniform(0, 1.0))
+        try:
+            for i in range(self.run.steps_per_session):
+                name = names[i % len(names)]
+                path, marker = PAGES[name]
+                if i % OPEN_EVERY == 0:
+                    as_of = (i // OPEN_EVERY + self.number) % 2 == 0
+                    self.query = f"as_of={rng.choice(AS_OF_DAYS)}" if as_of else ""
+                    self.url = f"{self.run.base}/{path}" + (f"?{self.query}" if self.query else "")
+                    visit = Step(self.number, i, "open", name, self.url, 0.0)
+
+                    async def open_page(path=path) -> None:
+                        await self.connect()
+                        await self.rerun(page_name=path)
+
+                    await self.step(visit, open_page, marker)
+                else:
+                    self.url = f"{self.run.base}/{path}"
+                    visit = Step(self.number, i, "nav", name, self.url, 0.0)
+                    target = self.hashes.get(path, "")
+
+                    async def nav(path=path, target=target) -> None:
+                        if not target:
+                            raise RuntimeError(f"no page script hash for {path!r} (pages: {sorted(self.hashes)})")
+                        await self.rerun(page_hash=target)
+
+                    await self.step(visit, nav, marker)
+                if visit.error:
+                    continue
+                change = Step(self.number, i, "change", name, self.url, 0.0)
+
+                async def choose() -> None:
+                    if not self.district_id or not self.district_options:
+                        raise RuntimeError("no district selectbox seen")
+                    widget = WidgetState(id=self.district_id, string_value=rng.choice(self.district_options[1:]))
+                    self.widgets[self.district_id] = widget
+                    await self.rerun(page_hash=self.current_hash)
+
+                await self.step(change, choose, marker)
+        finally:
+            await self.close()
+
+
 async def publish_midway(run: Run, db: Path, seed: int) -> None:
     await run.half.wait()
     run.publish["started"] = time.monotonic()
@@ -403,65 +586,83 @@ async def sample_server(server: Server, until: asyncio.Event, out: dict, chromiu
 
 
 async def measure(n: int, args: argparse.Namespace, db: Path, seed: int) -> dict:
-    from playwright.async_api import async_playwright
-
-    server = Server(db, args.work / f"streamlit-{n}.log")
+    server = Server(db, args.work / f"streamlit-{args.client}-{n}.log")
     result: dict = {
         "sessions": n,
+        "client": args.client,
         "load_start": load_average(),
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     run = Run(server.url, args.steps, args.timeout)
-    wall = cpu = 0.0
-    try:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            chromium_pid = None
-            with contextlib.suppress(Exception):
-                # the browser process: the newest chromium child of the Playwright driver
-                chromium_pid = max(
-                    (pid for pid in tree(os.getpid()) if Path(f"/proc/{pid}/comm").read_text().strip() == "chromium"),
-                    default=None,
-                )
-            # warm the server once (first run of a fresh server), not measured
-            warm = await browser.new_context(viewport=VIEWPORT)
-            page = await warm.new_page()
-            await page.goto(server.url + "/")
-            await page.wait_for_function(DRAWN, arg=PAGES["overview"][1], timeout=args.timeout * 1000)
-            await warm.close()
+    Session.sessions_total = n
+    timing: dict = {}
 
-            Session.sessions_total = n
-            sessions = []
-            for i in range(n):
-                context = await browser.new_context(viewport=VIEWPORT)
-                session = Session(run, i, context)
-                await session.open()
-                sessions.append(session)
-            cpu_before = cpu_seconds(server.proc.pid)
-            stop = asyncio.Event()
-            sampler = asyncio.create_task(sample_server(server, stop, result, chromium_pid))
-            publisher = asyncio.create_task(publish_midway(run, db, seed))
-            started = time.monotonic()
-            await asyncio.gather(*(s.loop() for s in sessions))
-            wall = time.monotonic() - started
-            run.half.set()
-            await publisher
-            cpu = cpu_seconds(server.proc.pid) - cpu_before
-            stop.set()
-            await sampler
-            result["server_rss_end_mb"] = round(rss_mb([server.proc.pid]))
-            for session in sessions:
+    async def drive(sessions: list[Session], chromium_pid: int | None) -> None:
+        cpu_before = cpu_seconds(server.proc.pid)
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(sample_server(server, stop, result, chromium_pid))
+        publisher = asyncio.create_task(publish_midway(run, db, seed))
+        started = time.monotonic()
+        await asyncio.gather(*(s.loop() for s in sessions))
+        timing["wall"] = time.monotonic() - started
+        timing["cpu"] = cpu_seconds(server.proc.pid) - cpu_before
+        run.half.set()  # a run too short to reach half still publishes, after the sessions
+        await publisher
+        stop.set()
+        await sampler
+        result["server_rss_end_mb"] = round(rss_mb([server.proc.pid]))
+
+    try:
+        if args.client == "ws":
+            warm = WsSession(run, -1)  # the first run of a fresh server, not measured
+            await warm.connect()
+            await warm.rerun()
+            await warm.settled(0, "", Step(-1, 0, "open", "overview", server.url, time.monotonic()))
+            await warm.close()
+            run.steps.clear()
+            await drive([WsSession(run, i) for i in range(n)], None)
+        else:
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                chromium_pid = None
                 with contextlib.suppress(Exception):
-                    await session.context.close()
-            await browser.close()
+                    # the browser process: the first chromium under the Playwright driver
+                    chromium_pid = min(
+                        (
+                            pid
+                            for pid in tree(os.getpid())
+                            if Path(f"/proc/{pid}/comm").read_text().strip() == "chromium"
+                        ),
+                        default=None,
+                    )
+                # warm the server once (first run of a fresh server), not measured
+                warm = await browser.new_context(viewport=VIEWPORT)
+                page = await warm.new_page()
+                await page.goto(server.url + "/")
+                await page.wait_for_function(DRAWN, arg=PAGES["overview"][1], timeout=args.timeout * 1000)
+                await warm.close()
+                sessions = []
+                for i in range(n):
+                    session = Session(run, i, await browser.new_context(viewport=VIEWPORT))
+                    await session.open()
+                    sessions.append(session)
+                await drive(sessions, chromium_pid)
+                for session in sessions:
+                    with contextlib.suppress(Exception):
+                        await session.context.close()
+                await browser.close()
     finally:
         server.stop()
+    wall, cpu = timing.get("wall", 0.0), timing.get("cpu", 0.0)
     result["load_end"] = load_average()
     result["wall_s"] = round(wall, 1)
     result["server_cpu_s"] = round(cpu, 1)
     result["server_cpu_pct"] = round(100 * cpu / wall) if wall else None
-    result["server_rss_max_mb"] = round(result["server_rss_max_mb"])
-    result["chromium_rss_max_mb"] = round(result["chromium_rss_max_mb"])
+    result["server_cpu_ms_per_step"] = round(1000 * cpu / len(run.steps)) if run.steps else None
+    result["server_rss_max_mb"] = round(result.get("server_rss_max_mb", 0))
+    result["chromium_rss_max_mb"] = round(result.get("chromium_rss_max_mb", 0))
     return summarise(run, result, server)
 
 
@@ -511,6 +712,19 @@ def summarise(run: Run, result: dict, server: Server) -> dict:
         {"error": k, "count": v["count"], "url": v["first"]["url"]} for k, v in distinct.items()
     ]
     result["exceptions"] = run.exceptions
+    result["step_list"] = [
+        {
+            "session": s.session,
+            "i": s.index,
+            "kind": s.kind,
+            "page": s.page,
+            "url": s.url,
+            "ms": ms(s.seconds),
+            "run_ms": ms(s.run_seconds),
+            **({"error": s.error} if s.error else {}),
+        }
+        for s in run.steps
+    ]
     result["requests_off_machine"] = run.outside[:20]
     result["server_log_errors"] = server.log_errors()[:40]
     return result
@@ -544,6 +758,9 @@ HEADER = (
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--client", choices=["browser", "ws"], default="browser", help="Chromium contexts, or websocket clients"
+    )
     parser.add_argument("--sessions", type=int, default=5, help="concurrent sessions (without --ramp)")
     parser.add_argument("--ramp", help="comma-separated session counts, run in turn, e.g. 5,10,20,30,50")
     parser.add_argument("--steps", type=int, default=6, help="page visits per session (each followed by a change)")
@@ -583,7 +800,8 @@ def main() -> int:
     ]
     out["largest_n_p95_within_target"] = max(ok, default=None)
     out["largest_n_p95_within_target_no_errors"] = max(ok_clean, default=None)
-    print(json.dumps(out, ensure_ascii=False, indent=1))
+    shown = {**out, "runs": [{k: v for k, v in r.items() if k != "step_list"} for r in out["runs"]]}
+    print(json.dumps(shown, ensure_ascii=False, indent=1))
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     print(
