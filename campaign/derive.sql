@@ -4,15 +4,20 @@
 -- read a few precomputed rows. Nothing here is copied from the previous snapshot: it is always recomputed.
 
 -- Per unit, its state transitions: +1 when it becomes created, -1 when a created unit is revoked,
--- 0 for a repeated listing. Summing delta up to a day gives the units created as of that day.
+-- 0 for a repeated listing. Summing delta up to a day gives the units created as of that day. The previous
+-- event of the unit (previous_*) is kept for the repeated-creation check below.
 -- Grain: one row per created or revoked event.
 create or replace table transitions as
 with ordered as (
     select
-        e.unit_id, e.event, e.batch, e.published, e.event_id,
-        lag(e.event) over (partition by e.unit_id order by e.published, e.event_id) as previous
+        e.unit_id, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
+        lag(e.event) over w as previous,
+        lag(e.published) over w as previous_published,
+        lag(e.batch) over w as previous_batch,
+        lag(e.source_file) over w as previous_file
     from events as e
     where e.event in ('created', 'revoked')
+    window w as (partition by e.unit_id order by e.published, e.event_id)
 )
 select
     o.unit_id, o.event, o.batch, o.published, o.event_id,
@@ -20,7 +25,8 @@ select
         when o.event = 'created' and coalesce(o.previous, 'revoked') <> 'created' then 1
         when o.event = 'revoked' and o.previous = 'created' then -1
         else 0
-    end as delta
+    end as delta,
+    o.source_file, o.source_row, o.previous, o.previous_published, o.previous_batch, o.previous_file
 from ordered as o
 order by o.unit_id, o.published, o.event_id;
 
@@ -28,31 +34,32 @@ order by o.unit_id, o.published, o.event_id;
 -- until (not including) the next such day; valid_to null = still valid. A unit with no span was never listed.
 -- Grain: one row per (unit, day with a created, revoked or model event of the unit).
 create or replace table unit_spans as
-with steps as (
+with daily as (
+    -- one row per unit and day: the day's last creation or revocation decides the status (a struct keeps a
+    -- null batch)
     select
-        unit_id,
-        published,
-        -- the latest creation or revocation so far decides the status; a struct keeps a null batch
-        last_value(
-            case when event in ('created', 'revoked') then {'event': event, 'batch': batch, 'day': published} end
-            ignore nulls
-        ) over w as latest,
-        max(case when event = 'model' then published end) over w as model_date,
-        min(case when event = 'created' then published end) over w as first_created,
-        count(case when event = 'created' then 1 end) over w as times_created,
-        row_number() over (partition by unit_id, published order by event_id desc) as newest_of_day
+        unit_id, published,
+        arg_max({'event': event, 'batch': batch, 'day': published}, event_id)
+            filter (where event in ('created', 'revoked')) as cr,
+        bool_or(event = 'model') as has_model,
+        count(*) filter (where event = 'created') as n_created
     from events
     where event in ('created', 'revoked', 'model')
-    window w as (partition by unit_id order by published, event_id rows between unbounded preceding and current row)
-), days as (
-    select *, lead(published) over (partition by unit_id order by published) as valid_to
-    from steps
-    where newest_of_day = 1
+    group by unit_id, published
+), running as (
+    select
+        unit_id, published,
+        arg_max(cr, case when cr is not null then published end) over w as latest,
+        max(case when has_model then published end) over w as model_date,
+        min(case when n_created > 0 then published end) over w as first_created,
+        sum(n_created) over w as times_created,
+        lead(published) over w2 as valid_to
+    from daily
+    window w as (partition by unit_id order by published rows between unbounded preceding and current row),
+           w2 as (partition by unit_id order by published)
 )
 select
-    unit_id,
-    published as valid_from,
-    valid_to,
+    unit_id, published as valid_from, valid_to,
     coalesce(latest.event = 'created', false) as is_created,
     coalesce(latest.event = 'revoked', false) as is_revoked,
     coalesce(latest.event = 'created' and model_date >= latest.day, false) as is_model,
@@ -65,8 +72,8 @@ select
     case when latest.event = 'created' then latest.batch end as batch,
     latest.day as status_date,
     first_created,
-    times_created
-from days
+    times_created::bigint as times_created
+from running
 order by unit_id, valid_from;
 
 -- Every unit as it stood at the end of day as_of (null: the latest).
@@ -319,25 +326,14 @@ order by cd.district, cd.kind, cd.published;
 -- Data quality: a unit listed as created again while it was still created (no revocation between).
 -- Grain: one row per such repeated creation (dq_created_twice with no as-of day: the check looks only back).
 create or replace table created_twice as
-with creations as (
-    select
-        e.unit_id, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
-        lag(e.event) over w as previous_event,
-        lag(e.published) over w as previous_date,
-        lag(e.batch) over w as previous_batch,
-        lag(e.source_file) over w as previous_file
-    from events as e
-    where e.event in ('created', 'revoked')
-    window w as (partition by e.unit_id order by e.published, e.event_id)
-)
 select
     u.district, u.town, u.committee, u.name, u.kind,
-    c.previous_batch as first_batch, c.previous_date as first_published, c.previous_file as first_file,
-    c.batch as again_batch, c.published as again_published, c.source_file as again_file, c.source_row as again_row
-from creations as c
+    t.previous_batch as first_batch, t.previous_published as first_published, t.previous_file as first_file,
+    t.batch as again_batch, t.published as again_published, t.source_file as again_file, t.source_row as again_row
+from transitions as t
 join units as u using (unit_id)
-where c.event = 'created' and c.previous_event = 'created'
-order by u.district, u.town, u.committee, u.name, c.published;
+where t.event = 'created' and t.previous = 'created'
+order by u.district, u.town, u.committee, u.name, t.published;
 
 -- Roster units with the day a list first mentioned them (null: never), latest first so that "not mentioned by
 -- day D" reads only the first rows. Grain: one row per roster unit.
