@@ -41,6 +41,7 @@ SYNTHETIC_NOTE_EN = (
 SEED = 2022
 AS_OF = date(2022, 5, 23)
 SOURCE = "人民网上海频道 2022-05-23"
+BATCH1_NOTICE = "金山区第一批无疫小区公示 2022-05-05"
 # A fixed creation date keeps docProps/core.xml (and so the zip bytes) stable.
 XLSX_CREATED = datetime(2022, 5, 23)
 
@@ -496,13 +497,16 @@ def _round_rows(district: District, rnd: int, fmt) -> list[list]:
 
 
 def _write_totals(out: Path) -> Path:
-    rows = [["区", "类型", "官方总数", "截至日期", "来源"]]
+    rows = [["区", "类型", "官方总数", "截至日期", "来源", "批次"]]
     for district, kind, total in (
         (JINSHAN, COMPOUND, JINSHAN_COMPOUNDS),
         (JINSHAN, GROUP, JINSHAN_GROUPS),
         (CHONGMING, "村居", CHONGMING_UNITS),
     ):
-        rows.append([district, kind, total, AS_OF.isoformat(), SOURCE])
+        rows.append([district, kind, total, AS_OF.isoformat(), SOURCE, ""])
+    # what Jinshan's batch 1 notice published: the quality page checks the lists against it
+    for kind, count in ((COMPOUND, BATCH1_COMPOUNDS), (GROUP, BATCH1_GROUPS)):
+        rows.append([JINSHAN, kind, count, JINSHAN_BATCH_DATES[1].isoformat(), BATCH1_NOTICE, "第1批"])
     return _write_csv(out / "官方总数.csv", rows)
 
 
@@ -617,7 +621,7 @@ def _write_chongming_rounds(out: Path, district: District) -> list[Path]:
 
 # (file, 中文说明, English description) -- rendered as the README's file table.
 FILE_NOTES = (
-    ("官方总数.csv", "各区官方公布的创建单位总数", "published totals per district"),
+    ("官方总数.csv", "各区官方总数及金山第一批公示数", "official totals; Jinshan batch 1 notice counts"),
     ("金山区_创建单位名册.xlsx", "小区、村民小组名册及填表说明", "roster of compounds and village groups"),
     ("金山区_第1批.csv", "第一批；UTF-8 带 BOM，首行为标题", "batch 1; UTF-8 with BOM, title line first"),
     ("金山区_第2批.xlsx", "第二批；批次为数字，Excel 日期", "batch 2; numeric batch, Excel date cells"),

@@ -50,6 +50,15 @@ def test_jinshan_targets_reconcile(sample_db):
     assert checked == {"compound": (393, 393), "village_group": (2293, 2293), None: (357, 357)}
 
 
+def test_jinshan_first_batch_notice_matches_its_lists(sample_db):
+    # the batch 1 notice's counts are loaded as targets with a batch, and the lists agree with them
+    rows = {
+        r["kind"]: (r["batch"], r["published_count"], r["listed_count"])
+        for r in queries.run("dq_batch_counts", db=sample_db).to_dicts()
+    }
+    assert rows == {"compound": (1, 150, 150), "village_group": (1, 1487, 1487)}
+
+
 def test_jinshan_first_batch(sample_db):
     rows = coverage(sample_db, BATCH_1, "金山区")
     assert (rows["compound"]["created"], rows["village_group"]["created"]) == (150, 1487)

@@ -95,7 +95,7 @@ def test_encodings_line_endings_and_headers(out):
             raw(name).decode("utf-8")
         assert b"\r\n" in raw(name)
 
-    assert read_csv(out / "官方总数.csv", "utf-8")[0] == ["区", "类型", "官方总数", "截至日期", "来源"]
+    assert read_csv(out / "官方总数.csv", "utf-8")[0] == ["区", "类型", "官方总数", "截至日期", "来源", "批次"]
     batch1 = read_csv(out / "金山区_第1批.csv", "utf-8-sig")
     assert batch1[0] == ["金山区第一批“无疫小区”名单（2022年5月5日公布）"]
     assert batch1[1] == BATCH_HEADER
@@ -141,12 +141,15 @@ def test_synthetic_values_are_plausible(model):
 # -------------------------------------------------------- published: 金山 ---
 def test_official_totals(out):
     rows = read_csv(out / "官方总数.csv", "utf-8", 1)
-    assert [r[:4] for r in rows] == [
-        ["金山区", "小区", "393", "2022-05-23"],
-        ["金山区", "村民小组", "2293", "2022-05-23"],
-        ["崇明区", "村居", "357", "2022-05-23"],
+    assert [r[:4] + r[5:] for r in rows] == [
+        ["金山区", "小区", "393", "2022-05-23", ""],
+        ["金山区", "村民小组", "2293", "2022-05-23", ""],
+        ["崇明区", "村居", "357", "2022-05-23", ""],
+        ["金山区", "小区", "150", "2022-05-05", "第1批"],
+        ["金山区", "村民小组", "1487", "2022-05-05", "第1批"],
     ]
-    assert all(r[4] == "人民网上海频道 2022-05-23" for r in rows)
+    assert all(r[4] == "人民网上海频道 2022-05-23" for r in rows[:3])
+    assert all(r[4] == "金山区第一批无疫小区公示 2022-05-05" for r in rows[3:])
 
 
 def test_jinshan_roster(model):
