@@ -725,20 +725,23 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
         | (pl.col("kind").is_not_null() & pl.col("_kind").is_null())
     )
     # one unit listed twice in a table with a different batch or date
-    conflict = pl.struct("_batch", "_published").n_unique().over("_t", *PLACE_COLS, "_status") > 1
-    flagged = set(frame.filter(bad.fill_null(False) | conflict).get_column("_t").unique().to_list())
-    frame = (
-        frame.filter(~pl.col("_t").is_in(list(flagged)))
-        .select(
-            "_t",
-            "_row",
-            *PLACE_COLS,
-            pl.col("_status").alias("status"),
-            pl.col("_batch").alias("batch"),
-            pl.col("_published").alias("published"),
-            pl.col("_kind").alias("kind"),
-        )
-        .unique(subset=["_t", *PLACE_COLS, "status"], keep="first", maintain_order=True)
+    # a unit listed twice in one table: identical rows are one listing; a different batch or date is a conflict
+    flagged = set(frame.filter(bad.fill_null(False)).get_column("_t").unique().to_list())
+    key = ["_t", *PLACE_COLS, "_status"]
+    repeated = frame.select(pl.struct(key).is_duplicated()).to_series()
+    if repeated.any():
+        twice = frame.filter(repeated)
+        conflict = pl.struct("_batch", "_published").n_unique().over(key) > 1
+        flagged |= set(twice.filter(conflict).get_column("_t").unique().to_list())
+        frame = frame.filter(pl.struct(key).is_first_distinct())
+    frame = frame.filter(~pl.col("_t").is_in(list(flagged))).select(
+        "_t",
+        "_row",
+        *PLACE_COLS,
+        pl.col("_status").alias("status"),
+        pl.col("_batch").alias("batch"),
+        pl.col("_published").alias("published"),
+        pl.col("_kind").alias("kind"),
     )
     rechecked: list[pl.DataFrame] = []
     for t in sorted(flagged):
@@ -1001,26 +1004,13 @@ def _match_statuses(
             part = in_roster if len(groups) == 1 else in_roster.filter(pl.col("_t").is_in(tables))
             if not part.height:
                 continue
-            # a blank committee cell matches any committee
-            join_keys = [k for k in keys if k != "committee"]
-            cand = part.select("_g", "_t", "_row", *keys).join(
-                units.select("unit_id", *join_keys, *(["committee"] if "committee" in keys else [])),
-                on=join_keys,
-                how="left",
-                suffix="_unit",
-            )
+            # a blank committee cell matches any committee: those rows are matched without it
+            parts = [(part, list(keys))]
             if "committee" in keys:
-                cand = cand.with_columns(
-                    pl.when(pl.col("committee").is_null() | (pl.col("committee") == pl.col("committee_unit")))
-                    .then(pl.col("unit_id"))
-                    .alias("unit_id")
-                )
-            counts = cand.group_by("_g").agg(
-                pl.col("unit_id").drop_nulls().n_unique().alias("n"),
-                pl.col("unit_id").drop_nulls().first(),
-                pl.first("_row"),
-                pl.first("_t"),
-            )
+                blank = pl.col("committee").is_null()
+                without = [k for k in keys if k != "committee"]
+                parts = [(part.filter(~blank), list(keys)), (part.filter(blank), without)]
+            counts = pl.concat([_candidates(rows_, units, on) for rows_, on in parts if rows_.height])
             unmatched = counts.filter(pl.col("n") != 1).sort("_g")
             unmatched = unmatched.filter(pl.int_range(pl.len()).over("_t") < 20)
             for g, t, row, n in unmatched.select("_g", "_t", "_row", "n").iter_rows():
@@ -1066,6 +1056,20 @@ def _match_statuses(
         .drop("_load")
     )
     return events.select(list(_EVENT_SCHEMA)).cast(_EVENT_SCHEMA), units, added_count, []
+
+
+def _candidates(rows: pl.DataFrame, units: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """For each status row (_g): how many units have its place and name (n), and the unit if one does."""
+    cand = rows.select("_g", "_t", "_row", *on).join(units.select("unit_id", *on), on=on, how="left")
+    if cand.height == rows.height:  # no row has two units: no need to count them
+        n = pl.col("unit_id").is_not_null().cast(pl.UInt32).alias("n")
+        return cand.select("_g", n, "unit_id", "_row", "_t")
+    return cand.group_by("_g").agg(
+        pl.col("unit_id").drop_nulls().n_unique().alias("n"),
+        pl.col("unit_id").drop_nulls().first(),
+        pl.first("_row"),
+        pl.first("_t"),
+    )
 
 
 def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFrame, keys: list[str]) -> Problem:

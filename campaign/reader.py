@@ -7,6 +7,7 @@ Each table keeps ``_row``: the row number the user sees in Excel or a text edito
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -66,12 +67,17 @@ def read_tables(
 
 def decode(data: bytes) -> str | None:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312); None if neither."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str | None, bool]:
+    """``decode``, and whether the bytes were UTF-8."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding == "utf-8-sig"
         except UnicodeDecodeError:
             continue
-    return None
+    return None, False
 
 
 def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Problem]]:
@@ -80,16 +86,17 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
         data = data.decode("utf-16").encode("utf-8")
     if data[:2] == b"PK" or b"\x00" in data[:4096]:
         return [], [Problem(name, "文件内容不是文本，扩展名与内容不符 (not a text file, whatever its extension says)")]
-    text = decode(data)
+    text, utf8 = _decode(data)
     if text is None:
         return [], [Problem(name, "无法识别文件编码，请存为 UTF-8 或 GBK (encoding not UTF-8 or GBK/GB18030)")]
     # when lines end in \n or \r\n only, split off the first lines, not all of them (a file can have millions)
     plain = not any(sep in text for sep in _OTHER_LINE_BREAKS)
-    if plain:
+    crlf = b"\r" in data  # \r is no part of any other character in UTF-8 or GB18030
+    if plain and crlf:
         unix = text.replace("\r\n", "\n")
         plain = "\r" not in unix
+        text = unix if plain else text
     if plain:
-        text = unix
         parts = text.split("\n", HEADER_SCAN_ROWS)
         head = parts[:HEADER_SCAN_ROWS] if len(parts) > HEADER_SCAN_ROWS else text.splitlines()
     else:
@@ -102,15 +109,17 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
         return [], [_no_header_problem(name, rows)]
     header_at = found
     if plain:
-        # the same text as "\n".join(text.splitlines()[header_at:])
+        # the same text as "\n".join(text.splitlines()[header_at:]); UTF-8 files as they are, not re-encoded
+        raw = data.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")
+        raw = raw.replace(b"\r\n", b"\n") if crlf else raw
         start = 0
         for _ in range(header_at):
-            start = text.index("\n", start) + 1
-        body = text[start:-1] if text.endswith("\n") else text[start:]
+            start = raw.index(b"\n", start) + 1
+        body = raw[start:-1] if raw.endswith(b"\n") else raw[start:]
     else:
-        body = "\n".join(lines[header_at:])
+        body = "\n".join(lines[header_at:]).encode("utf-8")
     frame = pl.read_csv(
-        io.BytesIO(body.encode("utf-8")),
+        io.BytesIO(body),
         separator=delimiter,
         has_header=False,
         infer_schema=False,
