@@ -20,6 +20,9 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet holds 1,048,576 rows, one of them the header
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """UTF-8 with BOM (so Excel reads Chinese), CRLF, formula-like cells neutralised."""
     body = neutralise(frame).write_csv(line_terminator="\r\n", date_format="%Y-%m-%d")

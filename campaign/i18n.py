@@ -244,6 +244,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "search_help": ("单位、居委 / 村或街镇名称的一部分", "Part of a unit's, committee's or town's name"),
     "date_range": ("状态日期范围", "Status date range"),
     "rows_shown": ("共 {n:,} 条", "{n:,} rows"),
+    "rows_first_shown": ("，表中显示前 {n:,} 条，下载包含全部", "; the first {n:,} shown, downloads hold them all"),
+    "xlsx_too_many": (
+        "超过 {n:,} 行，Excel 无法容纳：请下载 CSV 或缩小筛选",
+        "Over {n:,} rows do not fit Excel: download CSV or filter more",
+    ),
     "download_csv": ("下载 CSV（所筛选的全部行）", "Download CSV (all filtered rows)"),
     "percent_axis": ("覆盖率（%）", "Coverage (%)"),
     "units_axis": ("单位数（个）", "Units"),

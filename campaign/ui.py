@@ -235,18 +235,32 @@ def sample_note() -> None:
 # tables and charts
 
 
-def display(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
-    """Pick ``columns`` (column -> label key), translate kinds, statuses and dates, label the headers."""
-    lang = _lang()
+TABLE_ROWS_MAX = 10_000  # rows a table shows at most; its downloads hold every row
+
+
+def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = None) -> pl.DataFrame:
+    """Pick ``columns`` (column -> label key), translate kinds, statuses and dates, label the headers.
+
+    ``lang`` defaults to this run's; pass it where no script run is current (a download made on click).
+    """
+    lang = lang or _lang()
     out = frame.select([c for c in columns if c in frame.columns])
     for col in out.columns:
-        if col == "kind":
-            out = out.with_columns(pl.col(col).map_elements(lambda k: i18n.kind_label(k, lang), pl.String))
-        elif col == "status":
-            out = out.with_columns(pl.col(col).map_elements(lambda s: i18n.status_label(s, lang), pl.String))
+        # one translation per distinct value, not per row: the explorer may hand over a million rows
+        if col in ("kind", "status"):
+            label = i18n.kind_label if col == "kind" else i18n.status_label
+            words = {w: label(w, lang) for w in out.get_column(col).unique().drop_nulls().to_list()}
+            out = out.with_columns(pl.col(col).replace_strict(words, default=None, return_dtype=pl.String))
         elif col in ("whole", "in_roster", "within_range"):
-            out = out.with_columns(pl.col(col).replace_strict({True: t("yes"), False: t("no")}, return_dtype=pl.String))
-    return out.rename({c: t(columns[c]) for c in out.columns})
+            yes_no = {True: i18n.t("yes", lang), False: i18n.t("no", lang)}
+            out = out.with_columns(pl.col(col).replace_strict(yes_no, default=None, return_dtype=pl.String))
+    return out.rename({c: i18n.t(columns[c], lang) for c in out.columns})
+
+
+def all_rows(name: str, params: dict, columns: dict[str, str], lang: str) -> pl.DataFrame:
+    """Every row of a named query, labelled as ``display`` does: for a download made when it is clicked,
+    outside any script run (so nothing here may read the session)."""
+    return display(queries.run(name, **params), columns, lang)
 
 
 def number_config(frame: pl.DataFrame) -> dict:

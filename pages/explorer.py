@@ -1,6 +1,7 @@
 """明细 Explorer: filter the units, see them, download exactly the filtered rows as CSV."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -53,10 +54,16 @@ for param, value in (("town", town), ("kind", kind), ("status", status), ("batch
     ui.to_url(param, value)
 ui.to_url("dates", tuple(d for d in (date_from, date_to) if d), dump=lambda ds: "~".join(d.isoformat() for d in ds))
 
-rows = ui.q(
-    "units", town=town, kind=kind, status=status, batch=batch, search=search, date_from=date_from, date_to=date_to
+filters_set = dict(
+    town=town, kind=kind, status=status, batch=batch, search=search, date_from=date_from, date_to=date_to
 )
-st.caption(ui.t("rows_shown", n=rows.height))
+# the table shows the first rows only: a whole country's units would not fit a browser; downloads hold every row
+rows = ui.q("units", **filters_set, limit=ui.TABLE_ROWS_MAX)
+matching = rows.item(0, "matching") if rows.height else 0
+caption = ui.t("rows_shown", n=matching)
+if matching > rows.height:
+    caption += ui.t("rows_first_shown", n=rows.height)
+st.caption(caption)
 columns = {
     "district": "district",
     "town": "town",
@@ -84,28 +91,36 @@ filters = [
     f"{date_from}~{date_to}" if date_from else None,
 ]
 name = export.filename(ui.t("export_prefix"), filters, ui.day(ctx), ui.t("as_of_file"))
-d1, d2 = st.columns(2)
-d1.download_button(
-    ui.t("download_csv"),
-    data=export.csv_bytes(shown),
-    file_name=name,
-    mime="text/csv",
-    key="ex_download",
-    on_click="ignore",
-)
 snapshot = ui.q("snapshot_info").row(0, named=True)
 about = [
     (ui.t("filters_label"), "；".join(f for f in filters if f) or ui.t("no_filters")),
     (ui.t("as_of"), i18n.fmt_date(ui.day(ctx), ctx.lang)),
     (ui.t("snapshot_label"), f"{snapshot['last_ingest']:%Y-%m-%d %H:%M} · {snapshot['files']} · {snapshot['units']:,}"),
-    (ui.t("rows_label"), f"{rows.height:,}"),
+    (ui.t("rows_label"), f"{matching:,}"),
 ]
-d2.download_button(
-    ui.t("download_xlsx"),
-    data=export.xlsx_bytes(shown, about, sheet=ui.t("sheet_rows"), about_sheet=ui.t("sheet_about")),
-    file_name=name.removesuffix(".csv") + ".xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="ex_download_xlsx",
+# made when clicked, outside this script run: everything they need is bound now
+every_row = partial(
+    ui.all_rows, "units", {**filters_set, "as_of": ctx.as_of, "district": ctx.district}, columns, ctx.lang
+)
+sheets = {"sheet": ui.t("sheet_rows"), "about_sheet": ui.t("sheet_about")}
+d1, d2 = st.columns(2)
+d1.download_button(
+    ui.t("download_csv"),
+    data=lambda: export.csv_bytes(every_row()),
+    file_name=name,
+    mime="text/csv",
+    key="ex_download",
     on_click="ignore",
 )
+if matching <= export.XLSX_MAX_ROWS:
+    d2.download_button(
+        ui.t("download_xlsx"),
+        data=lambda: export.xlsx_bytes(every_row(), about, **sheets),
+        file_name=name.removesuffix(".csv") + ".xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="ex_download_xlsx",
+        on_click="ignore",
+    )
+else:
+    d2.caption(ui.t("xlsx_too_many", n=export.XLSX_MAX_ROWS))
 ui.sample_note()

@@ -4,7 +4,8 @@
 -- $committee, $kind, $status (created | model | revoked | not_created; created includes model),
 -- $batch (batch or round of the unit's current creation), $date_from, $date_to (its status date),
 -- $search (part of the unit's, committee's or town's name, or of its pinyin or pinyin initials:
--- "hhxy" and "haihao" find 海皓馨苑).
+-- "hhxy" and "haihao" find 海皓馨苑); $limit (null = every row).
+-- matching: how many units match the filters, whatever the limit (the explorer shows the first rows only).
 select
     district,
     town,
@@ -18,7 +19,8 @@ select
     times_created,
     households,
     population,
-    in_roster
+    in_roster,
+    count(*) over () as matching
 from unit_status($as_of::date) as s
 left join name_pinyin as pn on pn.name = s.name
 left join name_pinyin as pc on pc.name = s.committee
@@ -35,3 +37,4 @@ where ($district::varchar is null or district = $district)
        or contains(pn.pinyin, lower($search)) or contains(pn.initials, lower($search))
        or contains(pc.pinyin, lower($search)) or contains(pc.initials, lower($search)))
 order by district, town, committee, s.name
+limit $limit::bigint

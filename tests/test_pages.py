@@ -120,6 +120,20 @@ def test_explorer_filters(app: AppTest) -> None:
     assert "共 0 条" in [c.value for c in app.caption], "海皓馨苑 was created in batch 2, after 2022-05-05"
 
 
+def test_explorer_shows_the_first_rows_and_downloads_them_all(app: AppTest, monkeypatch) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 100)
+    app.switch_page("pages/explorer.py").run()
+    assert "共 3,043 条，表中显示前 100 条，下载包含全部" in [c.value for c in app.caption]
+    assert len(app.dataframe[0].value) == 100
+    # the downloads are made when clicked, from every matching row, in the table's language and order
+    every_row = ui.all_rows("units", {"as_of": None}, {"name": "name", "kind": "kind", "status": "status"}, "zh")
+    assert every_row.height == 3043 and every_row.columns == ["名称", "类型", "状态"]
+    assert list(every_row["名称"][:100]) == list(app.dataframe[0].value["名称"])
+    assert set(every_row["类型"]) == {"小区", "村民小组", "村", "社区"}
+
+
 def test_cli_summary_agrees_with_the_overview(app: AppTest, sample_db, capsys) -> None:
     import json
 

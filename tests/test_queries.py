@@ -464,7 +464,9 @@ def test_units_latest(tiny_db):
         "households",
         "population",
         "in_roster",
+        "matching",
     ]
+    assert frame.get_column("matching").unique().to_list() == [8]
     rows = {r["name"]: r for r in frame.to_dicts()}
     assert names(frame) == ["东村", "西村", "乙苑", "甲苑", "1组", "2组", "丙苑", "四村"]
     cols = ("status", "batch", "status_date", "first_created", "times_created")
@@ -478,6 +480,14 @@ def test_units_latest(tiny_db):
         True,
     )
     assert pick(rows["东村"], "committee", "kind", "households", "in_roster") == ("东村", "village", None, False)
+
+
+def test_units_limit_keeps_the_matching_count(tiny_db):
+    frame = queries.run("units", db=tiny_db, limit=3)
+    assert names(frame) == ["东村", "西村", "乙苑"]  # the first rows in the full order
+    assert frame.get_column("matching").to_list() == [8, 8, 8]
+    frame = queries.run("units", db=tiny_db, district="甲区", kind="compound", limit=2)
+    assert frame.height == 2 and frame.item(0, "matching") == 3
 
 
 def test_units_on_the_day_of_the_revocation(tiny_db):
