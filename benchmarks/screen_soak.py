@@ -109,7 +109,10 @@ def main() -> int:
                     page.wait_for_timeout(int(tick * 1000))
                     panels.add(page.locator('[data-testid="screen-panel"]').first.get_attribute("data-panel"))
                     if (cycle + 1) % 50 == 0:
-                        print(f"  {cycle + 1} cycles, server {rss_mb(pid) if pid else float('nan'):.1f} MB", flush=True)
+                        line = f"  {cycle + 1} cycles, server {rss_mb(pid) if pid else float('nan'):.1f} MB"
+                        if (cycle + 1) % 250 == 0:  # a garbage collection is not free: now and then
+                            line += f", tab JS heap {heap_mb():.2f} MB, DOM {dom_nodes()}"
+                        print(line, flush=True)
                 elapsed = time.monotonic() - start
                 after = (rss_mb(pid) if pid else float("nan"), heap_mb(), dom_nodes())
                 browser.close()
