@@ -11,6 +11,11 @@ revoked (取消) and created again in later batches, several times; some become 
 has at most one event per list, so no list names a unit twice. Output is byte-for-byte reproducible for
 a given scale and seed: NumPy's seeded generator, Polars writers, sorted frames, no clock.
 
+Memory is bounded at any scale: the model is numbers only (``build_model``: arrays of one entry per
+unit and event, ~0.4 GB at national scale); names are made once per place and gathered for one
+district's files at a time (``write_scale``) or a million snapshot rows at a time (``build_database``,
+which commits each chunk into the snapshot being built), so neither holds 20M rows of strings.
+
     from campaign.scale import SCALES, write_scale, build_database
     write_scale(SCALES["city"], "/tmp/city")             # files
     build_database(SCALES["city"], "/tmp/city.duckdb")   # straight into a published snapshot
@@ -23,11 +28,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -68,7 +76,51 @@ SCALES = {
 
 
 # ---------------------------------------------------------------------------------------------------
-# the model, in frames
+# the model, in numbers
+
+EVENTS = ("applied", "created", "revoked", "model")  # an event's code is its index here
+APPLIED, CREATED, REVOKED, MODEL = range(len(EVENTS))
+KINDS = ("compound", "village_group", "village", "community")  # a committee kind's code is its index here
+CHUNK_ROWS = 1_000_000  # rows named and inserted at a time by build_database
+
+
+@dataclass(frozen=True)
+class Model:
+    """A campaign as numbers, before any name: a few arrays of one entry per unit, event, committee or town
+    (about 0.4 GB at national scale). Units are numbered in district order, so district ``d``'s units are
+    ``unit_start[d]:unit_start[d + 1]``; events are sorted by unit, then batch, so its events are
+    ``event_start[d]:event_start[d + 1]``. Names are made once per place (``names``) and gathered for a
+    district or a chunk of rows at a time (``unit_frame``)."""
+
+    scale: Scale
+    town_district: np.ndarray  # per town: its district,
+    town_index: np.ndarray  # and its index within the district
+    committee_town: np.ndarray  # per committee: its town,
+    committee_index: np.ndarray  # its index within the town,
+    committee_kind: np.ndarray  # and its kind (KINDS)
+    d: np.ndarray  # per unit: its district,
+    committee: np.ndarray  # its committee,
+    j: np.ndarray  # its index within the committee,
+    households: np.ndarray
+    population: np.ndarray
+    unit_start: np.ndarray  # districts + 1 offsets
+    ev_unit: np.ndarray  # per event: its unit,
+    ev_b: np.ndarray  # its batch index (0-based),
+    ev_code: np.ndarray  # and what happened (EVENTS)
+    event_start: np.ndarray  # districts + 1 offsets
+    day_offset: np.ndarray  # per district: days from FIRST_DAY to its first batch
+
+    @property
+    def units(self) -> int:
+        return len(self.d)
+
+    @property
+    def events(self) -> int:
+        return len(self.ev_unit)
+
+    @functools.cached_property
+    def names(self) -> Names:
+        return _names(self)
 
 
 def _spread(rng: np.random.Generator, items: int, bins: int) -> np.ndarray:
@@ -79,10 +131,16 @@ def _spread(rng: np.random.Generator, items: int, bins: int) -> np.ndarray:
     return 1 + rng.multinomial(items - bins, weights / weights.sum())
 
 
-def build_model(scale: Scale) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(units, events) of a scale: units as in a roster, events as in the lists, before any file."""
+def _within(counts: np.ndarray) -> np.ndarray:
+    """Each item's index within its group, for groups of ``counts`` items: 0, 1, .., counts[0] - 1, 0, 1, .."""
+    counts = np.asarray(counts, dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    return np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(starts, counts)
+
+
+def build_model(scale: Scale) -> Model:
+    """The numbers of a scale: units as in a roster, events as in the lists, before any name or file."""
     rng = np.random.default_rng(scale.seed)
-    n = len(SYLLABLES)
 
     # districts -> towns -> committees -> units
     towns_per_district = _spread(rng, scale.towns, scale.districts)
@@ -90,99 +148,54 @@ def build_model(scale: Scale) -> tuple[pl.DataFrame, pl.DataFrame]:
     village_level = round(committees * 0.1)
     multi = committees - village_level
     committees_per_town = _spread(rng, committees, scale.towns)
-    town_district = np.repeat(np.arange(scale.districts), towns_per_district)
-    town_index = np.concatenate([np.arange(k) for k in towns_per_district])  # index within the district
+    town_district = np.repeat(np.arange(scale.districts, dtype=np.int32), towns_per_district)
+    town_index = _within(towns_per_district).astype(np.int32)  # index within the district
     # committee kinds: 0 residents' committee (compounds), 1 village (groups), 2 village as a unit,
     # 3 community as a unit
     kinds = np.concatenate(
         [rng.choice([0, 1], size=multi, p=[0.6, 0.4]), rng.choice([2, 3], size=village_level, p=[0.7, 0.3])]
     )
-    kinds = kinds[rng.permutation(committees)]
+    kinds = kinds[rng.permutation(committees)].astype(np.int8)
     units_per_committee = np.ones(committees, dtype=np.int64)
     is_multi = kinds <= 1
     units_per_committee[is_multi] = _spread(rng, scale.units - village_level, int(is_multi.sum()))
-    committee_town = np.repeat(np.arange(scale.towns), committees_per_town)
-    committee_index = np.concatenate([np.arange(k) for k in committees_per_town])
+    committee_town = np.repeat(np.arange(scale.towns, dtype=np.int32), committees_per_town)
+    committee_index = _within(committees_per_town).astype(np.int32)
 
-    unit_committee = np.repeat(np.arange(committees), units_per_committee)
-    unit_index = np.concatenate([np.arange(k) for k in units_per_committee])
-    u_town = committee_town[unit_committee]
-    u_kind = kinds[unit_committee]
-    frame = pl.DataFrame(
-        {
-            "d": town_district[u_town].astype(np.int64),
-            "t": town_index[u_town].astype(np.int64),
-            "c": committee_index[unit_committee].astype(np.int64),
-            "j": unit_index.astype(np.int64),
-            "ck": u_kind.astype(np.int64),
-        }
+    unit_committee = np.repeat(np.arange(committees, dtype=np.int32), units_per_committee)
+    units = len(unit_committee)
+    d = town_district[committee_town[unit_committee]]
+    j = _within(units_per_committee).astype(np.int32)
+    households = pl.Series(rng.integers(30, 2500, size=units), dtype=pl.Int32)
+    population = (households * pl.Series(rng.uniform(1.9, 2.8, size=units))).round().cast(pl.Int32)
+    unit_start = np.searchsorted(d, np.arange(scale.districts + 1))
+
+    ev_unit, ev_b, ev_code, per_unit = _events(rng, scale, units)
+    event_start = np.concatenate([[0], np.cumsum(per_unit)])[unit_start]
+    day_offset = np.random.default_rng(scale.seed + 1).integers(0, 10, size=scale.districts)
+    return Model(
+        scale,
+        town_district,
+        town_index,
+        committee_town,
+        committee_index,
+        kinds,
+        d,
+        unit_committee,
+        j,
+        households.to_numpy(),
+        population.to_numpy(),
+        unit_start,
+        ev_unit,
+        ev_b,
+        ev_code,
+        event_start,
+        day_offset,
     )
 
-    def pair(col: str, salt: pl.Expr | int) -> pl.Expr:
-        """Two syllables: distinct for indexes below n * n (any salt shared by the group); a number follows."""
-        i = pl.col(col) + salt
-        return pl.concat_str([_syl(i % n), _syl((i * 7 + i // n + 3) % n)])
 
-    suffix_number = pl.when(pl.col("c") >= n * n).then(pl.col("c").cast(pl.String)).otherwise(pl.lit(""))
-    frame = frame.with_columns(
-        district=pl.concat_str(
-            [
-                pair("d", 0),
-                pl.when(pl.col("d") >= n * n).then(pl.col("d").cast(pl.String)).otherwise(pl.lit("")),
-                pl.lit("区"),
-            ]
-        ),
-        town=pl.concat_str(
-            [
-                pair("t", 7 + pl.col("d") * 37),
-                pl.when(pl.col("t") >= n * n).then(pl.col("t").cast(pl.String)).otherwise(pl.lit("")),
-                pl.when(pl.col("t") % 3 == 0).then(pl.lit("街道")).otherwise(pl.lit("镇")),
-            ]
-        ),
-        committee=pl.concat_str(
-            [
-                pair("c", 13 + pl.col("t") * 11 + pl.col("d") * 5),
-                suffix_number,
-                pl.when(pl.col("ck") == 0)
-                .then(pl.lit("居委会"))
-                .when(pl.col("ck") == 3)
-                .then(pl.lit("社区"))
-                .otherwise(pl.lit("村")),
-            ]
-        ),
-        kind=pl.col("ck").replace_strict({0: "compound", 1: "village_group", 2: "village", 3: "community"}),
-    )
-    compound_suffix = pl.Series(COMPOUND_SUFFIXES)
-    frame = frame.with_columns(
-        name=pl.when(pl.col("ck") == 0)
-        .then(
-            pl.concat_str(
-                [
-                    pair("j", 29),
-                    pl.when(pl.col("j") >= n * n).then(pl.col("j").cast(pl.String)).otherwise(pl.lit("")),
-                    pl.lit(compound_suffix).gather(pl.col("j") % len(COMPOUND_SUFFIXES)),
-                ]
-            )
-        )
-        .when(pl.col("ck") == 1)
-        .then(pl.concat_str([(pl.col("j") + 1).cast(pl.String), pl.lit("组")]))
-        .otherwise(pl.col("committee")),
-        households=pl.Series(rng.integers(30, 2500, size=frame.height), dtype=pl.Int32),
-    )
-    frame = frame.with_columns(
-        population=(pl.col("households") * pl.Series(rng.uniform(1.9, 2.8, size=frame.height))).round().cast(pl.Int32),
-        unit=pl.int_range(pl.len(), dtype=pl.Int64),
-    )
-    units = frame.select("unit", "d", "district", "town", "committee", "name", "kind", "households", "population")
-    return units, _events(rng, scale, units.height)
-
-
-def _syl(index: pl.Expr) -> pl.Expr:
-    return pl.lit(pl.Series(SYLLABLES)).gather(index)
-
-
-def _events(rng: np.random.Generator, scale: Scale, units: int) -> pl.DataFrame:
-    """unit, batch index (0-based), event; each unit's events in distinct, increasing batches."""
+def _events(rng: np.random.Generator, scale: Scale, units: int) -> tuple[np.ndarray, ...]:
+    """(unit, batch index, event code, events per unit): each unit's events in distinct, increasing batches."""
     b = scale.batches
     applied = rng.random(units) < 0.8
     model = rng.random(units) < 0.2
@@ -197,32 +210,25 @@ def _events(rng: np.random.Generator, scale: Scale, units: int) -> pl.DataFrame:
     highest = b - span  # inclusive
     # early batches are bigger: the smaller of two draws
     draw = np.minimum(rng.random(units), rng.random(units))
-    created_at = lowest + np.floor(draw * (highest - lowest + 1)).astype(int)
-    parts = []
-    unit_ids = np.arange(units)
-
-    def add(mask: np.ndarray, at: np.ndarray, event: str) -> None:
-        parts.append(
-            pl.DataFrame(
-                {"unit": unit_ids[mask], "b": at[mask].astype(np.int32), "event": np.full(int(mask.sum()), event)}
-            )
-        )
-
-    add(applied, created_at - 1, "applied")
+    created_at = (lowest + np.floor(draw * (highest - lowest + 1)).astype(int)).astype(np.int16)
+    del draw, span, room, lowest, highest
+    # a unit's events, in batch order: applied (the batch before its creation), created, then revoked and
+    # created again per cycle, then model; a unit never created has only its application
     created = ~never
-    add(created, created_at, "created")
-    for k in range(int(cycles.max()) if units else 0):
-        has = created & (cycles > k)
-        add(has, created_at + 1 + 2 * k, "revoked")
-        add(has, created_at + 2 + 2 * k, "created")
-    add(created & model, created_at + 2 * cycles + 1, "model")
-    return pl.concat(parts).sort("unit", "b")
+    cycles = (cycles * created).astype(np.int16)
+    per_unit = applied.astype(np.int64) + created * (1 + 2 * cycles.astype(np.int64) + model)
+    ev_unit = np.repeat(np.arange(units, dtype=np.int32), per_unit)
+    step = (_within(per_unit) - applied[ev_unit]).astype(np.int16)  # batches after the creation
+    ev_b = created_at[ev_unit] + step
+    code = np.where(step % 2 == 1, REVOKED, CREATED).astype(np.int8)
+    code[step > 2 * cycles[ev_unit]] = MODEL
+    code[step < 0] = APPLIED
+    return ev_unit, ev_b, code, per_unit
 
 
 def batch_dates(scale: Scale) -> pl.DataFrame:
     """d, b (0-based), published, counts_rounds: each district's batch dates."""
-    rng = np.random.default_rng(scale.seed + 1)
-    offsets = rng.integers(0, 10, size=scale.districts)
+    offsets = np.random.default_rng(scale.seed + 1).integers(0, 10, size=scale.districts)
     rows = []
     for d in range(scale.districts):
         for b in range(scale.batches):
@@ -231,18 +237,151 @@ def batch_dates(scale: Scale) -> pl.DataFrame:
     return frame.with_columns(counts_rounds=(pl.col("d") % 4 == 3))
 
 
-def listings(scale: Scale, units: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """Every event with its unit's place and its batch's date: the rows of the lists."""
-    dates = batch_dates(scale)
-    return (
-        events.join(units, on="unit", how="left", maintain_order="left")
-        .join(dates, on=["d", "b"], how="left", maintain_order="left")
-        .sort("d", "b", "unit")
+# ---------------------------------------------------------------------------------------------------
+# names, a chunk at a time
+
+
+def _syl(index: pl.Expr) -> pl.Expr:
+    return pl.lit(pl.Series(SYLLABLES)).gather(index)
+
+
+def _pair(col: str, salt: pl.Expr | int) -> pl.Expr:
+    """Two syllables: distinct for indexes below n * n (any salt shared by the group); a number follows."""
+    n = len(SYLLABLES)
+    i = pl.col(col) + salt
+    return pl.concat_str([_syl(i % n), _syl((i * 7 + i // n + 3) % n)])
+
+
+def _number(col: str) -> pl.Expr:
+    n = len(SYLLABLES)
+    return pl.when(pl.col(col) >= n * n).then(pl.col(col).cast(pl.String)).otherwise(pl.lit(""))
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every place's name, once: per district, town and committee; a unit's name by its index within the
+    committee (compounds, village groups) or its committee's (villages and communities as units)."""
+
+    district: pl.Series
+    town: pl.Series
+    committee: pl.Series
+    prefix: pl.Series  # per committee: "district/town/committee/", a unit_id without the unit's name
+    compound: pl.Series  # per index within the committee
+    group: pl.Series
+
+
+def _names(model: Model) -> Names:
+    districts = pl.DataFrame({"d": np.arange(model.scale.districts, dtype=np.int64)}).select(
+        pl.concat_str([_pair("d", 0), _number("d"), pl.lit("区")])
     )
+    towns = pl.DataFrame({"d": model.town_district.astype(np.int64), "t": model.town_index.astype(np.int64)}).select(
+        pl.concat_str(
+            [
+                _pair("t", 7 + pl.col("d") * 37),
+                _number("t"),
+                pl.when(pl.col("t") % 3 == 0).then(pl.lit("街道")).otherwise(pl.lit("镇")),
+            ]
+        )
+    )
+    town = model.committee_town
+    committees = pl.DataFrame(
+        {
+            "d": model.town_district[town].astype(np.int64),
+            "t": model.town_index[town].astype(np.int64),
+            "c": model.committee_index.astype(np.int64),
+            "ck": model.committee_kind.astype(np.int64),
+        }
+    ).select(
+        pl.concat_str(
+            [
+                _pair("c", 13 + pl.col("t") * 11 + pl.col("d") * 5),
+                _number("c"),
+                pl.when(pl.col("ck") == 0)
+                .then(pl.lit("居委会"))
+                .when(pl.col("ck") == 3)
+                .then(pl.lit("社区"))
+                .otherwise(pl.lit("村")),
+            ]
+        )
+    )
+    district, town_name, committee = districts.to_series(), towns.to_series(), committees.to_series()
+    prefix = pl.select(
+        pl.concat_str(
+            [district.gather(model.town_district[town]), town_name.gather(town), committee, pl.lit("")],
+            separator="/",
+        )
+    ).to_series()
+    indexes = pl.DataFrame({"j": np.arange(int(model.j.max(initial=0)) + 1, dtype=np.int64)})
+    compound = indexes.select(
+        pl.concat_str(
+            [
+                _pair("j", 29),
+                _number("j"),
+                pl.lit(pl.Series(COMPOUND_SUFFIXES)).gather(pl.col("j") % len(COMPOUND_SUFFIXES)),
+            ]
+        )
+    ).to_series()
+    group = indexes.select(pl.concat_str([(pl.col("j") + 1).cast(pl.String), pl.lit("组")])).to_series()
+    return Names(district, town_name, committee, prefix, compound, group)
+
+
+def unit_frame(model: Model, units: np.ndarray, *, unit_id: bool = False) -> pl.DataFrame:
+    """The given units, named: unit, d, district, town, committee, name, kind, households, population,
+    and with ``unit_id`` their unit_id (district/town/committee/name)."""
+    names = model.names
+    committee = model.committee[units]
+    town = model.committee_town[committee]
+    d = model.town_district[town]
+    kind = model.committee_kind[committee]
+    j = model.j[units]
+    frame = pl.DataFrame(
+        {
+            "unit": units.astype(np.int64),
+            "d": d.astype(np.int64),
+            "district": names.district.gather(d),
+            "town": names.town.gather(town),
+            "committee": names.committee.gather(committee),
+            "name": pl.select(
+                pl.when(pl.lit(pl.Series(kind)) == 0)
+                .then(pl.lit(names.compound.gather(j)))
+                .when(pl.lit(pl.Series(kind)) == 1)
+                .then(pl.lit(names.group.gather(j)))
+                .otherwise(pl.lit(names.committee.gather(committee)))
+            ).to_series(),
+            "kind": pl.Series(KINDS).gather(kind),
+            "households": pl.Series(model.households[units], dtype=pl.Int32),
+            "population": pl.Series(model.population[units], dtype=pl.Int32),
+        }
+    )
+    if unit_id:
+        frame = frame.with_columns(unit_id=pl.lit(names.prefix.gather(committee)) + pl.col("name"))
+    return frame
+
+
+def district_names(model: Model) -> list[str]:
+    return model.names.district.to_list()
+
+
+def targets(model: Model) -> pl.DataFrame:
+    """district, kind, target: the official totals, the units of each district and kind."""
+    kinds = len(KINDS)
+    count = np.bincount(
+        model.d.astype(np.int64) * kinds + model.committee_kind[model.committee],
+        minlength=model.scale.districts * kinds,
+    )
+    names = district_names(model)
+    frame = pl.DataFrame(
+        {
+            "district": [names[i // kinds] for i in range(len(count))],
+            "kind": [KINDS[i % kinds] for i in range(len(count))],
+            "target": pl.Series(count, dtype=pl.Int32),
+        }
+    )
+    return frame.filter(pl.col("target") > 0).sort("district", "kind")
 
 
 # ---------------------------------------------------------------------------------------------------
-# files
+# files, district by district
 
 
 ROSTER_HEADER = ["区", "街镇", "居委/村", "名称", "类型", "户数", "人口"]
@@ -277,73 +416,95 @@ def _list_name(district: str, b: int, rounds: bool) -> str:
     return f"{district}_第{b + 1}{'轮' if rounds else '批'}"
 
 
+def _published(model: Model, d: int, b: int) -> dt.date:
+    return FIRST_DAY + dt.timedelta(days=int(model.day_offset[d]) + DAYS_BETWEEN_BATCHES * b)
+
+
+def _event_names() -> pl.Expr:
+    return pl.lit(pl.Series(EVENTS)).gather(pl.col("code"))
+
+
 def write_scale(scale: Scale, out_dir: str | os.PathLike) -> list[Path]:
     """Write the files of ``scale`` into ``out_dir`` (and ``out_dir/xlsx``); returns the paths, with
-    ``scale.json`` (the counts) last."""
+    ``scale.json`` (the counts) last. One district's names and rows are in memory at a time."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    units, events = build_model(scale)
-    rows = listings(scale, units, events)
-    names = units.select("d", "district").unique("d").sort("d")
+    model = build_model(scale)
     written: list[Path] = []
-    xlsx_parts: list[tuple[Path, pl.DataFrame]] = []
-    roster_parts = units.partition_by("d", as_dict=True, maintain_order=True)
-    list_parts = rows.partition_by("d", "b", as_dict=True, maintain_order=True)
-    for d, district in names.iter_rows():
-        roster = _roster_frame(roster_parts[(d,)])
+    xlsx_written: list[Path] = []
+    towns = committees = 0
+
+    def xlsx(path: Path, frame: pl.DataFrame) -> None:
+        path.parent.mkdir(exist_ok=True)
+        _write_xlsx(path, frame)
+        xlsx_written.append(path)
+
+    for d in range(scale.districts):
+        lo, hi = int(model.unit_start[d]), int(model.unit_start[d + 1])
+        units = unit_frame(model, np.arange(lo, hi))
+        district = units.item(0, "district")
+        towns += units.get_column("town").n_unique()
+        committees += units.select("town", "committee").n_unique()
+        roster = _roster_frame(units)
         path = out / f"{district}_名册.csv"
         roster.write_csv(path)
         written.append(path)
         if d < scale.xlsx_districts:
-            xlsx_parts.append((out / "xlsx" / f"{district}_名册.xlsx", roster))
-        for b in range(scale.batches):
-            part = list_parts.get((d, b))
-            if part is None or part.height == 0:
-                continue
-            rounds = bool(part.item(0, "counts_rounds"))
-            frame = _list_frame(part, rounds)
+            xlsx(out / "xlsx" / f"{district}_名册.xlsx", roster)
+        del roster
+        # the district's events by batch, each batch's in unit order (a stable sort of events in unit order)
+        e0, e1 = int(model.event_start[d]), int(model.event_start[d + 1])
+        order = np.argsort(model.ev_b[e0:e1], kind="stable")
+        rows = (
+            units.select("district", "town", "committee", "name", "kind")[model.ev_unit[e0:e1][order] - lo]
+            .with_columns(
+                pl.Series("b", model.ev_b[e0:e1][order], dtype=pl.Int32),
+                pl.Series("code", model.ev_code[e0:e1][order], dtype=pl.Int64),
+            )
+            .with_columns(event=_event_names())
+        )
+        rounds = d % 4 == 3
+        for (b,), part in rows.partition_by("b", as_dict=True, maintain_order=True).items():
+            frame = _list_frame(part.with_columns(published=pl.lit(_published(model, d, b))), rounds)
             path = out / f"{_list_name(district, b, rounds)}.csv"
             frame.write_csv(path)
             written.append(path)
             if d < scale.xlsx_districts:
-                xlsx_parts.append((out / "xlsx" / f"{_list_name(district, b, rounds)}.xlsx", frame))
-    totals = (
-        units.group_by("district", "kind")
-        .agg(pl.len().alias("官方总数"))
-        .sort("district", "kind")
-        .select(
-            pl.col("district").alias("区"),
-            pl.col("kind").replace_strict(KIND_WORDS).alias("类型"),
-            "官方总数",
-        )
+                xlsx(out / "xlsx" / f"{_list_name(district, b, rounds)}.xlsx", frame)
+        del units, rows
+    totals = targets(model).select(
+        pl.col("district").alias("区"),
+        pl.col("kind").replace_strict(KIND_WORDS).alias("类型"),
+        pl.col("target").alias("官方总数"),
     )
     path = out / "官方总数.csv"
     totals.write_csv(path)
     written.append(path)
-    for path, frame in xlsx_parts:
-        path.parent.mkdir(exist_ok=True)
-        _write_xlsx(path, frame)
-        written.append(path)
+    written += xlsx_written
     manifest = out / "scale.json"
-    manifest.write_text(json.dumps(counts(scale, units, rows), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    manifest.write_text(
+        json.dumps(counts(model, towns, committees), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     written.append(manifest)
     return written
 
 
-def counts(scale: Scale, units: pl.DataFrame, rows: pl.DataFrame) -> dict:
-    xlsx_units = units.filter(pl.col("d") < scale.xlsx_districts)
-    xlsx_rows = rows.filter(pl.col("d") < scale.xlsx_districts)
+def counts(model: Model, towns: int, committees: int) -> dict:
+    """What scale.json says; ``towns`` and ``committees`` are the distinct names written."""
+    scale = model.scale
+    by_kind = np.bincount(model.ev_code, minlength=len(EVENTS))
+    x = min(scale.xlsx_districts, scale.districts)
     return {
         "scale": scale.name,
         "seed": scale.seed,
-        "districts": units.get_column("district").n_unique(),
-        "towns": units.select("district", "town").n_unique(),
-        "committees": units.select("district", "town", "committee").n_unique(),
-        "units": units.height,
-        "events": rows.height,
-        "events_by_kind": dict(sorted(rows.group_by("event").len().iter_rows())),
-        "csv_rows": units.height + rows.height,
-        "xlsx_rows": xlsx_units.height + xlsx_rows.height,
+        "districts": len(set(district_names(model))),
+        "towns": towns,
+        "committees": committees,
+        "units": model.units,
+        "events": model.events,
+        "events_by_kind": dict(sorted((EVENTS[k], int(v)) for k, v in enumerate(by_kind) if v)),
+        "csv_rows": model.units + model.events,
+        "xlsx_rows": int(model.unit_start[x] + model.event_start[x]),
     }
 
 
@@ -361,92 +522,123 @@ def _write_xlsx(path: Path, frame: pl.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# straight into a published snapshot
+# straight into a published snapshot, a chunk at a time
 
 
-def snapshot_frames(scale: Scale) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(units, events, targets) as the ingest of the files would store them (event ids aside)."""
-    units, events = build_model(scale)
-    rows = listings(scale, units, events)
-    units = units.with_columns(
-        unit_id=pl.concat_str(["district", "town", "committee", "name"], separator="/"),
-        in_roster=pl.lit(True),
-        source_file=pl.col("district") + "_名册.csv",
-        source_row=(pl.int_range(pl.len()).over("d") + 2).cast(pl.Int32),
-    )
-    rows = rows.with_columns(
-        unit_id=pl.concat_str(["district", "town", "committee", "name"], separator="/"),
-        source_row=(pl.int_range(pl.len()).over("d", "b") + 2).cast(pl.Int32),
-        source_file=pl.concat_str(
+def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit what has been inserted so far and go on in a new transaction.
+
+    The snapshot store.publish builds is a private file until it is swapped in (and is removed if the build
+    fails), so this loses no atomicity. It bounds memory: DuckDB holds an open transaction's inserted rows
+    in memory until it ends, ~130 MB per million events, 3 GB and more at national scale."""
+    try:
+        con.execute("commit")
+    except duckdb.TransactionException:
+        return  # no transaction open: every statement is committed already
+    con.execute("begin transaction")
+
+
+EPOCH_DAY = (FIRST_DAY - dt.date(1970, 1, 1)).days
+
+
+def snapshot_units(model: Model, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+    """The units table as the ingest of the files would store it, ``chunk_rows`` rows at a time."""
+    for lo in range(0, model.units, chunk_rows):
+        units = np.arange(lo, min(lo + chunk_rows, model.units))
+        yield unit_frame(model, units, unit_id=True).select(
+            "unit_id",
+            "district",
+            "town",
+            "committee",
+            "name",
+            "kind",
+            "households",
+            "population",
+            pl.lit(True).alias("in_roster"),
+            (pl.col("district") + "_名册.csv").alias("source_file"),
+            pl.Series("source_row", units - model.unit_start[model.d[units]] + 2, dtype=pl.Int32),
+        )
+
+
+def snapshot_events(model: Model, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+    """The events table as the ingest of the files would store it, ``chunk_rows`` rows at a time, in
+    event_id order: the lists by publication day, then district, then batch; a list's rows in order."""
+    scale = model.scale
+    # a group: one district's batch, one list file
+    group_d, group_b = np.divmod(np.arange(scale.districts * scale.batches), scale.batches)
+    day = model.day_offset[group_d] + DAYS_BETWEEN_BATCHES * group_b
+    rounds = group_d % 4 == 3
+    rank = np.empty(len(group_d), dtype=np.int32)
+    rank[np.lexsort((group_b, group_d, day))] = np.arange(len(group_d), dtype=np.int32)
+    files = pl.DataFrame({"district": model.names.district.gather(group_d), "b": group_b, "rounds": rounds}).select(
+        pl.concat_str(
             [
                 pl.col("district"),
                 pl.lit("_第"),
                 (pl.col("b") + 1).cast(pl.String),
-                pl.when(pl.col("counts_rounds")).then(pl.lit("轮.csv")).otherwise(pl.lit("批.csv")),
+                pl.when(pl.col("rounds")).then(pl.lit("轮.csv")).otherwise(pl.lit("批.csv")),
             ]
-        ),
-        batch=pl.when(pl.col("event") == "created").then(pl.col("b") + 1).cast(pl.Int32),
+        )
     )
-    events = rows.sort("published", "d", "b", "unit").select(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("event_id"),
-        "unit_id",
-        "event",
-        "batch",
-        "counts_rounds",
-        "published",
-        "source_file",
-        "source_row",
-    )
-    targets = (
-        units.group_by("district", "kind")
-        .agg(pl.len().cast(pl.Int32).alias("target"))
-        .sort("district", "kind")
-        .with_columns(batch=pl.lit(None, pl.Int32), target_date=pl.lit(None, pl.Date), source=pl.lit(None, pl.String))
-    )
-    units = units.select(
-        "unit_id",
-        "district",
-        "town",
-        "committee",
-        "name",
-        "kind",
-        "households",
-        "population",
-        "in_roster",
-        "source_file",
-        "source_row",
-    )
-    return units, events, targets
+    group = model.d[model.ev_unit].astype(np.int64) * scale.batches + model.ev_b  # each event's list
+    order = np.argsort(rank[group], kind="stable")  # events are in unit order: each list's rows stay so
+    first = np.zeros(len(rank) + 1, dtype=np.int64)  # each list's first event, lists in event_id order
+    first[1:] = np.cumsum(np.bincount(rank[group], minlength=len(rank)))
+    del group
+    for lo in range(0, model.events, chunk_rows):
+        at = order[lo : lo + chunk_rows]
+        position = np.arange(lo, lo + len(at))
+        group = model.d[model.ev_unit[at]].astype(np.int64) * scale.batches + model.ev_b[at]
+        code = model.ev_code[at]
+        yield pl.DataFrame(
+            {
+                "event_id": pl.Series(position + 1, dtype=pl.Int32),
+                "unit_id": unit_frame(model, model.ev_unit[at], unit_id=True).get_column("unit_id"),
+                "event": pl.Series(EVENTS).gather(code),
+                "batch": pl.Series(np.where(code == CREATED, group_b[group] + 1, 0), dtype=pl.Int32),
+                "counts_rounds": rounds[group],
+                "published": pl.Series(EPOCH_DAY + day[group], dtype=pl.Int32).cast(pl.Date),
+                "source_file": files.to_series().gather(group),
+                "source_row": pl.Series(position - first[rank[group]] + 2, dtype=pl.Int32),
+            }
+        ).with_columns(batch=pl.when(pl.col("batch") > 0).then(pl.col("batch")))
 
 
-def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale") -> dict:
+def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale", chunk_rows: int = CHUNK_ROWS) -> dict:
     """Publish a snapshot holding ``scale``'s units, events and totals, without writing any file.
 
     Replaces whatever ``db`` held (through the same atomic publish as an ingest, so a running dashboard
-    switches to it on its next query). Returns the counts."""
+    switches to it on its next query). Names and rows are made and inserted ``chunk_rows`` at a time, so
+    memory stays bounded at any scale. Returns the counts."""
     from campaign import store
+    from campaign.pinyin import fill_missing
 
     db = Path(db)
-    units, events, targets = snapshot_frames(scale)
+    model = build_model(scale)
+    totals = targets(model)
+
+    def insert(con, table: str, frame: pl.DataFrame) -> None:
+        con.register("new_rows", frame)
+        try:
+            con.execute(f"insert into {table} by name select * from new_rows")
+        finally:
+            con.unregister("new_rows")
+        _commit_so_far(con)
 
     def fill(con) -> None:
-        for table in ("units", "events", "targets", "files", "ingests", "grids", "services"):
+        for table in ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin"):
             con.execute(f"delete from {table}")
-        con.register("new_units", units)
-        con.execute("insert into units by name select * from new_units")
-        con.register("new_events", events)
-        con.execute("insert into events by name select * from new_events")
-        con.register("new_targets", targets)
-        con.execute(
-            "insert into targets by name select district, kind, batch, target, target_date, source from new_targets"
-        )
+        for frame in snapshot_units(model, chunk_rows):
+            insert(con, "units", frame)
+        for frame in snapshot_events(model, chunk_rows):
+            insert(con, "events", frame)
+        insert(con, "targets", totals)
+        fill_missing(con)  # as an ingest does, so the find page's pinyin search works
         con.execute(
             "insert into ingests values (1, current_localtimestamp(), $who, 0, $rows, 'loaded')",
-            {"who": who, "rows": units.height + events.height},
+            {"who": who, "rows": model.units + model.events},
         )
-        for name in ("new_units", "new_events", "new_targets"):
-            con.unregister(name)
 
     with store.writer_lock(db):
         store.publish(db, fill, base=db.with_name(db.name + ".none"))
-    return {"scale": scale.name, "units": units.height, "events": events.height, "targets": targets.height}
+    return {"scale": scale.name, "units": model.units, "events": model.events, "targets": totals.height}
