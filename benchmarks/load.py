@@ -165,28 +165,50 @@ def cpu_seconds(pid: int) -> float:
 # the snapshot and the server
 
 
-def build(db: Path, seed: int | None = None) -> float:
+def build(db: Path, code: Path, seed: int | None = None) -> float:
     command = [sys.executable, "-m", "campaign", "build-scale", "city", "--db", str(db)]
     if seed is not None:
         command += ["--seed", str(seed)]
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, cwd=code, env=code_env(code), check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
-class Server:
-    """One `streamlit run dashboard.py` process on a free port, reading ``db``."""
+def frozen_code(work: Path) -> tuple[Path, str]:
+    """The committed app (git HEAD) unpacked into ``work``: the server runs a fixed copy of the code, not the
+    working tree, which may change (and which Streamlit would reload) during a run."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    folder = work / f"code-{commit}"
+    if not (folder / "dashboard.py").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder, commit
 
-    def __init__(self, db: Path, log_path: Path):
+
+def code_env(code: Path) -> dict[str, str]:
+    """The environment that imports ``campaign`` from ``code`` (before the installed, editable one)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))}
+
+
+class Server:
+    """One `streamlit run dashboard.py` process (the app in ``code``) on a free port, reading ``db``.
+
+    Flags as `campaign serve` gives them: no file watching, no rerun on save."""
+
+    def __init__(self, db: Path, log_path: Path, code: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
         command += ["--server.port", str(self.port), "--server.address", "127.0.0.1"]
+        command += ["--server.runOnSave", "false", "--server.fileWatcherType", "none"]
         command += ["--browser.gatherUsageStats", "false"]
-        env = {**os.environ, "CAMPAIGN_DB": str(db)}
+        env = {**code_env(code), "CAMPAIGN_DB": str(db)}
         self.log_path = log_path
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(command, cwd=code, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
             with contextlib.suppress(OSError):
@@ -459,7 +481,15 @@ class WsSession(Session):
 
         await self.close()
         uri = self.run.base.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws = await websockets.connect(uri, subprotocols=["streamlit"], origin=self.run.base, max_size=None)
+        # as a browser: no client-side keepalive pings (a busy server answers them late), a patient handshake
+        self.ws = await websockets.connect(
+            uri,
+            subprotocols=["streamlit"],
+            origin=self.run.base,
+            max_size=None,
+            ping_interval=None,
+            open_timeout=self.run.timeout,
+        )
         self.reader = asyncio.create_task(self.read())
         self.widgets = {}
         self.district_id = None
@@ -520,7 +550,8 @@ class WsSession(Session):
             for i in range(self.run.steps_per_session):
                 name = names[i % len(names)]
                 path, marker = PAGES[name]
-                if i % OPEN_EVERY == 0:
+                lost = self.ws is None or self.ws.state.name != "OPEN" or not self.hashes
+                if i % OPEN_EVERY == 0 or lost:  # (after a failed open, open again rather than navigate)
                     as_of = (i // OPEN_EVERY + self.number) % 2 == 0
                     self.query = f"as_of={rng.choice(AS_OF_DAYS)}" if as_of else ""
                     self.url = f"{self.run.base}/{path}" + (f"?{self.query}" if self.query else "")
@@ -558,13 +589,13 @@ class WsSession(Session):
             await self.close()
 
 
-async def publish_midway(run: Run, db: Path, seed: int) -> None:
+async def publish_midway(run: Run, db: Path, seed: int, code: Path) -> None:
     await run.half.wait()
     run.publish["started"] = time.monotonic()
     run.publish["load_before"] = load_average()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "campaign", "build-scale", "city", "--db", str(db), "--seed", str(seed),
-        cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        cwd=code, env=code_env(code), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, stderr = await proc.communicate()
     run.publish["ended"] = time.monotonic()
@@ -586,7 +617,7 @@ async def sample_server(server: Server, until: asyncio.Event, out: dict, chromiu
 
 
 async def measure(n: int, args: argparse.Namespace, db: Path, seed: int) -> dict:
-    server = Server(db, args.work / f"streamlit-{args.client}-{n}.log")
+    server = Server(db, args.work / f"streamlit-{args.client}-{n}.log", args.code)
     result: dict = {
         "sessions": n,
         "client": args.client,
@@ -601,7 +632,7 @@ async def measure(n: int, args: argparse.Namespace, db: Path, seed: int) -> dict
         cpu_before = cpu_seconds(server.proc.pid)
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_server(server, stop, result, chromium_pid))
-        publisher = asyncio.create_task(publish_midway(run, db, seed))
+        publisher = asyncio.create_task(publish_midway(run, db, seed, args.code))
         started = time.monotonic()
         await asyncio.gather(*(s.loop() for s in sessions))
         timing["wall"] = time.monotonic() - started
@@ -769,6 +800,9 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/campaign-load"), help="folder for the snapshot")
     parser.add_argument("--rebuild", action="store_true", help="build the snapshot even if it exists")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--code", type=Path, help="serve the app from this folder (default: git HEAD unpacked into --work)"
+    )
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing (apt-get install -y chromium)", file=sys.stderr)
@@ -777,8 +811,12 @@ def main() -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     db = args.work / "city.duckdb"
     out: dict = {"load_start": load_average(), "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if args.code is None:
+        args.code, out["commit"] = frozen_code(args.work)
+    else:
+        out["commit"] = f"working tree {args.code}"
     if args.rebuild or not db.exists():
-        out["build_s"] = round(build(db), 1)
+        out["build_s"] = round(build(db, args.code), 1)
         print(f"built {db} in {out['build_s']} s", flush=True)
     out["cpus"] = os.cpu_count()
     out["runs"] = []
