@@ -1,6 +1,6 @@
 """Measure the dashboard at a scale, side by side with the pandas baseline. A command, not a test:
 
-    uv run python benchmarks/bench.py --scale seed|city|national [--browser] [--repeat 20] [--work DIR]
+    uv run python benchmarks/bench.py --scale seed|tiny|city|national [--browser] [--quick] [--repeat 20] [--work DIR]
 
 In one run, for the chosen scale, it prints a table and writes JSON (benchmarks/results-SCALE.json):
 
@@ -8,15 +8,22 @@ In one run, for the chosen scale, it prints a table and writes JSON (benchmarks/
   every CSV file into a fresh database (the database every later step reads), then the XLSX files
   (for city and national the ``xlsx/`` copy of the first districts; for seed the sample's XLSX files)
   into another; rows/s = rows read from the files / seconds of ``ingest()``;
+  with ``--skip ingest`` (and no database in --work yet) the database is built with ``campaign.scale.
+  build_database`` instead, in a child process (its time and peak memory are shown in the same table):
+  the way to get a national database without an hour of ingest;
 - every named query a page runs: cold (a fresh process, a fresh connection, first run) and warm
   (``queries.run`` as the pages call it), p50 and p95 over ``--repeat`` runs with varied filters
   (district, town, kind, ...) and as-of dates;
 - each page's server-side run in AppTest: navigating to the page, and a change of the as-of day;
 - with ``--browser`` (needs /usr/bin/chromium): in Chromium, for each page, navigation to every chart
   drawn, and a district change to the charts drawn again;
-- the pandas baseline (city and national, whose files are plain UTF-8 CSV): pandas reads the same files
-  and computes the same figures, as a Streamlit page without a database would on every rerun;
-  the ratio is baseline time / warm p50 of the named query.
+- the pandas baseline (generated scales, whose files are plain UTF-8 CSV), in a child process (its peak
+  memory shown; --timeout bounds it): pandas reads the same files and computes the same figures, as a
+  Streamlit page without a database would on every rerun; the ratio is baseline time / warm p50 of the
+  named query.
+
+``--quick`` is ``--repeat 3 --page-repeat 1``: to check that every step runs, not to quote figures.
+``tiny`` is the test scale (600 units): every step in a few minutes.
 
 Generated files and databases go to --work (default /tmp/campaign-bench/SCALE) and are reused when
 present (delete the folder to regenerate).
@@ -48,7 +55,7 @@ CHROMIUM = "/usr/bin/chromium"
 # what each page runs (pages/*.py; the sidebar's snapshot_info and places run on every page)
 SIDEBAR = ["snapshot_info", "places"]
 PAGE_QUERIES = {
-    "overview": ["coverage_by_district", "whole_committees", "progress_curve", "targets_check"],
+    "overview": ["coverage_by_district", "whole_committees", "progress_curve", "targets_check", "towns_ranked"],
     "progress": ["progress_curve", "created_per_batch", "town_batch_matrix", "batches"],
     "towns": ["places", "towns_ranked", "committees_in_town", "units"],
     "grids": ["grid_places", "grid_tree", "grid_levels"],
@@ -57,6 +64,7 @@ PAGE_QUERIES = {
     "forecast": ["forecast"],
     "quality": ["targets_check", "dq_batch_counts", "dq_created_twice", "dq_never_listed"],
     "explorer": ["places", "batches", "units"],
+    "find": ["units", "unit_history"],
     "data": ["snapshot_info", "ingests"],
     "screen": [
         "district_glance",
@@ -183,8 +191,53 @@ def measure_ingest(label: str, db: Path, files: list[str], timeout: float) -> di
     return result
 
 
+def child_build(scale: str, db: str) -> None:
+    from campaign.scale import SCALES, build_database
+
+    started = time.perf_counter()
+    done = build_database(SCALES[scale], db, who="bench")
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": done["units"] + done["events"],
+                "units_added": done["units"],
+                "events_added": done["events"],
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def measure_build(scale: str, db: Path, timeout: float) -> dict:
+    """The database built straight from the model (campaign build-scale), in a child process."""
+    for leftover in (db, db.with_name(db.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    args = [sys.executable, __file__, "--child-build", scale, str(db)]
+    env = {**os.environ, "CAMPAIGN_KEEP_SNAPSHOTS": "0"}
+    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"label": "build-scale", "error": done.stderr[-2000:]}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result | {
+        "label": "build-scale (no files)",
+        "files": 0,
+        "process_s": round(wall, 2),
+        "seconds": round(result["seconds"], 2),
+        "rows_per_s": round(result["rows"] / result["seconds"]),
+        "maxrss_mb": round(result["maxrss_mb"]),
+        "db_mb": round(db.stat().st_size / 2**20, 1) if db.exists() else None,
+    }
+
+
 # ---------------------------------------------------------------------------------------------------
 # queries
+
+
+TABLE_ROWS_MAX = 10_000  # campaign.ui.TABLE_ROWS_MAX: the explorer's limit (not imported: ui imports Streamlit)
 
 
 def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
@@ -196,10 +249,16 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
     con = duckdb.connect()
     con.execute(f"attach '{db}' as s (read_only); use s")
     first, last = con.sql("select min(published), max(published) from events").fetchall()[0]
-    places = con.sql("select distinct district, town, committee, kind from units order by all").fetchall()
+    # a seeded sample of units (every unit at national scale would be 5M rows in Python)
+    places = con.sql(
+        "select district, town, committee, kind, name from units using sample reservoir(2000 rows) repeatable (7) "
+        "order by all"
+    ).fetchall()
     batches = [b for (b,) in con.sql("select distinct batch from events where batch is not null order by 1").fetchall()]
-    grid_places = con.sql("select distinct district, town, committee from grids order by all").fetchall()
-    service_places = con.sql("select distinct district, town, committee from services order by all").fetchall()
+    grid_places = con.sql("select distinct district, town, committee from grids order by all limit 2000").fetchall()
+    service_places = con.sql(
+        "select distinct district, town, committee from services order by all limit 2000"
+    ).fetchall()
     con.close()
     rng = random.Random(seed)
     days = [first + dt.timedelta(days=d) for d in range(0, (last - first).days + 1)] if first else [None]
@@ -210,7 +269,7 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
         pool = grid_places if name.startswith("grid_") else service_places if name.startswith("services") else places
         sets = []
         for i in range(count):
-            place = rng.choice(pool) if pool else (None, None, None, None)
+            place = rng.choice(pool) if pool else (None, None, None, None, None)
             chosen = {
                 "as_of": None if i == 0 else rng.choice(days),
                 "district": None if i == 0 and "town" not in wanted else place[0],
@@ -218,9 +277,14 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
                 "committee": place[2],
                 "kind": None if i % 2 == 0 else rng.choice(kinds),
                 "batch": None if i % 3 else rng.choice(batches) if batches else None,
+                "name": place[4] if len(place) > 4 else None,
+                "limit": TABLE_ROWS_MAX,
             }
             if i % 4 == 1 and "town" not in wanted:
                 chosen["district"] = None  # every district
+            if name == "units" and i % 3 == 2 and place[4]:
+                # the find page: a part of a unit's name, anywhere
+                chosen = {"search": place[4][:2], "limit": None}
             sets.append({k: v for k, v in chosen.items() if k in wanted})
         out[name] = sets
     return out
@@ -356,8 +420,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-ALL_DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'))"""
+# The page is drawn: Streamlit's script run has finished (and no rerun is pending), nothing on the page is
+# stale from the run before, the page's title is there, and every Plotly chart has drawn its SVG.
+ALL_DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]')) {
+    return false;
+  }
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'));
+}"""
+# a rerun has started (or already finished and drawn again: a fast run may go by between two polls)
+RERUN_STARTED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+    || !!document.querySelector('[data-stale="true"]');
+}"""
+EXCEPTION = '[data-testid="stException"]'
+
+
+def drawn(page, settle_ms: int = 150) -> float:
+    """Wait for ALL_DRAWN to hold, and to still hold ``settle_ms`` later (a first visit reruns at once);
+    returns the perf_counter time at which it first held."""
+    while True:
+        page.wait_for_function(ALL_DRAWN)
+        at = time.perf_counter()
+        page.wait_for_timeout(settle_ms)
+        if page.evaluate(ALL_DRAWN):
+            return at
 
 
 def measure_browser(db: Path, work: Path, repeat: int) -> dict:
@@ -367,7 +458,7 @@ def measure_browser(db: Path, work: Path, repeat: int) -> dict:
     log = open(work / f"streamlit-{port}.log", "wb")  # noqa: SIM115 - closed in finally, after the server
     env = {**os.environ, "CAMPAIGN_DB": str(db)}
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
-    command += ["--server.headless", "true"]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     out: dict = {}
@@ -383,32 +474,34 @@ def measure_browser(db: Path, work: Path, repeat: int) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(120_000)
+            page.set_default_timeout(600_000)
+            started = time.perf_counter()
             page.goto(base + "/")  # warm the server once
-            page.wait_for_function(ALL_DRAWN)
+            out["_first_visit_ms"] = ms(drawn(page) - started)
             for name in APPTEST_PAGES:
-                nav, change = [], []
+                nav, change, errors = [], [], []
                 for _ in range(repeat):
                     started = time.perf_counter()
                     page.goto(f"{base}/{'' if name == 'overview' else name}")
-                    page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-                    page.wait_for_timeout(50)
-                    page.wait_for_function(ALL_DRAWN)
-                    nav.append(time.perf_counter() - started)
-                    # choose the first district in the sidebar
+                    nav.append(drawn(page) - started)
+                    errors += [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
+                    # choose the first district in the sidebar's district box
                     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+                    option = page.get_by_role("option").nth(1)
+                    option.wait_for()
                     started = time.perf_counter()
-                    page.get_by_role("option").nth(1).click()
+                    option.click()
                     with contextlib.suppress(Exception):
-                        page.wait_for_selector('[data-testid="stStatusWidget"]', timeout=1000)
-                    page.wait_for_function(ALL_DRAWN)
-                    change.append(time.perf_counter() - started)
+                        page.wait_for_function(RERUN_STARTED, timeout=2000)
+                    change.append(drawn(page) - started)
+                    errors += [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
                 out[name] = {
                     "navigate_p50_ms": ms(percentile(nav, 50)),
                     "navigate_max_ms": ms(max(nav)),
                     "district_change_p50_ms": ms(percentile(change, 50)),
                     "district_change_max_ms": ms(max(change)),
                     "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
+                    "errors": sorted(set(errors))[:3],
                 }
             browser.close()
     finally:
@@ -423,6 +516,32 @@ def measure_browser(db: Path, work: Path, repeat: int) -> dict:
 
 # ---------------------------------------------------------------------------------------------------
 # the pandas baseline
+
+
+def child_pandas() -> None:
+    given = json.loads(sys.stdin.read())
+    result = pandas_baseline(given["files"], Path(given["db"]), given["query_times"], given["repeat"])
+    result["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(result, default=str))
+
+
+def measure_pandas(files: dict, db: Path, query_times: dict, repeat: int, timeout: float) -> dict:
+    """The pandas baseline in a child process: its memory is its own (and a failure or time-out is reported)."""
+    given = {"files": files, "db": str(db), "query_times": query_times, "repeat": repeat}
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child-pandas"],
+            input=json.dumps(given, default=str),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def pandas_baseline(files: dict, db: Path, query_times: dict, repeat: int) -> dict:
@@ -569,9 +688,12 @@ def main() -> int:
     parser.add_argument("--browser", action="store_true", help="also measure pages in Chromium")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: ingest,xlsx,queries,apptest,pandas")
     parser.add_argument("--out", type=Path, help="JSON output (default benchmarks/results-SCALE.json)")
-    parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for each ingest")
+    parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for each ingest, build, baseline")
+    parser.add_argument("--quick", action="store_true", help="--repeat 3 --page-repeat 1: check the steps run")
     parser.add_argument("--child-ingest", help=argparse.SUPPRESS)
     parser.add_argument("--child-cold", help=argparse.SUPPRESS)
+    parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child-pandas", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files-from", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_ingest:
@@ -580,6 +702,14 @@ def main() -> int:
     if args.child_cold:
         child_cold(args.child_cold)
         return 0
+    if args.child_build:
+        child_build(*args.child_build)
+        return 0
+    if args.child_pandas:
+        child_pandas()
+        return 0
+    if args.quick:
+        args.repeat, args.page_repeat = 3, 1
 
     skip = set(filter(None, args.skip.split(",")))
     work = args.work or Path("/tmp/campaign-bench") / args.scale
@@ -594,10 +724,16 @@ def main() -> int:
 
     db = work / "campaign.duckdb"
     ingests = []
-    if "ingest" not in skip or not db.exists():
+    if "ingest" not in skip:
         print("ingest CSV ...", flush=True)
         label = "all sample files (CSV+XLSX)" if args.scale == "seed" else "CSV"
         ingests.append(measure_ingest(label, db, files["all"], args.timeout))
+    elif not db.exists() and args.scale != "seed":
+        print("build-scale (ingest skipped) ...", flush=True)
+        ingests.append(measure_build(args.scale, db, args.timeout))
+    elif not db.exists():
+        print("ingest (no database yet) ...", flush=True)
+        ingests.append(measure_ingest("all sample files (CSV+XLSX)", db, files["all"], args.timeout))
     if "xlsx" not in skip:
         print("ingest XLSX ...", flush=True)
         ingests.append(measure_ingest("XLSX", work / "xlsx.duckdb", files["xlsx"], args.timeout))
@@ -607,6 +743,9 @@ def main() -> int:
         ingests,
         ["label", "files", "rows", "seconds", "rows_per_s", "maxrss_mb", "process_s", "db_mb", "error"],
     )
+    if not db.exists():
+        print(f"\nno database at {db}: the ingest failed (see above); stopping", file=sys.stderr)
+        return 1
 
     if "queries" not in skip:
         print("\nqueries ...", flush=True)
@@ -623,7 +762,11 @@ def main() -> int:
 
     if "apptest" not in skip:
         print("\nAppTest ...", flush=True)
-        results["apptest"] = measure_apptest(db, args.page_repeat)
+        try:
+            results["apptest"] = measure_apptest(db, args.page_repeat)
+        except Exception as error:  # noqa: BLE001 - reported, and the other steps still run
+            results["apptest"] = {"_first_run_ms": None, "_error": f"{type(error).__name__}: {error}"[:2000]}
+            print(results["apptest"]["_error"], file=sys.stderr)
         rows = [{"page": n, **v} for n, v in results["apptest"].items() if not n.startswith("_")]
         print_table(
             f"pages, server run in AppTest ({args.scale}; first run {results['apptest']['_first_run_ms']} ms)",
@@ -633,10 +776,15 @@ def main() -> int:
 
     if args.browser:
         print("\nChromium ...", flush=True)
-        results["browser"] = measure_browser(db, work, args.page_repeat)
+        try:
+            results["browser"] = measure_browser(db, work, args.page_repeat)
+        except Exception as error:  # noqa: BLE001 - reported, and the other steps still run
+            results["browser"] = {"error": f"{type(error).__name__}: {error}"[:2000]}
+        if "error" in results["browser"]:
+            print(results["browser"]["error"], file=sys.stderr)
         rows = [{"page": n, **v} for n, v in results["browser"].items() if isinstance(v, dict)]
         print_table(
-            f"pages in Chromium ({args.scale})",
+            f"pages in Chromium ({args.scale}; first visit {results['browser'].get('_first_visit_ms')} ms)",
             rows,
             [
                 "page",
@@ -645,19 +793,25 @@ def main() -> int:
                 "district_change_p50_ms",
                 "district_change_max_ms",
                 "charts",
+                "errors",
             ],
         )
 
     if "pandas" not in skip and args.scale != "seed" and "queries" in results:
         print("\npandas baseline ...", flush=True)
-        results["pandas"] = pandas_baseline(files, db, results["queries"], args.repeat)
-        rows = [{"question": n, **v} for n, v in results["pandas"].items() if isinstance(v, dict) and "compute_ms" in v]
-        print_table(
-            f"pandas baseline ({args.scale}; read {results['pandas']['read_ms']} ms every rerun; "
-            f"check {results['pandas'].get('check_created_latest')})",
-            rows,
-            ["question", "compute_ms", "rerun_ms", "ours_p50_ms", "ratio_rerun", "ratio_compute_only"],
-        )
+        results["pandas"] = measure_pandas(files, db, results["queries"], args.repeat, args.timeout)
+        if "error" in results["pandas"]:
+            print(results["pandas"]["error"], file=sys.stderr)
+        else:
+            rows = [
+                {"question": n, **v} for n, v in results["pandas"].items() if isinstance(v, dict) and "compute_ms" in v
+            ]
+            print_table(
+                f"pandas baseline ({args.scale}; read {results['pandas']['read_ms']} ms every rerun; "
+                f"peak {results['pandas']['maxrss_mb']} MB; check {results['pandas'].get('check_created_latest')})",
+                rows,
+                ["question", "compute_ms", "rerun_ms", "ours_p50_ms", "ratio_rerun", "ratio_compute_only"],
+            )
     elif args.scale == "seed":
         results["pandas"] = {"skipped": "the bundled sample's files are deliberately messy (GBK, title lines)"}
 
