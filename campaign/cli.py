@@ -143,18 +143,26 @@ def _scale(args: argparse.Namespace):
 
 
 def _sample_scale(args: argparse.Namespace) -> int:
+    import time
+
     from campaign.scale import write_scale
 
+    started = time.perf_counter()
     paths = write_scale(_scale(args), args.out_dir)
-    print(f"{len(paths) - 1} 个文件 (files) in {args.out_dir}; 规模 (counts): {paths[-1]}")
+    seconds = time.perf_counter() - started
+    print(f"{len(paths) - 1} 个文件 (files) in {args.out_dir} ({seconds:.0f} s); 规模 (counts): {paths[-1]}")
     return 0
 
 
 def _build_scale(args: argparse.Namespace) -> int:
+    import time
+
     from campaign.scale import build_database
 
+    started = time.perf_counter()
     done = build_database(_scale(args), args.db)
-    print(f"已发布 (published) {args.db}: {json.dumps(done, ensure_ascii=False)}")
+    seconds = time.perf_counter() - started
+    print(f"已发布 (published) {args.db} ({seconds:.0f} s): {json.dumps(done, ensure_ascii=False)}")
     return 0
 
 
