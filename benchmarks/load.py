@@ -264,6 +264,7 @@ class Run:
     done_steps: int = 0
     half: asyncio.Event = field(default_factory=asyncio.Event)
     publish: dict = field(default_factory=dict)
+    began: float = field(default_factory=time.monotonic)
 
     def error(self, session: int, kind: str, message: str, url: str = "") -> None:
         self.errors.append({"session": session, "kind": kind, "message": message[:2000], "url": url})
@@ -446,7 +447,12 @@ class WsSession(Session):
         self.widgets: dict[str, object] = {}  # widget id -> WidgetState we send back
 
     def where(self) -> str:
-        return self.url
+        """The page, and the state a browser's URL would show (query string, chosen district)."""
+        district = self.widgets.get(self.district_id) if self.district_id else None
+        extra = [self.query] if self.query else []
+        if district is not None:
+            extra.append(f"district={district.string_value}")
+        return self.url.split("?")[0] + (f"?{'&'.join(extra)}" if extra else "")
 
     def on_frame(self, payload):
         msg = super().on_frame(payload)
@@ -633,7 +639,7 @@ async def measure(n: int, args: argparse.Namespace, db: Path, seed: int) -> dict
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_server(server, stop, result, chromium_pid))
         publisher = asyncio.create_task(publish_midway(run, db, seed, args.code))
-        started = time.monotonic()
+        started = run.began = time.monotonic()
         await asyncio.gather(*(s.loop() for s in sessions))
         timing["wall"] = time.monotonic() - started
         timing["cpu"] = cpu_seconds(server.proc.pid) - cpu_before
@@ -721,6 +727,7 @@ def summarise(run: Run, result: dict, server: Server) -> dict:
     if "ended" in pub:
         during = [s.seconds for s in timed if s.started < pub["ended"] and s.started + s.seconds > pub["started"]]
         result["publish"] = {
+            "at_s": round(pub["started"] - run.began, 1),
             "seconds": round(pub["ended"] - pub["started"], 1),
             "returncode": pub["returncode"],
             "steps_overlapping": len(during),
@@ -750,6 +757,7 @@ def summarise(run: Run, result: dict, server: Server) -> dict:
             "kind": s.kind,
             "page": s.page,
             "url": s.url,
+            "t": round(s.started - run.began, 1),
             "ms": ms(s.seconds),
             "run_ms": ms(s.run_seconds),
             **({"error": s.error} if s.error else {}),
