@@ -226,17 +226,6 @@ def _events(rng: np.random.Generator, scale: Scale, units: int) -> tuple[np.ndar
     return ev_unit, ev_b, code, per_unit
 
 
-def batch_dates(scale: Scale) -> pl.DataFrame:
-    """d, b (0-based), published, counts_rounds: each district's batch dates."""
-    offsets = np.random.default_rng(scale.seed + 1).integers(0, 10, size=scale.districts)
-    rows = []
-    for d in range(scale.districts):
-        for b in range(scale.batches):
-            rows.append((d, b, FIRST_DAY + dt.timedelta(days=int(offsets[d]) + DAYS_BETWEEN_BATCHES * b)))
-    frame = pl.DataFrame(rows, schema={"d": pl.Int64, "b": pl.Int32, "published": pl.Date}, orient="row")
-    return frame.with_columns(counts_rounds=(pl.col("d") % 4 == 3))
-
-
 # ---------------------------------------------------------------------------------------------------
 # names, a chunk at a time
 
