@@ -183,19 +183,27 @@ def ingest(
     today = today or dt.date.today()
     names = names or [Path(p).name for p in paths]
     who = who or _who()
+    digests: dict[int, str] = {}  # the checksums of the files ingest read, by position: the log's too
     try:
-        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run)
+        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests)
     except IngestRefused as refused:
         if not dry_run:
-            _log(db, who, paths, names, "refused", problems=[str(p) for p in refused.problems])
+            _log(db, who, paths, names, "refused", problems=[str(p) for p in refused.problems], digests=digests)
         raise
     if not dry_run:
-        _log(db, who, paths, names, "loaded" if report.changed else "unchanged", report=report)
+        _log(db, who, paths, names, "loaded" if report.changed else "unchanged", report=report, digests=digests)
     return report
 
 
 def _ingest(
-    paths: list[Path], db: Path, who: str, names: list[str], today: dt.date, defaults: Defaults, dry_run: bool
+    paths: list[Path],
+    db: Path,
+    who: str,
+    names: list[str],
+    today: dt.date,
+    defaults: Defaults,
+    dry_run: bool,
+    digests: dict[int, str],
 ) -> IngestReport:
     with store.writer_lock(db):
         existing = _existing(db)
@@ -207,13 +215,13 @@ def _ingest(
         # first every file is read and every table parsed; status lists are parsed all at once after the
         # loop (see _parse_statuses), so problems and rows are gathered per table in a second pass
         runs: list[tuple[str, str, list[Problem], list[_Slot], str] | Problem | FileReport] = []
-        for path, name in zip(paths, names, strict=True):
+        for i, (path, name) in enumerate(zip(paths, names, strict=True)):
             path = Path(path)
             if not path.is_file():
                 runs.append(Problem(name, "文件不存在 (no such file)"))
                 continue
             data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
+            digest = digests[i] = hashlib.sha256(data).hexdigest()
             if digest in existing.checksums or digest in seen_checksums:
                 runs.append(FileReport(name, "skipped", 0, "已导入过，未改变任何数据 (already loaded)"))
                 continue
@@ -274,7 +282,9 @@ def _ingest(
             existing.events = existing.events.join(remap, left_on="unit_id", right_on="old", how="left").select(
                 pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
             )
+        parsed.rosters.clear()
         events, units, more_units, problems = _match_statuses(units, existing, statuses)
+        statuses = None
         if problems:
             raise IngestRefused(problems)
         report.units_added = units_added + more_units
@@ -283,6 +293,7 @@ def _ingest(
         targets = pl.concat(parsed.targets) if parsed.targets else None
         report.targets_loaded = targets.height if targets is not None else 0
         report.by_district = _changes_by_district(existing.units, units, events)
+        events = events.drop("district", strict=False)
         grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
         if problems:
             raise IngestRefused(problems)
@@ -303,10 +314,8 @@ def _changes_by_district(before: pl.DataFrame, units: pl.DataFrame, events: pl.D
         .group_by("district")
         .agg(pl.len().alias("units_added"))
     )
-    changes = (
-        events.join(units.select("unit_id", "district"), on="unit_id")
-        .group_by("district")
-        .agg(*[(pl.col("event") == e).sum().alias(e) for e in ("created", "revoked", "model", "applied")])
+    changes = events.group_by("district").agg(  # an event's district is its unit's
+        *[(pl.col("event") == e).sum().alias(e) for e in ("created", "revoked", "model", "applied")]
     )
     table = added.join(changes, on="district", how="full", coalesce=True).fill_null(0).sort("district")
     return table.to_dicts()
@@ -324,12 +333,15 @@ def _log(
     *,
     report: IngestReport | None = None,
     problems: list[str] | None = None,
+    digests: dict[int, str] | None = None,
 ) -> None:
-    """One JSON line per run, loaded or refused, beside the database: the audit trail outlives rollbacks."""
+    """One JSON line per run, loaded or refused, beside the database: the audit trail outlives rollbacks.
+
+    ``digests``: the checksums already worked out, by the file's position (the others are read here)."""
     files = []
-    for path, name in zip(paths, names, strict=True):
+    for i, (path, name) in enumerate(zip(paths, names, strict=True)):
         try:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            digest = (digests or {}).get(i) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
         except OSError:
             digest = None
         files.append({"name": name, "sha256": digest})
@@ -592,6 +604,7 @@ def _parse_rosters(slots: list[_Slot]) -> pl.DataFrame | None:
     for t, slot in enumerate(todo):
         if not slot.problems:
             slot.rows = counts.get(t, 0)
+        slot.table.frame = slot.table.frame.clear()  # the cells as read are not needed any more
     files = pl.col("_t").replace_strict(list(range(len(todo))), [slot.file for slot in todo], return_dtype=pl.String)
     return frame.with_columns(files.alias("source_file")).drop("_t")
 
@@ -764,6 +777,7 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
     for t, slot in enumerate(todo):
         if not slot.problems:
             slot.rows = counts.get(t, 0)
+        slot.table.frame = slot.table.frame.clear()  # the cells as read are not needed any more
     keys = {t: [c for c in PLACE_COLS if c in slot.table.frame.columns] for t, slot in enumerate(todo)}
     return _Statuses(frame, keys, {t: slot.file for t, slot in enumerate(todo)})
 
@@ -986,7 +1000,7 @@ def _match_statuses(
     """Give each status row its unit. Returns (new events, units, units added roster-less, problems).
 
     All status rows of the run are matched at once; tables with the same place columns share one join."""
-    empty = pl.DataFrame(schema=_EVENT_SCHEMA)
+    empty = pl.DataFrame(schema={**_EVENT_SCHEMA, "district": pl.String})
     if statuses is None or statuses.frame.height == 0:
         return empty, units, 0, []
     rows = statuses.frame.with_row_index("_g")
@@ -1042,6 +1056,7 @@ def _match_statuses(
                 "published",
                 "source_file",
                 pl.col("_row").alias("source_row"),
+                "district",
             )
             for m in matched_parts
         ],
@@ -1055,7 +1070,8 @@ def _match_statuses(
         .with_columns((pl.int_range(1, pl.len() + 1) + existing.max_event_id).alias("event_id"))
         .drop("_load")
     )
-    return events.select(list(_EVENT_SCHEMA)).cast(_EVENT_SCHEMA), units, added_count, []
+    # with the district of each event's unit (its list's district), for the report; dropped before publishing
+    return events.select(*_EVENT_SCHEMA, "district").cast(_EVENT_SCHEMA), units, added_count, []
 
 
 def _candidates(rows: pl.DataFrame, units: pl.DataFrame, on: list[str]) -> pl.DataFrame:
