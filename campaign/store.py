@@ -42,6 +42,19 @@ from campaign import config
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
 DERIVE = Path(__file__).with_name("derive.sql")  # recomputed from the tables above on every publish
+
+
+def _build_memory() -> str:
+    """DuckDB's memory cap while building a snapshot: 3 GB, or 60% of a smaller machine; beyond it DuckDB
+    spills to disk rather than letting a national-scale build grow without bound."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return "3GB"
+    return f"{min(3 * 2**30, int(total * 0.6)) // 2**20}MB"
+
+
+BUILD_MEMORY = _build_memory()
 TABLES = ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin")
 SNAPSHOTS_DIR = "snapshots"
 KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
@@ -81,7 +94,7 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base
     building = db.with_name(f".{db.name}.building-{os.getpid()}")
     _unlink_db_file(building)
     try:
-        con = duckdb.connect(str(building))
+        con = duckdb.connect(str(building), config={"memory_limit": BUILD_MEMORY})
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
             con.execute("begin transaction")
@@ -99,8 +112,11 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base
                         con.execute(f"insert into {table} by name select * from published.{table}")
                 con.execute("detach published")
             fill(con)
+            with contextlib.suppress(duckdb.TransactionException):  # a fill may have committed as it went
+                con.execute("commit")
+            # the file is private until the swap, so the derived tables need not share fill's transaction; each
+            # statement commits on its own, which keeps DuckDB from holding all of them in memory at once
             con.execute(DERIVE.read_text(encoding="utf-8"))
-            con.execute("commit")
             con.execute("checkpoint")
         finally:
             con.close()
