@@ -20,7 +20,7 @@ In one run, for the chosen scale, it prints a table and writes JSON (benchmarks/
 - the pandas baseline (generated scales, whose files are plain UTF-8 CSV), in a child process (its peak
   memory shown; --timeout bounds it): pandas reads the same files and computes the same figures, as a
   Streamlit page without a database would on every rerun; the ratio is baseline time / warm p50 of the
-  named query.
+  named query. Skipped (and said so) when it would not fit in memory: ~30 GB at national scale.
 
 ``--quick`` is ``--repeat 3 --page-repeat 1``: to check that every step runs, not to quote figures.
 ``tiny`` is the test scale (600 units): every step in a few minutes.
@@ -525,8 +525,29 @@ def child_pandas() -> None:
     print(json.dumps(result, default=str))
 
 
-def measure_pandas(files: dict, db: Path, query_times: dict, repeat: int, timeout: float) -> dict:
-    """The pandas baseline in a child process: its memory is its own (and a failure or time-out is reported)."""
+PANDAS_BYTES_PER_ROW = (
+    1300  # the baseline's peak memory per CSV row (city: 485 MB for 236k rows, ~200 MB of it imports)
+)
+
+
+def available_memory() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def measure_pandas(files: dict, db: Path, query_times: dict, repeat: int, timeout: float, force: bool) -> dict:
+    """The pandas baseline in a child process: its memory is its own (and a failure or time-out is reported).
+
+    Skipped when it would not fit: pandas holds every row of every file, ~30 GB at national scale."""
+    rows = files.get("counts", {}).get("csv_rows", 0)
+    needed, available = rows * PANDAS_BYTES_PER_ROW + 300 * 2**20, available_memory()
+    if not force and available and needed > 0.7 * available:
+        return {
+            "skipped": f"pandas would need ~{needed / 2**30:.1f} GB for {rows:,} rows; {available / 2**30:.1f} GB "
+            "available (--pandas-force runs it anyway)"
+        }
     given = {"files": files, "db": str(db), "query_times": query_times, "repeat": repeat}
     try:
         done = subprocess.run(
@@ -689,6 +710,9 @@ def main() -> int:
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: ingest,xlsx,queries,apptest,pandas")
     parser.add_argument("--out", type=Path, help="JSON output (default benchmarks/results-SCALE.json)")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for each ingest, build, baseline")
+    parser.add_argument(
+        "--pandas-force", action="store_true", help="run the pandas baseline even when it looks too big for memory"
+    )
     parser.add_argument("--quick", action="store_true", help="--repeat 3 --page-repeat 1: check the steps run")
     parser.add_argument("--child-ingest", help=argparse.SUPPRESS)
     parser.add_argument("--child-cold", help=argparse.SUPPRESS)
@@ -799,9 +823,9 @@ def main() -> int:
 
     if "pandas" not in skip and args.scale != "seed" and "queries" in results:
         print("\npandas baseline ...", flush=True)
-        results["pandas"] = measure_pandas(files, db, results["queries"], args.repeat, args.timeout)
-        if "error" in results["pandas"]:
-            print(results["pandas"]["error"], file=sys.stderr)
+        results["pandas"] = measure_pandas(files, db, results["queries"], args.repeat, args.timeout, args.pandas_force)
+        if "error" in results["pandas"] or "skipped" in results["pandas"]:
+            print(results["pandas"].get("error") or results["pandas"]["skipped"], file=sys.stderr)
         else:
             rows = [
                 {"question": n, **v} for n, v in results["pandas"].items() if isinstance(v, dict) and "compute_ms" in v
