@@ -694,7 +694,7 @@ def machine() -> dict:
 
 def print_table(title: str, rows: list[dict], columns: list[str]) -> None:
     print(f"\n## {title}")
-    widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns]
+    widths = [max([len(c), *(len(str(r.get(c, ""))) for r in rows)]) for c in columns]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     for r in rows:
         print("  ".join(str(r.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True)))
@@ -742,7 +742,16 @@ def main() -> int:
     # the machine may be shared: the load average says how much else ran
     results["load_average_start"] = [round(x, 1) for x in os.getloadavg()]
     started = time.perf_counter()
+    steps: dict[str, float] = {}  # seconds each step took, to plan a run
+    mark = time.perf_counter()
+
+    def step_done(name: str) -> None:
+        nonlocal mark
+        steps[name] = round(time.perf_counter() - mark, 1)
+        mark = time.perf_counter()
+
     files = prepare_files(args.scale, work)
+    step_done("files")
     results["files"] = {k: v for k, v in files.items() if k not in ("csv", "xlsx", "all")}
     results["files"] |= {"csv_files": len(files["csv"]), "xlsx_files": len(files["xlsx"])}
 
@@ -771,6 +780,7 @@ def main() -> int:
         print(f"\nno database at {db}: the ingest failed (see above); stopping", file=sys.stderr)
         return 1
 
+    step_done("ingest")
     if "queries" not in skip:
         print("\nqueries ...", flush=True)
         results["queries"] = measure_queries(db, args.repeat)
@@ -784,6 +794,7 @@ def main() -> int:
             for page, qs in PAGE_QUERIES.items()
         }
 
+    step_done("queries")
     if "apptest" not in skip:
         print("\nAppTest ...", flush=True)
         try:
@@ -798,6 +809,7 @@ def main() -> int:
             ["page", "navigate_p50_ms", "navigate_max_ms", "as_of_change_p50_ms", "as_of_change_max_ms", "errors"],
         )
 
+    step_done("apptest")
     if args.browser:
         print("\nChromium ...", flush=True)
         try:
@@ -821,6 +833,7 @@ def main() -> int:
             ],
         )
 
+    step_done("browser")
     if "pandas" not in skip and args.scale != "seed" and "queries" in results:
         print("\npandas baseline ...", flush=True)
         results["pandas"] = measure_pandas(files, db, results["queries"], args.repeat, args.timeout, args.pandas_force)
@@ -839,12 +852,14 @@ def main() -> int:
     elif args.scale == "seed":
         results["pandas"] = {"skipped": "the bundled sample's files are deliberately messy (GBK, title lines)"}
 
+    step_done("pandas")
     results["total_s"] = round(time.perf_counter() - started, 1)
+    results["step_s"] = steps
     results["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
     print(f"\nload average at start {results['load_average_start']}, at end {results['load_average_end']}")
     out = args.out or ROOT / "benchmarks" / f"results-{args.scale}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"\n{results['total_s']} s; JSON: {out}")
+    print(f"\n{results['total_s']} s (steps: {steps}); JSON: {out}")
     return 0
 
 
