@@ -359,12 +359,10 @@ def measure_queries(db: Path, repeat: int) -> dict:
 
 def measure_apptest(db: Path, repeat: int) -> dict:
     os.environ["CAMPAIGN_DB"] = str(db)
-    import logging
+    import streamlit.logger
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+    # errors only (the pages' own exceptions are kept per page below): no "missing ScriptRunContext" floods
+    streamlit.logger.set_log_level("error")
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
