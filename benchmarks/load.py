@@ -39,6 +39,7 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -356,7 +357,10 @@ class Session:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), remaining)
         step.run_seconds = time.monotonic() - step.started
-        await self.page.wait_for_function(DRAWN, arg=marker, timeout=max(deadline - time.monotonic(), 0.1) * 1000)
+        # polled by time, not by animation frame: a starved or background tab may not draw frames for long
+        await self.page.wait_for_function(
+            DRAWN, arg=marker, polling=250, timeout=max(deadline - time.monotonic(), 0.1) * 1000
+        )
 
     async def step(self, step: Step, action, marker: str) -> None:
         before = self.finished
@@ -678,7 +682,7 @@ async def measure(n: int, args: argparse.Namespace, db: Path, seed: int) -> dict
                 warm = await browser.new_context(viewport=VIEWPORT)
                 page = await warm.new_page()
                 await page.goto(server.url + "/")
-                await page.wait_for_function(DRAWN, arg=PAGES["overview"][1], timeout=args.timeout * 1000)
+                await page.wait_for_function(DRAWN, arg=PAGES["overview"][1], polling=250, timeout=args.timeout * 1000)
                 await warm.close()
                 sessions = []
                 for i in range(n):
@@ -795,6 +799,10 @@ HEADER = (
 )
 
 
+def interrupted(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -812,6 +820,8 @@ def main() -> int:
         "--code", type=Path, help="serve the app from this folder (default: git HEAD unpacked into --work)"
     )
     args = parser.parse_args()
+    # SIGTERM as Ctrl-C: the sessions are cancelled and the server and Chromium stopped on the way out
+    signal.signal(signal.SIGTERM, interrupted)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing (apt-get install -y chromium)", file=sys.stderr)
         return 2
