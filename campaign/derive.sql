@@ -1,7 +1,10 @@
--- Derived tables, rebuilt from units and events every time a snapshot is built (store.publish), before the
+-- Derived tables, rebuilt from scoped_units and events every time a snapshot is built (store.publish), before the
 -- swap: the pages ask "as of day D" questions, and replaying the whole status history for each of them costs
 -- seconds at city scale and minutes at national scale. Here the history is replayed once; the queries then
--- read a few precomputed rows. Nothing here is copied from the previous snapshot: it is always recomputed.
+-- read a few precomputed rows.
+-- Every table here has a district column and reads units and events only through scoped_units and
+-- scoped_events, temporary views store.publish makes: every district, or only the districts an ingest changed
+-- (the rows of the others are then copied from the previous snapshot, built by this same script).
 
 -- Per unit, its state transitions: +1 when it becomes created, -1 when a created unit is revoked,
 -- 0 for a repeated listing. Summing delta up to a day gives the units created as of that day. The previous
@@ -10,17 +13,18 @@
 create or replace table transitions as
 with ordered as (
     select
-        e.unit_id, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
+        u.district, e.unit_id, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
         lag(e.event) over w as previous,
         lag(e.published) over w as previous_published,
         lag(e.batch) over w as previous_batch,
         lag(e.source_file) over w as previous_file
-    from events as e
+    from scoped_events as e
+    join scoped_units as u using (unit_id)
     where e.event in ('created', 'revoked')
     window w as (partition by e.unit_id order by e.published, e.event_id)
 )
 select
-    o.unit_id, o.event, o.batch, o.published, o.event_id,
+    o.district, o.unit_id, o.event, o.batch, o.published, o.event_id,
     case
         when o.event = 'created' and coalesce(o.previous, 'revoked') <> 'created' then 1
         when o.event = 'revoked' and o.previous = 'created' then -1
@@ -28,7 +32,7 @@ select
     end as delta,
     o.source_file, o.source_row, o.previous, o.previous_published, o.previous_batch, o.previous_file
 from ordered as o
-order by o.unit_id, o.published, o.event_id;
+order by o.district, o.unit_id, o.published, o.event_id;
 
 -- Each unit's status over time: a span per day on which one of its events was published, valid from that day
 -- until (not including) the next such day; valid_to null = still valid. A unit with no span was never listed.
@@ -43,7 +47,7 @@ with daily as (
             filter (where event in ('created', 'revoked')) as cr,
         bool_or(event = 'model') as has_model,
         count(*) filter (where event = 'created') as n_created
-    from events
+    from scoped_events
     where event in ('created', 'revoked', 'model')
     group by unit_id, published
 ), running as (
@@ -59,7 +63,7 @@ with daily as (
            w2 as (partition by unit_id order by published)
 )
 select
-    unit_id, published as valid_from, valid_to,
+    u.district, r.unit_id, r.published as valid_from, r.valid_to,
     coalesce(latest.event = 'created', false) as is_created,
     coalesce(latest.event = 'revoked', false) as is_revoked,
     coalesce(latest.event = 'created' and model_date >= latest.day, false) as is_model,
@@ -73,8 +77,9 @@ select
     latest.day as status_date,
     first_created,
     times_created::bigint as times_created
-from running
-order by unit_id, valid_from;
+from running as r
+join scoped_units as u using (unit_id)
+order by u.district, r.unit_id, valid_from;
 
 -- Every unit as it stood at the end of day as_of (null: the latest).
 create or replace macro unit_status(as_of) as table
@@ -103,7 +108,7 @@ select
     count(*) filter (where in_roster) as total,
     bool_or(in_roster) as has_roster,
     count(distinct committee) as committees
-from units
+from scoped_units
 group by district, town, kind
 order by district, town, kind;
 
@@ -114,7 +119,7 @@ select
     count(*) filter (where in_roster) as total,
     bool_or(in_roster) as has_roster,
     count(distinct committee) as committees
-from units
+from scoped_units
 group by district, town
 order by district, town;
 
@@ -123,7 +128,7 @@ order by district, town;
 create or replace table district_days as
 select distinct u.district, s.valid_from as day
 from unit_spans as s
-join units as u using (unit_id)
+join scoped_units as u using (unit_id)
 order by u.district, day;
 
 -- The first and last publication day of any event (applied included).
@@ -139,13 +144,13 @@ with moves as (
            s.is_created::integer as created, s.is_model::integer as model, s.is_revoked::integer as revoked,
            (s.is_created and u.in_roster)::integer as roster_created
     from unit_spans as s
-    join units as u using (unit_id)
+    join scoped_units as u using (unit_id)
     union all
     select u.district, u.town, u.kind, s.valid_to as day,
            -s.is_created::integer, -s.is_model::integer, -s.is_revoked::integer,
            -(s.is_created and u.in_roster)::integer
     from unit_spans as s
-    join units as u using (unit_id)
+    join scoped_units as u using (unit_id)
     where s.valid_to is not null
 ), deltas as (
     select district, town, kind, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked,
@@ -183,8 +188,8 @@ create or replace table batch_daily as
 with created as (
     select u.district, u.kind, u.committee, u.households, e.batch, e.published, e.counts_rounds, e.unit_id,
            e.event_id
-    from events as e
-    join units as u using (unit_id)
+    from scoped_events as e
+    join scoped_units as u using (unit_id)
     where e.event = 'created'
 ), firsts as (
     select district, kind, batch, committee, min(published) as published
@@ -197,7 +202,7 @@ with created as (
 ), became as (
     select u.district, u.kind, t.batch, t.published, count(*) as became_created
     from transitions as t
-    join units as u using (unit_id)
+    join scoped_units as u using (unit_id)
     where t.event = 'created' and t.delta = 1
     group by u.district, u.kind, t.batch, t.published
 )
@@ -221,8 +226,8 @@ order by c.district, c.kind, c.batch, c.published;
 -- Creations per town, batch and publication day. Grain: one row per (district, town, batch, published).
 create or replace table town_batch_daily as
 select u.district, u.town, e.batch, e.published, count(*) as units
-from events as e
-join units as u using (unit_id)
+from scoped_events as e
+join scoped_units as u using (unit_id)
 where e.event = 'created'
 group by u.district, u.town, e.batch, e.published
 order by u.district, u.town, e.batch, e.published;
@@ -238,7 +243,7 @@ with totals as (
     select u.district, u.kind, t.published, sum(t.delta)::bigint as net, list(distinct t.batch order by t.batch)
         filter (where t.event = 'created') as batches
     from transitions as t
-    join units as u using (unit_id)
+    join scoped_units as u using (unit_id)
     group by u.district, u.kind, t.published
 )
 select
@@ -270,7 +275,7 @@ with counted as (
             rows between unbounded preceding and 1 preceding
         ) as created_before
     from transitions as t
-    join units as u using (unit_id)
+    join scoped_units as u using (unit_id)
 )
 select
     district,
@@ -290,13 +295,13 @@ order by district, published;
 create or replace table whole_daily as
 with sizes as (
     select district, kind, town, committee, count(*) as units
-    from units
+    from scoped_units
     where kind in ('compound', 'village_group')
     group by all
 ), per_day as (
     select u.district, u.kind, u.town, u.committee, t.published, sum(t.delta) as net
     from transitions as t
-    join units as u using (unit_id)
+    join scoped_units as u using (unit_id)
     where u.kind in ('compound', 'village_group')
     group by all
 ), running as (
@@ -331,7 +336,7 @@ select
     t.previous_batch as first_batch, t.previous_published as first_published, t.previous_file as first_file,
     t.batch as again_batch, t.published as again_published, t.source_file as again_file, t.source_row as again_row
 from transitions as t
-join units as u using (unit_id)
+join scoped_units as u using (unit_id)
 where t.event = 'created' and t.previous = 'created'
 order by u.district, u.town, u.committee, u.name, t.published;
 
@@ -341,7 +346,7 @@ create or replace table roster_first_listed as
 select
     u.district, u.town, u.committee, u.name, u.kind, u.households, u.population, u.source_file, u.source_row,
     f.first_listed
-from units as u
-left join (select unit_id, min(published) as first_listed from events group by unit_id) as f using (unit_id)
+from scoped_units as u
+left join (select unit_id, min(published) as first_listed from scoped_events group by unit_id) as f using (unit_id)
 where u.in_roster
 order by f.first_listed desc nulls first, u.district, u.town, u.committee, u.name;

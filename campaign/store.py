@@ -25,12 +25,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import logging
 import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def _build_memory() -> str:
 
 
 BUILD_MEMORY = _build_memory()
+DERIVE_VERSION = hashlib.sha256(DERIVE.read_bytes()).hexdigest()[:16]
+# every derived table but event_range (snapshot-wide) has a district column: what an ingest of some districts
+# recomputes, the rest copied from the previous snapshot
+DERIVED_TABLES = tuple(
+    t
+    for t in re.findall(r"^create or replace table (\w+)", DERIVE.read_text(encoding="utf-8"), re.M)
+    if t != "event_range"
+)
 TABLES = ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin")
 SNAPSHOTS_DIR = "snapshots"
 KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
@@ -81,12 +90,22 @@ def writer_lock(db: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base: Path | None = None) -> str | None:
+def publish(
+    db: Path,
+    fill: Callable[[duckdb.DuckDBPyConnection], None],
+    *,
+    base: Path | None = None,
+    districts: Iterable[str] | None = None,
+) -> str | None:
     """Build a new snapshot = the published one (or ``base``) + whatever ``fill`` adds; swap it in atomically.
 
     The caller holds ``writer_lock``. If ``fill`` raises, the published snapshot is untouched. Just before
     the swap, the published file is kept in ``snapshots/``; returns the kept snapshot's id (None when
     nothing was kept: no published file yet, keeping switched off, or keeping failed).
+
+    ``districts``: the only districts whose units or events ``fill`` changed. Their derived tables are
+    recomputed and the other districts' copied from ``base`` (when ``base`` was derived by this version of
+    derive.sql; else, and when None, every district is recomputed).
     """
     db = Path(db)
     base = db if base is None else Path(base)
@@ -116,7 +135,10 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base
                 con.execute("commit")
             # the file is private until the swap, so the derived tables need not share fill's transaction; each
             # statement commits on its own, which keeps DuckDB from holding all of them in memory at once
-            con.execute(DERIVE.read_text(encoding="utf-8"))
+            scope = None if districts is None or not base.exists() else sorted(set(districts))
+            if scope is not None and _derived_version(base) != DERIVE_VERSION:
+                scope = None
+            derive(con, scope, base)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -128,6 +150,47 @@ def publish(db: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], *, base
         _unlink_db_file(building)
     _prune(db)
     return kept
+
+
+def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None, base: Path | None = None) -> None:
+    """Compute derive.sql's tables from units and events: for every district, or only for ``districts``, the
+    other districts' rows then copied from the snapshot ``base``."""
+    if districts is None:
+        con.execute("create or replace temp view scoped_units as select * from units")
+        con.execute("create or replace temp view scoped_events as select * from events")
+    else:
+        con.execute("create or replace temp table derive_scope (district varchar)")
+        con.executemany("insert into derive_scope values (?)", [[d] for d in districts])
+        con.execute(
+            "create or replace temp view scoped_units as "
+            "select * from units where district in (select district from derive_scope)"
+        )
+        con.execute(
+            "create or replace temp view scoped_events as "
+            "select e.* from events as e where e.unit_id in (select unit_id from scoped_units)"
+        )
+    con.execute(DERIVE.read_text(encoding="utf-8"))
+    if districts is not None and base is not None:
+        con.execute(f"attach '{_quote(base)}' as derived_base (read_only)")
+        try:
+            for table in DERIVED_TABLES:
+                con.execute(
+                    f"insert into {table} by name select * from derived_base.{table} "
+                    "where district not in (select district from derive_scope)"
+                )
+        finally:
+            con.execute("detach derived_base")
+    con.execute("create or replace table derived_meta as select $v as version", {"v": DERIVE_VERSION})
+    con.execute("drop view temp.scoped_units")
+    con.execute("drop view temp.scoped_events")
+
+
+def _derived_version(path: Path) -> str | None:
+    try:
+        with _read_only(path) as con:
+            return con.sql("select version from derived_meta").fetchall()[0][0]
+    except (duckdb.Error, IndexError):
+        return None
 
 
 def _fsync(path: Path) -> None:
@@ -350,7 +413,7 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
     current = duckdb.connect()
     try:
         current.execute(SCHEMA.read_text(encoding="utf-8"))
-        current.execute(DERIVE.read_text(encoding="utf-8"))
+        derive(current)
         wanted = _columns(current, "memory")
     finally:
         current.close()

@@ -115,3 +115,45 @@ def test_derived_tables_are_rebuilt_not_copied(tmp_path, sample_db):
         ]
         == before["created"]
     )
+
+
+def _revoke_haihao(con):
+    con.execute(
+        "insert into events select (select max(event_id) + 1 from events), unit_id, 'revoked', null, false,"
+        " date '2022-05-21', 'test.csv', 2 from units where name = '海皓馨苑'"
+    )
+
+
+def test_a_publish_for_the_changed_districts_equals_a_full_one(tmp_path, sample_db):
+    import shutil
+
+    paths = {k: tmp_path / f"{k}.duckdb" for k in ("part", "whole", "wrong")}
+    for path in paths.values():
+        shutil.copyfile(sample_db, path)
+    for key, districts in (("part", ["金山区"]), ("whole", None), ("wrong", ["崇明区"])):
+        with store.writer_lock(paths[key]):
+            store.publish(paths[key], _revoke_haihao, districts=districts)
+    con = duckdb.connect()
+    for key, path in paths.items():
+        con.execute(f"attach '{path}' as {key} (read_only)")
+    for table in (*store.DERIVED_TABLES, "event_range", "derived_meta"):
+        part, whole = (con.sql(f"select * from {k}.{table} order by all").fetchall() for k in ("part", "whole"))
+        assert part == whole, table
+    # only the named districts are recomputed: told the wrong one, Jinshan's rows are the old snapshot's
+    wrong = con.sql("select * from wrong.unit_spans order by all").fetchall()
+    assert wrong != con.sql("select * from whole.unit_spans order by all").fetchall()
+    con.close()
+    original = queries.run("coverage_by_district", db=sample_db, district="金山区").row(0, named=True)
+    assert queries.run("coverage_by_district", db=paths["wrong"], district="金山区").row(0, named=True) == original
+    assert queries.run("coverage_by_district", db=paths["part"], district="金山区").row(0, named=True)["revoked"] == 1
+
+
+def test_a_snapshot_derived_by_another_version_is_recomputed_in_full(tmp_path, sample_db, monkeypatch):
+    import shutil
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    monkeypatch.setattr(store, "DERIVE_VERSION", "another")
+    with store.writer_lock(db):
+        store.publish(db, _revoke_haihao, districts=["崇明区"])  # the wrong district: ignored, all recomputed
+    assert queries.run("coverage_by_district", db=db, district="金山区").row(0, named=True)["revoked"] == 1
