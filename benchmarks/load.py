@@ -1,32 +1,41 @@
-"""Load: N concurrent browser sessions on ONE dashboard server process at city scale, with a publish midway.
+"""Load: N concurrent sessions on ONE dashboard server process at city scale, with a publish midway.
 
 A benchmark command, not a test (timings are never asserted in tests):
 
     uv run python benchmarks/load.py --sessions 10
-    uv run python benchmarks/load.py --ramp 1,5,10,20,30,50 [--steps 8] [--json out.json]
+    uv run python benchmarks/load.py --ramp 1,5,10,20,30,50 [--steps 4] [--client ws] [--json out.json]
 
 It builds (or reuses) a city-scale snapshot (`campaign build-scale city`) in --work (default
-/tmp/campaign-load), then for each N: starts one Streamlit server process on it (`python -m streamlit
-run dashboard.py`, CAMPAIGN_DB pointing at the snapshot), opens N browser contexts in one Debian
-Chromium (Playwright, async), and has every session loop --steps times over: open a page by URL
-(overview, progress, towns, changes, forecast, explorer, in a per-session order, with an `?as_of=` day
-on every other visit), then change the sidebar's district (a widget: a rerun in the same session).
-Each step is timed from the navigation (or the option click) until Streamlit's script run has finished
-(the websocket's `script_finished` message, decoded) and the page is drawn (no running indicator, the
-page's chart or table present, every Plotly chart's SVG present).
+/tmp/campaign-load) and unpacks the committed code (git HEAD) there, so the server runs a fixed copy
+while others edit the working tree (--code DIR serves another folder). Then for each N it starts one
+`python -m streamlit run dashboard.py` on the snapshot (CAMPAIGN_DB; the flags `campaign serve` gives:
+headless, no file watcher, no rerun on save, no usage stats) and runs N sessions concurrently:
+
+- ``--client browser`` (default): N contexts of one Debian Chromium (Playwright, async);
+- ``--client ws``: N clients of Streamlit's own websocket protocol (BackMsg/ForwardMsg), which make the
+  server do all its work without drawing anything.
+
+Each session makes --steps page visits over overview, progress, towns, changes, forecast, explorer (in
+a per-session order): every third one (the first included) opens the page by its URL, i.e. a new
+Streamlit session, every other time with `?as_of=`; the others follow the sidebar's link (same
+session). Each visit is followed by a change of the sidebar's district (a widget: a rerun). A step is
+timed from the action until Streamlit's script run has finished (the websocket's `script_finished`,
+decoded) and, in the browser, the page is drawn (no running indicator, the page's chart or table
+present, every Plotly chart's SVG present).
 
 When half the steps are done, a new snapshot (build-scale with another seed) is published into the
 served file through the normal atomic publish, in a child process, while the sessions go on.
 
-Errors recorded: an exception element in the page (and the exception message and traceback from the
-websocket), page errors (uncaught JS), console errors, crashed pages, step time-outs, any request not
-to 127.0.0.1/localhost (other hosts are also made unresolvable in Chromium). Printed: a table and JSON
-per N (steps, errors, p50/p95/max step time in all, per kind and while the publish ran, the server
-process's RSS and CPU, Chromium's RSS, load average at start and end); with --ramp, the largest N whose
-p95 stays at or below --target seconds (2 s).
+Errors recorded: exceptions (message and traceback from the websocket; in the browser also an
+exception element shown), page errors (uncaught JS), console errors, HTTP errors, crashed pages, step
+time-outs (with what the page showed), any request not to 127.0.0.1/localhost (other hosts are also
+made unresolvable in Chromium). Streamlit's own 404 probes of /PAGE/_stcore/... are counted apart as
+benign. Printed: a table and JSON per N (steps, errors, p50/p95/max step time in all and per kind, for
+the steps that overlapped the publish, the server process's RSS and CPU, Chromium's RSS, the load
+average at start and end); with --ramp, the largest N whose p95 stays at or below --target (2 s).
 
-Client and server share the machine: the browser's rendering competes with the server for the same
-cores, so the figures are an upper bound on what the server alone needs.
+Client and server share the machine: the browser's drawing competes with the server for the same
+cores, so browser figures are an upper bound on what the server alone needs.
 """
 
 from __future__ import annotations
@@ -810,7 +819,9 @@ def main() -> int:
     )
     parser.add_argument("--sessions", type=int, default=5, help="concurrent sessions (without --ramp)")
     parser.add_argument("--ramp", help="comma-separated session counts, run in turn, e.g. 5,10,20,30,50")
-    parser.add_argument("--steps", type=int, default=6, help="page visits per session (each followed by a change)")
+    parser.add_argument(
+        "--steps", type=int, default=6, help="page visits per session, each followed by a district change (default 6)"
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a step counts as failed")
     parser.add_argument("--target", type=float, default=2.0, help="p95 target in seconds")
     parser.add_argument("--work", type=Path, default=Path("/tmp/campaign-load"), help="folder for the snapshot")
