@@ -371,6 +371,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "alone: 43%), so it is wide: that is the honest uncertainty. The projection itself tends to be early. When a "
         "window saw no progress there is no latest date.",
     ),
+    "backtest_unscored": (
+        "共 {n} 次预测，均因近 14 天没有进展而给不出预计日期，暂无误差可计。",
+        "{n} projections, none with a projected date (no progress in the 14 days before): no error to score yet.",
+    ),
     "backtest_summary_range": (
         "共 {n} 次预测，平均误差 {mae:.1f} 天（平均偏差 {bias:+.1f} 天，负数为偏早）；"
         "实际日期落在范围内 {within} 次，占 {share:.0%}（声明不低于 {claim:.0%}）；范围平均宽 {width:.0f} 天。",

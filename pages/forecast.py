@@ -36,18 +36,21 @@ st.subheader(ui.t("backtest_title"))
 tested = forecast.backtest(district=ctx.district, as_of=ctx.as_of)
 if not tested.is_empty():
     score = forecast.summary(tested)
-    st.markdown(
-        ui.t(
-            "backtest_summary_range",
-            n=score["projections"],
-            mae=score["mean_abs_error_days"],
-            bias=score["mean_error_days"] or 0.0,
-            within=score["within_range"],
-            share=score["within_range_share"],
-            claim=forecast.RANGE_CLAIM,
-            width=score["mean_range_days"] or 0.0,
+    if score["mean_abs_error_days"] is None:  # every projection lacked a pace: nothing to score yet
+        st.markdown(ui.t("backtest_unscored", n=score["projections"]))
+    else:
+        st.markdown(
+            ui.t(
+                "backtest_summary_range",
+                n=score["projections"],
+                mae=score["mean_abs_error_days"],
+                bias=score["mean_error_days"] or 0.0,
+                within=score["within_range"],
+                share=score["within_range_share"] or 0.0,
+                claim=forecast.RANGE_CLAIM,
+                width=score["mean_range_days"] or 0.0,
+            )
         )
-    )
     ui.table(
         tested,
         {

@@ -108,3 +108,18 @@ def test_the_forecast_page_states_the_method_in_both_languages(sample_db, monkey
     assert not at.exception, at.exception
     assert any("slow tail" in c.value and "at least 85%" in c.value for c in at.caption)
     assert any("inside the range 13 times" in m.value for m in at.markdown)
+
+
+def test_the_forecast_page_says_so_when_no_projection_can_be_scored(sample_db, monkeypatch, app_mode) -> None:
+    # a backtest whose projections all lacked a pace (no progress in 14 days) has no error to show
+    from campaign import forecast
+
+    tested = forecast.backtest(db=sample_db)
+    unscored = tested.with_columns(pl.lit(None, pl.Date).alias("projected"), pl.lit(None, pl.Int64).alias("error_days"))
+    monkeypatch.setattr(forecast, "backtest", lambda **_: unscored)
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception, at.exception
+    assert any("均因近 14 天没有进展而给不出预计日期" in m.value for m in at.markdown)
