@@ -39,6 +39,15 @@ def backtest(db: Path | None = None, district: str | None = None, as_of: dt.date
     )
     curve = queries.run("progress_curve", db=db, district=district, as_of=as_of)
     rows = []
+    projections: dict[dt.date, dict[tuple[str, str], dict]] = {}
+
+    def projected_on(day: dt.date) -> dict[tuple[str, str], dict]:
+        # one query per day for every district asked, not one per district, kind and day
+        if day not in projections:
+            frame = queries.run("forecast", db=db, district=district, as_of=day).filter(pl.col("town").is_null())
+            projections[day] = {(r["district"], r["kind"]): r for r in frame.iter_rows(named=True)}
+        return projections[day]
+
     for target in reached.iter_rows(named=True):
         days = (
             curve.filter(
@@ -50,12 +59,9 @@ def backtest(db: Path | None = None, district: str | None = None, as_of: dt.date
             .to_list()
         )
         for day in days:
-            projection = queries.run("forecast", db=db, district=target["district"], as_of=day).filter(
-                pl.col("town").is_null() & (pl.col("kind") == target["kind"])
-            )
-            if projection.is_empty():
+            p = projected_on(day).get((target["district"], target["kind"]))
+            if p is None:
                 continue
-            p = projection.row(0, named=True)
             actual = target["full_date"]
             error = (p["projected"] - actual).days if p["projected"] else None
             within = bool(p["earliest"] and p["latest"] and p["earliest"] <= actual <= p["latest"])
