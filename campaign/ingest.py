@@ -1193,7 +1193,8 @@ def _publish(
             with contextlib.suppress(Exception):
                 con.unregister(name)
 
-    store.publish(db, fill)
+    # only these districts' units and events changed: only their derived tables are recomputed
+    store.publish(db, fill, districts=districts)
 
 
 SAMPLE_DIR = store.ROOT / "data" / "sample"

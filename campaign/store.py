@@ -160,7 +160,8 @@ def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None, b
         con.execute("create or replace temp view scoped_events as select * from events")
     else:
         con.execute("create or replace temp table derive_scope (district varchar)")
-        con.executemany("insert into derive_scope values (?)", [[d] for d in districts])
+        if districts:
+            con.executemany("insert into derive_scope values (?)", [[d] for d in districts])
         con.execute(
             "create or replace temp view scoped_units as "
             "select * from units where district in (select district from derive_scope)"
