@@ -243,6 +243,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "search": ("名称搜索", "Search by name"),
     "search_help": ("单位、居委 / 村或街镇名称的一部分", "Part of a unit's, committee's or town's name"),
     "date_range": ("状态日期范围", "Status date range"),
+    "many_districts": (
+        "共 {n:,} 个区：下表列出全部；在侧栏选择一个区，可看它的指标卡和街镇地图。",
+        "{n:,} districts: the table lists them all; choose a district in the sidebar for its cards and town map.",
+    ),
+    "targets_agree": ("{n:,} / {of:,} 项官方总数与名册一致", "{n:,} of {of:,} official totals agree with the roster"),
+    "lowest_bars": ("覆盖率最低的 {n} 项", "the {n} lowest by coverage"),
+    "map_choose_district": (
+        "在侧栏选择一个区，查看其街镇地图。",
+        "Choose a district in the sidebar to see its towns on the map.",
+    ),
     "rows_shown": ("共 {n:,} 条", "{n:,} rows"),
     "rows_first_shown": ("，表中显示前 {n:,} 条，下载包含全部", "; the first {n:,} shown, downloads hold them all"),
     "xlsx_too_many": (

@@ -236,6 +236,7 @@ def sample_note() -> None:
 
 
 TABLE_ROWS_MAX = 10_000  # rows a table shows at most; its downloads hold every row
+MANY_DISTRICTS = 12  # more than this, and the overview shows all districts as a table, not a card and map each
 
 
 def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = None) -> pl.DataFrame:

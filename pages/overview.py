@@ -34,7 +34,13 @@ else:
         on_click="ignore",
     )
 
-for district, rows in coverage.group_by("district", maintain_order=True):
+# a city or a country has too many districts for a card and a map each: a table, the lowest bars, and a
+# district chosen in the sidebar for its cards and map
+districts_shown = coverage.get_column("district").n_unique()
+many = ctx.district is None and districts_shown > ui.MANY_DISTRICTS
+if many:
+    st.info(ui.t("many_districts", n=districts_shown), icon="ℹ️")
+for district, rows in [] if many else coverage.group_by("district", maintain_order=True):
     first = rows.row(0, named=True)
     runs = "rounds_run" if first["counts_rounds"] else "batches_run"
     st.subheader(f"{district[0]} · {ui.t(runs)} {first['batches_run']}")
@@ -89,7 +95,13 @@ ui.table(
         "full_date": "full_date",
     },
 )
-for row in ui.q("targets_check").iter_rows(named=True):
+targets = ui.q("targets_check")
+if many:  # only what does not reconcile, one line each; the rest counted
+    agreeing = targets.filter(pl.col("roster") == pl.col("target")).height
+    if agreeing:
+        st.success(ui.t("targets_agree", n=agreeing, of=targets.height), icon="✅")
+    targets = targets.filter(pl.col("roster") != pl.col("target"))
+for row in targets.iter_rows(named=True):
     scope = ui.t("all_kinds_together") if row["kind"] is None else i18n.kind_label(row["kind"], ctx.lang)
     text = ui.t("target_line", district=row["district"], kind=scope, target=row["target"], roster=row["roster"])
     if row["roster"] == row["target"]:
@@ -99,6 +111,9 @@ for row in ui.q("targets_check").iter_rows(named=True):
 
 st.subheader(ui.t("coverage_chart"))
 with_roster = coverage.filter(pl.col("total").is_not_null())
+if many:
+    with_roster = with_roster.sort("coverage_pct", "district").head(2 * ui.MANY_DISTRICTS)
+    st.caption(ui.t("lowest_bars", n=with_roster.height))
 fig = go.Figure()
 for kind, rows in with_roster.group_by("kind", maintain_order=True):
     # one bar per (district, kind): grouping by district would leave empty slots for kinds it lacks
@@ -126,6 +141,9 @@ ui.show(fig, height=max(240, 60 * with_roster.height + 80))
 # --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------
 st.subheader(ui.t("map_title"))
 by_town = ui.q("towns_ranked", kind=None)
+if many:
+    st.caption(ui.t("map_choose_district"))
+    by_town = by_town.clear()
 shapes = townmap.read_boundaries(store.default_db())
 for (district,), towns in by_town.group_by("district", maintain_order=True):
     if shapes:

@@ -158,3 +158,16 @@ def test_the_default_language_comes_from_the_configuration(sample_db, monkeypatc
     assert at.title[0].value == "Creation by district"
     at.sidebar.segmented_control(key="lang").set_value("zh").run()
     assert at.title[0].value == "各区创建总览"
+
+
+def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app: AppTest, monkeypatch) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
+    app.run()
+    assert not app.exception, app.exception
+    assert any("共 2 个区" in i.value for i in app.info)
+    assert not app.metric, "no cards until a district is chosen"
+    assert any("3 / 3 项官方总数与名册一致" in s.value for s in app.success)
+    assert any("在侧栏选择一个区" in c.value for c in app.caption)
+    assert "崇明区" in set(app.dataframe[0].value["区"])
