@@ -191,6 +191,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The files were refused; nothing was loaded. {n:,} problems:",
     ),
     "download_report": ("下载校验报告（CSV）", "Download the validation report (CSV)"),
+    "preview_grids_services": (
+        "网格名册 {grids:,} 个网格（替换所涉居委、村的网格），服务记录 {services:,} 行",
+        "{grids:,} grids from grid rosters (replacing their committees' grids), {services:,} service log rows",
+    ),
     "loaded": (
         "已导入并发布：新增单位 {units:,}，新增状态记录 {events:,}。",
         "Loaded and published: {units:,} units and {events:,} status records added.",

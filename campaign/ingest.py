@@ -358,6 +358,8 @@ def _log(
             "units_updated": report.units_updated,
             "events_added": report.events_added,
             "targets_loaded": report.targets_loaded,
+            "grids_loaded": report.grids_loaded,
+            "services_loaded": report.services_loaded,
         }
     if problems is not None:
         record |= {"problems": len(problems), "first_problems": problems[:20]}

@@ -109,6 +109,8 @@ if admin:
                     }
                 )
                 st.table(changes, hide_index=True)
+            if report.grids_loaded or report.services_loaded:
+                st.caption(ui.t("preview_grids_services", grids=report.grids_loaded, services=report.services_loaded))
             if not report.changed:
                 st.info(ui.t("preview_nothing"))
             elif st.button(ui.t("confirm"), type="primary", key="data_confirm"):

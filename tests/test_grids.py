@@ -52,6 +52,12 @@ def test_grid_roster_accepted_with_merged_cells_english_headers_and_gbk(tmp_path
     report = ingest([chinese, english], db, today=TODAY)
     assert [f.role for f in report.files] == ["grids", "grids"]
     assert report.grids_loaded == 5 and report.changed
+    import json
+
+    from campaign.ingest import LOG_NAME
+
+    logged = json.loads((tmp_path / LOG_NAME).read_text(encoding="utf-8").splitlines()[-1])
+    assert (logged["grids_loaded"], logged["services_loaded"]) == (5, 0)
     tree = queries.run("grid_tree", db=db, district="甲区", town="A镇", committee="二村")
     assert tree.select("grid", "parent", "depth", "households", "subtree_workers").rows() == [
         ("二村总网格", None, 0, 70, 6),
