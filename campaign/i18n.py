@@ -97,6 +97,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "check_batch_counts": ("名单条数与批次通知公布数", "Units in the lists against each batch notice"),
     "check_created_twice": ("未经取消而重复创建", "Created again with no revocation between"),
     "check_never_listed": ("名册中从未出现在任何名单的单位", "Roster units no list has mentioned"),
+    "check_grid_households": (
+        "网格户数多于名册户数的居委、村",
+        "Committees and villages whose grids hold more households than their roster units",
+    ),
     "check_none_loaded": ("（尚未导入此类数据）", "(no such data loaded yet)"),
     "page_forecast": ("预计完成", "Forecast"),
     "forecast_title": ("何时达到 100%", "When will we reach 100%"),

@@ -17,6 +17,7 @@ checks = [
     ("check_batch_counts", notices, notices.filter(notices["published_count"] != notices["listed_count"])),
     ("check_created_twice", None, ui.q("dq_created_twice")),
     ("check_never_listed", None, ui.q("dq_never_listed")),
+    ("check_grid_households", None, ui.q("dq_grid_households")),
 ]
 for key, loaded, found in checks:
     name = ui.t(key)

@@ -30,7 +30,7 @@ def _load(tmp_path: Path, **files: str) -> Path:
     return db
 
 
-@pytest.mark.parametrize("query", ["dq_created_twice", "dq_never_listed"])
+@pytest.mark.parametrize("query", ["dq_created_twice", "dq_never_listed", "dq_grid_households"])
 def test_silent_on_the_clean_sample(sample_db, query) -> None:
     assert queries.run(query, db=sample_db).is_empty()
 
@@ -84,6 +84,22 @@ def test_batch_notice_counts_against_the_lists(tmp_path) -> None:
     ]
     # batch notices are not official totals: the roster reconciliation ignores them
     assert queries.run("targets_check", db=db).is_empty()
+
+
+def test_grids_holding_more_households_than_the_roster(tmp_path) -> None:
+    # 七居委's units hold 180 households; its grids 200 (too many). 八村's grids cover 20 of its 30: fine
+    grids = (
+        "区,街镇,居委/村,网格,上级网格,网格层级,户数\n"
+        "丙区,G镇,七居委,七居委一大网格,,大网格,120,\n"
+        "丙区,G镇,七居委,七居委二大网格,,大网格,80,\n"
+        "丙区,G镇,八村,八村总网格,,总网格,20\n"
+    )
+    db = _load(tmp_path, **{"grids.csv": grids})
+    rows = queries.run("dq_grid_households", db=db)
+    assert rows.select("committee", "grid_households", "roster_households", "units", "top_grids").rows() == [
+        ("七居委", 200, 180, 2, 2)
+    ]
+    assert queries.run("dq_grid_households", db=db, district="乙区").is_empty()
 
 
 def test_forecast_on_the_tiny_campaign(tiny_db) -> None:

@@ -29,6 +29,7 @@ ALL_QUERIES = {
     "created_per_batch",
     "dq_batch_counts",
     "dq_created_twice",
+    "dq_grid_households",
     "dq_never_listed",
     "district_glance",
     "files",
@@ -112,7 +113,7 @@ def test_every_query_runs_on_the_sample_without_parameters(sample_db, name):
     frame = queries.run(name, db=sample_db)
     assert isinstance(frame, pl.DataFrame)
     # checks that find nothing wrong in the clean sample, and nothing revoked at its end, are empty
-    empty_on_clean_sample = {"dq_created_twice", "dq_never_listed", "revoked_open"}
+    empty_on_clean_sample = {"dq_created_twice", "dq_grid_households", "dq_never_listed", "revoked_open"}
     empty_on_clean_sample.add("unit_history")  # without a unit named, no unit's history
     assert (frame.height == 0) == (name in empty_on_clean_sample)
 
