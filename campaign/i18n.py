@@ -255,6 +255,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "共 {n:,} 个区：下表列出全部；在侧栏选择一个区，可看它的指标卡和街镇地图。",
         "{n:,} districts: the table lists them all; choose a district in the sidebar for its cards and town map.",
     ),
+    "many_districts_lowest": (
+        "共 {n:,} 个区：图中只画覆盖率最低的 {shown} 个；在侧栏选择一个区可看任何一个。",
+        "{n:,} districts: the charts show the {shown} lowest by coverage; choose a district in the sidebar for others.",
+    ),
+    "backtest_choose_district": (
+        "区数较多：在侧栏选择一个区，查看它的回测。",
+        "Many districts: choose a district in the sidebar for its backtest.",
+    ),
     "targets_agree": ("{n:,} / {of:,} 项官方总数与名册一致", "{n:,} of {of:,} official totals agree with the roster"),
     "lowest_bars": ("覆盖率最低的 {n} 项", "the {n} lowest by coverage"),
     "map_choose_district": (

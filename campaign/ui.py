@@ -239,6 +239,19 @@ TABLE_ROWS_MAX = 10_000  # rows a table shows at most; its downloads hold every 
 MANY_DISTRICTS = 12  # more than this, and the overview shows all districts as a table, not a card and map each
 
 
+def districts_to_draw() -> list[str] | None:
+    """The districts a page draws a chart each for: None for every one; with more than MANY_DISTRICTS and none
+    chosen in the sidebar, the MANY_DISTRICTS lowest by coverage (and a note saying so)."""
+    if context().district is not None:
+        return None
+    glance = q("district_glance")
+    if glance.height <= MANY_DISTRICTS:
+        return None
+    lowest = glance.sort("coverage_pct", "district", nulls_last=True).head(MANY_DISTRICTS)
+    st.info(t("many_districts_lowest", n=glance.height, shown=lowest.height), icon="ℹ️")
+    return lowest.get_column("district").to_list()
+
+
 def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = None) -> pl.DataFrame:
     """Pick ``columns`` (column -> label key), translate kinds, statuses and dates, label the headers.
 

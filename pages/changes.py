@@ -15,6 +15,9 @@ if changes.is_empty():
     st.warning(ui.t("no_data"))
     st.stop()
 
+focus = ui.districts_to_draw()
+if focus is not None:
+    changes = changes.filter(pl.col("district").is_in(focus))
 for district, rows in changes.group_by("district", maintain_order=True):
     st.subheader(district[0])
     # publication dates as categories: one even bar a date, no empty days between lists
@@ -75,6 +78,8 @@ else:
     )
 
 whole = ui.q("whole_over_time")
+if focus is not None:
+    whole = whole.filter(pl.col("district").is_in(focus))
 if not whole.is_empty():
     st.subheader(ui.t("whole_title"))
     fig = go.Figure()

@@ -33,7 +33,10 @@ else:
         ui.table(open_rows.filter(pl.col("town").is_not_null()), columns)
 
 st.subheader(ui.t("backtest_title"))
-tested = forecast.backtest(district=ctx.district, as_of=ctx.as_of)
+many = ctx.district is None and projection.get_column("district").n_unique() > ui.MANY_DISTRICTS
+if many:  # a backtest replays the forecast for every day of every district: one district at a time
+    st.info(ui.t("backtest_choose_district"), icon="ℹ️")
+tested = forecast.backtest(district=ctx.district, as_of=ctx.as_of) if not many else pl.DataFrame()
 if not tested.is_empty():
     score = forecast.summary(tested)
     if score["mean_abs_error_days"] is None:  # every projection lacked a pace: nothing to score yet

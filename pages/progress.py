@@ -15,6 +15,9 @@ if curve.is_empty():
     st.stop()
 
 st.caption(ui.t("progress_caption"))
+focus = ui.districts_to_draw()
+if focus is not None:
+    curve = curve.filter(pl.col("district").is_in(focus))
 fig = go.Figure()
 for (district, kind), rows in curve.filter(pl.col("total").is_not_null()).group_by(
     ["district", "kind"], maintain_order=True
@@ -38,6 +41,8 @@ ui.show(fig)
 
 st.subheader(ui.t("per_batch_title"))
 per_batch = ui.q("created_per_batch")
+if focus is not None:
+    per_batch = per_batch.filter(pl.col("district").is_in(focus))
 fig = go.Figure()
 for (district, kind), rows in per_batch.group_by(["district", "kind"], maintain_order=True):
     labels = [

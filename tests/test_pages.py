@@ -171,3 +171,23 @@ def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app:
     assert any("3 / 3 项官方总数与名册一致" in s.value for s in app.success)
     assert any("在侧栏选择一个区" in c.value for c in app.caption)
     assert "崇明区" in set(app.dataframe[0].value["区"])
+
+
+@pytest.mark.parametrize("page", ["pages/progress.py", "pages/changes.py", "pages/forecast.py"])
+def test_pages_with_many_districts_draw_the_lowest_only(app: AppTest, monkeypatch, page) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    notes = [i.value for i in app.info]
+    if page == "pages/forecast.py":
+        assert any("查看它的回测" in n for n in notes), notes
+    else:
+        assert any("图中只画覆盖率最低的 1 个" in n for n in notes), notes
+        # both at 100% at the end: the lowest by coverage, then by name (崇明区 sorts before 金山区)
+        import json
+
+        drawn = " ".join(json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in app.get("plotly_chart"))
+        drawn += " ".join(h.value for h in app.subheader)
+        assert "崇明区" in drawn and "金山区" not in drawn
