@@ -82,7 +82,8 @@ def test_forecast_and_quality_pages(sample_db, monkeypatch, app_mode, page) -> N
         texts = [s.value for s in at.success]
         assert "名册总数与官方公布总数：未发现问题" in texts
         assert "未经取消而重复创建：未发现问题" in texts
-        assert any("批次通知" in i.value for i in at.info), "no batch notices are loaded in the sample"
+        assert "名单条数与批次通知公布数：未发现问题" in texts, "Jinshan's batch 1 notice agrees with its lists"
+        assert "网格户数多于名册户数的居委、村：未发现问题" in texts
     else:
         assert any("均已达到 100%" in s.value for s in at.success)
         assert any("共 14 次预测" in m.value for m in at.markdown)
