@@ -169,6 +169,38 @@ def test_fetch_reads_one_snapshot(sample_db):
     assert len(data.towns_of()["崇明区"]) == 18
 
 
+def test_fetch_is_one_snapshot_when_another_is_published_mid_fetch(sample_db, tmp_path, monkeypatch):
+    """A publish between two of the screen's queries: it fetches again, so its figures never mix snapshots."""
+    import shutil
+
+    from campaign import queries, store
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    real_run, published = queries.run, []
+
+    def revoke(con):
+        con.execute(
+            "insert into events select (select max(event_id) + 1 from events), unit_id, 'revoked', null, false,"
+            " date '2022-05-21', 'mid.csv', 2 from units where name = '海皓馨苑'"
+        )
+
+    def run(name, /, **params):
+        if name == "towns_ranked" and not published:  # halfway through the first fetch
+            with store.writer_lock(db):
+                store.publish(db, revoke, districts=["金山区"])
+            published.append(True)
+        return real_run(name, **params)
+
+    monkeypatch.setattr(queries, "run", run)
+    data = screen.fetch(db)
+    assert published and data.key == screen.snapshot_key(db)
+    jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
+    assert (jinshan["created"], jinshan["revoked"]) == (393 + 2293 - 1, 1)
+    towns = data.towns.filter(data.towns["district"] == "金山区")
+    assert towns.get_column("created").sum() == jinshan["created"]  # the same snapshot as the glance
+
+
 # ------------------------------------------------------------------------------------ AppTest ---
 
 
