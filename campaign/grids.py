@@ -14,6 +14,7 @@ replaces the rows of the same (committee or village, day, kind) and keeps the re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import duckdb
@@ -78,7 +79,55 @@ def _places(frame: pl.DataFrame) -> pl.DataFrame:
 # grid rosters
 
 
+# separators of a grid path: 总网格/子网格, 总网格 > 子网格, 总网格→子网格 ...
+_PATH_SEPARATOR = r"\s*[/／>＞→|｜\\]\s*"
+_FOUR_LEVELS = ("总网格", "子网格", "微网格", "宅基网格")
+_TWO_LEVELS = ("大网格", "小网格")
+
+
+def _from_paths(table: Table) -> Table:
+    """A grid roster written with one path column (星火村总网格/第1子网格/微网格3), one row per grid: the grid is
+    the path's last part, its parent the part before. Without a level column, the level is the depth in a
+    total > sub > micro > house-base tree, or big > small when the committee's top grids say 大 (or, not
+    saying 总, its paths have at most two parts); deeper than the tree goes is refused as an unknown level."""
+    frame = _places(table.frame)
+    parts = (
+        pl.col("grid_path")
+        .str.strip_chars()
+        .str.replace_all(_PATH_SEPARATOR, "/")
+        .str.split("/")
+        .list.eval(pl.element().str.strip_chars())
+        .list.eval(pl.element().filter(pl.element() != ""))
+    )
+    frame = frame.with_columns(parts.alias("_parts")).with_columns(
+        pl.col("_parts").list.last().alias("grid"),
+        pl.col("_parts").list.get(-2, null_on_oob=True).alias("parent_grid"),
+        pl.col("_parts").list.len().alias("_depth"),
+    )
+    headers = {**table.headers, "grid": table.headers["grid_path"], "parent_grid": table.headers["grid_path"]}
+    if "grid_level" not in table.headers:
+        top = pl.col("_parts").list.first()
+        place = list(PLACE)
+        big = top.str.contains("大").any().over(place) | (
+            ~top.str.contains("总").any().over(place) & (pl.col("_depth").max().over(place) <= 2)
+        )
+
+        def word(levels: tuple[str, ...]) -> pl.Expr:
+            expr = pl.format("第{}层", pl.col("_depth"))
+            for depth, name in reversed(list(enumerate(levels, 1))):
+                expr = pl.when(pl.col("_depth") == depth).then(pl.lit(name)).otherwise(expr)
+            return expr
+
+        level = pl.when(pl.col("grid").is_null()).then(None).when(big).then(word(_TWO_LEVELS))
+        frame = frame.with_columns(level.otherwise(word(_FOUR_LEVELS)).alias("grid_level"))
+        headers["grid_level"] = table.headers["grid_path"]
+    frame = frame.drop("_parts", "_depth", "grid_path")
+    return dataclasses.replace(table, frame=frame, headers=headers)
+
+
 def parse_grids(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
+    if "grid_path" in table.headers and "grid" not in table.headers:
+        table = _from_paths(table)
     needed = {"district": "区", "town": "街镇", "committee": "居委/村", "grid": "网格"}
     needed |= {"grid_level": "网格层级", "households": "户数"}
     problems = _missing(table, needed)

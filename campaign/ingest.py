@@ -471,7 +471,7 @@ def _role(table: Table) -> str:
     if table.frame.height == 0:
         return ""
     cols = set(table.headers)
-    if "grid" in cols:
+    if cols & {"grid", "grid_path"}:
         return "grids"
     if "service_kind" in cols:
         return "services"

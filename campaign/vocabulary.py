@@ -54,6 +54,8 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     "source": ("来源", "source"),
     # grid rosters (网格名册): one row per grid of a committee or village
     "grid": ("网格", "网格名称", "网格名", "grid", "gridname"),
+    # or the whole path in one column: 星火村总网格/第1子网格/微网格3 (grid, parent and level from it)
+    "grid_path": ("网格路径", "网格全路径", "网格层次", "gridpath"),
     "parent_grid": ("上级网格", "所属网格", "父网格", "parent", "parentgrid"),
     "grid_level": ("网格层级", "层级", "网格级别", "网格类型", "level", "gridlevel"),
     "workers": (

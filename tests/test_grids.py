@@ -31,6 +31,44 @@ def refused(paths: list[Path], db: Path) -> list[tuple]:
 
 
 # ------------------------------------------------------------------------------------ accepted ---
+def test_grid_roster_as_one_path_column(tmp_path):
+    """网格路径: grid, parent and (without a level column) level from the path."""
+    paths = write(
+        tmp_path,
+        "网格路径.csv",
+        "区,街镇,村,网格路径,户数,网格员\n"
+        "甲区,A镇,二村,二村总网格,70,2\n"
+        ",,,二村总网格/第1子网格,40,3\n"
+        ",,,二村总网格 > 第2子网格,30,1\n"
+        ",,,二村总网格/第1子网格/微网格1,25,1\n"
+        "甲区,A镇,一居委,甲苑一大网格,100,1\n"
+        ",,,甲苑一大网格／甲苑一大网格1小网格,60,2\n",
+    )
+    db = tmp_path / "db.duckdb"
+    report = ingest([paths], db, today=TODAY)
+    assert [f.role for f in report.files] == ["grids"] and report.grids_loaded == 6
+    village = queries.run("grid_tree", db=db, district="甲区", town="A镇", committee="二村")
+    assert sorted(village.select("depth", "grid", "parent", "level").rows()) == [
+        (0, "二村总网格", None, "total"),
+        (1, "第1子网格", "二村总网格", "sub"),
+        (1, "第2子网格", "二村总网格", "sub"),
+        (2, "微网格1", "第1子网格", "micro"),
+    ]
+    compound = queries.run("grid_tree", db=db, district="甲区", town="A镇", committee="一居委")
+    assert compound.select("grid", "level").rows() == [("甲苑一大网格", "big"), ("甲苑一大网格1小网格", "small")]
+
+
+def test_grid_paths_that_do_not_make_a_tree_are_refused(tmp_path):
+    header = "区,街镇,村,网格路径,户数\n甲区,A镇,二村,二村总网格,70\n"
+    orphan = write(tmp_path, "缺上级.csv", header + ",,,二村总网格/第1子网格/微网格1,25\n")  # no 第1子网格 row
+    problems = refused([orphan], tmp_path / "db.duckdb")
+    assert [p[:4] for p in problems] == [("缺上级.csv", 3, "网格路径", "第1子网格")], problems
+    deep = write(tmp_path, "太深.csv", header + ",,,二村总网格/a/b/c/d,1\n")  # deeper than a village's four levels
+    problems = refused([deep], tmp_path / "db.duckdb")
+    assert [p[:4] for p in problems] == [("太深.csv", 3, "网格路径", "第5层")], problems
+    assert problems[0][4].startswith("无法识别的网格层级")
+
+
 def test_grid_roster_accepted_with_merged_cells_english_headers_and_gbk(tmp_path):
     chinese = write(
         tmp_path,
