@@ -16,6 +16,7 @@ import getpass
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -537,31 +538,44 @@ def _count_expr(e: pl.Expr) -> pl.Expr:
     return e.str.replace_all(",", "").str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
 
 
-def _parse_rosters(slots: list[_Slot]) -> pl.DataFrame | None:
-    """Parse and check every roster of the run at once, as ``_parse_statuses`` does the status lists.
-
-    Returns what ``_parse_roster`` gives table by table, concatenated, with source_file; a table the
-    checks here find anything in is parsed again on its own, for its problems (set on its slot)."""
+def _stack(
+    slots: list[_Slot], role: str, missing: Callable[[Table], list[Problem]], cols: tuple[str, ...]
+) -> tuple[list[_Slot], pl.DataFrame] | None:
+    """The tables of ``role`` that have the columns they need, stacked into one frame (``_t``: which of them)
+    with every column of ``cols``, cleaned once per distinct value, district and town filled down under
+    merged cells. A table lacking a column gets its problems on its slot and stays out."""
     todo: list[_Slot] = []
     for slot in slots:
-        if slot.role == "roster":
-            slot.problems = _missing_columns(slot.table, _ROSTER_NEEDS)
+        if slot.role == role:
+            slot.problems = missing(slot.table)
             if not slot.problems:
                 todo.append(slot)
     if not todo:
         return None
     parts = [
         slot.table.frame.lazy().select(
-            pl.lit(t, pl.Int32).alias("_t"), "_row", *[c for c in _ROSTER_COLS if c in slot.table.frame.columns]
+            pl.lit(t, pl.Int32).alias("_t"), "_row", *[c for c in cols if c in slot.table.frame.columns]
         )
         for t, slot in enumerate(todo)
     ]
     lf = pl.concat(parts, how="diagonal")
-    absent = [c for c in _ROSTER_COLS if c not in lf.collect_schema().names()]
+    absent = [c for c in cols if c not in lf.collect_schema().names()]
     frame = lf.with_columns([pl.lit(None, pl.String).alias(c) for c in absent]).collect()
-    frame = frame.with_columns([by_value(frame.get_column(c), clean_expr) for c in _ROSTER_COLS]).with_columns(
+    frame = frame.with_columns([by_value(frame.get_column(c), clean_expr) for c in cols]).with_columns(
         pl.col("district").forward_fill().over("_t"), pl.col("town").forward_fill().over("_t")
     )
+    return todo, frame
+
+
+def _parse_rosters(slots: list[_Slot]) -> pl.DataFrame | None:
+    """Parse and check every roster of the run at once, as ``_parse_statuses`` does the status lists.
+
+    Returns what ``_parse_roster`` gives table by table, concatenated, with source_file; a table the
+    checks here find anything in is parsed again on its own, for its problems (set on its slot)."""
+    stacked = _stack(slots, "roster", lambda table: _missing_columns(table, _ROSTER_NEEDS), _ROSTER_COLS)
+    if stacked is None:
+        return None
+    todo, frame = stacked
     frame = frame.with_columns(
         word_map(frame.get_column("kind"), kind_word, pl.String).alias("_kind"),
         by_value(frame.get_column("households"), _count_expr).alias("_households"),
@@ -699,28 +713,10 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
     combined checks find anything is parsed again on its own by ``_parse_status_rows``, whose problems
     (exact file, row, column, value and wording) are the ones reported: the checks here only find them.
     """
-    todo: list[_Slot] = []
-    for slot in slots:
-        if slot.role == "status":
-            slot.problems = _status_missing_columns(slot.table)
-            if not slot.problems:
-                todo.append(slot)
-    if not todo:
+    stacked = _stack(slots, "status", _status_missing_columns, _STATUS_COLS)
+    if stacked is None:
         return None
-    parts = [
-        slot.table.frame.lazy().select(
-            pl.lit(t, pl.Int32).alias("_t"), "_row", *[c for c in _STATUS_COLS if c in slot.table.frame.columns]
-        )
-        for t, slot in enumerate(todo)
-    ]
-    lf = pl.concat(parts, how="diagonal")
-    absent = [c for c in _STATUS_COLS if c not in lf.collect_schema().names()]
-    lf = lf.with_columns([pl.lit(None, pl.String).alias(c) for c in absent])
-    frame = lf.collect()
-    # clean_text, but once per distinct value; then district and town left blank under merged cells
-    frame = frame.with_columns([by_value(frame.get_column(c), clean_expr) for c in _STATUS_COLS]).with_columns(
-        pl.col("district").forward_fill().over("_t"), pl.col("town").forward_fill().over("_t")
-    )
+    todo, frame = stacked
     frame = frame.with_columns(
         word_map(frame.get_column("status"), status_word, pl.String).alias("_status"),
         word_map(frame.get_column("batch"), batch_number, pl.Int32).alias("_batch"),
