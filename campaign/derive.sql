@@ -131,6 +131,13 @@ from unit_spans as s
 join scoped_units as u using (unit_id)
 order by u.district, day;
 
+-- "As of day D" for the per-day tables below: per district (one, or null: all), its latest status day <= D.
+create or replace macro status_day(as_of, of_district) as table
+select district, max(day) as day
+from district_days
+where day <= coalesce(as_of, date '9999-12-31') and (of_district is null or district = of_district)
+group by district;
+
 -- The first and last publication day of any event (applied included).
 create or replace table event_range as
 select min(published) as first_published, max(published) as last_published from events;

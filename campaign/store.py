@@ -405,8 +405,9 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
     """Rebuild a published snapshot written by an older version into the current schema; True if it did.
 
     Queries expect every table and column of schema.sql; a snapshot from before a column existed is
-    copied into a new one (the missing column empty) by the ordinary publish, so the old one is kept.
-    ``fill`` may add to the new snapshot what the old one could not have (derived tables).
+    copied into a new one (the missing column empty) by the ordinary publish, so the old one is kept; so is
+    one whose derived tables and macros another version of derive.sql made. ``fill`` may add to the new
+    snapshot what the old one could not have.
     """
     db = Path(db) if db else default_db()
     if not db.exists():
@@ -421,7 +422,10 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
 
     def outdated() -> bool:
         with _read_only(db) as con:
-            return not wanted <= _columns(con, "s")
+            if not wanted <= _columns(con, "s"):
+                return True
+        # derived by another derive.sql (its tables, macros or meaning changed): derive again
+        return _derived_version(db) != DERIVE_VERSION
 
     if not outdated():
         return False

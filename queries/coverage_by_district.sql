@@ -3,13 +3,7 @@
 -- Parameters: $as_of (date, null = latest), $district (null = all).
 -- total and coverage_pct are null for a district with no roster (counts only).
 -- Reads the per-day tables of derive.sql: the district's latest status day <= as_of.
-with chosen as (
-    select district, max(day) as day
-    from district_days
-    where day <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or district = $district)
-    group by district
-), sizes as (
+with sizes as (
     select district, kind, sum(total)::bigint as total, bool_or(has_roster) as has_roster
     from town_kinds
     where $district::varchar is null or district = $district
@@ -17,7 +11,7 @@ with chosen as (
 ), now as (
     select d.district, d.kind, d.created, d.model, d.revoked
     from district_daily as d
-    join chosen as c using (district, day)
+    join status_day($as_of::date, $district::varchar) using (district, day)
 ), per_kind as (
     select
         s.district, s.kind, s.total, s.has_roster,

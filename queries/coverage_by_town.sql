@@ -2,16 +2,10 @@
 -- Grain: one row per (district, town, kind).
 -- Parameters: $as_of (date, null = latest), $district (null = all).
 -- Reads coverage_daily (derive.sql) on the district's latest status day <= as_of.
-with chosen as (
-    select district, max(day) as day
-    from district_days
-    where day <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or district = $district)
-    group by district
-), now as (
+with now as (
     select d.district, d.town, d.kind, d.created, d.model, d.revoked
     from coverage_daily as d
-    join chosen as c using (district, day)
+    join status_day($as_of::date, $district::varchar) using (district, day)
 )
 select
     p.district,

@@ -7,13 +7,7 @@
 -- latest_revoked counts created units revoked after the previous batch's date (from the start when
 -- there is no previous batch) up to the day: what the latest batch's notice changed, both ways.
 -- Reads the per-day tables of derive.sql.
-with chosen as (
-    select district, max(day) as day
-    from district_days
-    where day <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or district = $district)
-    group by district
-), sizes as (
+with sizes as (
     select district, sum(total)::bigint as total, bool_or(has_roster) as has_roster
     from town_totals
     where $district::varchar is null or district = $district
@@ -21,7 +15,7 @@ with chosen as (
 ), now as (
     select d.district, sum(d.created)::bigint as created, sum(d.revoked)::bigint as revoked
     from district_daily as d
-    join chosen as c using (district, day)
+    join status_day($as_of::date, $district::varchar) using (district, day)
     group by d.district
 ), per_district as (
     select s.district, s.total, s.has_roster, coalesce(n.created, 0) as created, coalesce(n.revoked, 0) as revoked

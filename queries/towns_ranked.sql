@@ -2,13 +2,7 @@
 -- Grain: one row per (district, town).
 -- Parameters: $as_of (date, null = latest), $district (null = all), $kind (null = all kinds).
 -- Reads coverage_daily (derive.sql) on the district's latest status day <= as_of.
-with chosen as (
-    select district, max(day) as day
-    from district_days
-    where day <= coalesce($as_of::date, date '9999-12-31')
-      and ($district::varchar is null or district = $district)
-    group by district
-), places as (
+with places as (
     select district, town, total, has_roster, committees
     from town_totals
     where $kind::varchar is null and ($district::varchar is null or district = $district)
@@ -19,7 +13,7 @@ with chosen as (
 ), now as (
     select d.district, d.town, sum(d.created)::bigint as created, sum(d.revoked)::bigint as revoked
     from coverage_daily as d
-    join chosen as c using (district, day)
+    join status_day($as_of::date, $district::varchar) using (district, day)
     where $kind::varchar is null or d.kind = $kind
     group by d.district, d.town
 ), per_town as (

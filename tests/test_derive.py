@@ -176,3 +176,17 @@ def test_a_publish_that_changes_no_district_copies_every_derived_row(tmp_path, s
         assert old == new, table
         checked += bool(old)
     assert checked >= len(store.DERIVED_TABLES) - 1  # the sample has no repeated creation
+
+
+def test_a_snapshot_derived_by_another_derive_sql_is_upgraded_on_first_use(tmp_path, sample_db):
+    import shutil
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("update derived_meta set version = 'older'")
+    con.execute("drop macro table status_day")  # a macro the older script did not have
+    con.close()
+    assert store.upgrade(db) is True
+    assert queries.run("coverage_by_town", db=db).height == queries.run("coverage_by_town", db=sample_db).height
+    assert store.upgrade(db) is False
