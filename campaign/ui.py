@@ -239,13 +239,35 @@ TABLE_ROWS_MAX = 10_000  # rows a table shows at most; its downloads hold every 
 MANY_DISTRICTS = 12  # more than this, and the overview shows all districts as a table, not a card and map each
 
 
+# a unit's columns in tables and downloads (column -> label key): the explorer's; the towns page drops the place
+UNIT_COLUMNS = {
+    "district": "district",
+    "town": "town",
+    "committee": "committee",
+    "name": "name",
+    "kind": "kind",
+    "status": "status",
+    "batch": "batch",
+    "status_date": "status_date",
+    "first_created": "first_created",
+    "times_created": "times_created",
+    "households": "households",
+    "population": "population",
+}
+
+
+def many_districts(count: int) -> bool:
+    """Too many districts shown (none chosen in the sidebar) for a card, chart or map each."""
+    return context().district is None and count > MANY_DISTRICTS
+
+
 def districts_to_draw() -> list[str] | None:
     """The districts a page draws a chart each for: None for every one; with more than MANY_DISTRICTS and none
     chosen in the sidebar, the MANY_DISTRICTS lowest by coverage (and a note saying so)."""
     if context().district is not None:
         return None
     glance = q("district_glance")
-    if glance.height <= MANY_DISTRICTS:
+    if not many_districts(glance.height):
         return None
     lowest = glance.sort("coverage_pct", "district", nulls_last=True).head(MANY_DISTRICTS)
     st.info(t("many_districts_lowest", n=glance.height, shown=lowest.height), icon="ℹ️")

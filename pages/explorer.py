@@ -64,20 +64,7 @@ caption = ui.t("rows_shown", n=matching)
 if matching > rows.height:
     caption += ui.t("rows_first_shown", n=rows.height)
 st.caption(caption)
-columns = {
-    "district": "district",
-    "town": "town",
-    "committee": "committee",
-    "name": "name",
-    "kind": "kind",
-    "status": "status",
-    "batch": "batch",
-    "status_date": "status_date",
-    "first_created": "first_created",
-    "times_created": "times_created",
-    "households": "households",
-    "population": "population",
-}
+columns = ui.UNIT_COLUMNS
 shown = ui.display(rows, columns)
 st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown), height=520)
 

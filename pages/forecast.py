@@ -33,7 +33,7 @@ else:
         ui.table(open_rows.filter(pl.col("town").is_not_null()), columns)
 
 st.subheader(ui.t("backtest_title"))
-many = ctx.district is None and projection.get_column("district").n_unique() > ui.MANY_DISTRICTS
+many = ui.many_districts(projection.get_column("district").n_unique())
 if many:  # a backtest replays the forecast for every day of every district: one district at a time
     st.info(ui.t("backtest_choose_district"), icon="ℹ️")
 tested = forecast.backtest(district=ctx.district, as_of=ctx.as_of) if not many else pl.DataFrame()

@@ -37,7 +37,7 @@ else:
 # a city or a country has too many districts for a card and a map each: a table, the lowest bars, and a
 # district chosen in the sidebar for its cards and map
 districts_shown = coverage.get_column("district").n_unique()
-many = ctx.district is None and districts_shown > ui.MANY_DISTRICTS
+many = ui.many_districts(districts_shown)
 if many:
     st.info(ui.t("many_districts", n=districts_shown), icon="ℹ️")
 for district, rows in [] if many else coverage.group_by("district", maintain_order=True):

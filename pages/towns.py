@@ -98,16 +98,6 @@ if town:
         units = ui.q("units", district=district, town=town_name, committee=committee, kind=kind)
         ui.table(
             units,
-            {
-                "name": "name",
-                "kind": "kind",
-                "status": "status",
-                "batch": "batch",
-                "status_date": "status_date",
-                "first_created": "first_created",
-                "times_created": "times_created",
-                "households": "households",
-                "population": "population",
-            },
+            {k: v for k, v in ui.UNIT_COLUMNS.items() if k not in ("district", "town", "committee")},
         )
 ui.sample_note()
