@@ -13,6 +13,7 @@ world maps and tiles from CDNs.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -183,11 +184,19 @@ def parse_boundaries(data: bytes) -> dict[str, list[list[tuple[float, float]]]]:
 
 
 def read_boundaries(db: Path) -> dict[str, list[list[tuple[float, float]]]] | None:
+    """The uploaded town boundaries (None without any): parsed once per version of the file, not per rerun."""
     path = boundaries_path(db)
-    if not path.is_file():
-        return None
     try:
-        return parse_boundaries(path.read_bytes())
+        st = path.stat()
+    except OSError:
+        return None
+    return _parsed_boundaries(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_boundaries(path: str, mtime_ns: int, size: int) -> dict[str, list[list[tuple[float, float]]]] | None:
+    try:
+        return parse_boundaries(Path(path).read_bytes())
     except (OSError, ValueError):
         return None
 
