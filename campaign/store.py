@@ -64,7 +64,8 @@ DERIVED_TABLES = tuple(
     for t in re.findall(r"^create or replace table (\w+)", DERIVE.read_text(encoding="utf-8"), re.M)
     if t != "event_range"
 )
-TABLES = ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin")
+# the tables files fill, copied from the previous snapshot into the next: every table schema.sql creates
+TABLES = tuple(re.findall(r"^create table (\w+)", SCHEMA.read_text(encoding="utf-8"), re.M))
 SNAPSHOTS_DIR = "snapshots"
 KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
 KEEP_DEFAULT = 10
