@@ -124,19 +124,32 @@ def _revoke_haihao(con):
     )
 
 
-def test_a_publish_for_the_changed_districts_equals_a_full_one(tmp_path, sample_db):
+def _spy(function, calls):
+    def spied(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return spied
+
+
+def test_a_publish_for_the_changed_districts_equals_a_full_one(tmp_path, sample_db, monkeypatch):
     import shutil
 
     paths = {k: tmp_path / f"{k}.duckdb" for k in ("part", "whole", "wrong")}
     for path in paths.values():
         shutil.copyfile(sample_db, path)
+    updated, built = [], []
+    monkeypatch.setattr(store, "_update_copy", _spy(store._update_copy, updated))
+    monkeypatch.setattr(store, "_build", _spy(store._build, built))
     for key, districts in (("part", ["金山区"]), ("whole", None), ("wrong", ["崇明区"])):
         with store.writer_lock(paths[key]):
             store.publish(paths[key], _revoke_haihao, districts=districts)
+    # named districts: the published file copied and updated in place; none named: built afresh
+    assert (len(updated), len(built)) == (2, 1)
     con = duckdb.connect()
     for key, path in paths.items():
         con.execute(f"attach '{path}' as {key} (read_only)")
-    for table in (*store.DERIVED_TABLES, "event_range", "derived_meta"):
+    for table in (*store.TABLES, *store.DERIVED_TABLES, "event_range", "derived_meta"):
         part, whole = (con.sql(f"select * from {k}.{table} order by all").fetchall() for k in ("part", "whole"))
         assert part == whole, table
     # only the named districts are recomputed: told the wrong one, Jinshan's rows are the old snapshot's
@@ -154,8 +167,11 @@ def test_a_snapshot_derived_by_another_version_is_recomputed_in_full(tmp_path, s
     db = tmp_path / "c.duckdb"
     shutil.copyfile(sample_db, db)
     monkeypatch.setattr(store, "DERIVE_VERSION", "another")
+    built = []
+    monkeypatch.setattr(store, "_build", _spy(store._build, built))
     with store.writer_lock(db):
         store.publish(db, _revoke_haihao, districts=["崇明区"])  # the wrong district: ignored, all recomputed
+    assert len(built) == 1
     assert queries.run("coverage_by_district", db=db, district="金山区").row(0, named=True)["revoked"] == 1
 
 
@@ -190,3 +206,21 @@ def test_a_snapshot_derived_by_another_derive_sql_is_upgraded_on_first_use(tmp_p
     assert store.upgrade(db) is True
     assert queries.run("coverage_by_town", db=db).height == queries.run("coverage_by_town", db=sample_db).height
     assert store.upgrade(db) is False
+
+
+def test_an_update_in_place_that_fails_leaves_the_published_snapshot_as_it_was(tmp_path, sample_db):
+    import shutil
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    before = db.read_bytes()
+
+    def half_then_fail(con):
+        _revoke_haihao(con)
+        con.execute("delete from units where district = '金山区'")
+        raise RuntimeError("a file turned out bad")
+
+    with store.writer_lock(db), pytest.raises(RuntimeError):
+        store.publish(db, half_then_fail, districts=["金山区"])
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.duckdb", "c.duckdb.lock"]
