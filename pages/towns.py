@@ -29,6 +29,9 @@ ranked = ranked.with_columns(
     + pl.when(pl.lit(ctx.district is None)).then("（" + pl.col("district") + "）").otherwise(pl.lit(""))
 )
 order = ranked.sort(["coverage_pct", "created"], descending=[False, False], nulls_last=False)
+if order.height > ui.TOWN_BARS_MAX:  # a bar per town of a whole country would be a chart no one can read
+    order = order.head(ui.TOWN_BARS_MAX)
+    st.caption(ui.t("lowest_bars", n=order.height))
 fig = go.Figure(
     go.Bar(
         y=order.get_column("label").to_list(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -104,6 +105,23 @@ def test_towns_drill_down(app: AppTest) -> None:
     assert sorted(units["名称"]) == ["海欣家园", "海皓馨苑"]
     assert set(units["批次 / 轮次"]) == {2}
     assert not app.exception
+
+
+def test_towns_chart_draws_the_lowest_towns_when_there_are_many(app: AppTest, monkeypatch) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "TOWN_BARS_MAX", 5)
+    app.switch_page("pages/towns.py").run()
+    _set_as_of(app, dt.date(2022, 5, 9))
+    ranked = app.dataframe[0].value
+    assert len(ranked) == 29  # the table lists every town
+    labels = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+    drawn = {label.split("（")[0] for label in labels}
+    assert len(drawn) == 5
+    coverage = dict(zip(ranked["街镇"], ranked["覆盖率"], strict=True))
+    assert max(coverage[t] for t in drawn) <= min(c for t, c in coverage.items() if t not in drawn)
+    assert min(coverage.values()) < 100
+    assert "5" in app.caption[0].value and not app.exception
 
 
 def test_explorer_filters(app: AppTest) -> None:
