@@ -40,14 +40,17 @@ from campaign.normalise import (
     parse_date,
     parse_kind,
     parse_status,
+    parse_whole,
     require,
     status_word,
+    whole_flag,
+    whole_word,
     word_map,
 )
 from campaign.pinyin import fill_missing as fill_missing_pinyin
 from campaign.problems import IngestRefused, Problem
 from campaign.reader import Table, read_tables
-from campaign.title import parse_title
+from campaign.title import parse_title, says_cumulative
 from campaign.vocabulary import batch_number
 
 PLACE_COLS = ("district", "town", "committee", "name")
@@ -72,6 +75,8 @@ class IngestReport:
     targets_loaded: int = 0
     grids_loaded: int = 0  # grids of the grid rosters in this run (each replaces its committee's grids)
     services_loaded: int = 0  # rows of the services logs in this run
+    marks_added: int = 0  # list rows kept for the quality checks: cumulative lists' rows and 整建制 marks
+    already_created: int = 0  # rows of cumulative lists whose unit was created already: no new event
 
     @property
     def changed(self) -> bool:
@@ -82,6 +87,7 @@ class IngestReport:
             or self.targets_loaded
             or self.grids_loaded
             or self.services_loaded
+            or self.marks_added
         )
 
     def summary(self) -> str:
@@ -91,6 +97,12 @@ class IngestReport:
             f"官方总数 {self.targets_loaded} (units added {self.units_added}, updated {self.units_updated}, "
             f"events added {self.events_added}, targets {self.targets_loaded})"
         )
+        if self.marks_added or self.already_created:
+            lines.append(
+                f"累计名单及整建制标记 {self.marks_added} 行，其中已创建、未重复记录 {self.already_created} 个 "
+                f"(cumulative-list rows and whole marks {self.marks_added}; already created, no new event "
+                f"{self.already_created})"
+            )
         if self.grids_loaded or self.services_loaded:
             lines.append(
                 f"网格 {self.grids_loaded}，服务记录 {self.services_loaded} "
@@ -124,6 +136,8 @@ def _fill_from_title(table: Table, defaults: Defaults) -> Table:
             ("published", facts.published, defaults.published),
         ]
     frame, headers, rounds = table.frame, dict(table.headers), table.counts_rounds
+    # the title or the file's name calls it cumulative: 金山区累计无疫小区名单, 全部已创建名单.csv
+    cumulative = is_list and (facts.cumulative or says_cumulative(Path(table.file).stem))
     for col, from_title, from_option in wanted:
         if col in headers or (from_title is None and from_option is None):
             continue
@@ -131,7 +145,7 @@ def _fill_from_title(table: Table, defaults: Defaults) -> Table:
         if col == "batch":
             rounds = facts.counts_rounds if from_title is not None else defaults.counts_rounds
         frame = frame.with_columns(pl.lit(str(value)).alias(col))
-    return dataclasses.replace(table, frame=frame, headers=headers, counts_rounds=rounds)
+    return dataclasses.replace(table, frame=frame, headers=headers, counts_rounds=rounds, cumulative=cumulative)
 
 
 @dataclass
@@ -158,7 +172,7 @@ class _Slot:
 @dataclass
 class _Statuses:
     """Every status row of the run in one frame: _t (the table), _row, places, status, batch, published, kind,
-    counts_rounds, _name_header, source_file; ``keys`` are the place columns each table has."""
+    whole, counts_rounds, cumulative, _name_header, source_file; ``keys`` are the place columns each table has."""
 
     frame: pl.DataFrame
     keys: dict[int, list[str]]
@@ -238,6 +252,9 @@ def _ingest(
                 slots.append(slot)
             extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
             note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
+            if any(slot.table.cumulative and slot.role == "status" for slot in slots):
+                said = "累计名单：已创建的单位不重复记录 (cumulative list: units already created get no new event)"
+                note = f"{said}；{note}" if note else said
             runs.append((name, digest, file_problems, slots, note))
         all_slots = [slot for run in runs if isinstance(run, tuple) for slot in run[3]]
         statuses = _parse_statuses(all_slots, today)
@@ -280,17 +297,23 @@ def _ingest(
         if problems:
             raise IngestRefused(problems)
         if remap.height:
-            existing.events = existing.events.join(remap, left_on="unit_id", right_on="old", how="left").select(
-                pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
+            existing.events, existing.list_rows = (
+                frame.join(remap, left_on="unit_id", right_on="old", how="left").select(
+                    pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
+                )
+                for frame in (existing.events, existing.list_rows)
             )
         parsed.rosters.clear()
-        events, units, more_units, problems = _match_statuses(units, existing, statuses)
+        matched = _match_statuses(units, existing, statuses)
         statuses = None
-        if problems:
-            raise IngestRefused(problems)
-        report.units_added = units_added + more_units
+        if matched.problems:
+            raise IngestRefused(matched.problems)
+        events, units, list_rows = matched.events, matched.units, matched.list_rows
+        report.units_added = units_added + matched.units_added
         report.units_updated = units_updated
         report.events_added = events.height
+        report.marks_added = list_rows.height
+        report.already_created = matched.already_created
         targets = pl.concat(parsed.targets) if parsed.targets else None
         report.targets_loaded = targets.height if targets is not None else 0
         report.by_district = _changes_by_district(existing.units, units, events)
@@ -303,7 +326,18 @@ def _ingest(
         if not loaded_files or dry_run:
             return report
         _publish(
-            db, districts, units, events, remap, targets, loaded_files, report, who, grids=grids, services=services
+            db,
+            districts,
+            units,
+            events,
+            remap,
+            targets,
+            loaded_files,
+            report,
+            who,
+            grids=grids,
+            services=services,
+            list_rows=list_rows,
         )
         return report
 
@@ -361,6 +395,7 @@ def _log(
             "targets_loaded": report.targets_loaded,
             "grids_loaded": report.grids_loaded,
             "services_loaded": report.services_loaded,
+            "marks_added": report.marks_added,
         }
     if problems is not None:
         record |= {"problems": len(problems), "first_problems": problems[:20]}
@@ -389,11 +424,12 @@ def _who() -> str:
 @dataclass
 class _Existing:
     units: pl.DataFrame
-    events: pl.DataFrame
+    events: pl.DataFrame  # unit_id, event, batch, published, event_id
     checksums: set[str]
     max_event_id: int
     max_file_id: int
     max_ingest_id: int
+    list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_LIST_ROW_KEY))
 
 
 _UNIT_SCHEMA = {
@@ -409,6 +445,16 @@ _UNIT_SCHEMA = {
     "source_file": pl.String,
     "source_row": pl.Int32,
 }
+_LIST_ROW_SCHEMA = {
+    "unit_id": pl.String,
+    "district": pl.String,
+    "published": pl.Date,
+    "cumulative": pl.Boolean,
+    "whole": pl.Boolean,
+    "source_file": pl.String,
+    "source_row": pl.Int32,
+}
+_LIST_ROW_KEY = {k: _LIST_ROW_SCHEMA[k] for k in ("unit_id", "published", "cumulative", "whole")}
 _EVENT_SCHEMA = {
     "event_id": pl.Int32,
     "unit_id": pl.String,
@@ -421,17 +467,21 @@ _EVENT_SCHEMA = {
 }
 
 
+_EXISTING_EVENT = ("unit_id", "event", "batch", "published", "event_id")
+
+
 def _existing(db: Path) -> _Existing:
     """What ingest needs of the published snapshot before reading files: checksums and the last ids.
 
     Its units and events come later, and only for the districts the run names (``_load_districts``)."""
     if not db.exists():
-        return _Existing(pl.DataFrame(schema=_UNIT_SCHEMA), pl.DataFrame(schema=_EVENT_SCHEMA), set(), 0, 0, 0)
+        no_events = pl.DataFrame(schema=_EVENT_SCHEMA).select(*_EXISTING_EVENT)
+        return _Existing(pl.DataFrame(schema=_UNIT_SCHEMA), no_events, set(), 0, 0, 0)
     con = duckdb.connect()
     try:
         con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
         units = pl.DataFrame(schema=_UNIT_SCHEMA)
-        events = pl.DataFrame(schema=_EVENT_SCHEMA).select("unit_id", "event", "batch", "published")
+        events = pl.DataFrame(schema=_EVENT_SCHEMA).select(*_EXISTING_EVENT)
         checksums = {r[0] for r in con.sql("select sha256 from s.files").fetchall()}
         ((max_event, max_file, max_ingest),) = con.sql(
             "select (select coalesce(max(event_id), 0) from s.events), (select coalesce(max(file_id), 0) "
@@ -456,8 +506,22 @@ def _load_districts(db: Path, existing: _Existing, districts: list[str]) -> None
         )
         units = con.sql("select * from run_units").pl().cast(_UNIT_SCHEMA)
         events = con.sql(
-            "select unit_id, event, batch, published from s.events where unit_id in (select unit_id from run_units)"
+            "select unit_id, event, batch, published, event_id from s.events "
+            "where unit_id in (select unit_id from run_units)"
         ).pl()
+        # a snapshot from before list_rows existed has none
+        has_list_rows = con.sql(
+            "select count(*) from duckdb_tables() where database_name = 's' and table_name = 'list_rows'"
+        ).fetchall()[0][0]
+        if has_list_rows:
+            existing.list_rows = (
+                con.sql(
+                    "select unit_id, published, cumulative, whole from s.list_rows "
+                    "where unit_id in (select unit_id from run_units)"
+                )
+                .pl()
+                .cast(_LIST_ROW_KEY)
+            )
     finally:
         con.close()
     existing.units, existing.events = units, events
@@ -703,7 +767,7 @@ def _status_missing_columns(table: Table) -> list[Problem]:
     return problems
 
 
-_STATUS_COLS = (*PLACE_COLS, "status", "batch", "published", "kind")
+_STATUS_COLS = (*PLACE_COLS, "status", "batch", "published", "kind", "whole")
 
 
 def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
@@ -717,25 +781,35 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
     if stacked is None:
         return None
     todo, frame = stacked
+    cumulative = [slot.table.cumulative for slot in todo]
     frame = frame.with_columns(
         word_map(frame.get_column("status"), status_word, pl.String).alias("_status"),
         word_map(frame.get_column("batch"), batch_number, pl.Int32).alias("_batch"),
         word_map(frame.get_column("kind"), kind_word, pl.String).alias("_kind"),
         by_value(frame.get_column("published"), date_expr).alias("_published"),
+        word_map(frame.get_column("whole"), whole_word, pl.String).alias("_whole_word"),
+        pl.col("_t").replace_strict(list(range(len(todo))), cumulative, return_dtype=pl.Boolean).alias("_cumulative"),
     ).with_columns(
-        pl.when(pl.col("status").is_null()).then(pl.lit("created")).otherwise(pl.col("_status")).alias("_status")
+        pl.when(pl.col("status").is_null()).then(pl.lit("created")).otherwise(pl.col("_status")).alias("_status"),
+        whole_flag(pl.col("_whole_word")).alias("_whole"),
     )
     bad = (
         pl.any_horizontal(pl.col("district", "name", "published").is_null())
         | (pl.col("status").is_not_null() & pl.col("_status").is_null())
         | (pl.col("batch").is_not_null() & pl.col("_batch").is_null())
-        | ((pl.col("_status") == "created") & pl.col("batch").is_null())
+        # a cumulative list spans batches: a unit new in it may come without one
+        | ((pl.col("_status") == "created") & pl.col("batch").is_null() & ~pl.col("_cumulative"))
         | (pl.col("published").is_not_null() & pl.col("_published").is_null())
         | (pl.col("_published") > today)
         | (pl.col("_published") < EARLIEST_DATE)
         | (pl.col("kind").is_not_null() & pl.col("_kind").is_null())
+        | (pl.col("whole").is_not_null() & pl.col("_whole_word").is_null())
+        # one committee marked both whole and not whole in one table
+        | (
+            pl.col("committee").is_not_null()
+            & (pl.col("_whole").drop_nulls().n_unique().over("_t", "district", "town", "committee") > 1)
+        )
     )
-    # one unit listed twice in a table with a different batch or date
     # a unit listed twice in one table: identical rows are one listing; a different batch or date is a conflict
     flagged = set(frame.filter(bad.fill_null(False)).get_column("_t").unique().to_list())
     key = ["_t", *PLACE_COLS, "_status"]
@@ -753,6 +827,7 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
         pl.col("_batch").alias("batch"),
         pl.col("_published").alias("published"),
         pl.col("_kind").alias("kind"),
+        pl.col("_whole").alias("whole"),
     )
     rechecked: list[pl.DataFrame] = []
     for t in sorted(flagged):
@@ -765,10 +840,17 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
         {
             "_t": range(len(todo)),
             "counts_rounds": [slot.table.counts_rounds for slot in todo],
+            "cumulative": cumulative,
             "_name_header": [slot.table.headers["name"] for slot in todo],
             "source_file": [slot.file for slot in todo],
         },
-        schema={"_t": pl.Int32, "counts_rounds": pl.Boolean, "_name_header": pl.String, "source_file": pl.String},
+        schema={
+            "_t": pl.Int32,
+            "counts_rounds": pl.Boolean,
+            "cumulative": pl.Boolean,
+            "_name_header": pl.String,
+            "source_file": pl.String,
+        },
     )
     frame = frame.join(tables, on="_t", how="left", maintain_order="left")
     counts = dict(frame.group_by("_t").len().iter_rows())
@@ -785,7 +867,7 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
     if problems:
         return None, problems
     frame = _places(table, table.frame)
-    for col in ("status", "batch", "published", "kind"):
+    for col in ("status", "batch", "published", "kind", "whole"):
         if col in frame.columns:
             frame = frame.with_columns(clean_text(col))
     for col, what in (("district", "区"), ("name", "名称"), ("published", "公布日期")):
@@ -807,7 +889,8 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
         problems += p
     else:
         frame = frame.with_columns(pl.lit(None, pl.Int32).alias("batch"))
-    no_batch = frame.filter((pl.col("status") == "created") & blank_batch)
+    # a cumulative list spans batches: a unit new in it may come without one
+    no_batch = frame.filter((pl.col("status") == "created") & blank_batch & (not table.cumulative))
     problems += [
         Problem(
             table.label,
@@ -823,11 +906,18 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
     if "kind" in frame.columns:
         frame, p = parse_kind(table, frame)
         problems += p
+    if "whole" in frame.columns:
+        marks = frame.get_column("whole")
+        frame, p = parse_whole(table, frame)
+        problems += p + _whole_conflicts(table, frame.with_columns(marks.alias("_mark")))
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Boolean).alias("whole"))
     if problems:
         return None, problems
     keep = ["_row", *[c for c in PLACE_COLS if c in frame.columns], "status", "batch", "published"]
     if "kind" in frame.columns:
         keep.append("kind")
+    keep.append("whole")
     frame = frame.select(keep).with_columns(
         pl.lit(table.counts_rounds).alias("counts_rounds"), pl.lit(table.headers["name"]).alias("_name_header")
     )
@@ -854,6 +944,36 @@ def _parse_status_rows(table: Table, today: dt.date) -> tuple[pl.DataFrame | Non
             for name, rows in conflicts.select("name", "_row").head(20).iter_rows()
         ]
     return frame.unique(subset=key, keep="first", maintain_order=True), []
+
+
+def _whole_conflicts(table: Table, frame: pl.DataFrame) -> list[Problem]:
+    """One committee or village marked both whole and not whole in one table: which is it? The problem points
+    at its first row marked not whole (``_mark``: the cell as written)."""
+    if "committee" not in frame.columns:
+        return []
+    place = [c for c in ("district", "town", "committee") if c in frame.columns]
+    marked = frame.filter(pl.col("committee").is_not_null() & pl.col("whole").is_not_null())
+    both = (
+        marked.group_by(place, maintain_order=True)
+        .agg(
+            pl.col("_row").alias("rows"),
+            pl.col("whole").n_unique().alias("marks"),
+            pl.col("_row").filter(~pl.col("whole")).first().alias("no_row"),
+            pl.col("_mark").filter(~pl.col("whole")).first().alias("no_mark"),
+        )
+        .filter(pl.col("marks") > 1)
+    )
+    return [
+        Problem(
+            table.label,
+            f"「{committee}」在本文件中既标为整建制又标为非整建制，见第 {'、'.join(map(str, rows))} 行 "
+            "(a committee or village marked both whole and not whole)",
+            row=row,
+            column=table.headers["whole"],
+            value=mark,
+        )
+        for committee, rows, row, mark in both.select("committee", "rows", "no_row", "no_mark").head(20).iter_rows()
+    ]
 
 
 def _parse_targets(table: Table, today: dt.date) -> tuple[pl.DataFrame | None, list[Problem]]:
@@ -992,15 +1112,23 @@ def _adopt_listed_units(units: pl.DataFrame, roster: pl.DataFrame) -> tuple[pl.D
     return pairs, problems
 
 
-def _match_statuses(
-    units: pl.DataFrame, existing: _Existing, statuses: _Statuses | None
-) -> tuple[pl.DataFrame, pl.DataFrame, int, list[Problem]]:
-    """Give each status row its unit. Returns (new events, units, units added roster-less, problems).
+@dataclass
+class _Matched:
+    events: pl.DataFrame  # new events, with their unit's district (for the report)
+    units: pl.DataFrame
+    units_added: int = 0  # units added roster-less
+    list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_LIST_ROW_SCHEMA))
+    already_created: int = 0  # rows of cumulative lists whose unit was already created: no event
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _match_statuses(units: pl.DataFrame, existing: _Existing, statuses: _Statuses | None) -> _Matched:
+    """Give each status row its unit: the new events, the list rows kept for the quality checks, or problems.
 
     All status rows of the run are matched at once; tables with the same place columns share one join."""
     empty = pl.DataFrame(schema={**_EVENT_SCHEMA, "district": pl.String})
     if statuses is None or statuses.frame.height == 0:
-        return empty, units, 0, []
+        return _Matched(empty, units)
     rows = statuses.frame.with_row_index("_g")
     roster_districts = units.filter(pl.col("in_roster")).get_column("district").unique()
     listed = pl.col("district").is_in(roster_districts.implode())
@@ -1031,7 +1159,7 @@ def _match_statuses(
             ok = counts.filter(pl.col("n") == 1).select("_g", "unit_id")
             matched_parts.append(part.join(ok, on="_g", how="inner").with_columns(pl.lit(0).alias("_part")))
     if by_table:
-        return empty, units, 0, [p for t in sorted(by_table) for p in by_table[t]]
+        return _Matched(empty, units, problems=[p for t in sorted(by_table) for p in by_table[t]])
     added_count = 0
     if rosterless.height:
         part, added = _rosterless_units(rosterless)
@@ -1055,11 +1183,22 @@ def _match_statuses(
                 "source_file",
                 pl.col("_row").alias("source_row"),
                 "district",
+                "cumulative",
+                "whole",
             )
             for m in matched_parts
         ],
         how="vertical_relaxed",
     ).sort("_t", "_part", "_g")
+    shown = pl.col("event").is_in(["created", "model"])
+    list_rows = (
+        events.filter(shown & (pl.col("cumulative") | pl.col("whole").is_not_null()))
+        .select(*_LIST_ROW_SCHEMA)
+        .cast(_LIST_ROW_SCHEMA)
+        # the same list sent again under another file name adds nothing
+        .join(existing.list_rows, on=list(_LIST_ROW_KEY), how="anti", nulls_equal=True)
+    )
+    events, already_created = _drop_known_creations(events, existing)
     # the same event already published (the same list sent again under another file name) adds nothing
     events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
     events = (
@@ -1069,7 +1208,67 @@ def _match_statuses(
         .drop("_load")
     )
     # with the district of each event's unit (its list's district), for the report; dropped before publishing
-    return events.select(*_EVENT_SCHEMA, "district").cast(_EVENT_SCHEMA), units, added_count, []
+    events = events.select(*_EVENT_SCHEMA, "district").cast(_EVENT_SCHEMA)
+    return _Matched(events, units, added_count, list_rows, already_created)
+
+
+def _drop_known_creations(events: pl.DataFrame, existing: _Existing) -> tuple[pl.DataFrame, int]:
+    """A cumulative list's row adds a creation only for a unit not created at the end of the list's day.
+
+    A unit created already keeps the event that created it: the list repeats it, it does not create it again.
+    A unit revoked earlier and listed is created again on the list's day; one revoked on that very day stays
+    revoked (the revocation is the explicit news). Earlier cumulative lists of the run count as history for
+    later ones, so their days are taken in order. Returns the events and how many rows added none."""
+    from_list = pl.col("cumulative") & (pl.col("event") == "created")
+    lists = events.with_row_index("_k").filter(from_list)
+    if not lists.height:
+        return events, 0
+    listed = lists.get_column("unit_id").unique().implode()
+    changes = pl.col("event").is_in(["created", "revoked"]) & pl.col("unit_id").is_in(listed)
+    # history in the order events get their ids: the snapshot's, then this run's by day and load order
+    after = existing.max_event_id + 1
+    history = pl.concat(
+        [
+            existing.events.filter(changes).select(
+                "unit_id", "event", "published", pl.col("event_id").cast(pl.Int64).alias("_order")
+            ),
+            events.with_row_index("_k")
+            .filter(~from_list & changes)
+            .select("unit_id", "event", "published", (pl.col("_k").cast(pl.Int64) + after).alias("_order")),
+        ]
+    )
+    kept: list[pl.DataFrame] = []
+    after += events.height
+    for day in lists.get_column("published").unique().sort():
+        rows = lists.filter(pl.col("published") == day)
+        last = (
+            history.filter(pl.col("published") <= day)
+            .sort("published", "_order")
+            .group_by("unit_id")
+            .agg(pl.col("event").last(), pl.col("published").last())
+        )
+        known = last.filter(
+            (pl.col("event") == "created") | ((pl.col("event") == "revoked") & (pl.col("published") == day))
+        ).get_column("unit_id")
+        # a unit in two cumulative lists of one day is created once
+        new = rows.filter(~pl.col("unit_id").is_in(known.implode()))
+        new = new.unique("unit_id", keep="first", maintain_order=True)
+        kept.append(new)
+        history = pl.concat(
+            [
+                history,
+                new.select(
+                    "unit_id",
+                    "event",
+                    "published",
+                    (pl.int_range(pl.len(), dtype=pl.Int64) + after).alias("_order"),
+                ),
+            ]
+        )
+        after += new.height
+    keep = pl.concat(kept).get_column("_k")
+    out = events.with_row_index("_k").filter(~from_list | pl.col("_k").is_in(keep.implode())).drop("_k")
+    return out, lists.height - keep.len()
 
 
 def _candidates(rows: pl.DataFrame, units: pl.DataFrame, on: list[str]) -> pl.DataFrame:
@@ -1151,6 +1350,7 @@ def _publish(
     *,
     grids: pl.DataFrame | None = None,
     services: pl.DataFrame | None = None,
+    list_rows: pl.DataFrame | None = None,
 ) -> None:
     def fill(con: duckdb.DuckDBPyConnection) -> None:
         _fill_grids_and_services(con, grids, services)
@@ -1164,8 +1364,12 @@ def _publish(
         if remap.height:  # events of units known from lists now belong to their roster units
             con.register("remap", remap)
             con.execute("update events set unit_id = remap.new from remap where events.unit_id = remap.old")
+            con.execute("update list_rows set unit_id = remap.new from remap where list_rows.unit_id = remap.old")
         con.register("new_events", events)
         con.execute("insert into events by name select * from new_events")
+        if list_rows is not None and list_rows.height:
+            con.register("new_list_rows", list_rows)
+            con.execute("insert into list_rows by name select * from new_list_rows")
         if targets is not None and targets.height:
             con.register("new_targets", targets)
             con.execute(
@@ -1187,7 +1391,7 @@ def _publish(
             "insert into ingests values ($id, current_localtimestamp(), $who, $files, $rows, 'loaded')",
             {"id": ingest_id, "who": who, "files": len(files), "rows": sum(f[3] for f in files)},
         )
-        for name in ("new_units", "run_districts", "remap", "new_events", "new_targets", "new_files"):
+        for name in ("new_units", "run_districts", "remap", "new_events", "new_list_rows", "new_targets", "new_files"):
             with contextlib.suppress(Exception):
                 con.unregister(name)
 

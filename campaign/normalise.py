@@ -20,6 +20,8 @@ from campaign.vocabulary import (
     SERVICE_WORDS,
     STATUS_WORDS,
     TARGET_KIND_WORDS,
+    WHOLE_NOT_STATED,
+    WHOLE_WORDS,
     batch_number,
     fold,
 )
@@ -107,6 +109,20 @@ def status_word(v: str) -> str | None:
     return STATUS_WORDS.get(fold(v))
 
 
+def whole_word(v: str) -> str | None:
+    """A 整建制 cell -> "yes", "no", "" (a placeholder: not stated), None when it is no such word."""
+    key = fold(v)
+    if key in WHOLE_NOT_STATED:
+        return ""
+    found = WHOLE_WORDS.get(key)
+    return None if found is None else ("yes" if found else "no")
+
+
+def whole_flag(words: pl.Expr) -> pl.Expr:
+    """``whole_word``'s result -> true, false, null (not stated or unknown)."""
+    return pl.when(words == "yes").then(True).when(words == "no").then(False).otherwise(None)
+
+
 def word_map(values: pl.Series, mapper: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
     """``values`` mapped by ``mapper``, each distinct value once (unknown and blank -> null)."""
     mapping = {v: mapper(v) for v in values.drop_nulls().unique().to_list()}
@@ -139,6 +155,22 @@ def parse_status(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
         pl.String,
         f"无法识别的状态，应为 {allowed} 之一 (unknown status word)",
     )
+
+
+def parse_whole(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    """The 整建制 mark: 是 Y √ 1 整居 整村 ... -> true; 否 N × 0 ... -> false; blank, / or - -> null."""
+    yes = "、".join(k for k, v in WHOLE_WORDS.items() if v and not k.isascii())
+    no = "、".join(k for k, v in WHOLE_WORDS.items() if not v and not k.isascii())
+    frame, problems = _map_words(
+        table,
+        frame,
+        "whole",
+        whole_word,
+        pl.String,
+        f"无法识别的整建制标记，应为 {yes}、Y、1（是）或 {no}、N、0（否），不适用可留空 "
+        "(not a whole-committee mark: yes, no, or blank)",
+    )
+    return frame.with_columns(whole_flag(pl.col("whole")).alias("whole")), problems
 
 
 def parse_batch(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:

@@ -34,6 +34,7 @@ class Table:
     extra: list[str] = field(default_factory=list)  # headers kept aside, not understood
     counts_rounds: bool = False  # the batch column says 轮次 (round), not 批次
     title: str = ""  # the text of any lines above the header, e.g. 金山区第一批“无疫小区”名单（2022年5月5日公布）
+    cumulative: bool = False  # a cumulative list (累计名单): its title or file name says so (set by ingest)
 
     @property
     def label(self) -> str:

@@ -26,6 +26,21 @@ create table events (
     source_row  integer
 );
 
+-- What a status list says beyond events: a row of a cumulative list (累计名单: it names every unit created as of
+-- its day, so a created unit it leaves out is a finding), or a row's 整建制 mark on its unit's committee or
+-- village. Kept apart from events because a cumulative list adds no event for a unit already created, and a mark
+-- is about the committee, not the unit. The list is (district, source_file, published).
+-- Grain: one row per such row of a status list (created or model rows only).
+create table list_rows (
+    unit_id     varchar not null,
+    district    varchar not null,
+    published   date not null,
+    cumulative  boolean not null,      -- a row of a cumulative list
+    whole       boolean,               -- 整建制 mark: true 整居/整村创建, false stated not whole, null not stated
+    source_file varchar not null,
+    source_row  integer
+);
+
 create table targets (
     district    varchar not null,
     kind        varchar,               -- null: every kind of the district together (崇明 村居 357)

@@ -1,6 +1,8 @@
 """What a list's title line says: 闵行区首批“无疫小区”名单（2022年5月9日公布） -> 闵行区, batch 1, 2022-05-09.
 
-Towns often leave the district, batch and date out of the table because the title already says them.
+Towns often leave the district, batch and date out of the table because the title already says them. A title
+(or a file name) saying 累计 or 全部已创建 marks a cumulative list: every unit created as of its date, not only
+the batch's new ones.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from campaign.vocabulary import batch_number
 # the district opens the title: 金山区…, 上海市浦东新区…; a 区 later in the title is 小区, not a district
 _DISTRICT = re.compile(r"^(?:上海市)?([\u4e00-\u9fff]{1,5}?(?:新区|区|县))")
 _BATCH = re.compile(r"(首批|首轮|第\s*[0-9一二两三四五六七八九十]+\s*[批轮])")
+# 累计名单, 全部已创建名单, 全部无疫小区名单; not 全部整村创建 (a batch's note) nor a bare 全部
+_CUMULATIVE = re.compile(r"累计|全部已创建|全部已通过|全部的?(?:无疫|名单)")
 _DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?")
 
 
@@ -24,6 +28,12 @@ class TitleFacts:
     batch: int | None = None
     counts_rounds: bool = False
     published: dt.date | None = None
+    cumulative: bool = False  # 累计 / 全部已创建: the list holds every unit created as of its date
+
+
+def says_cumulative(text: str) -> bool:
+    """A title or file name that calls the list cumulative (累计名单, 全部已创建名单)."""
+    return bool(_CUMULATIVE.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))))
 
 
 def parse_title(title: str) -> TitleFacts:
@@ -46,4 +56,4 @@ def parse_title(title: str) -> TitleFacts:
             published = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             published = None  # an impossible date in a title is ignored, as if the title had none
-    return TitleFacts(district, batch, rounds, published)
+    return TitleFacts(district, batch, rounds, published, says_cumulative(text))

@@ -71,6 +71,26 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     # services logs (服务记录): one row per day, committee or village and kind of service
     "service_kind": ("服务类型", "服务项目", "服务内容", "service", "servicekind"),
     "count": ("次数", "数量", "件数", "服务次数", "count", "times"),
+    # status lists: the list's mark that a unit's committee or village was created as a whole (整居 / 整村创建)
+    "whole": (
+        "整建制",
+        "整建制创建",
+        "是否整建制",
+        "是否整建制创建",
+        "整居创建",
+        "是否整居创建",
+        "整村创建",
+        "是否整村创建",
+        "整居/整村",
+        "整居/整村创建",
+        "整居整村创建",
+        "整体创建",
+        "是否整体创建",
+        "whole",
+        "createdwhole",
+        "wholecommittee",
+        "wholevillage",
+    ),
 }
 
 # grid levels: the 4-level tree of a village (总网格 > 子网格 > 微网格 > 宅基网格) or the 2-level one of a
@@ -128,6 +148,20 @@ SERVICE_WORDS: dict[str, str] = {
     "other": "other",
 }
 SERVICE_KINDS = ("medicine", "certificate", "transfer", "parcel", "special", "road_guard", "other")
+
+# a 整建制 cell: yes, no; a cell holding only a placeholder dash or slash states nothing (as a blank one)
+WHOLE_WORDS: dict[str, bool] = {
+    **dict.fromkeys(
+        ("是", "y", "yes", "√", "✓", "✔", "☑", "1", "true", "整居", "整村", "整建制", "整居创建", "整村创建"),
+        True,
+    ),
+    **dict.fromkeys(("整建制创建", "整体创建", "整体", "全部", "全部创建"), True),
+    **dict.fromkeys(
+        ("否", "n", "no", "×", "✗", "✘", "0", "false", "不是", "非整建制", "部分", "部分创建", "非整居", "非整村"),
+        False,
+    ),
+}
+WHOLE_NOT_STATED = ("/", "-", "—", "——")
 
 # headers that say the list counts rounds (轮) rather than batches (批)
 ROUND_HEADERS = ("轮次", "创建轮次", "round")
