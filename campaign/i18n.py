@@ -102,6 +102,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Committees and villages whose grids hold more households than their roster units",
     ),
     "check_none_loaded": ("（尚未导入此类数据）", "(no such data loaded yet)"),
+    "check_whole_claim_missing": (
+        "标为整建制创建、但当日仍有单位未创建的居委、村",
+        "Committees and villages marked whole while one of their units was not created that day",
+    ),
+    "check_whole_claim_denied": (
+        "标为非整建制、但当日所有单位均已创建的居委、村",
+        "Committees and villages marked not whole though all their units were created that day",
+    ),
+    "check_cumulative_fell": (
+        "累计名单漏列已创建单位（累计覆盖未经取消而下降）",
+        "Cumulative lists leaving out created units (cumulative coverage falling without a revocation)",
+    ),
+    "check_cumulative_note": (
+        "漏列的单位状态不变（不推定为取消）；如确已取消，请导入取消名单。",
+        "The units left out keep their status (no revocation is inferred); if they were revoked, load the "
+        "revocation list.",
+    ),
     "page_forecast": ("预计完成", "Forecast"),
     "forecast_title": ("何时达到 100%", "When will we reach 100%"),
     "forecast_method": (

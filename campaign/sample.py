@@ -20,6 +20,7 @@ import io
 import math
 import os
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -481,6 +482,8 @@ def _listed(district: District, batch: int) -> list[Listing]:
 
 
 BATCH_HEADER = ["区", "街镇", "居委/村", "名称", "类型", "批次", "公布日期"]
+# batch 1's notice says which committees and villages it created as a whole: its list marks them
+WHOLE_HEADER = "是否整建制"
 ROUND_HEADER = ["区", "街镇", "村居名称", "轮次", "公布日期"]
 
 
@@ -489,6 +492,16 @@ def _batch_rows(district: District, batch: int, label, fmt) -> list[list]:
         [x.unit.district, x.unit.town, x.unit.parent, x.unit.name, x.unit.kind, label, fmt(x.date)]
         for x in _listed(district, batch)
     ]
+
+
+def _whole_marks(district: District, batch: int) -> dict[tuple[str, str, str], str]:
+    """(town, committee or village, kind) -> 是 when the batch lists every one of its units (with those of
+    earlier batches), else 否: what the batch's notice says of each committee and village it touches."""
+    units = Counter((u.town, u.parent, u.kind) for u in district.units)
+    listed_by_then = sorted({x.unit for x in district.listings if x.batch <= batch}, key=order_key)
+    created = Counter((u.town, u.parent, u.kind) for u in listed_by_then)
+    listed = {(x.unit.town, x.unit.parent, x.unit.kind) for x in _listed(district, batch)}
+    return {k: "是" if created[k] == units[k] else "否" for k in sorted(listed)}
 
 
 def _round_rows(district: District, rnd: int, fmt) -> list[list]:
@@ -545,7 +558,9 @@ def _write_jinshan_roster(out: Path, district: District) -> Path:
 def _write_jinshan_batches(out: Path, district: District) -> list[Path]:
     d1 = JINSHAN_BATCH_DATES[1]
     title = f"金山区第一批“无疫小区”名单（{_chinese(d1)}公布）"
-    batch1 = [[title], BATCH_HEADER, *_batch_rows(district, 1, "第一批", _slash)]
+    marks = _whole_marks(district, 1)
+    rows = [[*r, marks[(r[1], r[2], r[4])]] for r in _batch_rows(district, 1, "第一批", _slash)]
+    batch1 = [[title], [*BATCH_HEADER, WHOLE_HEADER], *rows]
     paths = [_write_csv(out / "金山区_第1批.csv", batch1, encoding="utf-8-sig", crlf=True)]
 
     path = out / "金山区_第2批.xlsx"
@@ -623,7 +638,11 @@ def _write_chongming_rounds(out: Path, district: District) -> list[Path]:
 FILE_NOTES = (
     ("官方总数.csv", "各区官方总数及金山第一批公示数", "official totals; Jinshan batch 1 notice counts"),
     ("金山区_创建单位名册.xlsx", "小区、村民小组名册及填表说明", "roster of compounds and village groups"),
-    ("金山区_第1批.csv", "第一批；UTF-8 带 BOM，首行为标题", "batch 1; UTF-8 with BOM, title line first"),
+    (
+        "金山区_第1批.csv",
+        "第一批；UTF-8 带 BOM，首行为标题；“是否整建制”列标出整居、整村创建的居委和村",
+        "batch 1; UTF-8 with BOM, title line first; 是否整建制 marks the committees and villages created whole",
+    ),
     ("金山区_第2批.xlsx", "第二批；批次为数字，Excel 日期", "batch 2; numeric batch, Excel date cells"),
     ("金山区_第3批.csv", "第三批；GB18030，中文日期", "batch 3; GB18030, Chinese dates"),
     (

@@ -12,13 +12,20 @@ st.caption(ui.t("quality_caption"))
 
 targets = ui.q("targets_check")
 notices = ui.q("dq_batch_counts")
+marks = ui.q("list_marks")  # lists with 整建制 marks, cumulative lists
+whole_marks = marks.filter(marks["lists_with_marks"] > 0)
+cumulative_lists = marks.filter(marks["cumulative_lists"] > 0)
 checks = [
     ("check_targets", targets, targets.filter(targets["roster"] != targets["target"])),
     ("check_batch_counts", notices, notices.filter(notices["published_count"] != notices["listed_count"])),
     ("check_created_twice", None, ui.q("dq_created_twice")),
+    ("check_cumulative_fell", cumulative_lists, ui.q("dq_cumulative_fell")),
+    ("check_whole_claim_missing", whole_marks, ui.q("dq_whole_claim_missing")),
+    ("check_whole_claim_denied", whole_marks, ui.q("dq_whole_claim_denied")),
     ("check_never_listed", None, ui.q("dq_never_listed")),
     ("check_grid_households", None, ui.q("dq_grid_households")),
 ]
+notes = {"check_cumulative_fell": "check_cumulative_note"}
 for key, loaded, found in checks:
     name = ui.t(key)
     if loaded is not None and loaded.is_empty():
@@ -29,6 +36,8 @@ for key, loaded, found in checks:
         continue
     st.warning(ui.t("check_bad", name=name, n=found.height), icon="⚠️")
     with st.expander(name):
+        if key in notes:
+            st.caption(ui.t(notes[key]))
         st.dataframe(found, hide_index=True)
         st.download_button(
             ui.t("download_csv"),

@@ -71,6 +71,19 @@ def test_jinshan_first_batch(sample_db):
     assert whole == {"compound": (76, 43), "village_group": (80, 80)}
 
 
+def test_jinshan_first_batch_marks_its_whole_committees(sample_db):
+    # the batch 1 list says which committees and villages were created whole, as the notice did: 43 of 76
+    # committees, all 80 villages; the marks agree with the history, so both checks on them find nothing
+    marks = queries.run("list_marks", db=sample_db, as_of=BATCH_1, district="金山区")
+    cols = ["kind", "lists_with_marks", "committees_marked_whole", "committees_marked_not_whole"]
+    assert marks.select(cols).rows() == [
+        ("compound", 1, 43, 33),
+        ("village_group", 1, 80, 0),
+    ]
+    assert queries.run("dq_whole_claim_missing", db=sample_db).is_empty()
+    assert queries.run("dq_whole_claim_denied", db=sample_db).is_empty()
+
+
 def test_jinshan_first_batch_list(sample_db):
     batches = {r["batch"]: r for r in queries.run("batches", db=sample_db, district="金山区").to_dicts()}
     assert batches[1]["published"] == BATCH_1

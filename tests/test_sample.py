@@ -98,7 +98,7 @@ def test_encodings_line_endings_and_headers(out):
     assert read_csv(out / "官方总数.csv", "utf-8")[0] == ["区", "类型", "官方总数", "截至日期", "来源", "批次"]
     batch1 = read_csv(out / "金山区_第1批.csv", "utf-8-sig")
     assert batch1[0] == ["金山区第一批“无疫小区”名单（2022年5月5日公布）"]
-    assert batch1[1] == BATCH_HEADER
+    assert batch1[1] == [*BATCH_HEADER, "是否整建制"]
     assert read_csv(out / "金山区_第3批.csv", "gb18030")[0] == BATCH_HEADER
     assert read_csv(out / "金山区_第4批.csv", "utf-8")[0] == BATCH_HEADER
     assert read_csv(out / "崇明区_第2轮.csv", "gb18030")[0] == ROUND_HEADER
@@ -109,7 +109,7 @@ def test_encodings_line_endings_and_headers(out):
 
 def test_batch_labels_and_date_spellings(out):
     def labels(name, encoding, skip):
-        return {tuple(r[5:]) for r in read_csv(out / name, encoding, skip)}
+        return {tuple(r[5:7]) for r in read_csv(out / name, encoding, skip)}
 
     assert labels("金山区_第1批.csv", "utf-8-sig", 2) == {("第一批", "2022/5/5")}
     assert labels("金山区_第3批.csv", "gb18030", 1) == {("第3批", "2022年5月14日")}
@@ -186,6 +186,15 @@ def test_jinshan_batch1(out, model):
     villages = {k for k in listed if k[1].endswith("村")}
     assert len(villages) == 80
     assert all(listed[k] == roster[k] for k in villages)
+
+    # the notice's 整建制 marks: on every row, 是 exactly where the list holds the whole committee or village
+    marks = defaultdict(set)
+    for r in rows:
+        marks[(r[1], r[2])].add(r[7])
+    assert all(len(m) == 1 for m in marks.values())
+    whole = {k for k, m in marks.items() if m == {"是"}}
+    assert whole == {k for k in listed if listed[k] == roster[k]}
+    assert len(whole & committees) == 43 and len(committees - whole) == 33 and villages <= whole
 
 
 def test_haixin_and_xinghuo(model):
