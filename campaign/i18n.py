@@ -286,6 +286,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "在侧栏选择一个区，查看其街镇地图。",
         "Choose a district in the sidebar to see its towns on the map.",
     ),
+    "explorer_narrow": (
+        "共 {n:,} 个单位：请先在侧栏选择区，或选择街镇、输入名称搜索，再查看明细和下载。",
+        "{n:,} units: choose a district in the sidebar, or a town, or search by name, to see and download them.",
+    ),
     "rows_shown": ("共 {n:,} 条", "{n:,} rows"),
     "rows_first_shown": ("，表中显示前 {n:,} 条，下载包含全部", "; the first {n:,} shown, downloads hold them all"),
     "xlsx_too_many": (
@@ -330,6 +334,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_rank": ("第 {rank} 名 / 共 {n} 个街镇", "Rank {rank} of {n} towns"),
     "screen_per_batch": ("各批次 / 轮次创建单位", "Units created per batch / round"),
     "screen_no_roster": ("无名册，仅计数", "no roster, counts only"),
+    "screen_kpi_page": ("各区 第 {page} / {pages} 页", "Districts, page {page} of {pages}"),
+    "screen_lowest": ("覆盖率最低的 {n} 个区", "the {n} lowest by coverage"),
     # grids, services and the map (pages/grids.py, pages/services.py, the overview's map)
     "page_grids": ("网格", "Grids"),
     "page_services": ("为民服务", "Services"),

@@ -54,6 +54,13 @@ for param, value in (("town", town), ("kind", kind), ("status", status), ("batch
     ui.to_url(param, value)
 ui.to_url("dates", tuple(d for d in (date_from, date_to) if d), dump=lambda ds: "~".join(d.isoformat() for d in ds))
 
+units_in_view = places.get_column("units").sum()
+if units_in_view > ui.EXPLORE_UNITS_MAX and not (town or search):
+    # a country's millions of units, unfiltered, are no table to read and cost seconds to order: narrow first
+    st.info(ui.t("explorer_narrow", n=units_in_view), icon="ℹ️")
+    ui.sample_note()
+    st.stop()
+
 filters_set = dict(
     town=town, kind=kind, status=status, batch=batch, search=search, date_from=date_from, date_to=date_to
 )

@@ -124,6 +124,19 @@ def test_towns_chart_draws_the_lowest_towns_when_there_are_many(app: AppTest, mo
     assert "5" in app.caption[0].value and not app.exception
 
 
+def test_explorer_asks_to_narrow_a_country_of_units_first(app: AppTest, monkeypatch) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "EXPLORE_UNITS_MAX", 1_000)  # the sample's 3,043 units count as too many
+    app.switch_page("pages/explorer.py").run()
+    assert "3,043" in app.info[0].value and not app.dataframe and not app.get("download_button")
+    app.text_input(key="ex_search").input("hhxy").run()
+    assert "海皓馨苑" in list(app.dataframe[0].value["名称"])
+    app.text_input(key="ex_search").input("").run()
+    app.selectbox(key="ex_town").set_value("山阳镇").run()
+    assert set(app.dataframe[0].value["街镇"]) == {"山阳镇"} and not app.exception
+
+
 def test_explorer_filters(app: AppTest) -> None:
     app.switch_page("pages/explorer.py").run()
     assert app.caption[-1].value == "共 3,043 条" or "共 3,043 条" in [c.value for c in app.caption]
