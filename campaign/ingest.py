@@ -76,7 +76,7 @@ class IngestReport:
     grids_loaded: int = 0  # grids of the grid rosters in this run (each replaces its committee's grids)
     services_loaded: int = 0  # rows of the services logs in this run
     marks_added: int = 0  # list rows kept for the quality checks: cumulative lists' rows and 整建制 marks
-    already_created: int = 0  # rows of cumulative lists whose unit was created already: no new event
+    already_created: int = 0  # rows of cumulative lists adding no creation: unit created already, or revoked that day
 
     @property
     def changed(self) -> bool:
@@ -99,8 +99,8 @@ class IngestReport:
         )
         if self.marks_added or self.already_created:
             lines.append(
-                f"累计名单及整建制标记 {self.marks_added} 行，其中已创建、未重复记录 {self.already_created} 个 "
-                f"(cumulative-list rows and whole marks {self.marks_added}; already created, no new event "
+                f"累计名单及整建制标记 {self.marks_added} 行；累计名单中已创建、未重复记录 {self.already_created} 个 "
+                f"(cumulative-list rows and whole marks {self.marks_added}; cumulative rows adding no creation "
                 f"{self.already_created})"
             )
         if self.grids_loaded or self.services_loaded:

@@ -178,3 +178,152 @@ def test_report_summary(tmp_path):
         ("model.csv", "status", 1),
         ("yi.csv", "status", 2),
     ]
+
+
+# ------------------------------------------------------------------- 整建制 marks, cumulative lists ---
+def list_rows(db: Path) -> dict[tuple, tuple]:
+    """(unit_id, published) -> (cumulative, whole, source_file, source_row) of what the lists said beyond events."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.sql(
+            "select unit_id, published, cumulative, whole, source_file, source_row from list_rows"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(u, p): tuple(rest) for u, p, *rest in rows}
+
+
+@pytest.mark.parametrize(
+    ("cell", "word"),
+    [
+        *[
+            (c, "yes")
+            for c in ("是", "Y", "y", "Yes", "√", "✓", "✔", "1", "１", "整居", "整村", "整建制", " 是 ", "TRUE")
+        ],
+        *[(c, "no") for c in ("否", "N", "no", "×", "0", "非整建制", "部分", "不是")],
+        *[(c, "") for c in ("/", "-", "—", "－")],
+        *[(c, None) for c in ("大概", "2", "是的吧", "整")],
+    ],
+)
+def test_whole_mark_spellings(cell, word):
+    from campaign.normalise import whole_word
+
+    assert whole_word(cell) == word
+
+
+@pytest.mark.parametrize(
+    "header", ["整建制", "是否整建制", "整居创建", "整村创建", "是否整村创建", "整居/整村", "Whole"]
+)
+def test_whole_mark_headers(header):
+    from campaign.vocabulary import HEADER_LOOKUP, fold
+
+    assert HEADER_LOOKUP[fold(header)] == "whole"
+
+
+def test_whole_marks_are_kept_per_row(db, tmp_path):
+    listed = (
+        "区,街镇,居委/村,名称,批次,公布日期,整居创建\n"
+        "甲区,A镇,一居委,乙苑,2,2022-05-09,√\n"
+        "甲区,A镇,二村,1组,2,2022-05-09,Ｙ\n"
+        "甲区,B镇,三居委,丙苑,2,2022-05-09,/\n"
+        "甲区,B镇,三居委,甲苑,2,2022-05-09,否\n"
+    )
+    report = ingest([write(tmp_path, "第2批.csv", listed)], db, today=TODAY)
+    assert (report.events_added, report.marks_added) == (4, 3)
+    day = D(2022, 5, 9)
+    assert list_rows(db) == {
+        ("甲区/A镇/一居委/乙苑", day): (False, True, "第2批.csv", 2),
+        ("甲区/A镇/二村/1组", day): (False, True, "第2批.csv", 3),
+        ("甲区/B镇/三居委/甲苑", day): (False, False, "第2批.csv", 5),
+    }  # a placeholder (/) states nothing: not kept
+
+
+def test_an_unknown_whole_mark_is_refused(db, tmp_path):
+    before = db.read_bytes()
+    listed = LIST_HEADER.replace("\n", ",是否整建制\n") + (
+        "甲区,A镇,一居委,乙苑,2,2022-05-09,是\n甲区,B镇,三居委,丙苑,2,2022-05-09,大概\n"
+    )
+    with pytest.raises(IngestRefused) as refused:
+        ingest([write(tmp_path, "第2批.csv", listed)], db, today=TODAY)
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == ("第2批.csv", 3, "是否整建制", "大概")
+    assert "整建制" in problem.message and "whole-committee mark" in problem.message
+    assert db.read_bytes() == before
+
+
+def test_one_committee_marked_whole_and_not_whole_is_refused(db, tmp_path):
+    listed = LIST_HEADER.replace("\n", ",整建制\n") + (
+        "甲区,B镇,三居委,甲苑,2,2022-05-09,是\n甲区,B镇,三居委,丙苑,2,2022-05-09,×\n"
+    )
+    with pytest.raises(IngestRefused) as refused:
+        ingest([write(tmp_path, "第2批.csv", listed)], db, today=TODAY)
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "整建制", "×")
+    assert "见第 2、3 行" in problem.message
+
+
+def history(db: Path, town: str, committee: str, name: str) -> list[tuple]:
+    rows = queries.run("unit_history", db=db, district="甲区", town=town, committee=committee, name=name)
+    return rows.select("event", "batch", "published", "source_file").rows()
+
+
+def test_a_cumulative_list_creates_only_what_was_not_created(db, tmp_path):
+    ingest(
+        [
+            write(
+                tmp_path,
+                "第2批.csv",
+                LIST_HEADER + "甲区,B镇,三居委,甲苑,2,2022-05-07\n甲区,B镇,三居委,丙苑,2,2022-05-07\n",
+            ),
+            write(
+                tmp_path,
+                "取消.csv",
+                "区,街镇,居委/村,名称,状态,公布日期\n甲区,B镇,三居委,甲苑,取消,2022-05-08\n甲区,B镇,三居委,丙苑,取消,2022-05-09\n",
+            ),
+        ],
+        db,
+        today=TODAY,
+    )
+    # no batch column: a cumulative list spans batches
+    cumulative = (
+        "甲区累计无疫小区名单（截至2022年5月9日）\n"
+        "街镇,居委/村,名称\n"
+        "A镇,一居委,甲苑\n"  # created in batch 1: stays so, no new event
+        "A镇,一居委,乙苑\n"  # new: created on the list's day
+        "B镇,三居委,甲苑\n"  # revoked on 05-08: created again
+        "B镇,三居委,丙苑\n"  # revoked that very day: stays revoked
+    )
+    path = write(tmp_path, "名单.csv", cumulative)
+    report = ingest([path], db, today=TODAY)
+    assert (report.events_added, report.already_created, report.marks_added) == (2, 2, 4)
+    assert "累计名单" in report.files[0].note
+    day = D(2022, 5, 9)
+    assert history(db, "A镇", "一居委", "甲苑") == [("created", 1, D(2022, 5, 5), "list1.csv")]
+    assert history(db, "A镇", "一居委", "乙苑") == [("created", None, day, "名单.csv")]
+    assert history(db, "B镇", "三居委", "甲苑")[-1] == ("created", None, day, "名单.csv")
+    assert history(db, "B镇", "三居委", "丙苑")[-1] == ("revoked", None, day, "取消.csv")
+    assert {k: r[0] for k, r in list_rows(db).items()} == {
+        (f"甲区/{u}", day): True for u in ("A镇/一居委/甲苑", "A镇/一居委/乙苑", "B镇/三居委/甲苑", "B镇/三居委/丙苑")
+    }
+    # the same list saved again (new bytes) adds nothing
+    again = write(tmp_path, "名单_again.csv", cumulative.replace("\n", "\r\n"), "utf-8-sig")
+    assert not ingest([again], db, today=TODAY).changed
+
+
+def test_a_file_name_saying_cumulative_and_two_cumulative_lists_in_one_run(db, tmp_path):
+    header = "区,街镇,居委/村,名称,公布日期\n"
+    first = write(tmp_path, "甲区_累计已创建名单_0509.csv", header + "甲区,A镇,一居委,乙苑,2022-05-09\n")
+    second = write(
+        tmp_path, "甲区全部已创建名单.csv", header + "甲区,A镇,一居委,乙苑,2022-05-10\n甲区,A镇,二村,1组,2022-05-10\n"
+    )
+    report = ingest([second, first], db, today=TODAY)
+    # 乙苑 is created once, by the earlier list, whichever file came first
+    assert (report.events_added, report.already_created) == (2, 1)
+    assert history(db, "A镇", "一居委", "乙苑") == [("created", None, D(2022, 5, 9), "甲区_累计已创建名单_0509.csv")]
+    assert history(db, "A镇", "二村", "1组") == [("created", None, D(2022, 5, 10), "甲区全部已创建名单.csv")]
+    # a list that is not cumulative still needs a batch for what it creates
+    plain = write(tmp_path, "甲区名单.csv", header + "甲区,B镇,三居委,丙苑,2022-05-10\n")
+    with pytest.raises(IngestRefused, match="--batch"):
+        ingest([plain], db, today=TODAY)

@@ -30,7 +30,17 @@ def _load(tmp_path: Path, **files: str) -> Path:
     return db
 
 
-@pytest.mark.parametrize("query", ["dq_created_twice", "dq_never_listed", "dq_grid_households"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "dq_created_twice",
+        "dq_never_listed",
+        "dq_grid_households",
+        "dq_whole_claim_missing",
+        "dq_whole_claim_denied",
+        "dq_cumulative_fell",
+    ],
+)
 def test_silent_on_the_clean_sample(sample_db, query) -> None:
     assert queries.run(query, db=sample_db).is_empty()
 
@@ -131,3 +141,139 @@ def test_forecast_backtest_on_the_sample(sample_db, capsys) -> None:
     jinshan = tested.filter((tested["kind"] == "compound") & (tested["as_of"] == D(2022, 5, 9))).row(0, named=True)
     assert (jinshan["projected"], jinshan["error_days"], jinshan["within_range"]) == (D(2022, 5, 17), -3, True)
     assert 0 < score["mean_abs_error_days"] < 30
+
+
+# 丙区 in two towns: G镇 (七居委: 甲苑 乙苑 丙苑; 八村: 1组 2组) and H镇 (九居委: 丁苑)
+WIDE_ROSTER = (
+    "区,街镇,居委/村,名称,类型,户数,人口\n"
+    "丙区,G镇,七居委,甲苑,小区,100,250\n"
+    "丙区,G镇,七居委,乙苑,小区,80,190\n"
+    "丙区,G镇,七居委,丙苑,小区,90,200\n"
+    "丙区,G镇,八村,1组,村民小组,30,80\n"
+    "丙区,G镇,八村,2组,村民小组,35,85\n"
+    "丙区,H镇,九居委,丁苑,小区,60,150\n"
+)
+MARKED_HEADER = "区,街镇,居委/村,名称,批次,公布日期,是否整建制\n"
+
+
+def test_a_committee_marked_whole_with_a_unit_missing(tmp_path) -> None:
+    b1 = MARKED_HEADER + (
+        "丙区,G镇,七居委,甲苑,1,2022-05-05,是\n"  # 乙苑 and 丙苑 are not in any list by then: not whole
+        "丙区,G镇,八村,1组,1,2022-05-05,整村\n"
+        "丙区,G镇,八村,2组,1,2022-05-05,整村\n"  # truly whole
+        "丙区,H镇,九居委,丁苑,1,2022-05-05,否\n"  # its only compound: whole, though marked not
+    )
+    b2 = MARKED_HEADER + "丙区,G镇,七居委,乙苑,2,2022-05-09,√\n丙区,G镇,七居委,丙苑,2,2022-05-09,\n"
+    db = _load(tmp_path, **{"roster.csv": WIDE_ROSTER, "b1.csv": b1, "b2.csv": b2})
+    rows = queries.run("dq_whole_claim_missing", db=db)
+    cols = ["committee", "kind", "claimed", "claim_file", "claim_row", "name", "status_then", "roster_row"]
+    # the batch 1 mark misses two compounds; by batch 2 all three are created, so its mark holds
+    assert rows.select(cols).rows() == [
+        ("七居委", "compound", D(2022, 5, 5), "b1.csv", 2, "丙苑", "not_created", 4),
+        ("七居委", "compound", D(2022, 5, 5), "b1.csv", 2, "乙苑", "not_created", 3),
+    ]
+    assert queries.run("dq_whole_claim_missing", db=db, as_of=D(2022, 5, 4)).is_empty()
+    assert queries.run("dq_whole_claim_missing", db=db, district="乙区").is_empty()
+    denied = queries.run("dq_whole_claim_denied", db=db)
+    assert denied.select("committee", "marked", "mark_file", "mark_row", "units", "created").rows() == [
+        ("九居委", D(2022, 5, 5), "b1.csv", 5, 1, 1)
+    ]
+    marks = queries.run("list_marks", db=db)
+    assert marks.select(
+        "kind", "lists_with_marks", "committees_marked_whole", "committees_marked_not_whole"
+    ).rows() == [
+        ("compound", 2, 1, 1),
+        ("village_group", 1, 1, 0),
+    ]
+
+
+def test_a_revocation_makes_a_whole_mark_wrong_only_from_its_day(tmp_path) -> None:
+    b1 = MARKED_HEADER + "丙区,G镇,八村,1组,1,2022-05-05,是\n丙区,G镇,八村,2组,1,2022-05-05,是\n"
+    gone = "区,街镇,居委/村,名称,状态,公布日期\n丙区,G镇,八村,2组,取消,2022-05-05\n"
+    db = _load(tmp_path, **{"roster.csv": WIDE_ROSTER, "b1.csv": b1, "gone.csv": gone})
+    # revoked the same day: at the end of that day 八村 was not whole
+    rows = queries.run("dq_whole_claim_missing", db=db)
+    assert rows.select("committee", "name", "status_then").rows() == [("八村", "2组", "revoked")]
+
+
+def test_cumulative_coverage_falling_without_a_revocation(tmp_path) -> None:
+    b1 = "区,街镇,居委/村,名称,批次,公布日期\n" + (
+        "丙区,G镇,七居委,甲苑,1,2022-05-05\n"
+        "丙区,G镇,七居委,乙苑,1,2022-05-05\n"
+        "丙区,G镇,八村,1组,1,2022-05-05\n"
+        "丙区,H镇,九居委,丁苑,1,2022-05-05\n"
+    )
+    gone = "区,街镇,居委/村,名称,状态,公布日期\n丙区,G镇,七居委,乙苑,取消,2022-05-07\n"
+    # G镇 only; leaves out 甲苑 (created, never revoked) and 乙苑 (revoked before: rightly left out)
+    first = "丙区累计无疫小区名单（截至2022年5月9日）\n街镇,居委/村,名称\nG镇,七居委,丙苑\nG镇,八村,1组\n"
+    second = (
+        "丙区累计无疫小区名单（截至2022年5月12日）\n街镇,居委/村,名称\nG镇,七居委,甲苑\nG镇,七居委,丙苑\nG镇,八村,1组\n"
+    )
+    db = _load(
+        tmp_path,
+        **{"roster.csv": WIDE_ROSTER, "b1.csv": b1, "gone.csv": gone, "累计1.csv": first, "累计2.csv": second},
+    )
+    rows = queries.run("dq_cumulative_fell", db=db)
+    cols = ["town", "committee", "name", "list_file", "list_published", "last_seen", "last_seen_file", "last_seen_row"]
+    # 丁苑 is in H镇, a town the lists do not cover; 2组 was never created
+    assert rows.select(cols).rows() == [
+        ("G镇", "七居委", "甲苑", "累计1.csv", D(2022, 5, 9), D(2022, 5, 5), "b1.csv", 2),
+    ]
+    assert queries.run("dq_cumulative_fell", db=db, as_of=D(2022, 5, 8)).is_empty()
+    # nothing is inferred from the absence: 甲苑 stays created, 丙苑 became created with the first list
+    status = {r["name"]: (r["status"], r["status_date"]) for r in queries.run("units", db=db).to_dicts()}
+    assert status["甲苑"] == ("created", D(2022, 5, 5)) and status["丙苑"] == ("created", D(2022, 5, 9))
+    assert queries.run("dq_created_twice", db=db).is_empty(), "a cumulative list repeats, it does not create twice"
+
+
+def test_a_unit_left_out_after_a_previous_cumulative_list_names_that_list(tmp_path) -> None:
+    b1 = "区,街镇,居委/村,名称,批次,公布日期\n丙区,G镇,七居委,甲苑,1,2022-05-05\n丙区,G镇,七居委,乙苑,1,2022-05-05\n"
+    first = "丙区累计名单（截至2022年5月9日）\n街镇,居委/村,名称\nG镇,七居委,甲苑\nG镇,七居委,乙苑\n"
+    second = "丙区累计名单（截至2022年5月12日）\n街镇,居委/村,名称\nG镇,七居委,甲苑\n"
+    db = _load(tmp_path, **{"b1.csv": b1, "c1.csv": first, "c2.csv": second})
+    rows = queries.run("dq_cumulative_fell", db=db)
+    assert rows.select("name", "list_file", "last_seen", "last_seen_file", "last_seen_row").rows() == [
+        ("乙苑", "c2.csv", D(2022, 5, 9), "c1.csv", 4)  # title line 1, header line 2
+    ]
+
+
+# ------------------------------------------------------------------------------ the quality page ---
+def _quality_page(db: Path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CAMPAIGN_DB", str(db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_quality_page_on_the_sample(sample_db, monkeypatch, app_mode) -> None:
+    at = _quality_page(sample_db, monkeypatch)
+    ok = [s.value for s in at.success]
+    assert "标为整建制创建、但当日仍有单位未创建的居委、村：未发现问题" in ok
+    assert "标为非整建制、但当日所有单位均已创建的居委、村：未发现问题" in ok
+    infos = [i.value for i in at.info]
+    assert any(i.startswith("累计名单漏列已创建单位") and "尚未导入此类数据" in i for i in infos)
+
+
+def test_the_quality_page_shows_the_new_findings(tmp_path, monkeypatch, app_mode) -> None:
+    b1 = MARKED_HEADER + "丙区,G镇,七居委,甲苑,1,2022-05-05,是\n丙区,G镇,七居委,乙苑,1,2022-05-05,是\n"
+    cumulative = "丙区累计名单（截至2022年5月9日）\n街镇,居委/村,名称\nG镇,七居委,甲苑\n"
+    db = _load(tmp_path, **{"roster.csv": WIDE_ROSTER, "b1.csv": b1, "c1.csv": cumulative})
+    at = _quality_page(db, monkeypatch)
+    warnings = [w.value for w in at.warning]
+    assert "标为整建制创建、但当日仍有单位未创建的居委、村：发现 1 处" in warnings  # 丙苑
+    assert "累计名单漏列已创建单位（累计覆盖未经取消而下降）：发现 1 处" in warnings  # 乙苑
+    # each finding's rows are in its expander: the missing unit with the mark's file and row, the unit left out
+    frames = [df.value for df in at.dataframe]
+    claim = next(f for f in frames if "claim_file" in f.columns)
+    assert list(zip(claim["name"], claim["claim_file"], claim["claim_row"], strict=True)) == [("丙苑", "b1.csv", 2)]
+    fell = next(f for f in frames if "list_file" in f.columns)
+    assert list(zip(fell["name"], fell["list_file"], strict=True)) == [("乙苑", "c1.csv")]
+    assert any("不推定为取消" in c.value for c in at.caption)
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert "Cumulative lists leaving out created units (cumulative coverage falling without a revocation): 1 found" in [
+        w.value for w in at.warning
+    ]
