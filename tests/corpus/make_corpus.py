@@ -659,6 +659,41 @@ def refused_cases(c: Corpus) -> None:
         ],
     )
 
+    # ---- 整建制 marks (issue 5)
+    c.refused(
+        "unknown_whole_mark",
+        "a 整建制 cell holding a word that is neither yes (是 Y √ 1 整居 整村) nor no (否 N × 0) nor blank",
+        [
+            (
+                "第2批.csv",
+                text(
+                    "区,街镇,居委/村,名称,批次,公布日期,是否整建制\n"
+                    "甲区,A镇,一居委,乙苑,2,2022-05-09,是\n"
+                    "甲区,B镇,三居委,丙苑,2,2022-05-09,待定\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            )
+        ],
+        [problem("第2批.csv", "无法识别的整建制标记", row=3, column="是否整建制", value="待定")],
+        encodings={"第2批.csv": "gb18030"},
+    )
+    c.refused(
+        "whole_marked_both_ways",
+        "one committee marked whole on one row and not whole on another of the same list",
+        [
+            (
+                "第2批.csv",
+                text(
+                    "区,街镇,居委/村,名称,批次,公布日期,整建制\n"
+                    "甲区,B镇,三居委,甲苑,2,2022-05-09,√\n"
+                    "甲区,B镇,三居委,丙苑,2,2022-05-09,×\n"
+                ),
+            )
+        ],
+        [problem("第2批.csv", "既标为整建制又标为非整建制，见第 2、3 行", row=3, column="整建制", value="×")],
+    )
+
 
 # ------------------------------------------------------------------------------------ accepted ---
 JS_ROSTER = (
@@ -1316,6 +1351,55 @@ def accepted_cases(c: Corpus) -> None:
             )
         ],
         encodings={"services.xlsx": "xlsx"},
+    )
+
+    c.accepted(
+        "cumulative_list_with_whole_marks",
+        "a cumulative list (累计 in its title, no batch column) after batch 2, in GB18030 with CRLF, marking 整建制 "
+        "on each committee's first row only: units already created keep their batch 2 event, the others are "
+        "created on its day",
+        [
+            ("名册.csv", text(JS_ROSTER)),
+            ("第二批.csv", text(JS_LIST)),
+            (
+                "累计名单.csv",
+                text(
+                    "金山区累计无疫小区名单（截至2022年5月14日）\n"
+                    "街镇,居委/村,名称,整建制\n"
+                    "山阳镇,海欣居民区,海皓馨苑,是\n"
+                    "山阳镇,海欣居民区,海欣苑,\n"
+                    "朱泾镇,东林村,东林村1组,整村\n"
+                    "朱泾镇,东林村,东林村2组,\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+        ],
+        [
+            js_created(
+                [
+                    ["山阳镇", "海欣苑", None, "2022-05-14"],
+                    ["山阳镇", "海皓馨苑", 2, "2022-05-09"],
+                    ["朱泾镇", "东林村1组", 2, "2022-05-09"],
+                    ["朱泾镇", "东林村2组", None, "2022-05-14"],
+                ]
+            ),
+            check("snapshot_info", ["events"], [[4]]),
+            check(
+                "list_marks",
+                [
+                    "kind",
+                    "lists_with_marks",
+                    "committees_marked_whole",
+                    "committees_marked_not_whole",
+                    "cumulative_lists",
+                ],
+                [["compound", 1, 1, 0, 1], ["village_group", 1, 1, 0, 1]],
+            ),
+            check("dq_whole_claim_missing", ["committee", "name"], []),
+            check("dq_cumulative_fell", ["name"], []),
+        ],
+        encodings={"累计名单.csv": "gb18030"},
     )
 
 
