@@ -161,7 +161,7 @@ def gather(db: Path | None = None, as_of: dt.date | None = None, district: str |
         glance=queries.run("district_glance", **params),
         coverage=queries.run("coverage_by_district", **params),
         curve=queries.run("progress_curve", **params),
-        projection=queries.run("forecast", **params).filter(pl.col("town").is_null()),
+        projection=queries.run("forecast", towns=False, **params),
         info=info,
     )
 

@@ -44,7 +44,7 @@ def backtest(db: Path | None = None, district: str | None = None, as_of: dt.date
     def projected_on(day: dt.date) -> dict[tuple[str, str], dict]:
         # one query per day for every district asked, not one per district, kind and day
         if day not in projections:
-            frame = queries.run("forecast", db=db, district=district, as_of=day).filter(pl.col("town").is_null())
+            frame = queries.run("forecast", db=db, district=district, as_of=day, towns=False)
             projections[day] = {(r["district"], r["kind"]): r for r in frame.iter_rows(named=True)}
         return projections[day]
 

@@ -286,6 +286,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "在侧栏选择一个区，查看其街镇地图。",
         "Choose a district in the sidebar to see its towns on the map.",
     ),
+    "forecast_towns_choose_district": (
+        "区较多：在侧栏选择一个区后显示其街镇的预计。",
+        "Many districts: choose one in the sidebar to see its towns' projections.",
+    ),
     "explorer_narrow": (
         "共 {n:,} 个单位：请先在侧栏选择区，或选择街镇、输入名称搜索，再查看明细和下载。",
         "{n:,} units: choose a district in the sidebar, or a town, or search by name, to see and download them.",

@@ -174,8 +174,7 @@ def sidebar_context() -> Context:
     to_url("lang", lang, default)
 
     info = queries.run("snapshot_info").row(0, named=True)
-    places = queries.run("places")
-    districts = places.get_column("district").unique(maintain_order=True).to_list()
+    districts = queries.run("districts").get_column("district").to_list()
     from_url("district", "district", one_of(districts))
     district = st.sidebar.selectbox(
         i18n.t("district", lang),

@@ -10,7 +10,8 @@ ctx = ui.context()
 ui.page_header("forecast_title")
 st.caption(ui.t("forecast_method_range", claim=forecast.RANGE_CLAIM))
 
-projection = ui.q("forecast")
+many = ui.many_districts(ui.q("districts").height)
+projection = ui.q("forecast", towns=not many)  # a whole country's towns: only once a district is chosen
 open_rows = projection.filter(pl.col("remaining") > 0)
 columns = {
     "district": "district",
@@ -30,10 +31,11 @@ if open_rows.is_empty():
 else:
     ui.table(open_rows.filter(pl.col("town").is_null()).drop("town"), columns)
     with st.expander(ui.t("town")):
+        if many:
+            st.caption(ui.t("forecast_towns_choose_district"))
         ui.table(open_rows.filter(pl.col("town").is_not_null()), columns)
 
 st.subheader(ui.t("backtest_title"))
-many = ui.many_districts(projection.get_column("district").n_unique())
 if many:  # a backtest replays the forecast for every day of every district: one district at a time
     st.info(ui.t("backtest_choose_district"), icon="ℹ️")
 tested = forecast.backtest(district=ctx.district, as_of=ctx.as_of) if not many else pl.DataFrame()

@@ -140,10 +140,11 @@ ui.show(fig, height=max(240, 60 * with_roster.height + 80))
 
 # --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------
 st.subheader(ui.t("map_title"))
-by_town = ui.q("towns_ranked", kind=None)
-if many:
+if many:  # a map per district of a whole country: none until one is chosen (and its 40,000 towns not asked for)
     st.caption(ui.t("map_choose_district"))
-    by_town = by_town.clear()
+    by_town = pl.DataFrame(schema={"district": pl.String})
+else:
+    by_town = ui.q("towns_ranked", kind=None)
 shapes = townmap.read_boundaries(store.default_db())
 for (district,), towns in by_town.group_by("district", maintain_order=True):
     if shapes:

@@ -73,11 +73,10 @@ ui.table(
 )
 
 st.subheader(ui.t("heatmap_title"))
-matrix = ui.q("town_batch_matrix")
-districts = matrix.get_column("district").unique(maintain_order=True).to_list()
-if districts:
-    shown = ctx.district if ctx.district in districts else st.selectbox(ui.t("heatmap_district"), districts)
-    rows = matrix.filter(pl.col("district") == shown)
+districts = [ctx.district] if ctx.district else ui.q("districts").get_column("district").to_list()
+shown = districts[0] if len(districts) == 1 else st.selectbox(ui.t("heatmap_district"), districts)
+rows = ui.q("town_batch_matrix", district=shown) if shown else pl.DataFrame()  # one district's towns, not all
+if not rows.is_empty():
     rounds = ui.q("batches", district=shown).get_column("counts_rounds").any()
     batches = sorted(rows.get_column("batch").unique().to_list())
     towns = rows.get_column("town").unique(maintain_order=True).to_list()

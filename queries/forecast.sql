@@ -1,6 +1,7 @@
 -- When will each district, town and kind reach 100%: the remaining units over the recent pace.
 -- Grain: one row per (district, town, kind) with a roster, and per (district, kind) with town null.
--- Parameters: $as_of (date, null = the latest publication date), $district (null = all).
+-- Parameters: $as_of (date, null = the latest publication date), $district (null = all),
+-- $towns (boolean, null = true; false: the (district, kind) rows only, as a page of a whole country asks).
 -- Method: pace = units created (net of revocations) over the last 7, 14 and 28 days before as_of;
 -- projected = as_of + remaining / pace14; earliest uses the fastest of the three paces.
 -- latest allows for the slow tail (the last few % take longest): it is the later of the slowest pace
@@ -29,6 +30,7 @@ with chosen as (
     from town_kinds
     where total > 0 and ($district::varchar is null or district = $district)
     group by grouping sets ((district, town, kind), (district, kind))
+    having town is null or coalesce($towns::boolean, true)
 ), windows as (
     select
         district, town, kind,

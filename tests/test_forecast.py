@@ -65,6 +65,13 @@ def test_the_range_only_widens_on_the_tiny_campaign(tiny_db) -> None:
     assert (done["latest"], done["latest_linear"], done["daily_share"]) == (None, None, None)
 
 
+def test_the_forecast_without_towns_is_the_district_rows_alone(sample_db) -> None:
+    every = queries.run("forecast", db=sample_db, as_of=D(2022, 5, 9))
+    districts = queries.run("forecast", db=sample_db, as_of=D(2022, 5, 9), towns=False)
+    assert every.filter(pl.col("town").is_not_null()).height > 0
+    assert districts.equals(every.filter(pl.col("town").is_null()))
+
+
 def test_backtest_range_coverage_on_the_sample(sample_db, capsys) -> None:
     tested = forecast.backtest(sample_db)
     score = forecast.summary(tested)

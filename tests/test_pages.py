@@ -214,6 +214,10 @@ def test_pages_with_many_districts_draw_the_lowest_only(app: AppTest, monkeypatc
     notes = [i.value for i in app.info]
     if page == "pages/forecast.py":
         assert any("查看它的回测" in n for n in notes), notes
+        # the towns' projections wait for a district too: the query is asked for the district rows alone
+        _set_as_of(app, dt.date(2022, 5, 9))
+        assert any("显示其街镇的预计" in c.value for c in app.caption)
+        assert all("街镇" not in d.value.columns or d.value["街镇"].isna().all() for d in app.dataframe)
     else:
         assert any("图中只画覆盖率最低的 1 个" in n for n in notes), notes
         # both at 100% at the end: the lowest by coverage, then by name (崇明区 sorts before 金山区)

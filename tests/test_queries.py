@@ -35,6 +35,7 @@ ALL_QUERIES = {
     "dq_whole_claim_denied",
     "dq_whole_claim_missing",
     "district_glance",
+    "districts",
     "files",
     "forecast",
     "grid_levels",
@@ -545,6 +546,11 @@ def test_units_filters(tiny_db, params, expected):
 
 
 # ------------------------------------------------------------------------------------ places ---
+def test_districts(tiny_db):
+    # 乙区 has no roster: its units are known from lists only, none counts towards a total
+    assert queries.run("districts", db=tiny_db).rows() == [("乙区", 2, 0, 1), ("甲区", 6, 6, 2)]
+
+
 def test_places(tiny_db):
     frame = queries.run("places", db=tiny_db)
     assert frame.rows() == [
