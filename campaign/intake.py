@@ -108,8 +108,13 @@ TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
         ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "小区", "1240", "2390"],
     ),
     "创建名单模板_batch-list.csv": (
-        ["区", "街镇", "居委/村", "名称", "批次", "公布日期"],
-        ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "第二批", "2022-05-09"],
+        ["区", "街镇", "居委/村", "名称", "批次", "公布日期", "是否整建制"],
+        ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "第二批", "2022-05-09", "是"],
+    ),
+    # every unit created as of the day; 累计 in the title line (or the file's name) says so
+    "累计名单模板_cumulative-list.csv": (
+        ["区", "街镇", "居委/村", "名称", "公布日期", "是否整建制"],
+        ["金山区", "山阳镇", "海欣居民区", "海皓馨苑", "2022-05-10", "是"],
     ),
     "状态变更模板_status-changes.csv": (
         ["区", "街镇", "居委/村", "名称", "状态", "公布日期"],
@@ -130,6 +135,14 @@ TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+# a title line above a template's header, as towns write one
+TEMPLATE_TITLES = {"累计名单模板_cumulative-list.csv": "金山区累计无疫小区名单（截至2022年5月10日）"}
+
+
 def template_bytes(name: str) -> bytes:
     header, example = TEMPLATES[name]
-    return export.csv_bytes(pl.DataFrame([example], schema=header, orient="row"))
+    table = export.csv_bytes(pl.DataFrame([example], schema=header, orient="row"))
+    if name not in TEMPLATE_TITLES:
+        return table
+    bom = "\ufeff".encode()
+    return bom + f"{TEMPLATE_TITLES[name]}\r\n".encode() + table.removeprefix(bom)

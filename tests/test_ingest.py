@@ -264,8 +264,8 @@ def test_one_committee_marked_whole_and_not_whole_is_refused(db, tmp_path):
     assert "见第 2、3 行" in problem.message
 
 
-def history(db: Path, town: str, committee: str, name: str) -> list[tuple]:
-    rows = queries.run("unit_history", db=db, district="甲区", town=town, committee=committee, name=name)
+def history(db: Path, town: str, committee: str, name: str, district: str = "甲区") -> list[tuple]:
+    rows = queries.run("unit_history", db=db, district=district, town=town, committee=committee, name=name)
     return rows.select("event", "batch", "published", "source_file").rows()
 
 
@@ -327,3 +327,18 @@ def test_a_file_name_saying_cumulative_and_two_cumulative_lists_in_one_run(db, t
     plain = write(tmp_path, "甲区名单.csv", header + "甲区,B镇,三居委,丙苑,2022-05-10\n")
     with pytest.raises(IngestRefused, match="--batch"):
         ingest([plain], db, today=TODAY)
+
+
+def test_the_cumulative_template_is_read_as_a_cumulative_list(tmp_path):
+    from campaign import intake
+
+    paths = []
+    for name in ("名册模板_roster.csv", "累计名单模板_cumulative-list.csv"):
+        paths.append(write(tmp_path, name, intake.template_bytes(name)))
+    renamed = write(tmp_path / "renamed", "名单.csv", intake.template_bytes("累计名单模板_cumulative-list.csv"))
+    for run in (paths, [paths[0], renamed]):  # by its title line, whatever the file is called
+        db = tmp_path / f"t{len(list(tmp_path.glob('*.duckdb')))}.duckdb"
+        ingest(run, db, today=TODAY)
+        created = [("created", None, D(2022, 5, 10), run[1].name)]
+        assert history(db, "山阳镇", "海欣居民区", "海皓馨苑", "金山区") == created
+        assert list(list_rows(db).values()) == [(True, True, run[1].name, 3)]
