@@ -8,6 +8,8 @@ import getpass
 import json
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -142,26 +144,23 @@ def _scale(args: argparse.Namespace):
     return scale.with_(seed=args.seed) if args.seed is not None else scale
 
 
-def _sample_scale(args: argparse.Namespace) -> int:
-    import time
+def _timed(work: Callable[[], object]) -> tuple[object, float]:
+    started = time.perf_counter()
+    return work(), time.perf_counter() - started
 
+
+def _sample_scale(args: argparse.Namespace) -> int:
     from campaign.scale import write_scale
 
-    started = time.perf_counter()
-    paths = write_scale(_scale(args), args.out_dir)
-    seconds = time.perf_counter() - started
+    paths, seconds = _timed(lambda: write_scale(_scale(args), args.out_dir))
     print(f"{len(paths) - 1} 个文件 (files) in {args.out_dir} ({seconds:.0f} s); 规模 (counts): {paths[-1]}")
     return 0
 
 
 def _build_scale(args: argparse.Namespace) -> int:
-    import time
-
     from campaign.scale import build_database
 
-    started = time.perf_counter()
-    done = build_database(_scale(args), args.db)
-    seconds = time.perf_counter() - started
+    done, seconds = _timed(lambda: build_database(_scale(args), args.db))
     print(f"已发布 (published) {args.db} ({seconds:.0f} s): {json.dumps(done, ensure_ascii=False)}")
     return 0
 
