@@ -804,12 +804,12 @@ def _parse_statuses(slots: list[_Slot], today: dt.date) -> _Statuses | None:
         | (pl.col("_published") < EARLIEST_DATE)
         | (pl.col("kind").is_not_null() & pl.col("_kind").is_null())
         | (pl.col("whole").is_not_null() & pl.col("_whole_word").is_null())
-        # one committee marked both whole and not whole in one table
-        | (
-            pl.col("committee").is_not_null()
-            & (pl.col("_whole").drop_nulls().n_unique().over("_t", "district", "town", "committee") > 1)
-        )
     )
+    if frame.get_column("_whole").drop_nulls().n_unique() > 1:
+        # one committee marked both whole and not whole in one table (a window over millions of rows: only when
+        # the run holds both marks at all)
+        marks = pl.col("_whole").drop_nulls().n_unique().over("_t", "district", "town", "committee")
+        bad = bad | (pl.col("committee").is_not_null() & (marks > 1))
     # a unit listed twice in one table: identical rows are one listing; a different batch or date is a conflict
     flagged = set(frame.filter(bad.fill_null(False)).get_column("_t").unique().to_list())
     key = ["_t", *PLACE_COLS, "_status"]
