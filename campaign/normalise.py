@@ -159,15 +159,13 @@ def parse_status(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
 
 def parse_whole(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     """The 整建制 mark: 是 Y √ 1 整居 整村 ... -> true; 否 N × 0 ... -> false; blank, / or - -> null."""
-    yes = "、".join(k for k, v in WHOLE_WORDS.items() if v and not k.isascii())
-    no = "、".join(k for k, v in WHOLE_WORDS.items() if not v and not k.isascii())
     frame, problems = _map_words(
         table,
         frame,
         "whole",
         whole_word,
         pl.String,
-        f"无法识别的整建制标记，应为 {yes}、Y、1（是）或 {no}、N、0（否），不适用可留空 "
+        "无法识别的整建制标记，应为 是、√、Y、1、整居、整村（是）或 否、×、N、0（否），不适用可留空 "
         "(not a whole-committee mark: yes, no, or blank)",
     )
     return frame.with_columns(whole_flag(pl.col("whole")).alias("whole")), problems
