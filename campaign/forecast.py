@@ -14,6 +14,10 @@ from campaign import queries
 # 100% that the forecast page claims (13 of 14, 93%, with the slow-tail latest of queries/forecast.sql; the
 # old fastest-to-slowest-pace range held 6 of 14). tests/test_forecast.py fails when the range covers less.
 RANGE_CLAIM = 0.85
+# The same on a history the method was not fitted to: the generated 16-district city campaign (campaign.scale,
+# seeded), whose bursts and revocations are harsher: 87 of 141 (62%); 15 more had no latest date (a window
+# with no progress), 18 finished before the earliest date, 14 after the latest. The page states both.
+GENERATED_RANGE_CLAIM = 0.6
 
 BACKTEST_SCHEMA = {
     "district": pl.String,
@@ -60,7 +64,7 @@ def backtest(db: Path | None = None, district: str | None = None, as_of: dt.date
         )
         for day in days:
             p = projected_on(day).get((target["district"], target["kind"]))
-            if p is None:
+            if p is None or p["remaining"] == 0:  # 100% that day, lost again later: no projection to score
                 continue
             actual = target["full_date"]
             error = (p["projected"] - actual).days if p["projected"] else None

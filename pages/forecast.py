@@ -8,7 +8,7 @@ from campaign import forecast, ui
 
 ctx = ui.context()
 ui.page_header("forecast_title")
-st.caption(ui.t("forecast_method_range", claim=forecast.RANGE_CLAIM))
+st.caption(ui.t("forecast_method_range", claim=forecast.RANGE_CLAIM, generated=forecast.GENERATED_RANGE_CLAIM))
 
 many = ui.many_districts(ui.q("districts").height)
 projection = ui.q("forecast", towns=not many)  # a whole country's towns: only once a district is chosen
