@@ -10,10 +10,12 @@ with grid_tops as (
       and ($district::varchar is null or district = $district)
     group by district, town, committee
 ), roster as (
-    select district, town, committee, sum(households)::bigint as roster_households, count(*) as units
-    from units
-    where in_roster and ($district::varchar is null or district = $district)
-    group by district, town, committee
+    -- only the committees that have grids: summing every committee's households costs seconds at national scale
+    select u.district, u.town, u.committee, sum(u.households)::bigint as roster_households, count(*) as units
+    from units as u
+    join grid_tops as g using (district, town, committee)
+    where u.in_roster
+    group by u.district, u.town, u.committee
 )
 select g.district, g.town, g.committee, g.grid_households, r.roster_households, r.units, g.top_grids, g.grid_file
 from grid_tops as g
