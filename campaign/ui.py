@@ -6,6 +6,7 @@ tables with display labels, chart styling, and the sample-data note. No SQL here
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, queries, store
+from campaign import export, i18n, queries, store
 
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {
@@ -314,8 +315,24 @@ def number_config(frame: pl.DataFrame) -> dict:
 
 
 def table(frame: pl.DataFrame, columns: dict[str, str], **kwargs: object) -> None:
-    shown = display(frame, columns)
+    """``frame`` as a table, its first TABLE_ROWS_MAX rows: a country's revocations or towns would stall the
+    browser. Beyond that, a note and a CSV download of every row, made when clicked."""
+    shown = display(frame.head(TABLE_ROWS_MAX), columns)
     st.dataframe(shown, hide_index=True, column_config=number_config(shown), **kwargs)
+    if frame.height <= TABLE_ROWS_MAX:
+        return
+    st.caption(t("rows_shown", n=frame.height) + t("rows_first_shown", n=TABLE_ROWS_MAX))
+    lang = _lang()
+    # the same table twice on one page (towns' levels) is told apart by its columns and size
+    key = hashlib.sha256(repr((list(columns), list(frame.columns), frame.height)).encode()).hexdigest()[:12]
+    st.download_button(
+        t("download_csv"),
+        data=lambda: export.csv_bytes(display(frame, columns, lang)),
+        file_name=export.filename(t("export_prefix"), [context().district], day(context()), t("as_of_file")),
+        mime="text/csv",
+        key=f"table_{key}",
+        on_click="ignore",
+    )
 
 
 def style(fig: go.Figure, height: int = 420) -> go.Figure:

@@ -137,6 +137,16 @@ def test_explorer_asks_to_narrow_a_country_of_units_first(app: AppTest, monkeypa
     assert set(app.dataframe[0].value["街镇"]) == {"山阳镇"} and not app.exception
 
 
+def test_long_tables_show_their_first_rows_and_offer_every_row(app: AppTest, monkeypatch) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 5)
+    app.switch_page("pages/towns.py").run()
+    assert len(app.dataframe[0].value) == 5
+    assert "共 29 条，表中显示前 5 条，下载包含全部" in [c.value for c in app.caption]
+    assert [b.label for b in app.get("download_button")] == ["下载 CSV（所筛选的全部行）"] and not app.exception
+
+
 def test_explorer_filters(app: AppTest) -> None:
     app.switch_page("pages/explorer.py").run()
     assert app.caption[-1].value == "共 3,043 条" or "共 3,043 条" in [c.value for c in app.caption]
