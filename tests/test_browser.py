@@ -14,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import require_chromium
+from conftest import free_port, require_chromium, stop
 
 from campaign import i18n
 from campaign.ingest import ingest
@@ -52,12 +51,6 @@ PAGES = {
     "data": ("data", "data_title", '[data-testid="stDataFrame"]'),
     "explorer": ("explorer", "explorer_title", '[data-testid="stDataFrame"]'),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def healthy(url: str) -> bool:
@@ -90,12 +83,7 @@ def running_dashboard(folder: Path, extra_env: dict[str, str] | None = None) -> 
             time.sleep(0.25)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
