@@ -38,10 +38,13 @@ for key, loaded, found in checks:
     with st.expander(name):
         if key in notes:
             st.caption(ui.t(notes[key]))
-        st.dataframe(found, hide_index=True)
+        # a country's units never listed by an early day are millions: the first rows shown, every row downloaded
+        st.dataframe(found.head(ui.TABLE_ROWS_MAX), hide_index=True)
+        if found.height > ui.TABLE_ROWS_MAX:
+            st.caption(ui.t("rows_shown", n=found.height) + ui.t("rows_first_shown", n=ui.TABLE_ROWS_MAX))
         st.download_button(
             ui.t("download_csv"),
-            data=export.csv_bytes(found),
+            data=lambda found=found: export.csv_bytes(found),  # made when clicked
             file_name=export.filename(name, [ctx.district], ui.day(ctx) or dt.date.today(), ui.t("as_of_file")),
             mime="text/csv",
             key=f"dq_{key}",

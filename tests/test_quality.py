@@ -277,3 +277,14 @@ def test_the_quality_page_shows_the_new_findings(tmp_path, monkeypatch, app_mode
     assert "Cumulative lists leaving out created units (cumulative coverage falling without a revocation): 1 found" in [
         w.value for w in at.warning
     ]
+
+
+def test_the_quality_page_shows_the_first_rows_of_a_long_finding(sample_db, monkeypatch, app_mode) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 100)
+    at = _quality_page(sample_db, monkeypatch)
+    at.date_input(key="as_of").set_value(dt.date(2022, 4, 1)).run()  # before any list: no unit listed yet
+    assert not at.exception, at.exception
+    assert [len(d.value) for d in at.dataframe] == [100]
+    assert "共 3,043 条，表中显示前 100 条，下载包含全部" in [c.value for c in at.caption]
