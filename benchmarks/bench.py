@@ -39,7 +39,6 @@ import os
 import platform
 import random
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,20 +48,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _proc import free_port, stop  # noqa: E402  (benchmarks/, the script's own folder)
 
 CHROMIUM = "/usr/bin/chromium"
 
-# what each page runs (pages/*.py; the sidebar's snapshot_info and places run on every page)
-SIDEBAR = ["snapshot_info", "places"]
+# what each page runs (pages/*.py; the sidebar's snapshot_info and districts run on every page)
+SIDEBAR = ["snapshot_info", "districts"]
 PAGE_QUERIES = {
     "overview": ["coverage_by_district", "whole_committees", "progress_curve", "targets_check", "towns_ranked"],
-    "progress": ["progress_curve", "created_per_batch", "town_batch_matrix", "batches"],
+    "progress": ["progress_curve", "district_glance", "created_per_batch", "town_batch_matrix", "batches"],
     "towns": ["places", "towns_ranked", "committees_in_town", "units"],
     "grids": ["grid_places", "grid_tree", "grid_levels"],
     "services": ["services_by_place", "services_by_kind", "services_trend"],
-    "changes": ["changes_by_date", "revoked_open", "whole_over_time"],
+    "changes": ["changes_by_date", "district_glance", "revoked_open", "whole_over_time"],
     "forecast": ["forecast"],
-    "quality": ["targets_check", "dq_batch_counts", "dq_created_twice", "dq_never_listed"],
+    "quality": [
+        "targets_check",
+        "dq_batch_counts",
+        "list_marks",
+        "dq_created_twice",
+        "dq_cumulative_fell",
+        "dq_whole_claim_missing",
+        "dq_whole_claim_denied",
+        "dq_never_listed",
+        "dq_grid_households",
+    ],
     "explorer": ["places", "batches", "units"],
     "find": ["units", "unit_history"],
     "data": ["snapshot_info", "ingests"],
@@ -412,12 +422,6 @@ def measure_apptest(db: Path, repeat: int) -> dict:
 # pages in Chromium
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # The page is drawn: Streamlit's script run has finished (and no rerun is pending), nothing on the page is
 # stale from the run before, the page's title is there, and every Plotly chart has drawn its SVG.
 ALL_DRAWN = """() => {
@@ -503,11 +507,7 @@ def measure_browser(db: Path, work: Path, repeat: int) -> dict:
                 }
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
     return out
 
