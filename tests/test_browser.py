@@ -328,3 +328,55 @@ def test_switching_language_renames_the_navigation_at_once(page, app):
     settle(page)
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Overview" in nav and "总览" not in nav, nav
+
+
+# Two different Chinese characters of one SVG text of a chart, as boxes on the exported PNG: where the
+# text's characters lie (SVG's per-character extents, in the figure's pixels).
+CHAR_BOXES = """(chart) => {
+  const svg = chart.querySelector('.main-svg');
+  const origin = svg.getBoundingClientRect();
+  for (const text of chart.querySelectorAll('text')) {
+    const chars = [...text.textContent];
+    const han = chars.map((c, i) => [c, i]).filter(([c]) => /\\p{Script=Han}/u.test(c));
+    const other = han.find(([c]) => c !== han[0]?.[0]);
+    if (!han.length || !other) continue;
+    const box = (i) => {
+      const e = text.getExtentOfChar(i), m = text.getScreenCTM();
+      const a = new DOMPoint(e.x, e.y).matrixTransform(m);
+      const b = new DOMPoint(e.x + e.width, e.y + e.height).matrixTransform(m);
+      return [a.x - origin.left, a.y - origin.top, b.x - origin.left, b.y - origin.top];
+    };
+    return {text: text.textContent, chars: [han[0][0], other[0]], boxes: [box(han[0][1]), box(other[1])],
+            width: origin.width, height: origin.height};
+  }
+  return null;
+}"""
+
+
+def test_a_chart_exports_as_png_with_its_chinese_text_drawn(page, app):
+    """Plotly's own "download as PNG" button, offline: the PNG is the chart, and two different Chinese
+    characters of its text come out as two different glyphs (missing CJK fonts draw the same empty box)."""
+    from PIL import Image, ImageChops
+
+    open_page(page, app + "/progress", title("progress_title"), '[data-testid="stPlotlyChart"]')
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    found = chart.evaluate(CHAR_BOXES)
+    assert found, "no chart text with two different Chinese characters"
+    chart.hover()
+    with page.expect_download() as info:
+        chart.locator('.modebar-btn[data-title*="png" i]').first.click()
+    download = info.value
+    assert download.failure() is None and download.suggested_filename.endswith(".png")
+    image = Image.open(download.path()).convert("L")
+    scale = image.width / found["width"]
+    assert image.height == pytest.approx(found["height"] * scale, abs=2)
+    crops = []
+    for left, top, right, bottom in found["boxes"]:
+        box = [round(v * scale) for v in (left, top, right, bottom)]
+        crop = image.crop(box)
+        assert crop.getextrema()[0] < 160, (found, box)  # ink there: the character was drawn
+        crops.append(crop)
+    width, height = min(c.width for c in crops), min(c.height for c in crops)
+    first, second = (c.crop((0, 0, width, height)) for c in crops)
+    differing = ImageChops.difference(first, second).point(lambda v: 255 if v > 64 else 0).histogram()[255]
+    assert differing > 0.05 * width * height, (found["text"], found["chars"], differing, width * height)
