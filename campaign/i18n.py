@@ -286,6 +286,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "在侧栏选择一个区，查看其街镇地图。",
         "Choose a district in the sidebar to see its towns on the map.",
     ),
+    "forecast_missing_units": (
+        "尚未创建的单位：[未创建]({not_created}) · [已取消、尚未重新创建]({revoked})（在明细页打开）",
+        "The units still missing: [not created]({not_created}) · [revoked, not created again]({revoked}) "
+        "(opens the explorer)",
+    ),
     "forecast_towns_choose_district": (
         "区较多：在侧栏选择一个区后显示其街镇的预计。",
         "Many districts: choose one in the sidebar to see its towns' projections.",

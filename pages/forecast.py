@@ -1,6 +1,8 @@
 """预计完成 Forecast: when each district, town and kind not yet at 100% will get there, and how good
 such projections have been (a backtest)."""
 
+from urllib.parse import urlencode
+
 import polars as pl
 import streamlit as st
 
@@ -30,6 +32,13 @@ if open_rows.is_empty():
     st.success(ui.t("forecast_all_done"), icon="✅")
 else:
     ui.table(open_rows.filter(pl.col("town").is_null()).drop("town"), columns)
+    # the units still missing, one click away: the explorer opened on them, same district, day and language
+    shared = {"district": ctx.district, "as_of": ctx.as_of and ctx.as_of.isoformat(), "lang": ctx.lang}
+    links = {
+        status: "explorer?" + urlencode({k: v for k, v in {"status": status, **shared}.items() if v})
+        for status in ("not_created", "revoked")
+    }
+    st.markdown(ui.t("forecast_missing_units", not_created=links["not_created"], revoked=links["revoked"]))
     with st.expander(ui.t("town")):
         if many:
             st.caption(ui.t("forecast_towns_choose_district"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -145,6 +146,33 @@ def test_long_tables_show_their_first_rows_and_offer_every_row(app: AppTest, mon
     assert len(app.dataframe[0].value) == 5
     assert "共 29 条，表中显示前 5 条，下载包含全部" in [c.value for c in app.caption]
     assert [b.label for b in app.get("download_button")] == ["下载 CSV（所筛选的全部行）"] and not app.exception
+
+
+def test_forecast_links_the_units_still_missing_to_the_explorer(sample_db, monkeypatch, app_mode) -> None:
+    from urllib.parse import parse_qsl, urlsplit
+
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    _set_as_of(at, dt.date(2022, 5, 9))
+    text = " ".join(m.value for m in at.markdown)
+    links = dict(re.findall(r"\[([^]]+)\]\((explorer\?[^)]+)\)", text))
+    assert set(links) == {"未创建", "已取消、尚未重新创建"}, text
+    query = dict(parse_qsl(urlsplit(links["未创建"]).query))
+    assert query == {"status": "not_created", "as_of": "2022-05-09", "lang": "zh"}
+
+    # the link opens the explorer on exactly the units the forecast counts as remaining
+    remaining = at.dataframe[0].value["待创建"].sum()
+    explorer = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for key, value in query.items():
+        explorer.query_params[key] = value
+    explorer.switch_page("pages/explorer.py").run()
+    revoked = dict(parse_qsl(urlsplit(links["已取消、尚未重新创建"]).query))["status"]
+    not_created = int(next(c.value for c in explorer.caption if c.value.startswith("共")).split()[1].replace(",", ""))
+    explorer.selectbox(key="ex_status").set_value(revoked).run()
+    still_revoked = int(next(c.value for c in explorer.caption if c.value.startswith("共")).split()[1].replace(",", ""))
+    assert not_created + still_revoked == remaining and not explorer.exception
 
 
 def test_explorer_filters(app: AppTest) -> None:
