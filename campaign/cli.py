@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=_positive, help=f"the batch number (批次), {given}")
     p.add_argument("--round", type=_positive, help=f"the round number (轮次), {given}; instead of --batch")
     p.add_argument("--date", type=_date, help=f"the publication date (公布日期) YYYY-MM-DD, {given}")
+    p.add_argument(
+        "--cumulative",
+        action="store_true",
+        help="the lists are cumulative (累计名单: every unit created so far), though neither title nor name says 累计",
+    )
     p.add_argument("--dry-run", action="store_true", help="check the files and say what would change; load nothing")
     p.add_argument("files", nargs="+", type=Path)
 
@@ -171,7 +176,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.batch and args.round:
         print("--batch 与 --round 只能给一个 (give --batch or --round, not both)", file=sys.stderr)
         return 2
-    defaults = Defaults(args.district, args.batch or args.round, bool(args.round), args.date)
+    defaults = Defaults(args.district, args.batch or args.round, bool(args.round), args.date, args.cumulative)
     db = args.db or store.default_db()
     try:
         report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run)

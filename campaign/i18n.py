@@ -200,6 +200,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_batch": ("批次 / 轮次", "Batch / round"),
     "opt_rounds": ("按“轮”计", "Counted in rounds (轮)"),
     "opt_date": ("公布日期", "Publication date"),
+    "opt_cumulative": ("累计名单", "Cumulative lists"),
+    "opt_cumulative_help": (
+        "名单列出截至公布日期的全部已创建单位（标题或文件名未写“累计”时勾选）：已创建的单位不重复记录，漏列的单位在数据质量页提示。",
+        "The lists hold every unit created up to their date (tick when neither title nor file name says 累计): units "
+        "already created get no new event; units left out are flagged on the data-quality page.",
+    ),
     "preview": ("预览变化", "Preview the changes"),
     "confirm": ("确认导入", "Load these files"),
     "preview_title": ("将要发生的变化", "What will change"),

@@ -119,6 +119,7 @@ class Defaults:
     batch: int | None = None
     counts_rounds: bool = False
     published: dt.date | None = None
+    cumulative: bool = False  # the lists are cumulative (all units created so far), whatever their title says
 
 
 _FROM_TITLE = "（标题 title）"
@@ -136,8 +137,8 @@ def _fill_from_title(table: Table, defaults: Defaults) -> Table:
             ("published", facts.published, defaults.published),
         ]
     frame, headers, rounds = table.frame, dict(table.headers), table.counts_rounds
-    # the title or the file's name calls it cumulative: 金山区累计无疫小区名单, 全部已创建名单.csv
-    cumulative = is_list and (facts.cumulative or says_cumulative(Path(table.file).stem))
+    # cumulative: its title or file name says so (金山区累计无疫小区名单, 全部已创建名单.csv), or the importer does
+    cumulative = is_list and (facts.cumulative or says_cumulative(Path(table.file).stem) or defaults.cumulative)
     for col, from_title, from_option in wanted:
         if col in headers or (from_title is None and from_option is None):
             continue

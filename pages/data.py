@@ -50,8 +50,11 @@ if admin:
         opt_district = c1.text_input(ui.t("opt_district"), key="data_opt_district").strip() or None
         opt_batch = c2.number_input(ui.t("opt_batch"), min_value=1, step=1, value=None, key="data_opt_batch")
         opt_rounds = c3.checkbox(ui.t("opt_rounds"), key="data_opt_rounds")
+        opt_cumulative = c3.checkbox(
+            ui.t("opt_cumulative"), help=ui.t("opt_cumulative_help"), key="data_opt_cumulative"
+        )
         opt_date = c4.date_input(ui.t("opt_date"), value=None, max_value=dt.date.today(), key="data_opt_date")
-    defaults = Defaults(opt_district, int(opt_batch) if opt_batch else None, opt_rounds, opt_date)
+    defaults = Defaults(opt_district, int(opt_batch) if opt_batch else None, opt_rounds, opt_date, opt_cumulative)
 
     saved, refused_uploads = [], []
     for upload in files or []:

@@ -54,6 +54,17 @@ def test_ingest_publishes(tmp_path, capsys):
     assert db.read_bytes() == before
 
 
+def test_ingest_of_lists_the_importer_calls_cumulative(tmp_path, capsys):
+    db = tmp_path / "tiny.duckdb"
+    assert main(["ingest", "--db", str(db), *map(str, write_tiny(tmp_path / "files"))]) == 0
+    complete = tmp_path / "甲区名单.csv"  # every unit created so far, under a plain name and no title line
+    complete.write_text("区,街镇,居委/村,名称,公布日期\n甲区,A镇,一居委,甲苑,2022-05-10\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", "--db", str(db), str(complete)]) == 1  # a batch list lacking its batch
+    assert main(["ingest", "--db", str(db), "--cumulative", str(complete)]) == 0
+    assert "累计名单" in capsys.readouterr().out
+
+
 def test_refused_ingest_exits_non_zero_and_says_why_on_stderr(tmp_path, capsys):
     db = tmp_path / "tiny.duckdb"
     paths = write_tiny(tmp_path / "files")

@@ -44,6 +44,8 @@ def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
     at.text_input(key="data_password").input("s3cret-口令").run()
     assert not at.error
     assert [u.key for u in at.get("file_uploader")][0] == "data_files_0"
+    # the import options, for files that do not say it themselves; cumulative lists among them
+    assert {"data_opt_rounds", "data_opt_cumulative"} <= {c.key for c in at.checkbox}
 
 
 def test_password_comparison() -> None:

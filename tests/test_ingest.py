@@ -13,7 +13,7 @@ import pytest
 from conftest import TINY_FILES, write_tiny
 
 from campaign import queries
-from campaign.ingest import ingest
+from campaign.ingest import Defaults, ingest
 from campaign.problems import IngestRefused
 
 D = dt.date
@@ -342,3 +342,14 @@ def test_the_cumulative_template_is_read_as_a_cumulative_list(tmp_path):
         created = [("created", None, D(2022, 5, 10), run[1].name)]
         assert history(db, "山阳镇", "海欣居民区", "海皓馨苑", "金山区") == created
         assert list(list_rows(db).values()) == [(True, True, run[1].name, 3)]
+
+
+def test_the_importer_may_say_the_lists_are_cumulative(db, tmp_path):
+    """A town's complete list under a plain name and no title: the import option (CLI --cumulative, the upload
+    form's checkbox) makes it cumulative, so the units it repeats are not created a second time."""
+    plain = write(tmp_path, "甲区名单.csv", "区,街镇,居委/村,名称,公布日期\n甲区,A镇,一居委,甲苑,2022-05-10\n")
+    with pytest.raises(IngestRefused, match="--batch"):  # read as a batch list, it lacks its batch
+        ingest([plain], db, today=TODAY)
+    report = ingest([plain], db, today=TODAY, defaults=Defaults(cumulative=True))
+    assert (report.events_added, report.already_created) == (0, 1)
+    assert history(db, "A镇", "一居委", "甲苑") == [("created", 1, D(2022, 5, 5), "list1.csv")]
