@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import os
 import sys
@@ -298,20 +297,12 @@ def _history(args: argparse.Namespace) -> int:
     return status
 
 
-def _who() -> str:
-    env = os.environ.get("CAMPAIGN_USER")
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "unknown"
-
-
 def _rollback(args: argparse.Namespace) -> int:
+    from campaign.ingest import current_user
+
     db = Path(args.db or store.default_db())
     try:
-        done = store.rollback(db, args.snapshot_id, _who())
+        done = store.rollback(db, args.snapshot_id, current_user())
     except FileNotFoundError as missing:
         print(missing, file=sys.stderr)
         return 2

@@ -198,7 +198,7 @@ def ingest(
     db = Path(db) if db else store.default_db()
     today = today or dt.date.today()
     names = names or [Path(p).name for p in paths]
-    who = who or _who()
+    who = who or current_user()
     digests: dict[int, str] = {}  # the checksums of the files ingest read, by position: the log's too
     try:
         report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests)
@@ -408,7 +408,8 @@ def _log(
         pass  # a read-only data folder must not turn a good ingest into a failure
 
 
-def _who() -> str:
+def current_user() -> str:
+    """Who runs an ingest or rollback, for the record: $CAMPAIGN_USER, else the login name."""
     env = os.environ.get("CAMPAIGN_USER")
     if env:
         return env
