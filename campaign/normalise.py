@@ -145,16 +145,20 @@ def parse_kind(table: Table, frame: pl.DataFrame, *, targets: bool = False) -> t
     return frame, problems
 
 
-def parse_status(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
-    allowed = "、".join(k for k in STATUS_WORDS if not k.isascii())
-    return _map_words(
-        table,
-        frame,
-        "status",
-        status_word,
-        pl.String,
-        f"无法识别的状态，应为 {allowed} 之一 (unknown status word)",
-    )
+def _words_parser(col: str, words: dict[str, str], what: str, english: str):
+    """A parser of a column of words from a fixed vocabulary, refusing any other word with the allowed ones."""
+    allowed = "、".join(k for k in words if not k.isascii())
+
+    def parse(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+        why = f"无法识别的{what}，应为 {allowed} 之一 (unknown {english})"
+        return _map_words(table, frame, col, lambda v: words.get(fold(v)), pl.String, why)
+
+    return parse
+
+
+parse_status = _words_parser("status", STATUS_WORDS, "状态", "status word")
+parse_grid_level = _words_parser("grid_level", GRID_LEVEL_WORDS, "网格层级", "grid level")
+parse_service_kind = _words_parser("service_kind", SERVICE_WORDS, "服务类型", "kind of service")
 
 
 def parse_whole(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
@@ -219,30 +223,6 @@ def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> t
     early = frame.filter(pl.col("_parsed") < EARLIEST_DATE)
     problems += _cell_problems(table, early, col, "日期早于 2000 年，不可能 (date before 2000)")
     return frame.with_columns(pl.col("_parsed").alias(col)).drop("_parsed"), problems
-
-
-def parse_grid_level(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
-    allowed = "、".join(k for k in GRID_LEVEL_WORDS if not k.isascii())
-    return _map_words(
-        table,
-        frame,
-        "grid_level",
-        lambda v: GRID_LEVEL_WORDS.get(fold(v)),
-        pl.String,
-        f"无法识别的网格层级，应为 {allowed} 之一 (unknown grid level)",
-    )
-
-
-def parse_service_kind(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
-    allowed = "、".join(k for k in SERVICE_WORDS if not k.isascii())
-    return _map_words(
-        table,
-        frame,
-        "service_kind",
-        lambda v: SERVICE_WORDS.get(fold(v)),
-        pl.String,
-        f"无法识别的服务类型，应为 {allowed} 之一 (unknown kind of service)",
-    )
 
 
 def parse_range(table: Table, frame: pl.DataFrame, col: str) -> tuple[pl.DataFrame, list[Problem]]:
