@@ -117,6 +117,19 @@ def test_pinyin_search_in_the_units_query(sample_db) -> None:
     assert queries.run("units", db=sample_db, search="taoyuancun").get_column("name").to_list() == ["桃源村"]
 
 
+def test_names_spelled_together_as_each_alone() -> None:
+    """One pass of pypinyin over many names gives what a call per name gives: no word read across two names,
+    text other than Chinese kept, the separator inside a name handled."""
+    from campaign.pinyin import _spell_alone, spell, spell_many
+
+    names = ["长兴镇", "海皓馨苑", "5组", "10组", "A栋", "", "朝阳1期", "银行大厦", "行", "abc", "重庆路", "第3居委"]
+    names += ["a\nb", "长"]
+    assert spell_many(names) == [_spell_alone(n) for n in names]
+    assert spell_many(names[:-2]) == [_spell_alone(n) for n in names[:-2]]
+    assert spell("长兴镇") == ("changxingzhen", "cxz") and spell("5组") == ("5zu", "5z")
+    assert spell_many([]) == []
+
+
 def test_unit_history(tiny_db) -> None:
     rows = queries.run("unit_history", db=tiny_db, district="甲区", town="B镇", committee="四村", name="四村")
     assert rows.select("event", "batch", "published", "source_file", "source_row").rows() == [
