@@ -11,6 +11,7 @@ import functools
 import re
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from campaign import store
@@ -37,15 +38,21 @@ def parameters(name: str) -> frozenset[str]:
     return _load(name)[1]
 
 
-def run(name: str, /, db: Path | None = None, **params: object) -> pl.DataFrame:
-    """Run the named query on the newest published snapshot and return a Polars frame."""
+def run(
+    name: str, /, db: Path | None = None, con: duckdb.DuckDBPyConnection | None = None, **params: object
+) -> pl.DataFrame:
+    """Run the named query on the newest published snapshot and return a Polars frame.
+
+    ``con``: the caller's own connection, its snapshot in use, instead of the shared reader's (left open).
+    """
     sql, declared = _load(name)
     unknown = set(params) - declared
     if unknown:
         raise TypeError(f"query {name!r} has no parameter(s) {sorted(unknown)}; it takes {sorted(declared)}")
     values = {p: params.get(p) for p in declared}
-    cur = store.reader(db).cursor()
+    cur = con if con is not None else store.reader(db).cursor()
     try:
         return cur.sql(sql, params=values).pl() if values else cur.sql(sql).pl()
     finally:
-        cur.close()
+        if cur is not con:
+            cur.close()

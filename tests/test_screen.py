@@ -330,3 +330,48 @@ def test_screen_takes_its_stale_limit_and_language_from_the_config(screen_app, m
     assert "Data as of" in body
     monkeypatch.setenv("CAMPAIGN_STALE", "off")
     assert 'data-testid="screen-stale"' not in screen_html(screen_app())
+
+
+def test_one_fetch_reads_one_snapshot_even_without_a_second_try(sample_db, tmp_path, monkeypatch):
+    """The fetch's own connection holds the snapshot it attached: a publish halfway changes none of its figures."""
+    import shutil
+
+    from campaign import queries, store
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    real_run, published = queries.run, []
+
+    def revoke(con):
+        con.execute(
+            "insert into events select (select max(event_id) + 1 from events), unit_id, 'revoked', null, false,"
+            " date '2022-05-21', 'mid.csv', 2 from units where name = '海皓馨苑'"
+        )
+
+    def run(name, /, **params):
+        if name == "towns_ranked" and not published:
+            with store.writer_lock(db):
+                store.publish(db, revoke, districts=["金山区"])
+            published.append(True)
+        return real_run(name, **params)
+
+    monkeypatch.setattr(queries, "run", run)
+    data = screen.fetch(db, attempts=1)
+    assert published and data.key != screen.snapshot_key(db)  # the old snapshot's figures, all of them
+    jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
+    assert (jinshan["created"], jinshan["revoked"]) == (393 + 2293, 0)
+    towns = data.towns.filter(data.towns["district"] == "金山区")
+    assert towns.get_column("created").sum() == jinshan["created"]
+
+
+def test_fetch_leaves_the_shared_reader_alone(sample_db, monkeypatch):
+    # the shared reader's connection keeps memory for every query it runs: the screen uses its own
+    from campaign import store
+
+    monkeypatch.setattr(store, "reader", lambda *args, **kwargs: pytest.fail("the shared reader was used"))
+    assert screen.fetch(sample_db).districts == ["崇明区", "金山区"]
+
+
+def test_fetch_without_a_database(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        screen.fetch(tmp_path / "none.duckdb")
