@@ -256,8 +256,13 @@ def slide_index(elapsed: float, rotate: float, count: int, tick: float | None = 
     """
     if count <= 0:
         return 0
+    return slide_turn(elapsed, rotate, tick) % count
+
+
+def slide_turn(elapsed: float, rotate: float, tick: float | None = None) -> int:
+    """How many slides have begun ``elapsed`` seconds after the screen started (``slide_index``'s slack)."""
     slack = 0.2 * (tick if tick is not None else rotate)
-    return int(max(0.0, elapsed + slack) // rotate) % count
+    return int(max(0.0, elapsed + slack) // rotate)
 
 
 def stale(last_ingest: dt.datetime | None, now: dt.datetime, limit: dt.timedelta | None) -> bool:
@@ -351,3 +356,113 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         if snapshot_key(path) == before:
             return data
     return data
+
+
+# ---------------------------------------------------------------------------------------------------
+# the KPI strip: how many districts, how big
+
+KPI_FULL_MAX = 4  # up to this many districts: cards with a ring and every detail line
+KPI_PAGE_MAX = 16  # more than this: pages of districts, the next page with each slide
+KPI_MIN_TEXT = 1.4  # the smallest text, in units of 1% of the screen's height: 15 px at 1080 lines
+
+
+@dataclass(frozen=True)
+class KpiLayout:
+    """The KPI strip for ``n`` districts on one page. Font sizes in ``--u`` (1% of the 16:9 box's height)."""
+
+    n: int
+    rows: int
+    cols: int
+    compact: bool  # tiles: name, numeral, short lines; no ring
+    big: float = 0.0
+    name: float = 0.0
+    detail: float = 0.0
+    lines: int = 3  # detail lines that fit under the numeral
+    width: float = 0.0  # a tile's inner width
+
+
+def kpi_pages(districts: list[str], page_max: int = KPI_PAGE_MAX) -> list[list[str]]:
+    """The districts in pages of at most ``page_max``, as even as can be (20 -> 10 + 10, not 16 + 4)."""
+    if len(districts) <= page_max:
+        return [list(districts)]
+    count = math.ceil(len(districts) / page_max)
+    size = math.ceil(len(districts) / count)
+    return [list(districts[i : i + size]) for i in range(0, len(districts), size)]
+
+
+def kpi_page(pages: list[list[str]], district: str | None, turn: int) -> int:
+    """The page showing ``district`` (the slide's), else the ``turn``-th page in turn."""
+    for i, page in enumerate(pages):
+        if district in page:
+            return i
+    return turn % len(pages) if pages else 0
+
+
+def kpi_layout(n: int, height: float = 25.0, width: float = 174.6, gap: float = 1.2) -> KpiLayout:
+    """How the strip (``height`` × ``width`` units) holds ``n`` districts.
+
+    A card with a ring and four lines of detail only reads across a room while a few share the strip:
+    beyond ``KPI_FULL_MAX`` each district is a tile (name, numeral, a bar, the detail lines that fit at
+    no less than ``KPI_MIN_TEXT``): one row up to 8, two rows up to ``KPI_PAGE_MAX``.
+    """
+    n = max(1, n)
+    if n <= KPI_FULL_MAX:
+        return KpiLayout(n, 1, n if n <= 3 else 4, False)
+    rows = 1 if n <= 8 else 2
+    cols = math.ceil(n / rows)
+    tile_w = (width - (cols - 1) * gap) / cols - 2.0  # padding
+    tile_h = (height - (rows - 1) * gap) / rows - 1.8  # padding and border
+    # "100.0%" in a bold sans is about 3.4 em wide
+    big = min(8.0, 0.42 * tile_h, tile_w / 3.8)
+    name = min(3.0, max(1.8, 0.45 * big))
+    detail = min(2.0, max(KPI_MIN_TEXT, 0.32 * big))
+    lines = int(max(0.0, tile_h - 1.15 * name - 1.05 * big) // (1.2 * detail))
+    return KpiLayout(n, rows, cols, True, round(big, 2), round(name, 2), round(detail, 2), min(3, lines), tile_w)
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is at font size ``size``: CJK a full em, the rest about half."""
+    return size * sum(1.0 if ord(c) > 0x2E80 else 0.58 for c in text)
+
+
+def fitting(variants: list[str], size: float, width: float) -> str | None:
+    """The first of ``variants`` (longest first) that fits ``width`` at ``size``; None when none does."""
+    return next((v for v in variants if text_width(v, size) <= width), None)
+
+
+PROGRESS_MAX = 8  # curves on the progress panel when many districts share it: the lowest by coverage
+
+
+def district_curves(curve: pl.DataFrame) -> pl.DataFrame:
+    """One cumulative curve per district, its kinds together: created and total summed on each day.
+
+    ``curve``: progress_curve's rows with a total (a kind's created carries forward to the days on
+    which only other kinds published). Columns: district, kind ("all"), published, created, total,
+    coverage_pct.
+    """
+    if curve.is_empty():
+        return curve.select("district", "kind", "published", "created", "total", "coverage_pct")
+    days = curve.select("district", "published").unique()
+    kinds = curve.sort("published").group_by("district", "kind").agg(pl.col("total").last())
+    return (
+        days.join(kinds, on="district")
+        .join(
+            curve.select("district", "kind", "published", "created"), on=["district", "kind", "published"], how="left"
+        )
+        .sort("district", "kind", "published")
+        .with_columns(pl.col("created").forward_fill().over("district", "kind").fill_null(0))
+        .group_by("district", "published")
+        .agg(pl.col("created").sum(), pl.col("total").sum())
+        .with_columns(
+            kind=pl.lit("all"),
+            coverage_pct=pl.when(pl.col("total") > 0).then(100.0 * pl.col("created") / pl.col("total")),
+        )
+        .select("district", "kind", "published", "created", "total", "coverage_pct")
+        .sort("district", "published")
+    )
+
+
+def lowest_districts(curves: pl.DataFrame, count: int = PROGRESS_MAX) -> list[str]:
+    """The ``count`` districts whose latest coverage is lowest (ties: by name)."""
+    latest = curves.sort("published").group_by("district").agg(pl.col("coverage_pct").last())
+    return latest.sort(["coverage_pct", "district"], nulls_last=True).head(count).get_column("district").to_list()

@@ -49,6 +49,8 @@ KIND_COLOURS = {
     "unknown": "#b8c2d6",
 }
 DASHES = ["", "14 8", "4 6", "20 6 4 6"]
+# the progress panel's lines when there is one per district (screen.PROGRESS_MAX of them)
+DISTRICT_COLOURS = ["#ff7b6b", "#5ab8ff", "#45e38a", "#ffc05a", "#c58bff", "#ff8fd0", "#7ff0e6", "#e8f0ff"]
 
 CSS = f"""
 <style>
@@ -98,6 +100,14 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .scr-sub {{ font-size: calc(var(--u) * 2.2 * var(--k)); color: {MUTED}; }}
 .scr-sub b {{ color: {TEXT}; }}
 .scr-sub .new {{ color: {GOOD}; }} .scr-sub .rev {{ color: {BAD}; }}
+.scr-tile {{ position: relative; background: {PANEL_BG}; border: calc(var(--u) * 0.18) solid #1b3155;
+             border-radius: calc(var(--u) * 1.2); min-width: 0; overflow: hidden; line-height: 1.2;
+             padding: calc(var(--u) * 0.7) calc(var(--u) * 1); display: flex; flex-direction: column; }}
+.scr-tile.on {{ border-color: {ACCENT}; box-shadow: 0 0 calc(var(--u) * 1.5) rgba(55, 213, 255, .35); }}
+.scr-tile .scr-district {{ font-size: calc(var(--u) * var(--name)); line-height: 1.15; }}
+.scr-tile .scr-big {{ font-size: calc(var(--u) * var(--big)); }}
+.scr-tile .scr-sub {{ font-size: calc(var(--u) * var(--detail)); }}
+.scr-tile-bar {{ position: absolute; left: 0; bottom: 0; height: calc(var(--u) * 0.45); }}
 .scr-panel {{ top: calc(var(--y0) + var(--u) * 35); height: calc(var(--u) * 58.4); display: flex;
               flex-direction: column; }}
 .scr-panel-title {{ height: calc(var(--u) * 6); flex: none; display: flex; align-items: center;
@@ -241,6 +251,9 @@ def head_html(data: screen.ScreenData | None, now: dt.datetime, warning: str | N
 
 def kpis_html(data: screen.ScreenData, districts: list[str], current: str | None) -> str:
     rows = data.glance.filter(pl.col("district").is_in(districts))
+    layout = screen.kpi_layout(rows.height)
+    if layout.compact:
+        return tiles_html(rows, layout, current)
     n = max(1, rows.height)
     per_row = min(n, 6 if n > 4 else 4)
     lines = math.ceil(n / per_row)
@@ -286,6 +299,70 @@ def kpis_html(data: screen.ScreenData, districts: list[str], current: str | None
     return f'<div class="scr scr-kpis" style="{style}">{"".join(cards)}</div>'
 
 
+def tiles_html(rows: pl.DataFrame, layout: screen.KpiLayout, current: str | None) -> str:
+    """Many districts: a tile each, its lines no smaller than screen.KPI_MIN_TEXT, the richest that fit."""
+    style = (
+        f"grid-template-columns:repeat({layout.cols},minmax(0,1fr));"
+        f"grid-template-rows:repeat({layout.rows},minmax(0,1fr));"
+        f"--big:{layout.big};--name:{layout.name};--detail:{layout.detail}"
+    )
+
+    def fit(variants: dict[str, str]) -> str | None:
+        """variants: plain text (measured) -> its HTML, longest first."""
+        chosen = screen.fitting(list(variants), layout.detail, layout.width)
+        return None if chosen is None else variants[chosen]
+
+    tiles = []
+    for row in rows.iter_rows(named=True):
+        pct = row["coverage_pct"]
+        created, total = i18n.fmt_int(row["created"]), i18n.fmt_int(row["total"])
+        if pct is None:
+            big = f'<div class="scr-big part scr-line">{created}</div>'
+            first = {text: e(text) for text in (f"{t('created')} · {t('screen_no_roster')}", t("created"))}
+        else:
+            cls = "" if pct >= 100 else " part"
+            big = f'<div class="scr-big{cls} scr-line" data-testid="screen-coverage">{e(i18n.fmt_pct(pct))}</div>'
+            left = i18n.fmt_int(row["remaining"])
+            first = {
+                f"{t('created')} {created} / {total} · {t('remaining')} {left}": (
+                    f"{e(t('created'))} <b>{created}</b> / {total} · {e(t('remaining'))} <b>{left}</b>"
+                ),
+                f"{t('created')} {created} / {total}": f"{e(t('created'))} <b>{created}</b> / {total}",
+                f"{created} / {total}": f"<b>{created}</b> / {total}",
+            }
+        lines = [fit(first)]
+        if row["latest_batch"] is not None:
+            new, revoked = i18n.fmt_int(row["latest_new"]), i18n.fmt_int(row["latest_revoked"])
+            label = t("screen_latest", label=batch_name(row["latest_batch"], row["counts_rounds"]))
+            words = (t("screen_new"), t("screen_revoked_since"))
+            change = f"{words[0]} {new} · {words[1]} {revoked}"
+            change_html = (
+                f"<span class='new'>{e(words[0])} <b>{new}</b></span> · "
+                f"<span class='rev'>{e(words[1])} <b>{revoked}</b></span>"
+            )
+            short = f"<span class='new'>+<b>{new}</b></span> · <span class='rev'>−<b>{revoked}</b></span>"
+            lines.append(
+                fit(
+                    {
+                        f"{label}{t('colon')}{change}": e(label + t("colon")) + change_html,
+                        change: change_html,
+                        f"+{new} · −{revoked}": short,
+                    }
+                )
+            )
+        runs = t("rounds_run" if row["counts_rounds"] else "batches_run")
+        lines.append(fit({f"{runs} {row['batches_run']}": f"{e(runs)} <b>{row['batches_run']}</b>"}))
+        detail = "".join(f'<div class="scr-sub scr-line">{h}</div>' for h in [x for x in lines if x][: layout.lines])
+        on = " on" if current == row["district"] else ""
+        width = 0.0 if pct is None else max(0.0, min(100.0, pct))
+        tiles.append(
+            f'<div class="scr-tile{on}" data-testid="screen-kpi" data-district="{e(row["district"])}">'
+            f'<div class="scr-district scr-line">{e(row["district"])}</div>{big}{detail}'
+            f'<i class="scr-tile-bar" style="width:{width:.2f}%;background:{colour_for(pct)}"></i></div>'
+        )
+    return f'<div class="scr scr-kpis" data-compact="1" style="{style}">{"".join(tiles)}</div>'
+
+
 def rows_html(rows: list[list[str]], columns: str, row_height: float, per_col: int, cols: int, scroll_s=None) -> str:
     """A board of rows: ``cols`` columns of ``per_col`` rows; scrolling when the rows do not fit."""
     cells = "".join(
@@ -306,13 +383,17 @@ def rows_html(rows: list[list[str]], columns: str, row_height: float, per_col: i
 BODY_HEIGHT = 52.0  # units: the panel body's height (58.4 - the title's 6, less a little)
 
 
-def overview_body(data: screen.ScreenData, districts: list[str]) -> str:
+# the lowest row of a board that still reads across a room (its text is half of it: 17 px at 1080 lines)
+MIN_ROW = 3.2
+
+
+def overview_body(data: screen.ScreenData, districts: list[str], rotate: float) -> str:
     rows = data.coverage.filter(pl.col("district").is_in(districts))
     if rows.is_empty():
         return f'<div class="scr-empty">{e(t("no_data"))}</div>'
     cols = 1 if rows.height <= 8 else 2
     per_col = math.ceil(rows.height / cols)
-    height = min(8.5, BODY_HEIGHT / max(per_col, 1))
+    height = max(MIN_ROW, min(8.5, BODY_HEIGHT / max(per_col, 1)))
     out = []
     for r in rows.iter_rows(named=True):
         pct = r["coverage_pct"]
@@ -330,13 +411,24 @@ def overview_body(data: screen.ScreenData, districts: list[str]) -> str:
     if cols == 2:
         columns = "minmax(0,2.4fr) minmax(0,2fr) minmax(0,1.2fr) minmax(0,2fr)"
         out = [r[:4] for r in out]
-    return rows_html(out, columns, height, per_col, cols)
+    if height * per_col <= BODY_HEIGHT:
+        return rows_html(out, columns, height, per_col, cols)
+    if len(out) % cols:  # many districts: a scrolling board, as the towns'
+        out += [[""] * len(out[0])] * (cols - len(out) % cols)
+    return rows_html(out, columns, height, per_col, cols, scroll_s=max(rotate, per_col * 1.6))
 
 
 def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
     curve = data.curve.filter(pl.col("district").is_in(districts) & pl.col("total").is_not_null())
     if curve.is_empty():
         return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    colours = KIND_COLOURS
+    if len(districts) > screen.KPI_FULL_MAX:
+        # a line per district and kind would be dozens: per district, kinds together, the lowest few
+        curve = screen.district_curves(curve)
+        districts = screen.lowest_districts(curve)
+        curve = curve.filter(pl.col("district").is_in(districts))
+        colours = dict(zip(districts, DISTRICT_COLOURS, strict=False))
     width, height = 1740.0, 520.0
     left, right, top, bottom = 90.0, 470.0, 20.0, 60.0
     days = sorted(set(curve.get_column("published").to_list()))
@@ -369,8 +461,8 @@ def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
     groups = list(curve.group_by(["district", "kind"], maintain_order=True))
     legend_step = min(60.0, (height - top - bottom) / max(1, len(groups)))
     for i, ((district, kind), rows) in enumerate(groups):
-        colour = KIND_COLOURS.get(kind, TEXT)
-        dash = DASHES[districts.index(district) % len(DASHES)] if district in districts else ""
+        colour = colours.get(kind, colours.get(district, TEXT))
+        dash = DASHES[districts.index(district) % len(DASHES)] if kind != "all" and district in districts else ""
         points = []
         previous = None
         for day, pct in rows.select("published", "coverage_pct").iter_rows():
@@ -384,7 +476,9 @@ def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
             f'stroke-dasharray="{dash}" stroke-linejoin="round"/>'
         )
         ly = legend_y + i * legend_step
-        label = f"{district} · {i18n.kind_label(kind, LANG)} {i18n.fmt_pct(previous)}"
+        label = f"{district} {i18n.fmt_pct(previous)}"
+        if kind != "all":
+            label = f"{district} · {i18n.kind_label(kind, LANG)} {i18n.fmt_pct(previous)}"
         svg.append(
             f'<line x1="{width - right + 30}" x2="{width - right + 90}" y1="{ly + 14:.1f}" y2="{ly + 14:.1f}" '
             f'stroke="{colour}" stroke-width="8" stroke-dasharray="{dash}"/>'
@@ -430,7 +524,10 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
     glance = data.glance.filter(pl.col("district").is_in(districts) & pl.col("latest_batch").is_not_null())
     if glance.is_empty():
         return f'<div class="scr-empty">{e(t("no_data"))}</div>'
+    if glance.height > 4:  # room for four: the latest news first
+        glance = glance.sort(["latest_published", "latest_new", "district"], descending=[True, True, False]).head(4)
     columns = []
+    day = short_date if glance.height > 2 else lambda d: i18n.fmt_date(d, LANG)
     for g in glance.iter_rows(named=True):
         label = batch_name(g["latest_batch"], g["counts_rounds"])
         kinds = data.per_batch.filter((pl.col("district") == g["district"]) & (pl.col("batch") == g["latest_batch"]))
@@ -455,7 +552,7 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
         board = rows_html(bars, "minmax(0,2fr) minmax(0,3fr) minmax(0,1fr)", 4.2, max(1, len(bars)), 1)
         columns.append(
             f'<div class="scr-col"><div class="scr-h scr-line">{e(g["district"])} · {e(label)} · '
-            f"{e(i18n.fmt_date(g['latest_published'], LANG))}</div>"
+            f"{e(day(g['latest_published']))}</div>"
             f'<div class="scr-pair"><div>{e(t("screen_new"))}'
             f'<b style="color:{GOOD}">{i18n.fmt_int(g["latest_new"])}</b></div>'
             f'<div>{e(t("screen_revoked_since"))}<b style="color:{BAD}">{i18n.fmt_int(g["latest_revoked"])}</b>'
@@ -465,7 +562,7 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
             f'<div style="flex:1;min-height:0;overflow:hidden">{board}</div></div>'
         )
     style = f"grid-template-columns:repeat({min(len(columns), 4)},minmax(0,1fr))"
-    return f'<div class="scr-cols" style="{style}">{"".join(columns[:4])}</div>'
+    return f'<div class="scr-cols" style="{style}">{"".join(columns)}</div>'
 
 
 KIND_COLUMNS = "minmax(0,1.4fr) minmax(0,3fr) minmax(0,1.2fr) minmax(0,1.6fr)"
@@ -526,8 +623,10 @@ def panel_html(data: screen.ScreenData, slide: screen.Slide, districts: list[str
     shown = [slide.district] if slide.district else districts
     title = t(f"screen_panel_{slide.panel}")
     tag = slide.town or slide.district or ""
+    if slide.panel == "progress" and len(shown) > screen.KPI_FULL_MAX:
+        tag = t("screen_lowest", n=min(len(shown), screen.PROGRESS_MAX))
     if slide.panel == "overview":
-        body = overview_body(data, shown)
+        body = overview_body(data, shown, rotate)
     elif slide.panel == "progress":
         body = progress_body(data, shown)
     elif slide.panel == "towns":
@@ -543,13 +642,16 @@ def panel_html(data: screen.ScreenData, slide: screen.Slide, districts: list[str
     )
 
 
-def foot_html(slides: list[screen.Slide], index: int, notes: list[str]) -> str:
+def foot_html(slides: list[screen.Slide], index: int, notes: list[str], page: tuple[int, int] = (0, 1)) -> str:
     dots = "".join(f'<span class="{"on" if i == index else ""}">●</span>' for i in range(len(slides)))
     if len(slides) > 30:
         dots = ""
     text = " ｜ ".join(notes)
+    pages = ""
+    if page[1] > 1:
+        pages = f'<div data-testid="screen-kpi-page">{e(t("screen_kpi_page", page=page[0] + 1, pages=page[1]))}</div>'
     return (
-        f'<div class="scr scr-foot"><div class="scr-dots">{dots}</div><div>{index + 1} / {len(slides)}</div>'
+        f'<div class="scr scr-foot"><div class="scr-dots">{dots}</div><div>{index + 1} / {len(slides)}</div>{pages}'
         f'<div class="scr-notes" data-testid="screen-notes" title="{e(text)}">{e(text)}</div></div>'
     )
 
@@ -608,13 +710,16 @@ def live() -> None:
         ranked = ranked.filter(pl.col("town").is_in(towns))
     pairs = list(ranked.select("district", "town").iter_rows())
     slides = screen.schedule(config, districts, pairs)
-    index = screen.slide_index(now - started, config.rotate, len(slides), config.tick)
+    turn = screen.slide_turn(now - started, config.rotate, config.tick)
+    index = turn % len(slides)
     slide = slides[index]
+    pages = screen.kpi_pages(districts)
+    page = screen.kpi_page(pages, slide.district, turn)
 
     draw(head_html(data, wall, warning))
-    draw(kpis_html(data, districts, slide.district))
+    draw(kpis_html(data, pages[page], slide.district))
     draw(panel_html(data, slide, districts, config.rotate))
-    draw(foot_html(slides, index, notes))
+    draw(foot_html(slides, index, notes, (page, len(pages))))
 
 
 st.html(CSS)

@@ -375,3 +375,54 @@ def test_fetch_leaves_the_shared_reader_alone(sample_db, monkeypatch):
 def test_fetch_without_a_database(tmp_path):
     with pytest.raises(FileNotFoundError):
         screen.fetch(tmp_path / "none.duckdb")
+
+
+# ------------------------------------------------------------------------ many districts ---
+
+
+def test_kpi_layout_cards_for_a_few_tiles_for_many():
+    assert [screen.kpi_layout(n).compact for n in (1, 2, 3, 4)] == [False] * 4
+    for n in (5, 8, 9, 12, 16):
+        layout = screen.kpi_layout(n)
+        assert layout.compact and layout.rows * layout.cols >= n
+        assert layout.detail >= screen.KPI_MIN_TEXT and layout.lines >= 1, layout
+        assert layout.big > 2 * layout.detail  # the numeral stays the thing to read
+        # the numeral fits its tile: "100.0%"
+        assert screen.text_width("100.0%", layout.big) <= layout.width
+    assert (screen.kpi_layout(8).rows, screen.kpi_layout(9).rows, screen.kpi_layout(16).cols) == (1, 2, 8)
+
+
+def test_kpi_pages_for_more_than_sixteen():
+    sixteen = [f"区{i}" for i in range(16)]
+    assert screen.kpi_pages(sixteen) == [sixteen]
+    twenty = [f"区{i}" for i in range(20)]
+    pages = screen.kpi_pages(twenty)
+    assert [len(p) for p in pages] == [10, 10] and sum(pages, []) == twenty
+    national = screen.kpi_pages([str(i) for i in range(300)])
+    assert len(national) == 19 and max(len(p) for p in national) == 16 and min(len(p) for p in national) >= 12
+    # the slide's district's page; else the next page with every slide
+    assert screen.kpi_page(pages, "区15", turn=0) == 1
+    assert [screen.kpi_page(pages, None, turn) for turn in range(4)] == [0, 1, 0, 1]
+    assert screen.slide_turn(41, 20, 20) == 2 and screen.slide_index(41, 20, 2, 20) == 0
+
+
+def test_fitting_takes_the_richest_line_that_fits():
+    variants = ["已创建 2,686 / 2,686 · 待创建 0", "已创建 2,686 / 2,686", "2,686 / 2,686"]
+    assert screen.fitting(variants, 1.5, 40) == variants[0]
+    assert screen.fitting(variants, 1.5, 18) == variants[1]
+    assert screen.fitting(variants, 1.5, 12) == variants[2]
+    assert screen.fitting(variants, 1.5, 5) is None
+
+
+def test_district_curves_sum_the_kinds(sample_db):
+    import polars as pl
+
+    data = screen.fetch(sample_db)
+    curves = screen.district_curves(data.curve.filter(pl.col("total").is_not_null()))
+    last = curves.sort("published").group_by("district").agg(pl.all().last()).sort("district")
+    glance = data.glance.sort("district")
+    assert last.get_column("created").to_list() == glance.get_column("created").to_list()
+    assert last.get_column("total").to_list() == glance.get_column("total").to_list()
+    # one row per district and day
+    assert curves.select("district", "published").is_unique().all()
+    assert screen.lowest_districts(curves, 1) == [glance.sort("coverage_pct").row(0, named=True)["district"]]

@@ -1,0 +1,90 @@
+"""The command-centre screen with many districts (16, a city) in a real browser: the KPI tiles fill the
+strip without a scrollbar, and every numeral and line on them reads across a room at every display setting.
+
+The 16-district database is built in code (campaign.scale, a few seconds); the server and the page are
+driven as in tests/test_screen_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import pytest
+from test_browser import ARTIFACTS, require_chromium
+from test_screen_browser import KPI, LAYOUT_JS, SETTINGS, luminance, open_screen, serving, tab
+
+from campaign import screen
+from campaign.scale import SCALES, build_database
+
+pytestmark = pytest.mark.browser
+
+CITY = SCALES["tiny"].with_(name="city16", districts=16, towns=32, units=1600)
+MIN_PX = 14  # CSS pixels at 1920×1080; in proportion at other sizes
+
+TEXT_JS = """(selector) => {
+  const out = [];
+  for (const el of document.querySelectorAll(selector + ', ' + selector + ' *')) {
+    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+    out.push([el.className, parseFloat(cs.fontSize), el.textContent.trim().slice(0, 30)]);
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> Iterator[str]:
+    require_chromium()
+    folder = tmp_path_factory.mktemp("screen-city")
+    build_database(CITY, folder / "campaign.duckdb")
+    with serving(folder) as (url, _, _):
+        yield url
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_sixteen_districts_fill_the_screen_and_read_across_a_room(browser, city, setting):
+    viewport, scale = SETTINGS[setting]
+    factor = min(viewport["width"] / 1920, viewport["height"] / 1080)
+    with tab(browser, viewport, scale) as page:
+        for panels in ("overview", "progress", "batch"):
+            open_screen(page, f"{city}/screen?panels={panels}&rotate=60")
+            page.wait_for_timeout(800)  # fonts and the data: image settle
+            layout = page.evaluate(LAYOUT_JS)
+            doc_w, doc_h, w, h, main_w, main_h, main_cw, main_ch = layout["scroll"]
+            assert doc_h <= h and doc_w <= w, f"{setting} {panels}: the page scrolls {layout['scroll']}"
+            assert main_h <= main_ch and main_w <= main_cw, f"{setting} {panels}: main scrolls {layout['scroll']}"
+            assert layout["outside"] == [], f"{setting} {panels}: outside the viewport {layout['outside']}"
+            assert layout["cut"] == [], f"{setting} {panels}: text cut off {layout['cut']}"
+            assert luminance(layout["background"]) < 30, layout["background"]
+
+            kpis = page.locator(KPI)
+            assert kpis.count() == 16
+            for box in (kpis.nth(i).bounding_box() for i in range(16)):
+                assert box["x"] >= 0 and box["y"] >= 0, box
+                assert box["x"] + box["width"] <= w + 0.5 and box["y"] + box["height"] <= h + 0.5, box
+            texts = page.evaluate(TEXT_JS, ".scr-kpis")
+            numerals = [x for x in texts if "scr-big" in x[0]]
+            assert len(numerals) == 16 and all(x[2].endswith("%") for x in numerals), numerals
+            small = [x for x in texts if x[1] < MIN_PX * factor - 0.01]
+            assert small == [], f"{setting}: text under {MIN_PX * factor:.1f} px: {small[:8]}"
+            # every tile says more than its name and numeral: created / total at least
+            lines = [x for x in texts if "scr-sub" in x[0]]
+            assert len(lines) >= 16, lines
+            if panels != "progress":  # the progress chart is an image: its words are checked by size below
+                board = page.evaluate(TEXT_JS, '[data-testid="screen-panel"]')
+                assert [x for x in board if x[1] < MIN_PX * factor - 0.01] == [], board[:8]
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"screen-city-{setting}-{panels}.png"))
+
+
+def test_the_progress_panel_draws_the_lowest_districts_only(browser, city):
+    with tab(browser) as page:
+        open_screen(page, f"{city}/screen?panels=progress&rotate=60")
+        title = page.locator('[data-testid="screen-panel"] .scr-panel-title').inner_text()
+        assert "覆盖率最低的 8 个区" in title
+        src = page.locator('[data-testid="screen-panel"] img').get_attribute("src")
+        svg = base64.b64decode(src.split(",", 1)[1]).decode()
+        assert svg.count("<polyline") == screen.PROGRESS_MAX
