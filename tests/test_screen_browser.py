@@ -197,6 +197,8 @@ def test_rotation_advances_at_the_configured_period(browser, server):
     with tab(browser) as page:
         open_screen(page, f"{server}/screen?rotate=3&panels=overview,progress,towns")
         marker = page.evaluate("() => (window.__screenTest = Math.random())")
+        page.wait_for_timeout(500)  # the regions after the first one have arrived
+        page.evaluate(WATCH_JS)
         seen = [(time.monotonic(), panel(page))]
         deadline = time.monotonic() + 14
         while time.monotonic() < deadline:
@@ -211,10 +213,41 @@ def test_rotation_advances_at_the_configured_period(browser, server):
         # the slide follows the clock: one late timer shortens the next slide, the mean period holds
         mean = (seen[-1][0] - seen[1][0]) / (len(seen) - 2)
         assert 2.5 <= mean <= 4.0, [round(b[0] - a[0], 2) for a, b in zip(seen, seen[1:], strict=False)]
+        watch = page.evaluate("() => window.__screenWatch")  # a new panel replaces the old, never a gap
+        assert watch["noPanel"] == 0 and watch["noKpis"] == 0 and watch["minOpacity"] == 1, watch
         assert page.evaluate("() => window.__screenTest") == marker, "the page was reloaded"
 
 
-def test_new_snapshot_appears_without_reload(browser, tmp_path):
+# Records, at every DOM change and every frame, whether the KPIs and the panel were all there and fully
+# opaque: a region replaced by removing it and adding it back in two steps, or faded while the server
+# re-runs the screen, is a blink on the wall.
+WATCH_JS = """() => {
+  const rec = window.__screenWatch = {samples: 0, mutations: 0, minKpis: Infinity, noKpis: 0, noPanel: 0,
+                                      noHead: 0, minOpacity: 1, counts: {}};
+  const opacity = (el) => {
+    let o = 1;
+    for (; el && el.nodeType === 1; el = el.parentElement) o *= parseFloat(getComputedStyle(el).opacity);
+    return o;
+  };
+  const check = () => {
+    rec.samples++;
+    const n = document.querySelectorAll('[data-testid="screen-kpi"]').length;
+    rec.minKpis = Math.min(rec.minKpis, n);
+    rec.counts[n] = (rec.counts[n] || 0) + 1;
+    const strip = document.querySelector('.scr-kpis');
+    if (!strip || n === 0) rec.noKpis++;
+    if (!document.querySelector('[data-testid="screen-panel"]')) rec.noPanel++;
+    if (!document.querySelector('[data-testid="screen-head"]')) rec.noHead++;
+    if (strip) rec.minOpacity = Math.min(rec.minOpacity, opacity(strip));
+  };
+  new MutationObserver(() => { rec.mutations++; check(); })
+    .observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
+  const frame = () => { check(); requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+}"""
+
+
+def test_new_snapshot_appears_without_reload_or_flicker(browser, tmp_path):
     require_chromium()
     files = tmp_path / "files"
     files.mkdir()
@@ -230,10 +263,19 @@ def test_new_snapshot_appears_without_reload(browser, tmp_path):
         open_screen(page, f"{url}/screen?refresh=3&rotate=30")
         marker = page.evaluate("() => (window.__screenTest = Math.random())")
         assert page.locator(KPI).count() == 2
+        page.wait_for_timeout(3500)  # a refresh or two with nothing new: no blink either
+        page.evaluate(WATCH_JS)
         ingest([roster, listing], folder / "campaign.duckdb", who="test")
         card = page.locator(f'{KPI}[data-district="闵行区"]')
         card.wait_for(timeout=10_000)  # within about one refresh period
         assert "50.0%" in card.inner_text() and "1 / 2" in " ".join(card.inner_text().split())
+        page.wait_for_timeout(3500)  # and the refreshes after it
+        watch = page.evaluate("() => window.__screenWatch")
+        assert watch["samples"] > 50 and watch["mutations"] > 0, watch
+        # from 2 districts to 3, never fewer, never a blank or faded screen
+        assert watch["minKpis"] == 2 and watch["noKpis"] == 0, watch
+        assert watch["noPanel"] == 0 and watch["noHead"] == 0, watch
+        assert watch["minOpacity"] == 1, watch
         assert page.evaluate("() => window.__screenTest") == marker, "the page was reloaded"
         assert page.locator(EXCEPTION).count() == 0
 
