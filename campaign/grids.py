@@ -20,6 +20,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from campaign import store
 from campaign.normalise import (
     clean_text,
     parse_count,
@@ -340,14 +341,14 @@ def combine(
 def fill(con: duckdb.DuckDBPyConnection, grids: pl.DataFrame | None, services: pl.DataFrame | None) -> None:
     """Inside the publish transaction: new grids replace their committees' grids; services their keys."""
     if grids is not None and grids.height:
-        con.register("new_grids", grids)
+        con.register("new_grids", store.arrow(grids))
         con.execute(
             "delete from grids where (district, town, committee) in (select (district, town, committee) from new_grids)"
         )
         con.execute("insert into grids by name select * from new_grids")
         con.unregister("new_grids")
     if services is not None and services.height:
-        con.register("new_services", services)
+        con.register("new_services", store.arrow(services))
         con.execute(
             "delete from services where (district, town, committee, day, kind) in "
             "(select (district, town, committee, day, kind) from new_services)"

@@ -1359,21 +1359,21 @@ def _publish(
         ingest_id = con.sql("select coalesce(max(ingest_id), 0) + 1 from ingests").fetchall()[0][0]
         file_id = con.sql("select coalesce(max(file_id), 0) from files").fetchall()[0][0]
         # units holds every unit of the districts the run names, as they are to be: they replace those
-        con.register("new_units", units)
+        con.register("new_units", store.arrow(units))
         con.register("run_districts", pl.DataFrame({"district": districts}, schema={"district": pl.String}))
         con.execute("delete from units where district in (select district from run_districts)")
         con.execute("insert into units by name select * from new_units")
         if remap.height:  # events of units known from lists now belong to their roster units
-            con.register("remap", remap)
+            con.register("remap", store.arrow(remap))
             con.execute("update events set unit_id = remap.new from remap where events.unit_id = remap.old")
             con.execute("update list_rows set unit_id = remap.new from remap where list_rows.unit_id = remap.old")
-        con.register("new_events", events)
+        con.register("new_events", store.arrow(events))
         con.execute("insert into events by name select * from new_events")
         if list_rows is not None and list_rows.height:
-            con.register("new_list_rows", list_rows)
+            con.register("new_list_rows", store.arrow(list_rows))
             con.execute("insert into list_rows by name select * from new_list_rows")
         if targets is not None and targets.height:
-            con.register("new_targets", targets)
+            con.register("new_targets", store.arrow(targets))
             con.execute(
                 "delete from targets where (district, coalesce(kind, '*'), coalesce(batch, 0)) in "
                 "(select (district, coalesce(kind, '*'), coalesce(batch, 0)) from new_targets)"

@@ -10,6 +10,8 @@ import duckdb
 import polars as pl
 from pypinyin import Style, lazy_pinyin
 
+from campaign import store
+
 
 def spell(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lower case, no spaces: 长兴镇 -> ("changxingzhen", "cxz")."""
@@ -68,7 +70,7 @@ def fill_missing(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     rows = [(name, *spelled) for name, spelled in zip(missing, spell_many(missing), strict=True)]
     frame = pl.DataFrame(rows, schema=["name", "pinyin", "initials"], orient="row")
-    con.register("new_pinyin", frame)
+    con.register("new_pinyin", store.arrow(frame))
     try:
         con.execute("insert into name_pinyin select name, pinyin, initials from new_pinyin")
     finally:

@@ -607,7 +607,7 @@ def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale"
     totals = targets(model)
 
     def insert(con, table: str, frame: pl.DataFrame) -> None:
-        con.register("new_rows", frame)
+        con.register("new_rows", store.arrow(frame))
         try:
             con.execute(f"insert into {table} by name select * from new_rows")
         finally:

@@ -74,6 +74,12 @@ KEEP_DEFAULT = 10
 log = logging.getLogger(__name__)
 
 
+def arrow(frame: pl.DataFrame):
+    """``frame`` as DuckDB takes it in fastest: Arrow keeping Polars' string views (DuckDB's own reading of a
+    Polars frame converts every string to Arrow's older layout first)."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.newest())
+
+
 def default_db() -> Path:
     """CAMPAIGN_DB, else CAMPAIGN_DATA_DIR, else the config file's (campaign.config), else data/campaign.duckdb."""
     env = os.environ.get("CAMPAIGN_DB")
