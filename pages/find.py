@@ -17,13 +17,13 @@ if not query:
     ui.sample_note()
     st.stop()
 
-matches = ui.q("units", search=query)
-st.caption(
-    ui.t("find_matches", n=matches.height) + ("；" + ui.t("find_more", n=SHOWN) if matches.height > SHOWN else "")
-)
+# "10" matches a million units of a country: all of them counted, 50 fetched
+matches = ui.q("units", search=query, limit=SHOWN)
+found = matches.item(0, "matching") if matches.height else 0
+st.caption(ui.t("find_matches", n=found) + ("；" + ui.t("find_more", n=SHOWN) if found > SHOWN else ""))
 if matches.is_empty():
     st.stop()
-options = matches.head(SHOWN).select("district", "town", "committee", "name").rows()
+options = matches.select("district", "town", "committee", "name").rows()
 ui.from_url("find_unit", "unit", lambda text: next((o for o in options if "/".join(o) == text), None))
 if st.session_state.get("find_unit") not in options:
     st.session_state["find_unit"] = options[0]

@@ -110,6 +110,18 @@ def test_find_a_unit_by_pinyin_initials(sample_db, monkeypatch, app_mode) -> Non
     assert list(history["来源文件"]) == ["金山区_第2批.xlsx"]
 
 
+def test_find_counts_every_match_and_lists_the_first(sample_db, monkeypatch, app_mode) -> None:
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/find.py").run()
+    at.text_input(key="find_q").input("组").run()
+    every = queries.run("units", db=sample_db, search="组").height
+    assert every > 50
+    assert f"找到 {every:,} 个单位；只列出前 50 个，请输入更多字词" in [c.value for c in at.caption]
+    assert len(at.selectbox(key="find_unit").options) == 50 and not at.exception
+
+
 def test_pinyin_search_in_the_units_query(sample_db) -> None:
     for query in ("hhxy", "haihaoxin", "HaiHao", "海皓"):
         names = queries.run("units", db=sample_db, search=query).get_column("name").to_list()
