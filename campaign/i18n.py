@@ -292,6 +292,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "在侧栏选择一个区，查看其街镇地图。",
         "Choose a district in the sidebar to see its towns on the map.",
     ),
+    "drill_choose_district": (
+        "区较多：下面只列出图中的街镇；在侧栏选择一个区可查看其全部街镇。",
+        "Many districts: only the towns drawn above are listed below; choose a district in the sidebar for all of "
+        "its towns.",
+    ),
     "forecast_missing_units": (
         "尚未创建的单位：[未创建]({not_created}) · [已取消、尚未重新创建]({revoked})（在明细页打开）",
         "The units still missing: [not created]({not_created}) · [revoked, not created again]({revoked}) "

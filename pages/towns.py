@@ -64,6 +64,10 @@ ui.table(
 )
 
 towns = ranked.select("district", "town").rows()
+if ui.many_districts(ranked.get_column("district").n_unique()):
+    # a country's 40,000 towns in one list are no choice: the drawn ones, or any once a district is chosen
+    towns = order.select("district", "town").rows()
+    st.caption(ui.t("drill_choose_district"))
 town = st.selectbox(
     ui.t("drill_town"),
     towns,

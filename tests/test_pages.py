@@ -123,6 +123,10 @@ def test_towns_chart_draws_the_lowest_towns_when_there_are_many(app: AppTest, mo
     assert max(coverage[t] for t in drawn) <= min(c for t, c in coverage.items() if t not in drawn)
     assert min(coverage.values()) < 100
     assert "5" in app.caption[0].value and not app.exception
+    # many districts: the drill-down offers the drawn towns, not every town of the country
+    monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)
+    app.run()
+    assert {o.split("（")[0] for o in app.selectbox(key="towns_town").options} == drawn
 
 
 def test_explorer_asks_to_narrow_a_country_of_units_first(app: AppTest, monkeypatch) -> None:
