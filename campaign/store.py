@@ -190,6 +190,7 @@ def _update_copy(building: Path, fill: Callable[[duckdb.DuckDBPyConnection], Non
             con.execute("commit")
         # derive.sql's tables made afresh for these districts in a schema of their own (first on the search
         # path, so its statements read each other's fresh tables), then swapped in for these districts' rows
+        con.execute("drop schema if exists fresh cascade")  # a copy never has one; a file from elsewhere might
         con.execute("create schema fresh")
         con.execute("set search_path = 'fresh,main'")
         try:
