@@ -201,17 +201,25 @@ def summary_frame(db: Path | None, as_of: dt.date | None, by: str) -> pl.DataFra
     return frame.select(SUMMARY_COLUMNS[by]).with_columns(pl.col("coverage_pct").round(2))
 
 
-def _summary(args: argparse.Namespace) -> int:
-    db = args.db or store.default_db()
-    if not Path(db).exists():
+def _published(args: argparse.Namespace) -> Path | None:
+    """The database to read, upgraded if an older version wrote it; None (and why, on stderr) when there is none."""
+    db = Path(args.db or store.default_db())
+    if not db.exists():
         print(
             f"没有数据库 {db}：请先运行 campaign ingest (no database yet: run `campaign ingest FILE...`)",
             file=sys.stderr,
         )
-        return 2
+        return None
     from campaign.pinyin import fill_missing
 
     store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
+    return db
+
+
+def _summary(args: argparse.Namespace) -> int:
+    db = _published(args)
+    if db is None:
+        return 2
     frame = summary_frame(db, args.as_of, args.by)
     if args.format == "json":
         print(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2))
@@ -375,16 +383,9 @@ def _health(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from campaign import brief
 
-    db = args.db or store.default_db()
-    if not Path(db).exists():
-        print(
-            f"没有数据库 {db}：请先运行 campaign ingest (no database yet: run `campaign ingest FILE...`)",
-            file=sys.stderr,
-        )
+    db = _published(args)
+    if db is None:
         return 2
-    from campaign.pinyin import fill_missing
-
-    store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
     try:
         pdf = brief.build(db, args.as_of, args.district, args.lang)
     except brief.NoCJKFont as missing:
