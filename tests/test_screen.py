@@ -7,6 +7,9 @@ Fragment timers never fire in AppTest; the rotation, live refresh and layout are
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
@@ -14,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from campaign import screen
 from campaign.screen import PANELS, Config, Slide
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # ------------------------------------------------------------------------------------ the URL ---
 
@@ -426,3 +431,54 @@ def test_district_curves_sum_the_kinds(sample_db):
     # one row per district and day
     assert curves.select("district", "published").is_unique().all()
     assert screen.lowest_districts(curves, 1) == [glance.sort("coverage_pct").row(0, named=True)["district"]]
+
+
+# ------------------------------------------------------------------------------ the server ---
+
+ARENAS_PROBE = """
+import ctypes, os, re, sys, tempfile, threading
+from campaign import serve
+
+limited = serve.limit_malloc_arenas() if sys.argv[1] == "limit" else False
+ready = threading.Barrier(12)
+
+def work():
+    keep = [bytearray(4096) for _ in range(200)]  # over 512 bytes: from malloc, not Python's own allocator
+    ready.wait()
+
+threads = [threading.Thread(target=work) for _ in range(12)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
+fp = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, fp)
+libc.fclose(fp)
+print(limited, len(re.findall("<heap nr=", open(path).read())))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc arenas")
+def test_the_server_limits_glibcs_malloc_arenas():
+    """Threads that allocate at once get arenas of their own, each keeping freed memory: the server keeps two."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+
+    def arenas(mode: str) -> tuple[str, int]:
+        out = subprocess.run(
+            [sys.executable, "-c", ARENAS_PROBE, mode], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        limited, count = out.stdout.split()
+        return limited, int(count)
+
+    assert arenas("limit") == ("True", 2)
+    assert arenas("free")[1] > 2  # what it would be otherwise (8 per core)
+    env["MALLOC_ARENA_MAX"] = "3"  # the operator's own setting is left alone
+    assert arenas("limit") == ("False", 3)
