@@ -203,6 +203,7 @@ def main() -> int:
     args = parser.parse_args()
     tick = max(2.0, args.tick)
     server_env = dict(item.split("=", 1) for item in args.server_env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the server it started goes too
 
     from playwright.sync_api import sync_playwright
 
