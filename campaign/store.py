@@ -586,13 +586,19 @@ def rollback(db: Path | None, snapshot_id: str, who: str) -> RolledBack:
 
 
 class Reader:
-    """Read-only access to the published snapshot, re-attached when the file is replaced."""
+    """Read-only access to the published snapshot, re-attached when the file is replaced, and every
+    REOPEN_AFTER queries: DuckDB keeps a little memory for each query run on a connection (~300 bytes for a
+    count, ~1 kB for a page's query) until the connection is closed, which over weeks of a wall screen and
+    its viewers would be gigabytes."""
+
+    REOPEN_AFTER = 500
 
     def __init__(self, db: Path):
         self.db = Path(db)
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._served = 0
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published snapshot; one per query, safe across threads."""
@@ -604,12 +610,13 @@ class Reader:
             ) from None
         key = (st.st_ino, st.st_mtime_ns)
         with self._lock:
-            if key != self._key or self._con is None:
+            if key != self._key or self._con is None or self._served >= self.REOPEN_AFTER:
                 con = duckdb.connect()
                 con.execute(f"attach '{_quote(self.db)}' as snapshot (read_only)")
                 con.execute("use snapshot")
-                # the old connection keeps its (unlinked) file open until its cursors are gone
-                self._con, self._key = con, key
+                # the old connection keeps its (unlinked) file open until its cursors are gone, then goes
+                self._con, self._key, self._served = con, key, 0
+            self._served += 1
             cur = self._con.cursor()
         cur.execute("use snapshot")  # the default catalog is per cursor
         return cur

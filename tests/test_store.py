@@ -614,3 +614,21 @@ def test_a_snapshot_from_an_older_version_is_upgraded_keeping_its_data(tmp_path)
     assert store.upgrade(current) is False
     assert queries.run("coverage_by_district", db=old).equals(queries.run("coverage_by_district", db=current))
     assert queries.run("dq_batch_counts", db=old).is_empty()
+
+
+def test_the_reader_takes_a_fresh_connection_every_so_many_queries(tmp_path, monkeypatch):
+    """DuckDB keeps memory for every query run on a connection until it is closed: the reader of a server that
+    runs for weeks opens a new one now and then, while cursors on the old one go on working."""
+    db = tmp_path / "campaign.duckdb"
+    ingest(write_tiny(tmp_path / "files"), db)
+    monkeypatch.setattr(store.Reader, "REOPEN_AFTER", 3)
+    reader = store.Reader(db)
+    cursors = [reader.cursor() for _ in range(7)]
+    seen = []
+    for _ in range(3):
+        reader.cursor().close()
+        seen.append(id(reader._con))
+    assert len(set(seen)) == 2  # the third query after the last reopen came on a new connection
+    for cur in cursors:  # older cursors still read their snapshot
+        assert cur.sql("select count(*) from units").fetchall() == [(8,)]
+        cur.close()
