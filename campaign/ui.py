@@ -6,6 +6,7 @@ tables with display labels, chart styling, and the sample-data note. No SQL here
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -314,25 +315,48 @@ def number_config(frame: pl.DataFrame) -> dict:
     return config
 
 
-def table(frame: pl.DataFrame, columns: dict[str, str], **kwargs: object) -> None:
+def table(
+    frame: pl.DataFrame,
+    columns: dict[str, str],
+    *,
+    total: int | None = None,
+    every_row: Callable[[], pl.DataFrame] | None = None,
+    **kwargs: object,
+) -> None:
     """``frame`` as a table, its first TABLE_ROWS_MAX rows: a country's revocations or towns would stall the
-    browser. Beyond that, a note and a CSV download of every row, made when clicked."""
+    browser. Beyond that, a note and a CSV download of every row, made when clicked: ``frame`` itself, or, when
+    ``frame`` holds only the first rows of ``total``, what ``every_row`` fetches (bound to this run's values)."""
+    total = frame.height if total is None else total
     shown = display(frame.head(TABLE_ROWS_MAX), columns)
     st.dataframe(shown, hide_index=True, column_config=number_config(shown), **kwargs)
-    if frame.height <= TABLE_ROWS_MAX:
+    if total <= TABLE_ROWS_MAX:
         return
-    st.caption(t("rows_shown", n=frame.height) + t("rows_first_shown", n=TABLE_ROWS_MAX))
+    st.caption(t("rows_shown", n=total) + t("rows_first_shown", n=TABLE_ROWS_MAX))
     lang = _lang()
+    rows = every_row or (lambda: frame)
     # the same table twice on one page (towns' levels) is told apart by its columns and size
-    key = hashlib.sha256(repr((list(columns), list(frame.columns), frame.height)).encode()).hexdigest()[:12]
+    key = hashlib.sha256(repr((list(columns), list(frame.columns), total)).encode()).hexdigest()[:12]
     st.download_button(
         t("download_csv"),
-        data=lambda: export.csv_bytes(display(frame, columns, lang)),
+        data=lambda: export.csv_bytes(display(rows(), columns, lang)),
         file_name=export.filename(t("export_prefix"), [context().district], day(context()), t("as_of_file")),
         mime="text/csv",
         key=f"table_{key}",
         on_click="ignore",
     )
+
+
+def first_rows(name: str, /, **params: object) -> tuple[pl.DataFrame, int, Callable[[], pl.DataFrame]]:
+    """A named query with ``$limit`` and a ``matching`` count: its first TABLE_ROWS_MAX rows, how many rows there
+    are, and a callable fetching every row (for ``table``'s download, outside this script run)."""
+    ctx = context()
+    params = {
+        **{k: v for k, v in {"as_of": ctx.as_of, "district": ctx.district}.items() if k in queries.parameters(name)},
+        **params,
+    }
+    frame = queries.run(name, **params, limit=TABLE_ROWS_MAX)
+    total = frame.item(0, "matching") if frame.height else 0
+    return frame, total, functools.partial(queries.run, name, **params)
 
 
 def style(fig: go.Figure, height: int = 420) -> go.Figure:

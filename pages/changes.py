@@ -58,7 +58,7 @@ for district, rows in changes.group_by("district", maintain_order=True):
     )
 
 st.subheader(ui.t("revoked_open_title"))
-waiting = ui.q("revoked_open")
+waiting, waiting_total, every_waiting = ui.first_rows("revoked_open")
 if waiting.is_empty():
     st.success(ui.t("revoked_none"), icon="✅")
 else:
@@ -75,6 +75,8 @@ else:
             "households": "households",
             "population": "population",
         },
+        total=waiting_total,
+        every_row=every_waiting,
     )
 
 whole = ui.q("whole_over_time")

@@ -36,6 +36,18 @@ def test_revoked_open(tiny_db) -> None:
     assert queries.run("revoked_open", db=tiny_db, as_of=D(2022, 4, 12)).is_empty()
 
 
+def test_revoked_open_first_rows_and_count(tmp_path) -> None:
+    from campaign import scale
+
+    db = tmp_path / "tiny.duckdb"
+    scale.build_database(scale.SCALES["tiny"], db)  # 164 units waiting on 04-12
+    every = queries.run("revoked_open", db=db, as_of=D(2022, 4, 12))
+    first = queries.run("revoked_open", db=db, as_of=D(2022, 4, 12), limit=2)
+    assert every.height > 2 and first.height == 2
+    assert set(first["matching"]) == set(every["matching"]) == {every.height}
+    assert first.drop("matching").rows() == every.drop("matching").head(2).rows()
+
+
 def test_whole_over_time(tiny_db) -> None:
     rows = queries.run("whole_over_time", db=tiny_db)
     assert rows.select("district", "kind", "published", "committees", "committees_whole").rows() == [

@@ -75,6 +75,8 @@ def test_units_never_listed(tmp_path) -> None:
         ("1组", "roster.csv", 4),
     ]
     assert queries.run("dq_never_listed", db=db, as_of=D(2022, 5, 4)).height == 3
+    first = queries.run("dq_never_listed", db=db, as_of=D(2022, 5, 4), limit=1)
+    assert first.height == 1 and first.item(0, "matching") == 3
 
 
 def test_batch_notice_counts_against_the_lists(tmp_path) -> None:
