@@ -1,8 +1,19 @@
 -- Units revoked (取消) and not created again by the end of a day, with how long they have waited.
 -- Grain: one row per unit.
 -- Parameters: $as_of (date, null = latest), $district (null = all), $limit (null = every row).
--- matching: how many units are waiting, whatever the limit (a country's can be 600,000 on a bad day).
+-- matching: how many units are waiting, whatever the limit (a country's can be 600,000 on a bad day); the first
+-- rows are picked from the spans alone, the longest waiting first, before their units are looked up.
 -- Reads unit_spans (derive.sql): the status span of each unit that holds on the day.
+with open as not materialized (
+    select unit_id, status_date, first_created
+    from unit_spans
+    where is_revoked
+      and valid_from <= coalesce($as_of::date, date '9999-12-31')
+      and (valid_to is null or valid_to > coalesce($as_of::date, date '9999-12-31'))
+      and ($district::varchar is null or district = $district)
+), longest as (
+    select * from open order by status_date, unit_id limit $limit::bigint
+)
 select
     u.district,
     u.town,
@@ -14,12 +25,7 @@ select
     s.first_created,
     u.households,
     u.population,
-    count(*) over () as matching
-from unit_spans as s
+    (select count(*) from open) as matching
+from longest as s
 join units as u using (unit_id)
-where s.is_revoked
-  and s.valid_from <= coalesce($as_of::date, date '9999-12-31')
-  and (s.valid_to is null or s.valid_to > coalesce($as_of::date, date '9999-12-31'))
-  and ($district::varchar is null or u.district = $district)
 order by days_open desc, u.district, u.town, u.committee, u.name
-limit $limit::bigint
