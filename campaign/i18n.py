@@ -297,6 +297,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Many districts: only the towns drawn above are listed below; choose a district in the sidebar for all of "
         "its towns.",
     ),
+    "changes_together": (
+        "{n} 个区合计；在侧栏选择一个区可查看该区的变化。下表按区列出。",
+        "{n} districts together; choose a district in the sidebar for its own. The table lists them by district.",
+    ),
     "forecast_missing_units": (
         "尚未创建的单位：[未创建]({not_created}) · [已取消、尚未重新创建]({revoked})（在明细页打开）",
         "The units still missing: [not created]({not_created}) · [revoked, not created again]({revoked}) "

@@ -238,6 +238,8 @@ def sample_note() -> None:
 
 TABLE_ROWS_MAX = 10_000  # rows a table shows at most; its downloads hold every row
 EXPLORE_UNITS_MAX = 200_000  # more units than this and no district, town or search: the explorer asks to narrow
+CHARTS_PER_DISTRICT_MAX = 4  # more districts shown than this and a page draws them in one chart, not one each
+LABELLED_BARS_MAX = 60  # more bars than this in a chart and their numbers are left to the hover and the table
 TOWN_BARS_MAX = 60  # the towns page draws at most this many (the lowest); its table lists every town
 MANY_DISTRICTS = 12  # more than this, and the overview shows all districts as a table, not a card and map each
 

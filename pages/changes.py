@@ -18,8 +18,10 @@ if changes.is_empty():
 focus = ui.districts_to_draw()
 if focus is not None:
     changes = changes.filter(pl.col("district").is_in(focus))
-for district, rows in changes.group_by("district", maintain_order=True):
-    st.subheader(district[0])
+
+
+def draw(rows: pl.DataFrame) -> None:
+    """Units newly created, created again and revoked per publication date, and the net change."""
     # publication dates as categories: one even bar a date, no empty days between lists
     dates = [d.strftime("%Y-%m-%d") for d in rows.get_column("published")]
     fig = go.Figure()
@@ -45,17 +47,33 @@ for district, rows in changes.group_by("district", maintain_order=True):
         yaxis={"title": ui.t("units_axis")},
     )
     ui.show(fig, height=360)
-    ui.table(
-        rows.with_columns(pl.col("batches").list.eval(pl.element().cast(pl.String)).list.join("、")),
-        {
-            "published": "published",
-            "batches": "batch",
-            "created_new": "created_new",
-            "created_again": "created_again",
-            "revoked": "revoked",
-            "net": "net_change",
-        },
+
+
+columns = {
+    "published": "published",
+    "batches": "batch",
+    "created_new": "created_new",
+    "created_again": "created_again",
+    "revoked": "revoked",
+    "net": "net_change",
+}
+changes = changes.with_columns(pl.col("batches").list.eval(pl.element().cast(pl.String)).list.join("、"))
+districts = changes.get_column("district").n_unique()
+if districts <= ui.CHARTS_PER_DISTRICT_MAX:
+    for district, rows in changes.group_by("district", maintain_order=True):
+        st.subheader(district[0])
+        draw(rows)
+        ui.table(rows, columns)
+else:
+    # a chart and a table a district, a dozen times over, took the browser seconds to draw: one of each
+    st.caption(ui.t("changes_together", n=districts))
+    summed = (
+        changes.group_by("published")
+        .agg(pl.col("created_new", "created_again", "revoked", "net").sum())
+        .sort("published")
     )
+    draw(summed)
+    ui.table(changes, {"district": "district", **columns})
 
 st.subheader(ui.t("revoked_open_title"))
 waiting, waiting_total, every_waiting = ui.first_rows("revoked_open")

@@ -44,6 +44,8 @@ per_batch = ui.q("created_per_batch")
 if focus is not None:
     per_batch = per_batch.filter(pl.col("district").is_in(focus))
 fig = go.Figure()
+# numbers on the bars while they are few: fitting text into a city's hundreds of bars takes the browser seconds
+labelled = per_batch.height <= ui.LABELLED_BARS_MAX
 for (district, kind), rows in per_batch.group_by(["district", "kind"], maintain_order=True):
     labels = [
         f"{district} {i18n.batch_label(b, r, ctx.lang)}" for b, r in rows.select("batch", "counts_rounds").iter_rows()
@@ -53,11 +55,13 @@ for (district, kind), rows in per_batch.group_by(["district", "kind"], maintain_
         x=labels,
         y=rows.get_column("units").to_list(),
         marker_color=ui.KIND_COLOURS.get(kind),
-        text=[f"{u:,}" for u in rows.get_column("units")],
+        text=[f"{u:,}" for u in rows.get_column("units")] if labelled else None,
         customdata=[i18n.fmt_date(d, ctx.lang) for d in rows.get_column("published")],
         hovertemplate="%{x}<br>%{customdata}<br>%{y:,}<extra></extra>",
     )
-fig.update_layout(barmode="stack", yaxis={"title": ui.t("units_axis")}, uniformtext_minsize=9, uniformtext_mode="hide")
+fig.update_layout(barmode="stack", yaxis={"title": ui.t("units_axis")})
+if labelled:
+    fig.update_layout(uniformtext_minsize=9, uniformtext_mode="hide")
 ui.show(fig)
 ui.table(
     per_batch,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -81,6 +82,29 @@ def test_changes_page(changes_page: AppTest) -> None:
     at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 12)).run()
     waiting = at.dataframe[2].value
     assert list(waiting["名称"]) == ["石化湾"] and list(waiting["已等待天数"]) == [1]
+
+
+def test_changes_page_with_many_districts_draws_them_together(sample_db, monkeypatch, app_mode) -> None:
+    import json
+
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "CHARTS_PER_DISTRICT_MAX", 1)  # the sample's two districts count as many
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/changes.py").run()
+    assert not at.exception, at.exception
+    assert any(c.value.startswith("2 个区合计") for c in at.caption)
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    net = next(t for t in figure["data"] if t["type"] == "scatter")
+    every = queries.run("changes_by_date", db=sample_db)
+    by_date = every.group_by("published").agg(pl.col("net").sum())
+    expected = dict(zip((d.isoformat() for d in by_date["published"]), by_date["net"], strict=True))
+    assert dict(zip(net["x"], net["y"], strict=True)) == expected
+    table = at.dataframe[0].value
+    assert set(table["区"]) == {"崇明区", "金山区"} and len(table) == every.height
+    assert len(at.get("plotly_chart")) == 2  # the changes together, and whole creation over time
 
 
 @pytest.mark.parametrize("page", ["pages/forecast.py", "pages/quality.py"])

@@ -179,6 +179,19 @@ def test_forecast_links_the_units_still_missing_to_the_explorer(sample_db, monke
     assert not_created + still_revoked == remaining and not explorer.exception
 
 
+def test_progress_numbers_on_the_bars_only_while_they_are_few(app: AppTest, monkeypatch) -> None:
+    from campaign import ui
+
+    def per_batch_texts() -> list:
+        app.switch_page("pages/progress.py").run()
+        figure = json.loads(app.get("plotly_chart")[1].proto.spec)
+        return [t.get("text") for t in figure["data"]]
+
+    assert all(per_batch_texts())  # the sample's bars carry their numbers
+    monkeypatch.setattr(ui, "LABELLED_BARS_MAX", 3)
+    assert not any(per_batch_texts()) and not app.exception
+
+
 def test_explorer_filters(app: AppTest) -> None:
     app.switch_page("pages/explorer.py").run()
     assert app.caption[-1].value == "共 3,043 条" or "共 3,043 条" in [c.value for c in app.caption]
