@@ -10,16 +10,14 @@ for one snapshot (retrying when a new one is published mid-fetch). No SQL here a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from campaign import i18n, queries, store
@@ -317,23 +315,6 @@ class ScreenData:
         return out
 
 
-@contextlib.contextmanager
-def _snapshot(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection of the fetch's own, the published snapshot attached read-only, closed afterwards.
-
-    Not the dashboard's shared reader: a DuckDB connection holds on to a little memory for every query
-    it runs (about 10 kB per fetch of the screen, measured with DuckDB 2.0), given back only when it is
-    closed, and a screen fetches every refresh for weeks. A fresh connection costs a few milliseconds.
-    """
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as snapshot (read_only)")
-        con.execute("use snapshot")
-        yield con
-    finally:
-        con.close()
-
-
 def fetch(db=None, attempts: int = 3) -> ScreenData:
     """Every figure the screen shows, all from one snapshot: fetched again if one was published meanwhile."""
     path = Path(db) if db else store.default_db()
@@ -341,7 +322,8 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         before = snapshot_key(path)
         if before is None:
             raise FileNotFoundError(f"没有数据库 {path}：请先导入数据 (no database yet: run `campaign ingest` first)")
-        with _snapshot(path) as con:
+        # a connection per fetch: a screen fetches every refresh for weeks (~10 kB kept per fetch otherwise)
+        with store.read_only(path) as con:
             data = ScreenData(
                 key=before,
                 info=queries.run("snapshot_info", con=con).row(0, named=True),

@@ -226,7 +226,7 @@ def _current_shape(path: Path) -> bool:
     if path.with_name(path.name + ".wal").exists():
         return False
     try:
-        with _read_only(path) as con:
+        with read_only(path) as con:
             if not _wanted_columns() <= _columns(con, "s"):
                 return False
     except duckdb.Error:
@@ -260,7 +260,7 @@ def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -
 
 def _derived_version(path: Path) -> str | None:
     try:
-        with _read_only(path) as con:
+        with read_only(path) as con:
             return con.sql("select version from derived_meta").fetchall()[0][0]
     except (duckdb.Error, IndexError):
         return None
@@ -455,8 +455,13 @@ def _prune(db: Path) -> None:
 
 
 @contextlib.contextmanager
-def _read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh in-memory DuckDB with ``path`` attached read-only as the default catalog."""
+def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh in-memory DuckDB with ``path`` attached read-only as the default catalog, closed afterwards.
+
+    Fresh, not the shared reader's: it sees the file published last (a read_only connect to the path can
+    hand back the old file while another connection to it is open), and a DuckDB connection keeps a
+    little memory for every query it has run until it is closed.
+    """
     con = duckdb.connect()
     try:
         con.execute(f"attach '{_quote(path)}' as s (read_only)")
@@ -493,7 +498,7 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
         current.close()
 
     def outdated() -> bool:
-        with _read_only(db) as con:
+        with read_only(db) as con:
             if not wanted <= _columns(con, "s"):
                 return True
         # derived by another derive.sql (its tables, macros or meaning changed): derive again
@@ -511,7 +516,7 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
 def _last_ingest_id(path: Path) -> int | None:
     """The newest ingest id in ``path``; None when it has none or cannot be read (kept all the same)."""
     try:
-        with _read_only(path) as con:
+        with read_only(path) as con:
             return con.execute("select max(ingest_id) from ingests").fetchall()[0][0]
     except (duckdb.Error, OSError) as error:
         log.warning("读不出 (cannot read) %s: %s", path, error)
@@ -525,7 +530,7 @@ def snapshots(db: Path | None = None) -> list[Snapshot]:
     for snapshot_id, path in _kept(db):
         kept_at = dt.datetime.strptime(snapshot_id.split("-")[0], _TIME).replace(tzinfo=dt.UTC)
         try:
-            with _read_only(path) as con:
+            with read_only(path) as con:
                 ((units, events, files),) = con.execute(
                     "select (select count(*) from units), (select count(*) from events), (select count(*) from files)"
                 ).fetchall()
@@ -544,7 +549,7 @@ def ingests(db: Path | None = None) -> pl.DataFrame:
     db = Path(db) if db else default_db()
     if not db.exists():
         raise FileNotFoundError(f"没有数据库 {db}：请先导入数据 (no database yet: run `campaign ingest` first)")
-    with _read_only(db) as con:
+    with read_only(db) as con:
         return con.sql("select * from ingests order by ingest_id").pl()
 
 
