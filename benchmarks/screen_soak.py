@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _proc import free_port, rss_mb, tree  # noqa: E402  (benchmarks/, the script's own folder)
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -137,18 +138,9 @@ cli.main()
 """
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (uv run → python), in MB."""
-    total = 0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for each in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total / 1024
+def server_mb(pid: int) -> float:
+    """Resident memory of the server and its children (uv run → python), in MB."""
+    return rss_mb(tree(pid))
 
 
 def start_server(folder: Path, env: dict[str, str], trace: Path | None) -> tuple[subprocess.Popen, str]:
@@ -157,9 +149,7 @@ def start_server(folder: Path, env: dict[str, str], trace: Path | None) -> tuple
 
     db = folder / "campaign.duckdb"
     ingest(status_files(ROOT / "data" / "sample"), db, who="sample")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-c", TRACER] if trace else [sys.executable, "-m", "streamlit"]
     command += ["run", "dashboard.py", "--server.port", str(port), "--server.headless", "true"]
     env = {**os.environ, "CAMPAIGN_DB": str(db), **env}
@@ -244,7 +234,7 @@ def main() -> int:
                 for each in pages:
                     each.wait_for_selector('[data-testid="screen-kpi"]', timeout=300_000)  # slow under tracemalloc
                 page.wait_for_timeout(int(10 * tick * 1000))  # warm-up: 10 cycles
-                before = (rss_mb(pid) if pid else float("nan"), heap_mb(), dom_nodes())
+                before = (server_mb(pid) if pid else float("nan"), heap_mb(), dom_nodes())
                 if trace:
                     reports.append(trace_report(pid, trace, 0))
                     print(reports[-1].splitlines()[0], flush=True)
@@ -254,7 +244,7 @@ def main() -> int:
                     page.wait_for_timeout(int(tick * 1000))
                     panels.add(page.locator('[data-testid="screen-panel"]').first.get_attribute("data-panel"))
                     if (cycle + 1) % 50 == 0:
-                        line = f"  {cycle + 1} cycles, server {rss_mb(pid) if pid else float('nan'):.1f} MB"
+                        line = f"  {cycle + 1} cycles, server {server_mb(pid) if pid else float('nan'):.1f} MB"
                         if (cycle + 1) % args.every == 0:  # a garbage collection is not free: now and then
                             line += f", tab JS heap {heap_mb():.2f} MB, DOM {dom_nodes()}"
                         print(line, flush=True)
@@ -262,7 +252,7 @@ def main() -> int:
                         reports.append(trace_report(pid, trace, len(reports)))
                         print("  " + reports[-1].splitlines()[0], flush=True)
                 elapsed = time.monotonic() - start
-                after = (rss_mb(pid) if pid else float("nan"), heap_mb(), dom_nodes())
+                after = (server_mb(pid) if pid else float("nan"), heap_mb(), dom_nodes())
                 browser.close()
         finally:
             if proc:
