@@ -174,8 +174,8 @@ def test_fetch_reads_one_snapshot(sample_db):
     assert len(data.towns_of()["崇明区"]) == 18
 
 
-def test_fetch_is_one_snapshot_when_another_is_published_mid_fetch(sample_db, tmp_path, monkeypatch):
-    """A publish between two of the screen's queries: it fetches again, so its figures never mix snapshots."""
+def publish_midway(sample_db, tmp_path, monkeypatch) -> tuple[Path, list[bool]]:
+    """A copy of the sample whose first fetch publishes a revocation of 海皓馨苑 halfway (before towns_ranked)."""
     import shutil
 
     from campaign import queries, store
@@ -191,13 +191,19 @@ def test_fetch_is_one_snapshot_when_another_is_published_mid_fetch(sample_db, tm
         )
 
     def run(name, /, **params):
-        if name == "towns_ranked" and not published:  # halfway through the first fetch
+        if name == "towns_ranked" and not published:
             with store.writer_lock(db):
                 store.publish(db, revoke, districts=["金山区"])
             published.append(True)
         return real_run(name, **params)
 
     monkeypatch.setattr(queries, "run", run)
+    return db, published
+
+
+def test_fetch_is_one_snapshot_when_another_is_published_mid_fetch(sample_db, tmp_path, monkeypatch):
+    """A publish between two of the screen's queries: it fetches again, so its figures never mix snapshots."""
+    db, published = publish_midway(sample_db, tmp_path, monkeypatch)
     data = screen.fetch(db)
     assert published and data.key == screen.snapshot_key(db)
     jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
@@ -339,28 +345,7 @@ def test_screen_takes_its_stale_limit_and_language_from_the_config(screen_app, m
 
 def test_one_fetch_reads_one_snapshot_even_without_a_second_try(sample_db, tmp_path, monkeypatch):
     """The fetch's own connection holds the snapshot it attached: a publish halfway changes none of its figures."""
-    import shutil
-
-    from campaign import queries, store
-
-    db = tmp_path / "c.duckdb"
-    shutil.copyfile(sample_db, db)
-    real_run, published = queries.run, []
-
-    def revoke(con):
-        con.execute(
-            "insert into events select (select max(event_id) + 1 from events), unit_id, 'revoked', null, false,"
-            " date '2022-05-21', 'mid.csv', 2 from units where name = '海皓馨苑'"
-        )
-
-    def run(name, /, **params):
-        if name == "towns_ranked" and not published:
-            with store.writer_lock(db):
-                store.publish(db, revoke, districts=["金山区"])
-            published.append(True)
-        return real_run(name, **params)
-
-    monkeypatch.setattr(queries, "run", run)
+    db, published = publish_midway(sample_db, tmp_path, monkeypatch)
     data = screen.fetch(db, attempts=1)
     assert published and data.key != screen.snapshot_key(db)  # the old snapshot's figures, all of them
     jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)

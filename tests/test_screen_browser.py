@@ -153,21 +153,28 @@ def luminance(css: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def assert_fills_the_screen(page, url: str, what: str) -> tuple[float, float]:
+    """Open the screen at url: no scrollbar, nothing outside the window or cut off, a dark background.
+    Returns the window's inner width and height (CSS pixels)."""
+    open_screen(page, url)
+    page.wait_for_timeout(800)  # fonts and the data: image settle
+    layout = page.evaluate(LAYOUT_JS)
+    doc_w, doc_h, w, h, main_w, main_h, main_cw, main_ch = layout["scroll"]
+    assert doc_h <= h and doc_w <= w, f"{what}: the page scrolls {layout['scroll']}"
+    assert main_h <= main_ch and main_w <= main_cw, f"{what}: main scrolls {layout['scroll']}"
+    assert layout["outside"] == [], f"{what}: outside the viewport {layout['outside']}"
+    assert layout["cut"] == [], f"{what}: text cut off {layout['cut']}"
+    assert luminance(layout["background"]) < 30, layout["background"]
+    return w, h
+
+
 @pytest.mark.parametrize("setting", list(SETTINGS))
 def test_fills_the_screen_at_every_display_setting(browser, server, setting):
     viewport, scale = SETTINGS[setting]
     with tab(browser, viewport, scale) as page:
         # the towns board scrolls (29 towns): its clip window must fit, the rows may move inside it
         for panels in ("overview", "towns", "progress", "batch"):
-            open_screen(page, f"{server}/screen?panels={panels}&rotate=60")
-            page.wait_for_timeout(800)  # fonts and the data: image settle
-            layout = page.evaluate(LAYOUT_JS)
-            doc_w, doc_h, w, h, main_w, main_h, main_cw, main_ch = layout["scroll"]
-            assert doc_h <= h and doc_w <= w, f"{setting} {panels}: the page scrolls {layout['scroll']}"
-            assert main_h <= main_ch and main_w <= main_cw, f"{setting} {panels}: main scrolls {layout['scroll']}"
-            assert layout["outside"] == [], f"{setting} {panels}: outside the viewport {layout['outside']}"
-            assert layout["cut"] == [], f"{setting} {panels}: text cut off {layout['cut']}"
-            assert luminance(layout["background"]) < 30, layout["background"]
+            assert_fills_the_screen(page, f"{server}/screen?panels={panels}&rotate=60", f"{setting} {panels}")
             texts = [" ".join(k.inner_text().split()) for k in page.locator(KPI).all()]
             assert len(texts) == 2 and all("100.0%" in k for k in texts), texts
             assert any("已创建 2,686 / 2,686" in k for k in texts), texts

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from test_browser import ARTIFACTS, require_chromium
-from test_screen_browser import KPI, LAYOUT_JS, SETTINGS, luminance, open_screen, serving, tab
+from test_screen_browser import KPI, SETTINGS, assert_fills_the_screen, open_screen, serving, tab
 
 from campaign import screen
 from campaign.scale import SCALES, build_database
@@ -50,15 +50,7 @@ def test_sixteen_districts_fill_the_screen_and_read_across_a_room(browser, city,
     factor = min(viewport["width"] / 1920, viewport["height"] / 1080)
     with tab(browser, viewport, scale) as page:
         for panels in ("overview", "progress", "batch"):
-            open_screen(page, f"{city}/screen?panels={panels}&rotate=60")
-            page.wait_for_timeout(800)  # fonts and the data: image settle
-            layout = page.evaluate(LAYOUT_JS)
-            doc_w, doc_h, w, h, main_w, main_h, main_cw, main_ch = layout["scroll"]
-            assert doc_h <= h and doc_w <= w, f"{setting} {panels}: the page scrolls {layout['scroll']}"
-            assert main_h <= main_ch and main_w <= main_cw, f"{setting} {panels}: main scrolls {layout['scroll']}"
-            assert layout["outside"] == [], f"{setting} {panels}: outside the viewport {layout['outside']}"
-            assert layout["cut"] == [], f"{setting} {panels}: text cut off {layout['cut']}"
-            assert luminance(layout["background"]) < 30, layout["background"]
+            w, h = assert_fills_the_screen(page, f"{city}/screen?panels={panels}&rotate=60", f"{setting} {panels}")
 
             kpis = page.locator(KPI)
             assert kpis.count() == 16
