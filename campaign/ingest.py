@@ -1368,7 +1368,7 @@ def _publish(
             con.execute("update events set unit_id = remap.new from remap where events.unit_id = remap.old")
             con.execute("update list_rows set unit_id = remap.new from remap where list_rows.unit_id = remap.old")
         con.register("new_events", store.arrow(events))
-        con.execute("insert into events by name select * from new_events")
+        con.execute(f"insert into events by name select * from new_events{store.EVENTS_ORDER}")
         if list_rows is not None and list_rows.height:
             con.register("new_list_rows", store.arrow(list_rows))
             con.execute("insert into list_rows by name select * from new_list_rows")

@@ -619,8 +619,13 @@ def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale"
             con.execute(f"delete from {table}")
         for frame in snapshot_units(model, chunk_rows):
             insert(con, "units", frame)
+        # made in list order a chunk at a time, stored in unit order as an ingest stores them (store.EVENTS_ORDER)
+        con.execute("create table staged_events as select * from events limit 0")
         for frame in snapshot_events(model, chunk_rows):
-            insert(con, "events", frame)
+            insert(con, "staged_events", frame)
+        con.execute(f"insert into events select * from staged_events{store.EVENTS_ORDER}")
+        con.execute("drop table staged_events")
+        _commit_so_far(con)
         insert(con, "targets", totals)
         fill_missing(con)  # as an ingest does, so the find page's pinyin search works
         con.execute(
