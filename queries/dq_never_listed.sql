@@ -3,13 +3,20 @@
 -- Parameters: $as_of (date, null = latest), $district (null = all), $limit (null = every row).
 -- matching: how many units no list has mentioned, whatever the limit (before the first list: every unit).
 -- Reads roster_first_listed (derive.sql).
-with waiting as not materialized (  -- counted and sorted apart: a country's millions are never materialised
+with waiting as not materialized (
     select district, town, committee, name, kind, households, population, source_file, source_row
     from roster_first_listed
     where (first_listed is null or first_listed > coalesce($as_of::date, date '9999-12-31'))
       and ($district::varchar is null or district = $district)
+), per_district as (
+    select district, count(*) as n from waiting group by district
+), needed as (  -- the first rows lie in the first districts: only theirs are sorted
+    select district
+    from (select district, sum(n) over (order by district) - n as before from per_district)
+    where $limit::bigint is null or before < $limit::bigint
 )
-select *, (select count(*) from waiting) as matching
+select *, (select sum(n) from per_district)::bigint as matching
 from waiting
+where district in (select district from needed)
 order by district, town, committee, name
 limit $limit::bigint

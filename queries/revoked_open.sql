@@ -11,8 +11,16 @@ with open as not materialized (
       and valid_from <= coalesce($as_of::date, date '9999-12-31')
       and (valid_to is null or valid_to > coalesce($as_of::date, date '9999-12-31'))
       and ($district::varchar is null or district = $district)
+), per_day as (
+    select status_date, count(*) as n from open group by status_date
+), needed as (  -- the longest waiting were revoked on the first days: only their units are sorted
+    select max(status_date) as last_day
+    from (select status_date, sum(n) over (order by status_date) - n as before from per_day)
+    where $limit::bigint is null or before < $limit::bigint
 ), longest as (
-    select * from open order by status_date, unit_id limit $limit::bigint
+    select * from open
+    where status_date <= (select last_day from needed)
+    order by status_date, unit_id limit $limit::bigint
 )
 select
     u.district,
@@ -25,7 +33,7 @@ select
     s.first_created,
     u.households,
     u.population,
-    (select count(*) from open) as matching
+    (select sum(n) from per_day)::bigint as matching
 from longest as s
 join units as u using (unit_id)
 order by days_open desc, u.district, u.town, u.committee, u.name
