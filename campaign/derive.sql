@@ -81,6 +81,18 @@ from running as r
 join scoped_units as u using (unit_id)
 order by u.district, r.unit_id, valid_from;
 
+-- The spans in which a unit stood revoked, by the day they began, with the unit's place and size: open
+-- revocations on a day (revoked_open) read a third of unit_spans' rows and look up no unit among millions, and
+-- DuckDB's zone maps skip the spans begun after the day. Grain: one row per revoked span.
+create or replace table revoked_spans as
+select
+    s.district, s.unit_id, s.valid_from, s.valid_to, s.status_date, s.first_created,
+    u.town, u.committee, u.name, u.kind, u.households, u.population
+from unit_spans as s
+join scoped_units as u using (unit_id)
+where s.is_revoked
+order by s.valid_from, s.unit_id;
+
 -- Every unit as it stood at the end of day as_of (null: the latest).
 create or replace macro unit_status(as_of) as table
 select
