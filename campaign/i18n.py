@@ -301,6 +301,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} 个区合计；在侧栏选择一个区可查看该区的变化。下表按区列出。",
         "{n} districts together; choose a district in the sidebar for its own. The table lists them by district.",
     ),
+    "progress_kinds_together": (
+        "{n} 个区：每区一条曲线、一组柱，各类型合计；在侧栏选择一个区可分类型查看。下表按类型列出。",
+        "{n} districts: one curve and one bar series each, all kinds together; choose a district in the sidebar "
+        "for each kind. The table lists them by kind.",
+    ),
+    "view": ("显示", "Show"),
+    "view_curve": ("累计覆盖率曲线", "Coverage over time"),
+    "view_changes": ("每个公布日的变化", "Changes per publication date"),
+    "whole_together": (
+        "{n} 个区合计；在侧栏选择一个区可查看该区的整居、整村创建。",
+        "{n} districts together; choose a district in the sidebar for its own.",
+    ),
     "forecast_missing_units": (
         "尚未创建的单位：[未创建]({not_created}) · [已取消、尚未重新创建]({revoked})（在明细页打开）",
         "The units still missing: [not created]({not_created}) · [revoked, not created again]({revoked}) "

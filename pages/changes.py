@@ -4,17 +4,19 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import ui
+from campaign import figures, ui
 
 ctx = ui.context()
 ui.page_header("changes_title")
-st.caption(ui.t("changes_caption"))
 
 changes = ui.q("changes_by_date")
 if changes.is_empty():
     st.warning(ui.t("no_data"))
     st.stop()
 
+# the changes (a chart each for up to 4 districts) and whole creation over time one at a time: a district
+# change redraws one chart, not two
+view = ui.view("changes_view", {"changes": "view_changes", "whole": "whole_title"})
 focus = ui.districts_to_draw()
 if focus is not None:
     changes = changes.filter(pl.col("district").is_in(focus))
@@ -32,14 +34,17 @@ def draw(rows: pl.DataFrame) -> None:
     ):
         values = [sign * v for v in rows.get_column(col)]
         fig.add_bar(name=ui.t(col), x=dates, y=values, marker_color=colour, hovertemplate="%{x}: %{y:,}")
+    # the net change written above its marker while the dates leave room for it; else in the hover and the table
+    labelled = len(dates) <= ui.LABELLED_POINTS_MAX
     fig.add_scatter(
         name=ui.t("net_change"),
         x=dates,
         y=rows.get_column("net").to_list(),
-        mode="markers+text",
-        text=[f"{v:+,}" for v in rows.get_column("net")],
+        mode="markers+text" if labelled else "markers",
+        text=[f"{v:+,}" for v in rows.get_column("net")] if labelled else None,
         textposition="top center",
         marker={"color": "#34495e", "size": 9},
+        hovertemplate="%{x}: %{y:+,}",
     )
     fig.update_layout(
         barmode="relative",
@@ -49,71 +54,84 @@ def draw(rows: pl.DataFrame) -> None:
     ui.show(fig, height=360)
 
 
-columns = {
-    "published": "published",
-    "batches": "batch",
-    "created_new": "created_new",
-    "created_again": "created_again",
-    "revoked": "revoked",
-    "net": "net_change",
-}
-changes = changes.with_columns(pl.col("batches").list.eval(pl.element().cast(pl.String)).list.join("、"))
-districts = changes.get_column("district").n_unique()
-if districts <= ui.CHARTS_PER_DISTRICT_MAX:
-    for district, rows in changes.group_by("district", maintain_order=True):
-        st.subheader(district[0])
-        draw(rows)
-        ui.table(rows, columns)
-else:
-    # a chart and a table a district, a dozen times over, took the browser seconds to draw: one of each
-    st.caption(ui.t("changes_together", n=districts))
-    summed = (
-        changes.group_by("published")
-        .agg(pl.col("created_new", "created_again", "revoked", "net").sum())
-        .sort("published")
-    )
-    draw(summed)
-    ui.table(changes, {"district": "district", **columns})
-
-st.subheader(ui.t("revoked_open_title"))
-waiting, waiting_total, every_waiting = ui.first_rows("revoked_open")
-if waiting.is_empty():
-    st.success(ui.t("revoked_none"), icon="✅")
-else:
-    ui.table(
-        waiting,
-        {
-            "district": "district",
-            "town": "town",
-            "committee": "committee",
-            "name": "name",
-            "kind": "kind",
-            "revoked_on": "revoked_on",
-            "days_open": "days_open",
-            "households": "households",
-            "population": "population",
-        },
-        total=waiting_total,
-        every_row=every_waiting,
-    )
-
-whole = ui.q("whole_over_time")
-if focus is not None:
-    whole = whole.filter(pl.col("district").is_in(focus))
-if not whole.is_empty():
-    st.subheader(ui.t("whole_title"))
-    fig = go.Figure()
-    for (district, kind), rows in whole.group_by(["district", "kind"], maintain_order=True):
-        label = f"{district} · {ui.t('whole_' + kind)}"
-        fig.add_scatter(
-            name=label,
-            x=rows.get_column("published").to_list(),
-            y=rows.get_column("committees_whole").to_list(),
-            mode="lines+markers",
-            line_shape="hv",
-            customdata=rows.get_column("committees").to_list(),
-            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:,}} / %{{customdata:,}}<extra></extra>",
+if view == "changes":
+    st.caption(ui.t("changes_caption"))
+    columns = {
+        "published": "published",
+        "batches": "batch",
+        "created_new": "created_new",
+        "created_again": "created_again",
+        "revoked": "revoked",
+        "net": "net_change",
+    }
+    changes = changes.with_columns(pl.col("batches").list.eval(pl.element().cast(pl.String)).list.join("、"))
+    districts = changes.get_column("district").n_unique()
+    if districts <= ui.CHARTS_PER_DISTRICT_MAX:
+        for district, rows in changes.group_by("district", maintain_order=True):
+            st.subheader(district[0])
+            draw(rows)
+            ui.table(rows, columns)
+    else:
+        # a chart and a table a district, a dozen times over, took the browser seconds to draw: one of each
+        st.caption(ui.t("changes_together", n=districts))
+        summed = (
+            changes.group_by("published")
+            .agg(pl.col("created_new", "created_again", "revoked", "net").sum())
+            .sort("published")
         )
-    fig.update_layout(xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"}, yaxis={"title": ui.t("whole_axis")})
-    ui.show(fig, height=360)
+        draw(summed)
+        ui.table(changes, {"district": "district", **columns})
+
+    st.subheader(ui.t("revoked_open_title"))
+    waiting, waiting_total, every_waiting = ui.first_rows("revoked_open")
+    if waiting.is_empty():
+        st.success(ui.t("revoked_none"), icon="✅")
+    else:
+        ui.table(
+            waiting,
+            {
+                "district": "district",
+                "town": "town",
+                "committee": "committee",
+                "name": "name",
+                "kind": "kind",
+                "revoked_on": "revoked_on",
+                "days_open": "days_open",
+                "households": "households",
+                "population": "population",
+            },
+            total=waiting_total,
+            every_row=every_waiting,
+        )
+
+else:
+    whole = ui.q("whole_over_time")
+    if focus is not None:
+        whole = whole.filter(pl.col("district").is_in(focus))
+    if not whole.is_empty():
+        st.subheader(ui.t("whole_title"))
+        # as the changes: with more districts than get a chart each, a curve per kind (24 traces of a city's
+        # 12 lowest districts took Chromium ~0.2 s to draw, 2 a few hundredths)
+        together = whole.get_column("district").n_unique() > ui.CHARTS_PER_DISTRICT_MAX
+        if together:
+            st.caption(ui.t("whole_together", n=whole.get_column("district").n_unique()))
+            whole = figures.whole_together(whole).with_columns(district=pl.lit(None, pl.String))
+        fig = go.Figure()
+        for (district, kind), rows in whole.group_by(["district", "kind"], maintain_order=True):
+            label = ui.t("whole_" + kind) if together else f"{district} · {ui.t('whole_' + kind)}"
+            fig.add_scatter(
+                name=label,
+                x=rows.get_column("published").to_list(),
+                y=rows.get_column("committees_whole").to_list(),
+                mode="lines+markers",
+                line_shape="hv",
+                customdata=rows.get_column("committees").to_list(),
+                hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:,}} / %{{customdata:,}}<extra></extra>",
+            )
+        fig.update_layout(
+            xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"}, yaxis={"title": ui.t("whole_axis")}
+        )
+        ui.show(fig, height=360)
+    else:
+        st.info(ui.t("no_data"), icon="ℹ️")
 ui.sample_note()

@@ -11,7 +11,6 @@ ui.page_header("overview_title")
 
 coverage = ui.q("coverage_by_district")
 whole = ui.q("whole_committees")
-curve = ui.q("progress_curve")
 
 if coverage.is_empty():
     st.warning(ui.t("no_data"))
@@ -50,7 +49,8 @@ for district, rows in [] if many else coverage.group_by("district", maintain_ord
         if row["total"] is None:
             col.metric(label, i18n.fmt_int(row["created"]), help=ui.t("no_roster"))
             continue
-        trend = curve.filter((pl.col("district") == row["district"]) & (pl.col("kind") == row["kind"]))
+        # no sparkline of the curve in the card: it loaded Vega and drew four charts on a district change (the
+        # curves per kind are the progress page's first chart)
         col.metric(
             f"{label} · {ui.t('coverage')}",
             i18n.fmt_pct(row["coverage_pct"]),
@@ -58,8 +58,6 @@ for district, rows in [] if many else coverage.group_by("district", maintain_ord
             delta_color="off",
             delta_arrow="off",
             border=True,
-            chart_data=trend.get_column("coverage_pct").to_list(),
-            chart_type="area",
         )
     district_whole = whole.filter(pl.col("district") == district[0])
     lines = []

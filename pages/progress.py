@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, ui
+from campaign import figures, i18n, ui
 
 ctx = ui.context()
 ui.page_header("progress_title")
@@ -14,90 +14,106 @@ if curve.is_empty():
     st.warning(ui.t("no_data"))
     st.stop()
 
-st.caption(ui.t("progress_caption"))
-focus = ui.districts_to_draw()
-if focus is not None:
-    curve = curve.filter(pl.col("district").is_in(focus))
-fig = go.Figure()
-for (district, kind), rows in curve.filter(pl.col("total").is_not_null()).group_by(
-    ["district", "kind"], maintain_order=True
-):
-    label = f"{district} · {i18n.kind_label(kind, ctx.lang)}"
-    fig.add_scatter(
-        name=label,
-        x=rows.get_column("published").to_list(),
-        y=rows.get_column("coverage_pct").to_list(),
-        mode="lines+markers",
-        line_shape="hv",
-        customdata=rows.select("created", "total").rows(),
-        hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}<br>%{{y:.1f}}%%（%{{customdata[0]:,}} / %{{customdata[1]:,}}）"
-        "<extra></extra>",
-    )
-fig.update_layout(
-    yaxis={"title": ui.t("percent_axis"), "range": [0, 105], "ticksuffix": "%"},
-    xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"},
-)
-ui.show(fig)
+# one chart at a time: three charts drawn on every district change took Chromium most of a second
+view = ui.view("progress_view", {"curve": "view_curve", "batch": "per_batch_title", "towns": "heatmap_title"})
+focus = ui.districts_to_draw() if view != "towns" else None
+together = False
+if view != "towns":
+    curve = curve.filter(pl.col("total").is_not_null())
+    if focus is not None:
+        curve = curve.filter(pl.col("district").is_in(focus))
+    # a curve and a bar series per district and kind: 45 of them for a city's 12 lowest districts took Chromium
+    # ~0.5 s to draw; with more districts than get a chart each elsewhere, one per district, its kinds together
+    together = curve.get_column("district").n_unique() > ui.CHARTS_PER_DISTRICT_MAX
+    if together:
+        st.caption(ui.t("progress_kinds_together", n=curve.get_column("district").n_unique()))
 
-st.subheader(ui.t("per_batch_title"))
-per_batch = ui.q("created_per_batch")
-if focus is not None:
-    per_batch = per_batch.filter(pl.col("district").is_in(focus))
-fig = go.Figure()
-# numbers on the bars while they are few: fitting text into a city's hundreds of bars takes the browser seconds
-labelled = per_batch.height <= ui.LABELLED_BARS_MAX
-for (district, kind), rows in per_batch.group_by(["district", "kind"], maintain_order=True):
-    labels = [
-        f"{district} {i18n.batch_label(b, r, ctx.lang)}" for b, r in rows.select("batch", "counts_rounds").iter_rows()
-    ]
-    fig.add_bar(
-        name=f"{district} · {i18n.kind_label(kind, ctx.lang)}",
-        x=labels,
-        y=rows.get_column("units").to_list(),
-        marker_color=ui.KIND_COLOURS.get(kind),
-        text=[f"{u:,}" for u in rows.get_column("units")] if labelled else None,
-        customdata=[i18n.fmt_date(d, ctx.lang) for d in rows.get_column("published")],
-        hovertemplate="%{x}<br>%{customdata}<br>%{y:,}<extra></extra>",
-    )
-fig.update_layout(barmode="stack", yaxis={"title": ui.t("units_axis")})
-if labelled:
-    fig.update_layout(uniformtext_minsize=9, uniformtext_mode="hide")
-ui.show(fig)
-ui.table(
-    per_batch,
-    {
-        "district": "district",
-        "kind": "kind",
-        "batch": "batch",
-        "published": "published",
-        "units": "units",
-        "committees": "committees",
-        "households": "households",
-    },
-)
-
-st.subheader(ui.t("heatmap_title"))
-districts = [ctx.district] if ctx.district else ui.q("districts").get_column("district").to_list()
-shown = districts[0] if len(districts) == 1 else st.selectbox(ui.t("heatmap_district"), districts)
-rows = ui.q("town_batch_matrix", district=shown) if shown else pl.DataFrame()  # one district's towns, not all
-if not rows.is_empty():
-    rounds = ui.q("batches", district=shown).get_column("counts_rounds").any()
-    batches = sorted(rows.get_column("batch").unique().to_list())
-    towns = rows.get_column("town").unique(maintain_order=True).to_list()
-    cells = {(tn, b): u for tn, b, u in rows.select("town", "batch", "units").iter_rows()}
-    z = [[cells.get((tn, b), 0) for b in batches] for tn in towns]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[i18n.batch_label(b, rounds, ctx.lang) for b in batches],
-            y=towns,
-            colorscale="Reds",
-            text=[[f"{v:,}" if v else "" for v in row] for row in z],
-            texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
-            colorbar={"title": ui.t("units")},
+if view == "curve":
+    st.caption(ui.t("progress_caption"))
+    if together:
+        curve = figures.district_curves(curve)
+    fig = go.Figure()
+    for (district, kind), rows in curve.group_by(["district", "kind"], maintain_order=True):
+        label = district if together else f"{district} · {i18n.kind_label(kind, ctx.lang)}"
+        fig.add_scatter(
+            name=label,
+            x=rows.get_column("published").to_list(),
+            y=rows.get_column("coverage_pct").to_list(),
+            mode="lines+markers",
+            line_shape="hv",
+            customdata=rows.select("created", "total").rows(),
+            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}<br>%{{y:.1f}}%%（%{{customdata[0]:,}} / %{{customdata[1]:,}}）"
+            "<extra></extra>",
         )
+    fig.update_layout(
+        yaxis={"title": ui.t("percent_axis"), "range": [0, 105], "ticksuffix": "%"},
+        xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"},
     )
-    fig.update_layout(yaxis={"autorange": "reversed"})
-    ui.show(fig, height=max(320, 28 * len(towns) + 80))
+    ui.show(fig)
+
+elif view == "batch":
+    st.subheader(ui.t("per_batch_title"))
+    per_batch = ui.q("created_per_batch")
+    if focus is not None:
+        per_batch = per_batch.filter(pl.col("district").is_in(focus))
+    drawn = figures.batches_together(per_batch).with_columns(kind=pl.lit(None)) if together else per_batch
+    fig = go.Figure()
+    # numbers on the bars while they are few: fitting text into a city's hundreds of bars takes the browser seconds
+    labelled = drawn.height <= ui.LABELLED_BARS_MAX
+    for (district, kind), rows in drawn.group_by(["district", "kind"], maintain_order=True):
+        labels = [
+            f"{district} {i18n.batch_label(b, r, ctx.lang)}"
+            for b, r in rows.select("batch", "counts_rounds").iter_rows()
+        ]
+        fig.add_bar(
+            name=district if together else f"{district} · {i18n.kind_label(kind, ctx.lang)}",
+            x=labels,
+            y=rows.get_column("units").to_list(),
+            marker_color=None if together else ui.KIND_COLOURS.get(kind),
+            text=[f"{u:,}" for u in rows.get_column("units")] if labelled else None,
+            customdata=[i18n.fmt_date(d, ctx.lang) for d in rows.get_column("published")],
+            hovertemplate="%{x}<br>%{customdata}<br>%{y:,}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", yaxis={"title": ui.t("units_axis")})
+    if labelled:
+        fig.update_layout(uniformtext_minsize=9, uniformtext_mode="hide")
+    ui.show(fig)
+    ui.table(
+        per_batch,
+        {
+            "district": "district",
+            "kind": "kind",
+            "batch": "batch",
+            "published": "published",
+            "units": "units",
+            "committees": "committees",
+            "households": "households",
+        },
+    )
+
+else:
+    st.subheader(ui.t("heatmap_title"))
+    districts = [ctx.district] if ctx.district else ui.q("districts").get_column("district").to_list()
+    shown = districts[0] if len(districts) == 1 else st.selectbox(ui.t("heatmap_district"), districts)
+    rows = ui.q("town_batch_matrix", district=shown) if shown else pl.DataFrame()  # one district's towns, not all
+    if not rows.is_empty():
+        rounds = ui.q("batches", district=shown).get_column("counts_rounds").any()
+        batches = sorted(rows.get_column("batch").unique().to_list())
+        towns = rows.get_column("town").unique(maintain_order=True).to_list()
+        cells = {(tn, b): u for tn, b, u in rows.select("town", "batch", "units").iter_rows()}
+        z = [[cells.get((tn, b), 0) for b in batches] for tn in towns]
+        fig = go.Figure(
+            go.Heatmap(
+                z=z,
+                x=[i18n.batch_label(b, rounds, ctx.lang) for b in batches],
+                y=towns,
+                colorscale="Reds",
+                text=[[f"{v:,}" if v else "" for v in row] for row in z],
+                texttemplate="%{text}",
+                hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
+                colorbar={"title": ui.t("units")},
+            )
+        )
+        fig.update_layout(yaxis={"autorange": "reversed"})
+        ui.show(fig, height=max(320, 28 * len(towns) + 80))
 ui.sample_note()

@@ -104,7 +104,16 @@ def test_changes_page_with_many_districts_draws_them_together(sample_db, monkeyp
     assert dict(zip(net["x"], net["y"], strict=True)) == expected
     table = at.dataframe[0].value
     assert set(table["区"]) == {"崇明区", "金山区"} and len(table) == every.height
-    assert len(at.get("plotly_chart")) == 2  # the changes together, and whole creation over time
+    assert len(at.get("plotly_chart")) == 1, "whole creation over time is the other view"
+    at.segmented_control(key="changes_view").set_value("whole").run()
+    assert not at.exception, at.exception
+    whole = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert len(whole) == 2, "a curve per kind, the districts together"
+    every = queries.run("whole_over_time", db=sample_db)
+    for trace, kind in zip(whole, ("compound", "village_group"), strict=True):
+        # the districts' counts on the last day: the sample's whole committees and villages at the end
+        last = every.filter(pl.col("kind") == kind).group_by("district").agg(pl.col("committees_whole").last())
+        assert trace["y"][-1] == last.get_column("committees_whole").sum()
 
 
 @pytest.mark.parametrize("page", ["pages/forecast.py", "pages/quality.py"])

@@ -85,12 +85,19 @@ def test_district_filter_limits_overview(app: AppTest) -> None:
 
 
 def test_progress_page_tables(app: AppTest) -> None:
+    # one chart at a time (a district change redraws only that one in the browser), each a click away
     app.switch_page("pages/progress.py").run()
     assert not app.exception
+    assert len(app.get("plotly_chart")) == 1 and not app.dataframe, "the curve alone by default"
+    app.segmented_control(key="progress_view").set_value("batch").run()
+    assert app.query_params["view"] == "batch"
     per_batch = app.dataframe[0].value
     jinshan_first = per_batch[(per_batch["区"] == "金山区") & (per_batch["批次 / 轮次"] == 1)]
     assert dict(zip(jinshan_first["类型"], jinshan_first["单位数"], strict=True)) == {"小区": 150, "村民小组": 1487}
-    assert len(app.get("plotly_chart")) == 3
+    assert len(app.get("plotly_chart")) == 1
+    app.segmented_control(key="progress_view").set_value("towns").run()
+    heatmap = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert [t["type"] for t in heatmap] == ["heatmap"] and not app.exception
 
 
 def test_towns_drill_down(app: AppTest) -> None:
@@ -184,12 +191,34 @@ def test_progress_numbers_on_the_bars_only_while_they_are_few(app: AppTest, monk
 
     def per_batch_texts() -> list:
         app.switch_page("pages/progress.py").run()
-        figure = json.loads(app.get("plotly_chart")[1].proto.spec)
+        app.segmented_control(key="progress_view").set_value("batch").run()
+        figure = json.loads(app.get("plotly_chart")[0].proto.spec)
         return [t.get("text") for t in figure["data"]]
 
     assert all(per_batch_texts())  # the sample's bars carry their numbers
     monkeypatch.setattr(ui, "LABELLED_BARS_MAX", 3)
     assert not any(per_batch_texts()) and not app.exception
+
+
+def test_progress_with_many_districts_draws_their_kinds_together(app: AppTest, sample_db, monkeypatch) -> None:
+    """More districts than get a chart each: a curve and a bar series per district (not per district and kind),
+    whose figures are the kinds summed; the table still lists each kind."""
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "CHARTS_PER_DISTRICT_MAX", 1)  # the sample's two districts count as many
+    app.switch_page("pages/progress.py").run()
+    assert not app.exception, app.exception
+    assert any(c.value.startswith("2 个区：每区一条曲线") for c in app.caption)
+    curves = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert [c["name"] for c in curves] == ["崇明区", "金山区"]
+    _set_as_of(app, dt.date(2022, 5, 5))  # Jinshan's batch 1: 150 + 1,487 of 393 + 2,293
+    jinshan = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][1]
+    assert jinshan["customdata"][-1] == [150 + 1487, 393 + 2293]
+    assert jinshan["y"][-1] == pytest.approx(100 * 1637 / 2686)
+    app.segmented_control(key="progress_view").set_value("batch").run()
+    bars = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert [b["name"] for b in bars] == ["崇明区", "金山区"] and bars[1]["y"][0] == 1637
+    assert set(app.dataframe[0].value["类型"]) >= {"小区", "村民小组"}
 
 
 def test_explorer_filters(app: AppTest) -> None:
