@@ -15,8 +15,9 @@ In one run, for the chosen scale, it prints a table and writes JSON (benchmarks/
   (``queries.run`` as the pages call it), p50 and p95 over ``--repeat`` runs with varied filters
   (district, town, kind, ...) and as-of dates;
 - each page's server-side run in AppTest: navigating to the page, and a change of the as-of day;
-- with ``--browser`` (needs /usr/bin/chromium): in Chromium, for each page, navigation to every chart
-  drawn, and a district change to the charts drawn again;
+- with ``--browser`` (needs /usr/bin/chromium): in Chromium, for each page, until every chart is drawn:
+  the page opened by its URL (a new session: the app's code and Plotly's loaded), reached by the sidebar's
+  link from another page (same session), and a change of the sidebar's district;
 - the pandas baseline (generated scales, whose files are plain UTF-8 CSV), in a child process (its peak
   memory shown; --timeout bounds it): pandas reads the same files and computes the same figures, as a
   Streamlit page without a database would on every rerun; the ratio is baseline time / warm p50 of the
@@ -55,7 +56,7 @@ CHROMIUM = "/usr/bin/chromium"
 # what each page runs (pages/*.py; the sidebar's snapshot_info and districts run on every page)
 SIDEBAR = ["snapshot_info", "districts"]
 PAGE_QUERIES = {
-    "overview": ["coverage_by_district", "whole_committees", "progress_curve", "targets_check", "towns_ranked"],
+    "overview": ["coverage_by_district", "whole_committees", "targets_check", "towns_ranked"],
     "progress": ["progress_curve", "district_glance", "created_per_batch", "town_batch_matrix", "batches"],
     "towns": ["places", "towns_ranked", "committees_in_town", "units"],
     "grids": ["grid_places", "grid_tree", "grid_levels"],
@@ -423,7 +424,9 @@ def measure_apptest(db: Path, repeat: int) -> dict:
 
 
 # The page is drawn: Streamlit's script run has finished (and no rerun is pending), nothing on the page is
-# stale from the run before, the page's title is there, and every Plotly chart has drawn its SVG.
+# stale from the run before, the page's title is there, no element still waits for its code (Streamlit shows
+# a skeleton while it loads a chart's script, Plotly's 4.7 MB, on a page's first chart: without this check a
+# chart not yet begun counted as drawn), and every Plotly chart has drawn its SVG.
 ALL_DRAWN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -431,6 +434,7 @@ ALL_DRAWN = """() => {
     return false;
   }
   if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')) return false;
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(e => e.querySelector('.main-svg'));
 }"""
 # a rerun has started (or already finished and drawn again: a fast run may go by between two polls)
@@ -440,17 +444,51 @@ RERUN_STARTED = """() => {
     || !!document.querySelector('[data-stale="true"]');
 }"""
 EXCEPTION = '[data-testid="stException"]'
+SIDEBAR_LINK = '[data-testid="stSidebarNav"] a[href$="/{}"]'
 
 
 def drawn(page, settle_ms: int = 150) -> float:
     """Wait for ALL_DRAWN to hold, and to still hold ``settle_ms`` later (a first visit reruns at once);
     returns the perf_counter time at which it first held."""
     while True:
-        page.wait_for_function(ALL_DRAWN)
+        page.wait_for_function(ALL_DRAWN, polling=16)
         at = time.perf_counter()
         page.wait_for_timeout(settle_ms)
         if page.evaluate(ALL_DRAWN):
             return at
+
+
+def rerun_drawn(page, act) -> float:
+    """Seconds from ``act()`` (a click that reruns the script) until the page is drawn again."""
+    started = time.perf_counter()
+    act()
+    with contextlib.suppress(Exception):
+        page.wait_for_function(RERUN_STARTED, timeout=2000, polling=16)
+    return drawn(page) - started
+
+
+def url_path(name: str) -> str:
+    return "" if name == "overview" else name
+
+
+def measure_page(page, base: str, name: str) -> dict:
+    """One round on a page: opened by its URL (a new session: the browser loads the app's code and, with a
+    chart, Plotly's), reached by the sidebar's link from another page (the same session: code already
+    loaded), and the sidebar's district changed to the first. Seconds each, and the page's errors."""
+    started = time.perf_counter()
+    page.goto(f"{base}/{url_path(name)}")
+    opened = drawn(page) - started
+    other = "data" if name != "data" else "overview"
+    rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(other))).first.click())
+    linked = rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(name))).first.click())
+    errors = [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
+    # choose the first district in the sidebar's district box
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    option = page.get_by_role("option").nth(1)
+    option.wait_for()
+    changed = rerun_drawn(page, option.click)
+    errors += [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
+    return {"open": opened, "link": linked, "change": changed, "errors": errors}
 
 
 def measure_browser(db: Path, work: Path, repeat: int) -> dict:
@@ -481,29 +519,17 @@ def measure_browser(db: Path, work: Path, repeat: int) -> dict:
             page.goto(base + "/")  # warm the server once
             out["_first_visit_ms"] = ms(drawn(page) - started)
             for name in APPTEST_PAGES:
-                nav, change, errors = [], [], []
-                for _ in range(repeat):
-                    started = time.perf_counter()
-                    page.goto(f"{base}/{'' if name == 'overview' else name}")
-                    nav.append(drawn(page) - started)
-                    errors += [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
-                    # choose the first district in the sidebar's district box
-                    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-                    option = page.get_by_role("option").nth(1)
-                    option.wait_for()
-                    started = time.perf_counter()
-                    option.click()
-                    with contextlib.suppress(Exception):
-                        page.wait_for_function(RERUN_STARTED, timeout=2000)
-                    change.append(drawn(page) - started)
-                    errors += [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
+                rounds = [measure_page(page, base, name) for _ in range(repeat)]
+                opened, linked, change = ([r[k] for r in rounds] for k in ("open", "link", "change"))
                 out[name] = {
-                    "navigate_p50_ms": ms(percentile(nav, 50)),
-                    "navigate_max_ms": ms(max(nav)),
+                    "navigate_p50_ms": ms(percentile(opened, 50)),
+                    "navigate_max_ms": ms(max(opened)),
+                    "link_p50_ms": ms(percentile(linked, 50)),
+                    "link_max_ms": ms(max(linked)),
                     "district_change_p50_ms": ms(percentile(change, 50)),
                     "district_change_max_ms": ms(max(change)),
                     "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
-                    "errors": sorted(set(errors))[:3],
+                    "errors": sorted({e for r in rounds for e in r["errors"]})[:3],
                 }
             browser.close()
     finally:
@@ -824,6 +850,8 @@ def main() -> int:
                 "page",
                 "navigate_p50_ms",
                 "navigate_max_ms",
+                "link_p50_ms",
+                "link_max_ms",
                 "district_change_p50_ms",
                 "district_change_max_ms",
                 "charts",
