@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -339,6 +340,37 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
             return data
     return data
 
+
+
+_shared: dict[Path, ScreenData] = {}
+_shared_lock = threading.Lock()
+
+
+def fetch_shared(db=None) -> ScreenData:
+    """``fetch``, once per published snapshot for every screen this process serves: a country's figures take
+    seconds to gather, and every screen of a command centre shows the same ones. A screen waiting here while
+    another fetches gets that fetch's figures."""
+    path = Path(db) if db else store.default_db()
+    with _shared_lock:
+        data = _shared.get(path)
+        if data is None or data.key != snapshot_key(path):
+            data = _shared[path] = fetch(path)
+        return data
+
+
+def current_data(state: dict, db=None) -> ScreenData | None:
+    """What a screen shows now: its figures, fetched again only when another snapshot has been published (the
+    file's identity is checked at every tick, a stat call). A failed fetch is kept in ``state["error"]`` and
+    the figures fetched before stay on the screen."""
+    data = state.get("data")
+    key = snapshot_key(db)
+    if data is None or key != data.key:
+        try:
+            state["data"] = fetch_shared(db)
+            state.pop("error", None)
+        except Exception as error:  # the screen keeps showing what it had; it says so
+            state["error"] = f"{type(error).__name__}: {str(error)[:120]}"
+    return state.get("data")
 
 # ---------------------------------------------------------------------------------------------------
 # the KPI strip: how many districts, how big

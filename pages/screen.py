@@ -665,21 +665,6 @@ def draw(body: str) -> None:
     st.html(body)
 
 
-def current_data(state: dict, now: float) -> screen.ScreenData | None:
-    data = state.get("data")
-    key = screen.snapshot_key()
-    due = data is None or key != data.key or now - state.get("fetched", 0.0) >= config.refresh - 0.2 * config.tick
-    if due:
-        try:
-            state["data"] = screen.fetch()
-            state["fetched"] = now
-            state.pop("error", None)
-        except Exception as error:  # the screen keeps showing what it had; it says so
-            state["error"] = f"{type(error).__name__}: {str(error)[:120]}"
-            state["fetched"] = now
-    return state.get("data")
-
-
 @st.fragment(run_every=config.tick)
 def live() -> None:
     state = st.session_state.setdefault("campaign_screen", {})
@@ -688,7 +673,7 @@ def live() -> None:
         state["config"] = config
     now = time.time()
     started = state.setdefault("started", now)
-    data = current_data(state, now)
+    data = screen.current_data(state)
     wall = dt.datetime.now()
     notes = [n.text(LANG) for n in url_notes]
     warning = None

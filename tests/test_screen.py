@@ -354,6 +354,56 @@ def test_one_fetch_reads_one_snapshot_even_without_a_second_try(sample_db, tmp_p
     assert towns.get_column("created").sum() == jinshan["created"]
 
 
+def test_screens_share_one_fetch_per_snapshot(sample_db, tmp_path, monkeypatch):
+    """Every screen of a process shows the figures of one fetch while the snapshot is the same (a country's take
+    seconds); a publish makes the next tick fetch again, once."""
+    import shutil
+
+    from campaign import store
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    fetches = []
+    real_fetch = screen.fetch
+    monkeypatch.setattr(screen, "fetch", lambda path: fetches.append(path) or real_fetch(path))
+    first, second = {}, {}
+    data = screen.current_data(first, db)
+    assert screen.current_data(second, db) is data and screen.current_data(first, db) is data
+    assert len(fetches) == 1
+
+    def forget_jinshan(con):
+        con.execute("delete from events where unit_id like '金山区/%'")
+
+    with store.writer_lock(db):
+        store.publish(db, forget_jinshan, districts=["金山区"])
+    new = screen.current_data(first, db)
+    assert new is not data and new.key == screen.snapshot_key(db) and len(fetches) == 2
+    assert "金山区" not in new.coverage.filter(new.coverage["created"] > 0)["district"].to_list()
+    assert screen.current_data(second, db) is new and len(fetches) == 2
+
+
+def test_a_failed_fetch_keeps_the_figures_on_screen(sample_db, tmp_path, monkeypatch):
+    import shutil
+
+    from campaign import store
+
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    state = {}
+    data = screen.current_data(state, db)
+    with store.writer_lock(db):
+        store.publish(db, lambda con: None, districts=["金山区"])
+
+    def broken(path):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(screen, "fetch", broken)
+    assert screen.current_data(state, db) is data
+    assert state["error"] == "OSError: disk gone"
+    monkeypatch.undo()
+    assert screen.current_data(state, db).key == screen.snapshot_key(db) and "error" not in state
+
+
 def test_fetch_leaves_the_shared_reader_alone(sample_db, monkeypatch):
     # the shared reader's connection keeps memory for every query it runs: the screen uses its own
     from campaign import store
