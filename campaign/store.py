@@ -143,7 +143,7 @@ def publish(
 
 def _build(base: Path, building: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     """A new file from schema.sql: every row of ``base`` copied in, ``fill``, every district derived."""
-    con = duckdb.connect(str(building), config={"memory_limit": BUILD_MEMORY})
+    con = _building(building)
     try:
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         con.execute("begin transaction")
@@ -172,6 +172,14 @@ def _build(base: Path, building: Path, fill: Callable[[duckdb.DuckDBPyConnection
         con.close()
 
 
+def _building(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), config={"memory_limit": BUILD_MEMORY})
+    # a national build's statements run long enough for DuckDB to draw a progress bar on the terminal: into
+    # the CLI's output and the server's log
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 def _copied(base: Path, building: Path) -> bool:
     try:
         shutil.copyfile(base, building)
@@ -187,7 +195,7 @@ def _update_copy(building: Path, fill: Callable[[duckdb.DuckDBPyConnection], Non
     replaced. Rebuilding row by row costs what the whole snapshot costs (86 s at national scale for an ingest
     of one district); copying the file costs seconds, and fill and derive touch only a few districts' rows.
     """
-    con = duckdb.connect(str(building), config={"memory_limit": BUILD_MEMORY})
+    con = _building(building)
     try:
         con.execute("begin transaction")
         fill(con)

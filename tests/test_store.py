@@ -664,3 +664,19 @@ def test_events_are_stored_in_unit_order(sample_db, tmp_path):
     build_database(SCALES["tiny"], scaled)
     stored = stored_unit_ids(scaled)
     assert len(stored) > 1000 and stored == sorted(stored)
+
+
+def test_builds_draw_no_progress_bar(sample_db, tmp_path):
+    """DuckDB draws a progress bar on the terminal for long statements: a national build's would land in the
+    CLI's output and the server's log."""
+    db = tmp_path / "c.duckdb"
+    shutil.copyfile(sample_db, db)
+    seen = []
+
+    def fill(con):
+        seen.append(con.sql("select current_setting('enable_progress_bar')").fetchall()[0][0])
+
+    with store.writer_lock(db):
+        store.publish(db, fill, districts=["金山区"])  # in place
+        store.publish(db, fill)  # a full build
+    assert seen == [False, False]
