@@ -211,6 +211,31 @@ def ingest(
     return report
 
 
+# a run whose files hold more than this many bytes is read, checked and matched a group of districts at a time
+# (all into the one snapshot it publishes): its memory then follows the largest group, not the whole run. A
+# country's first load is 1.6 GB of CSV and 24.7M rows: held at once, ~12 GB of frames (4.2M rows took 2.1 GB)
+CHUNK_BYTES = 64 * 2**20
+
+_Item = tuple[int, Path, str]  # a file of the run: its position, its path, its name as shown to the user
+
+
+@dataclass
+class _Load:
+    """What reading, checking and matching some files of a run gives: the rows to publish, the report's part."""
+
+    report: IngestReport = field(default_factory=IngestReport)
+    files: list[tuple[int, FileReport]] = field(default_factory=list)  # by the file's position in the run
+    loaded: list[tuple[int, tuple[str, str, str, int]]] = field(default_factory=list)  # name, sha256, role, rows
+    districts: list[str] = field(default_factory=list)
+    units: pl.DataFrame | None = None
+    events: pl.DataFrame | None = None
+    remap: pl.DataFrame | None = None
+    targets: pl.DataFrame | None = None
+    grids: pl.DataFrame | None = None
+    services: pl.DataFrame | None = None
+    list_rows: pl.DataFrame | None = None
+
+
 def _ingest(
     paths: list[Path],
     db: Path,
@@ -223,124 +248,304 @@ def _ingest(
 ) -> IngestReport:
     with store.writer_lock(db):
         existing = _existing(db)
-        report = IngestReport()
-        parsed = _Parsed()
-        problems: list[Problem] = []
-        seen_checksums: dict[str, str] = {}
-        loaded_files: list[tuple[str, str, str, int]] = []
-        # first every file is read and every table parsed; status lists are parsed all at once after the
-        # loop (see _parse_statuses), so problems and rows are gathered per table in a second pass
-        runs: list[tuple[str, str, list[Problem], list[_Slot], str] | Problem | FileReport] = []
-        for i, (path, name) in enumerate(zip(paths, names, strict=True)):
-            path = Path(path)
-            if not path.is_file():
-                runs.append(Problem(name, "文件不存在 (no such file)"))
-                continue
-            data = path.read_bytes()
-            digest = digests[i] = hashlib.sha256(data).hexdigest()
-            if digest in existing.checksums or digest in seen_checksums:
-                runs.append(FileReport(name, "skipped", 0, "已导入过，未改变任何数据 (already loaded)"))
-                continue
-            seen_checksums[digest] = name
-            tables, file_problems = read_tables(path, name, data=data)
-            slots = []
-            for table in tables:
-                table = _fill_from_title(table, defaults)
-                role = _role(table)
-                slot = _Slot(name, table, role)
-                if role not in ("status", "roster"):
-                    _, slot.frame, slot.problems = _parse_table(table, today)
-                slots.append(slot)
-            extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
-            note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
-            if any(slot.table.cumulative and slot.role == "status" for slot in slots):
-                said = "累计名单：已创建的单位不重复记录 (cumulative list: units already created get no new event)"
-                note = f"{said}；{note}" if note else said
-            runs.append((name, digest, file_problems, slots, note))
-        all_slots = [slot for run in runs if isinstance(run, tuple) for slot in run[3]]
-        statuses = _parse_statuses(all_slots, today)
-        rosters = _parse_rosters(all_slots)
-        if rosters is not None:
-            parsed.rosters.append(rosters)
-        roles = {"roster": "rosters", "targets": "targets", "grids": "grids", "services": "services"}
-        for run in runs:
-            if isinstance(run, Problem):
-                problems.append(run)
-                continue
-            if isinstance(run, FileReport):
-                report.files.append(run)
-                continue
-            name, digest, file_problems, slots, note = run
-            problems += file_problems
-            rows = 0
-            role = ""
-            for slot in slots:
-                role = slot.role
-                problems += slot.problems
-                if slot.frame is not None:
-                    rows += slot.frame.height
-                    if role not in ("status", "roster"):
-                        getattr(parsed, roles[role]).append(slot.frame.with_columns(pl.lit(name).alias("source_file")))
-                elif slot.rows is not None:
-                    rows += slot.rows
-            if slots:
-                loaded_files.append((name, digest, role, rows))
-                report.files.append(FileReport(name, role, rows, note))
-        if problems:
-            raise IngestRefused(problems)
-
-        # only the districts the run names can change: the snapshot's other units and events are left alone
-        named = [frame.get_column("district") for frame in parsed.rosters]
-        named += [statuses.frame.get_column("district")] if statuses is not None else []
-        districts = pl.concat(named).drop_nulls().unique().sort().to_list() if named else []
-        _load_districts(db, existing, districts)
-        units, units_added, units_updated, remap, problems = _merge_rosters(existing.units, parsed.rosters)
-        if problems:
-            raise IngestRefused(problems)
-        if remap.height:
-            existing.events, existing.list_rows = (
-                frame.join(remap, left_on="unit_id", right_on="old", how="left").select(
-                    pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
-                )
-                for frame in (existing.events, existing.list_rows)
-            )
-        parsed.rosters.clear()
-        matched = _match_statuses(units, existing, statuses)
-        statuses = None
-        if matched.problems:
-            raise IngestRefused(matched.problems)
-        events, units, list_rows = matched.events, matched.units, matched.list_rows
-        report.units_added = units_added + matched.units_added
-        report.units_updated = units_updated
-        report.events_added = events.height
-        report.marks_added = list_rows.height
-        report.already_created = matched.already_created
-        targets = pl.concat(parsed.targets) if parsed.targets else None
-        report.targets_loaded = targets.height if targets is not None else 0
-        report.by_district = _changes_by_district(existing.units, units, events)
-        events = events.drop("district", strict=False)
-        grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
-        if problems:
-            raise IngestRefused(problems)
-        report.grids_loaded = grids.height if grids is not None else 0
-        report.services_loaded = services.height if services is not None else 0
-        if not loaded_files or dry_run:
+        items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
+        if _run_bytes(items) > CHUNK_BYTES:
+            return _ingest_in_chunks(items, db, who, today, defaults, dry_run, digests, existing)
+        load = _prepare(_read_files(items, existing, defaults, today, digests), db, existing, today)
+        report = load.report
+        report.files = [f for _, f in load.files]
+        if not load.loaded or dry_run:
             return report
-        _publish(
-            db,
-            districts,
-            units,
-            events,
-            remap,
-            targets,
-            loaded_files,
-            report,
-            who,
-            grids=grids,
-            services=services,
-            list_rows=list_rows,
-        )
+
+        def fill(con: duckdb.DuckDBPyConnection) -> None:
+            _insert(con, load)
+            _record(con, [f for _, f in load.loaded], who)
+
+        # only these districts' units and events changed: only their derived tables are recomputed
+        store.publish(db, fill, districts=load.districts)
         return report
+
+
+def _run_bytes(items: list[_Item]) -> int:
+    return sum(path.stat().st_size for _, path, _ in items if path.is_file())
+
+
+def _read_files(
+    items: list[_Item],
+    existing: _Existing,
+    defaults: Defaults,
+    today: dt.date,
+    digests: dict[int, str],
+    *,
+    known: bool = True,
+) -> list[tuple[int, tuple[str, str, list[Problem], list[_Slot], str] | Problem | FileReport]]:
+    """Each file read and its tables parsed, but for status lists and rosters (parsed all at once by
+    ``_prepare``). ``known``: a file already loaded, or twice in the run, is skipped (False: the caller has
+    skipped those already)."""
+    runs: list[tuple[int, tuple[str, str, list[Problem], list[_Slot], str] | Problem | FileReport]] = []
+    seen_checksums: dict[str, str] = {}
+    for i, path, name in items:
+        if not path.is_file():
+            runs.append((i, Problem(name, "文件不存在 (no such file)")))
+            continue
+        data = path.read_bytes()
+        digest = digests.get(i) if not known else None
+        digest = digests[i] = digest or hashlib.sha256(data).hexdigest()
+        if known and (digest in existing.checksums or digest in seen_checksums):
+            runs.append((i, FileReport(name, "skipped", 0, _ALREADY_LOADED)))
+            continue
+        seen_checksums[digest] = name
+        tables, file_problems = read_tables(path, name, data=data)
+        del data
+        slots = []
+        for table in tables:
+            table = _fill_from_title(table, defaults)
+            role = _role(table)
+            slot = _Slot(name, table, role)
+            if role not in ("status", "roster"):
+                _, slot.frame, slot.problems = _parse_table(table, today)
+            slots.append(slot)
+        extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
+        note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
+        if any(slot.table.cumulative and slot.role == "status" for slot in slots):
+            said = "累计名单：已创建的单位不重复记录 (cumulative list: units already created get no new event)"
+            note = f"{said}；{note}" if note else said
+        runs.append((i, (name, digest, file_problems, slots, note)))
+    return runs
+
+
+_ALREADY_LOADED = "已导入过，未改变任何数据 (already loaded)"
+
+
+def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load:
+    """The files read by ``_read_files``, checked and matched against the published units of their districts;
+    raises IngestRefused with every problem found, before anything is published."""
+    load = _Load()
+    report = load.report
+    parsed = _Parsed()
+    problems: list[Problem] = []
+    # status lists and rosters of every file are parsed at once (see _parse_statuses); their problems and rows
+    # are then gathered per table
+    all_slots = [slot for _, run in runs if isinstance(run, tuple) for slot in run[3]]
+    statuses = _parse_statuses(all_slots, today)
+    rosters = _parse_rosters(all_slots)
+    if rosters is not None:
+        parsed.rosters.append(rosters)
+    roles = {"roster": "rosters", "targets": "targets", "grids": "grids", "services": "services"}
+    for i, run in runs:
+        if isinstance(run, Problem):
+            problems.append(run)
+            continue
+        if isinstance(run, FileReport):
+            load.files.append((i, run))
+            continue
+        name, digest, file_problems, slots, note = run
+        problems += file_problems
+        rows = 0
+        role = ""
+        for slot in slots:
+            role = slot.role
+            problems += slot.problems
+            if slot.frame is not None:
+                rows += slot.frame.height
+                if role not in ("status", "roster"):
+                    getattr(parsed, roles[role]).append(slot.frame.with_columns(pl.lit(name).alias("source_file")))
+            elif slot.rows is not None:
+                rows += slot.rows
+        if slots:
+            load.loaded.append((i, (name, digest, role, rows)))
+            load.files.append((i, FileReport(name, role, rows, note)))
+    if problems:
+        raise IngestRefused(problems)
+
+    # only the districts the run names can change: the snapshot's other units and events are left alone
+    named = [frame.get_column("district") for frame in parsed.rosters]
+    named += [statuses.frame.get_column("district")] if statuses is not None else []
+    districts = pl.concat(named).drop_nulls().unique().sort().to_list() if named else []
+    _load_districts(db, existing, districts)
+    units, units_added, units_updated, remap, problems = _merge_rosters(existing.units, parsed.rosters)
+    if problems:
+        raise IngestRefused(problems)
+    if remap.height:
+        existing.events, existing.list_rows = (
+            frame.join(remap, left_on="unit_id", right_on="old", how="left").select(
+                pl.coalesce("new", "unit_id").alias("unit_id"), pl.exclude("unit_id", "new")
+            )
+            for frame in (existing.events, existing.list_rows)
+        )
+    parsed.rosters.clear()
+    matched = _match_statuses(units, existing, statuses)
+    statuses = None
+    if matched.problems:
+        raise IngestRefused(matched.problems)
+    events, units, list_rows = matched.events, matched.units, matched.list_rows
+    report.units_added = units_added + matched.units_added
+    report.units_updated = units_updated
+    report.events_added = events.height
+    report.marks_added = list_rows.height
+    report.already_created = matched.already_created
+    targets = pl.concat(parsed.targets) if parsed.targets else None
+    report.targets_loaded = targets.height if targets is not None else 0
+    report.by_district = _changes_by_district(existing.units, units, events)
+    grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
+    if problems:
+        raise IngestRefused(problems)
+    report.grids_loaded = grids.height if grids is not None else 0
+    report.services_loaded = services.height if services is not None else 0
+    load.districts, load.units, load.remap, load.targets = districts, units, remap, targets
+    load.events, load.list_rows = events.drop("district", strict=False), list_rows
+    load.grids, load.services = grids, services
+    return load
+
+
+def _ingest_in_chunks(
+    items: list[_Item],
+    db: Path,
+    who: str,
+    today: dt.date,
+    defaults: Defaults,
+    dry_run: bool,
+    digests: dict[int, str],
+    existing: _Existing,
+) -> IngestReport:
+    """A large run, a group of districts at a time, into one snapshot: all or nothing as any run.
+
+    Every file is read once first to learn its districts (``_plan``); the files are then read again a group at
+    a time, each group checked and matched as a run of its own would be and its rows added to the snapshot
+    being built, then dropped. A problem in any group refuses the whole run (the later groups are still read,
+    for their problems) and the snapshot being built is thrown away."""
+    chunks, skipped, districts = _plan(items, existing, defaults, digests)
+    report = IngestReport()
+    files: list[tuple[int, FileReport]] = list(skipped)
+    loaded: list[tuple[int, tuple[str, str, str, int]]] = []
+    problems: list[Problem] = []
+
+    def fill(con: duckdb.DuckDBPyConnection | None) -> None:
+        for chunk in chunks:
+            try:
+                runs = _read_files(chunk, existing, defaults, today, digests, known=False)
+                load = _prepare(runs, db, existing, today)
+            except IngestRefused as refused:
+                problems.extend(refused.problems)
+                continue
+            if problems:
+                continue  # the run is refused already: the other groups are read only for their problems
+            _add_report(report, load.report)
+            files.extend(load.files)
+            loaded.extend(load.loaded)
+            # the next group's events are numbered on from this one's
+            existing.max_event_id += load.events.height
+            if con is not None:
+                _insert(con, load)
+                _commit_so_far(con)
+            del load
+        if problems:
+            raise IngestRefused(problems)
+        if con is not None and loaded:
+            _record(con, [f for _, f in sorted(loaded)], who)
+
+    if chunks:
+        if dry_run:
+            fill(None)
+        else:
+            store.publish(db, fill, districts=districts)
+    report.files = [f for _, f in sorted(files, key=lambda pair: pair[0])]
+    report.by_district.sort(key=lambda row: row["district"])
+    return report
+
+
+def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit the snapshot being built so far and go on in a new transaction: DuckDB holds an open transaction's
+    rows in memory until it ends (a country's first load grew to 3.5 GB by its last group). The file is private
+    until publish swaps it in, and removed if the run is refused, so this loses nothing of all or nothing."""
+    try:
+        con.execute("commit")
+    except duckdb.TransactionException:
+        return  # no transaction open: every statement committed already
+    con.execute("begin transaction")
+
+
+def _add_report(total: IngestReport, part: IngestReport) -> None:
+    for name in (
+        "units_added",
+        "units_updated",
+        "events_added",
+        "targets_loaded",
+        "grids_loaded",
+        "services_loaded",
+        "marks_added",
+        "already_created",
+    ):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.by_district += part.by_district
+
+
+def _plan(
+    items: list[_Item], existing: _Existing, defaults: Defaults, digests: dict[int, str]
+) -> tuple[list[list[_Item]], list[tuple[int, FileReport]], list[str]]:
+    """The run's files in groups that share no district, each group up to CHUNK_BYTES (a district's files are
+    never split), and last the files that name no district through a roster or list (totals, grids, services,
+    files that cannot be read: their problems come when they are read again). Also the files skipped (loaded
+    already, or twice in the run) and every district the rosters and lists name."""
+    seen: set[str] = set()
+    skipped: list[tuple[int, FileReport]] = []
+    placed: list[tuple[_Item, set[str], int]] = []
+    rest: list[_Item] = []
+    for item in items:
+        i, path, name = item
+        if not path.is_file():
+            rest.append(item)
+            continue
+        data = path.read_bytes()
+        digest = digests[i] = hashlib.sha256(data).hexdigest()
+        if digest in existing.checksums or digest in seen:
+            skipped.append((i, FileReport(name, "skipped", 0, _ALREADY_LOADED)))
+            continue
+        seen.add(digest)
+        tables, _ = read_tables(path, name, data=data, only=frozenset({"district"}))
+        places: set[str] = set()
+        for table in tables:
+            table = _fill_from_title(table, defaults)
+            if _role(table) in ("roster", "status") and "district" in table.frame.columns:
+                places.update(by_value(table.frame.get_column("district"), clean_expr).drop_nulls().to_list())
+        if places:
+            placed.append((item, places, len(data)))
+        else:
+            rest.append(item)
+    # files sharing a district are one group (union-find over the districts they name)
+    parent = list(range(len(placed)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owner: dict[str, int] = {}
+    for k, (_, places, _) in enumerate(placed):
+        for district in places:
+            if district in owner:
+                parent[root(k)] = root(owner[district])
+            else:
+                owner[district] = k
+    groups: dict[int, list[tuple[_Item, int]]] = {}
+    for k, (item, _, size) in enumerate(placed):
+        groups.setdefault(root(k), []).append((item, size))
+    chunks: list[list[_Item]] = []
+    current: list[_Item] = []
+    size = 0
+    for group in sorted(groups.values(), key=lambda g: g[0][0][0]):
+        group_size = sum(s for _, s in group)
+        if current and size + group_size > CHUNK_BYTES:
+            chunks.append(current)
+            current, size = [], 0
+        current += [item for item, _ in group]
+        size += group_size
+    if current:
+        chunks.append(current)
+    if rest:
+        chunks.append(rest)
+    return [sorted(chunk) for chunk in chunks], skipped, sorted(owner)
 
 
 def _changes_by_district(before: pl.DataFrame, units: pl.DataFrame, events: pl.DataFrame) -> list[dict]:
@@ -1339,66 +1544,55 @@ def _rosterless_units(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 # publish
 
 
-def _publish(
-    db: Path,
-    districts: list[str],
-    units: pl.DataFrame,
-    events: pl.DataFrame,
-    remap: pl.DataFrame,
-    targets: pl.DataFrame | None,
-    files: list[tuple[str, str, str, int]],
-    report: IngestReport,
-    who: str,
-    *,
-    grids: pl.DataFrame | None = None,
-    services: pl.DataFrame | None = None,
-    list_rows: pl.DataFrame | None = None,
-) -> None:
-    def fill(con: duckdb.DuckDBPyConnection) -> None:
-        _fill_grids_and_services(con, grids, services)
-        ingest_id = con.sql("select coalesce(max(ingest_id), 0) + 1 from ingests").fetchall()[0][0]
-        file_id = con.sql("select coalesce(max(file_id), 0) from files").fetchall()[0][0]
-        # units holds every unit of the districts the run names, as they are to be: they replace those
-        con.register("new_units", store.arrow(units))
-        con.register("run_districts", pl.DataFrame({"district": districts}, schema={"district": pl.String}))
-        con.execute("delete from units where district in (select district from run_districts)")
-        con.execute("insert into units by name select * from new_units")
-        if remap.height:  # events of units known from lists now belong to their roster units
-            con.register("remap", store.arrow(remap))
-            con.execute("update events set unit_id = remap.new from remap where events.unit_id = remap.old")
-            con.execute("update list_rows set unit_id = remap.new from remap where list_rows.unit_id = remap.old")
-        con.register("new_events", store.arrow(events))
-        con.execute(f"insert into events by name select * from new_events{store.EVENTS_ORDER}")
-        if list_rows is not None and list_rows.height:
-            con.register("new_list_rows", store.arrow(list_rows))
-            con.execute("insert into list_rows by name select * from new_list_rows")
-        if targets is not None and targets.height:
-            con.register("new_targets", store.arrow(targets))
-            con.execute(
-                "delete from targets where (district, coalesce(kind, '*'), coalesce(batch, 0)) in "
-                "(select (district, coalesce(kind, '*'), coalesce(batch, 0)) from new_targets)"
-            )
-            con.execute(
-                "insert into targets by name select district, kind, batch, target, target_date, source from new_targets"
-            )
-        file_rows = pl.DataFrame(
-            [(file_id + i + 1, ingest_id, n, h, r, c) for i, (n, h, r, c) in enumerate(files)],
-            schema=["file_id", "ingest_id", "name", "sha256", "role", "rows"],
-            orient="row",
-        )
-        fill_missing_pinyin(con)
-        con.register("new_files", file_rows)
-        con.execute("insert into files by name select * from new_files")
+def _insert(con: duckdb.DuckDBPyConnection, load: _Load) -> None:
+    """Inside the publish: ``load``'s rows into the snapshot being built."""
+    _fill_grids_and_services(con, load.grids, load.services)
+    # units holds every unit of the districts the run names, as they are to be: they replace those
+    con.register("new_units", store.arrow(load.units))
+    con.register("run_districts", pl.DataFrame({"district": load.districts}, schema={"district": pl.String}))
+    con.execute("delete from units where district in (select district from run_districts)")
+    con.execute("insert into units by name select * from new_units")
+    if load.remap.height:  # events of units known from lists now belong to their roster units
+        con.register("remap", store.arrow(load.remap))
+        con.execute("update events set unit_id = remap.new from remap where events.unit_id = remap.old")
+        con.execute("update list_rows set unit_id = remap.new from remap where list_rows.unit_id = remap.old")
+    con.register("new_events", store.arrow(load.events))
+    con.execute(f"insert into events by name select * from new_events{store.EVENTS_ORDER}")
+    if load.list_rows is not None and load.list_rows.height:
+        con.register("new_list_rows", store.arrow(load.list_rows))
+        con.execute("insert into list_rows by name select * from new_list_rows")
+    if load.targets is not None and load.targets.height:
+        con.register("new_targets", store.arrow(load.targets))
         con.execute(
-            "insert into ingests values ($id, current_localtimestamp(), $who, $files, $rows, 'loaded')",
-            {"id": ingest_id, "who": who, "files": len(files), "rows": sum(f[3] for f in files)},
+            "delete from targets where (district, coalesce(kind, '*'), coalesce(batch, 0)) in "
+            "(select (district, coalesce(kind, '*'), coalesce(batch, 0)) from new_targets)"
         )
-        for name in ("new_units", "run_districts", "remap", "new_events", "new_list_rows", "new_targets", "new_files"):
-            with contextlib.suppress(Exception):
-                con.unregister(name)
+        con.execute(
+            "insert into targets by name select district, kind, batch, target, target_date, source from new_targets"
+        )
+    for name in ("new_units", "run_districts", "remap", "new_events", "new_list_rows", "new_targets"):
+        with contextlib.suppress(Exception):
+            con.unregister(name)
 
-    # only these districts' units and events changed: only their derived tables are recomputed
-    store.publish(db, fill, districts=districts)
+
+def _record(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str, str, int]], who: str) -> None:
+    """Inside the publish, after every ``_insert`` of the run: pinyin of new names, the run's files and ingest."""
+    ingest_id = con.sql("select coalesce(max(ingest_id), 0) + 1 from ingests").fetchall()[0][0]
+    file_id = con.sql("select coalesce(max(file_id), 0) from files").fetchall()[0][0]
+    file_rows = pl.DataFrame(
+        [(file_id + i + 1, ingest_id, n, h, r, c) for i, (n, h, r, c) in enumerate(files)],
+        schema=["file_id", "ingest_id", "name", "sha256", "role", "rows"],
+        orient="row",
+    )
+    fill_missing_pinyin(con)
+    con.register("new_files", file_rows)
+    con.execute("insert into files by name select * from new_files")
+    con.execute(
+        "insert into ingests values ($id, current_localtimestamp(), $who, $files, $rows, 'loaded')",
+        {"id": ingest_id, "who": who, "files": len(files), "rows": sum(f[3] for f in files)},
+    )
+    with contextlib.suppress(Exception):
+        con.unregister("new_files")
 
 
 SAMPLE_DIR = store.ROOT / "data" / "sample"

@@ -51,9 +51,12 @@ def status_files(folder: Path) -> list[Path]:
 
 
 def read_tables(
-    path: Path, display_name: str | None = None, *, data: bytes | None = None
+    path: Path, display_name: str | None = None, *, data: bytes | None = None, only: frozenset[str] | None = None
 ) -> tuple[list[Table], list[Problem]]:
-    """All tables of one file, or the problems that make it unreadable (``data``: its bytes, if read already)."""
+    """All tables of one file, or the problems that make it unreadable (``data``: its bytes, if read already).
+
+    ``only``: a quick look (which districts a large run's files name): a text file's table then holds only these
+    canonical columns, though its headers name them all, and keeps its blank lines; XLSX is read in full."""
     name = display_name or path.name
     suffix = path.suffix.lower()
     data = path.read_bytes() if data is None else data
@@ -62,7 +65,7 @@ def read_tables(
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, data, name)
     if suffix in TEXT_SUFFIXES:
-        return _read_text(data, name, suffix)
+        return _read_text(data, name, suffix, only)
     return [], [Problem(name, f"不支持的文件类型「{suffix}」，请提供 CSV、TSV 或 XLSX (unsupported file type)")]
 
 
@@ -81,7 +84,9 @@ def _decode(data: bytes) -> tuple[str | None, bool]:
     return None, False
 
 
-def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[Problem]]:
+def _read_text(
+    data: bytes, name: str, suffix: str, only: frozenset[str] | None = None
+) -> tuple[list[Table], list[Problem]]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         # Excel's "Unicode text" (Unicode 文本): tab-separated UTF-16 with a byte-order mark
         data = data.decode("utf-16").encode("utf-8")
@@ -119,6 +124,8 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
         body = raw[start:-1] if raw.endswith(b"\n") else raw[start:]
     else:
         body = "\n".join(lines[header_at:]).encode("utf-8")
+    title = _title(rows[:header_at])
+    wanted = _wanted_columns(rows[header_at], only)
     frame = pl.read_csv(
         io.BytesIO(body),
         separator=delimiter,
@@ -126,10 +133,34 @@ def _read_text(data: bytes, name: str, suffix: str) -> tuple[list[Table], list[P
         infer_schema=False,
         truncate_ragged_lines=True,
         quote_char='"',
+        columns=wanted,
     )
+    if wanted is not None:
+        return _glance_table(frame, rows[header_at], name, title)
     # one row per line is assumed for row numbers; quoted line breaks are rare in town files
-    title = _title(rows[:header_at])
     return _make_table(frame, header_at + 1, name, None, title)
+
+
+def _wanted_columns(header: list[str], only: frozenset[str] | None) -> list[int] | None:
+    """The positions of ``only``'s columns in ``header``; None (read every column) without ``only``, or when
+    two columns mean the same (the full read says so)."""
+    if only is None:
+        return None
+    canonical = [HEADER_LOOKUP.get(fold(c)) if c and c.strip() else None for c in header]
+    wanted = [k for k, c in enumerate(canonical) if c in only]
+    return wanted if wanted and len({canonical[k] for k in wanted}) == len(wanted) else None
+
+
+def _glance_table(frame: pl.DataFrame, header: list[str], name: str, title: str) -> tuple[list[Table], list[Problem]]:
+    """``read_tables(only=...)``'s table: headers of every column, frame of the wanted ones (and no _row)."""
+    headers: dict[str, str] = {}
+    for written in header:
+        canonical = HEADER_LOOKUP.get(fold(written)) if written and written.strip() else None
+        if canonical is not None:
+            headers.setdefault(canonical, written.strip())
+    body = frame.slice(1).rename({c: HEADER_LOOKUP[fold(frame.item(0, c))] for c in frame.columns})
+    counts_rounds = fold(headers.get("batch", "")) in {fold(h) for h in ROUND_HEADERS}
+    return [Table(name, None, body, headers, [], counts_rounds, title)], []
 
 
 # what str.splitlines() also takes for the end of a line, besides \n and \r\n
