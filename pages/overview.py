@@ -107,55 +107,59 @@ for row in targets.iter_rows(named=True):
     else:
         st.warning(text + ui.t("target_mismatch", diff=row["roster"] - row["target"]), icon="⚠️")
 
-st.subheader(ui.t("coverage_chart"))
-with_roster = coverage.filter(pl.col("total").is_not_null())
-if many:
-    with_roster = with_roster.sort("coverage_pct", "district").head(2 * ui.MANY_DISTRICTS)
-    st.caption(ui.t("lowest_bars", n=with_roster.height))
-fig = go.Figure()
-for kind, rows in with_roster.group_by("kind", maintain_order=True):
-    # one bar per (district, kind): grouping by district would leave empty slots for kinds it lacks
-    fig.add_bar(
-        name=i18n.kind_label(kind[0], ctx.lang),
-        y=[f"{d} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")],
-        x=rows.get_column("coverage_pct").to_list(),
-        orientation="h",
-        marker_color=ui.KIND_COLOURS.get(kind[0]),
-        text=[
-            f"{i18n.fmt_pct(p)} ({c:,}/{t:,})"
-            for p, c, t in rows.select("coverage_pct", "created", "total").iter_rows()
-        ],
-        textposition="auto",
-        hovertemplate="%{y}: %{text}<extra></extra>",
+# the coverage bars and the town map one at a time: a district change redraws one chart, not two
+chart = ui.view("overview_chart", {"coverage": "coverage_chart", "map": "map_title"})
+if chart == "coverage":
+    st.subheader(ui.t("coverage_chart"))
+    with_roster = coverage.filter(pl.col("total").is_not_null())
+    if many:
+        with_roster = with_roster.sort("coverage_pct", "district").head(2 * ui.MANY_DISTRICTS)
+        st.caption(ui.t("lowest_bars", n=with_roster.height))
+    fig = go.Figure()
+    for kind, rows in with_roster.group_by("kind", maintain_order=True):
+        # one bar per (district, kind): grouping by district would leave empty slots for kinds it lacks
+        fig.add_bar(
+            name=i18n.kind_label(kind[0], ctx.lang),
+            y=[f"{d} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")],
+            x=rows.get_column("coverage_pct").to_list(),
+            orientation="h",
+            marker_color=ui.KIND_COLOURS.get(kind[0]),
+            text=[
+                f"{i18n.fmt_pct(p)} ({c:,}/{t:,})"
+                for p, c, t in rows.select("coverage_pct", "created", "total").iter_rows()
+            ],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    fig.update_layout(
+        xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
+        yaxis={"autorange": "reversed"},
+        uniformtext_minsize=10,
+        uniformtext_mode="hide",
     )
-fig.update_layout(
-    xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
-    yaxis={"autorange": "reversed"},
-    uniformtext_minsize=10,
-    uniformtext_mode="hide",
-)
-ui.show(fig, height=max(240, 60 * with_roster.height + 80))
+    ui.show(fig, height=max(240, 60 * with_roster.height + 80))
 
-# --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------
-st.subheader(ui.t("map_title"))
-if many:  # a map per district of a whole country: none until one is chosen (and its 40,000 towns not asked for)
-    st.caption(ui.t("map_choose_district"))
-    by_town = pl.DataFrame(schema={"district": pl.String})
 else:
-    by_town = ui.q("towns_ranked", kind=None)
-shapes = townmap.read_boundaries(store.default_db())
-for (district,), towns in by_town.group_by("district", maintain_order=True):
-    if shapes:
-        fig, missing = townmap.shape_figure(towns, shapes, ui.t("coverage"))
-        if len(missing) < towns.height:
-            st.markdown(f"**{district}** · {ui.t('map_boundaries')}")
-            if missing:
-                st.caption(ui.t("map_unmatched", towns="、".join(missing)))
-            ui.show(fig, height=520)
-            continue
-    fig, laid_out = townmap.tile_figure(towns, district, ui.t("coverage"))
-    positions, _ = townmap.tile_positions(district, towns.get_column("town").to_list())
-    st.markdown(f"**{district}**{'' if laid_out else ' ' + ui.t('map_ordered')}")
-    ui.show(fig, height=townmap.figure_height(positions))
-st.caption(ui.t("map_schematic"))
+    # --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------
+    st.subheader(ui.t("map_title"))
+    if many:  # a map per district of a whole country: none until one is chosen (and its 40,000 towns not asked for)
+        st.caption(ui.t("map_choose_district"))
+        by_town = pl.DataFrame(schema={"district": pl.String})
+    else:
+        by_town = ui.q("towns_ranked", kind=None)
+    shapes = townmap.read_boundaries(store.default_db())
+    for (district,), towns in by_town.group_by("district", maintain_order=True):
+        if shapes:
+            fig, missing = townmap.shape_figure(towns, shapes, ui.t("coverage"))
+            if len(missing) < towns.height:
+                st.markdown(f"**{district}** · {ui.t('map_boundaries')}")
+                if missing:
+                    st.caption(ui.t("map_unmatched", towns="、".join(missing)))
+                ui.show(fig, height=520)
+                continue
+        fig, laid_out = townmap.tile_figure(towns, district, ui.t("coverage"))
+        positions, _ = townmap.tile_positions(district, towns.get_column("town").to_list())
+        st.markdown(f"**{district}**{'' if laid_out else ' ' + ui.t('map_ordered')}")
+        ui.show(fig, height=townmap.figure_height(positions))
+    st.caption(ui.t("map_schematic"))
 ui.sample_note()

@@ -63,8 +63,9 @@ def visit(browser, url: str, expected: str, shot: str, element_text: str | None 
 def test_schematic_map_grids_and_services_stay_local(browser, tmp_path):
     require_chromium()
     with running_dashboard(tmp_path) as url:
-        assert visit(browser, url + "/", title("map_title"), "map-schematic-jinshan", "枫泾镇") == []
-        assert visit(browser, url + "/", title("map_title"), "map-schematic-chongming", "陈家镇") == []
+        # the map is the overview's second chart, behind the switch above its first (?view=map)
+        assert visit(browser, url + "/?view=map", title("map_title"), "map-schematic-jinshan", "枫泾镇") == []
+        assert visit(browser, url + "/?view=map", title("map_title"), "map-schematic-chongming", "陈家镇") == []
         assert visit(browser, url + "/grids", title("grids_title"), "grids") == []
         assert visit(browser, url + "/services", title("services_title"), "services") == []
 
@@ -85,7 +86,7 @@ def test_uploaded_boundaries_give_a_true_choropleth_offline(browser, tmp_path):
     require_chromium()
     (tmp_path / townmap.BOUNDARIES_NAME).write_bytes(square_boundaries())
     with running_dashboard(tmp_path) as url:
-        assert visit(browser, url + "/", title("map_boundaries"), "map-boundaries", "山阳镇") == []
+        assert visit(browser, url + "/?view=map", title("map_boundaries"), "map-boundaries", "山阳镇") == []
 
 
 def test_boundaries_fixture_is_valid():

@@ -284,6 +284,7 @@ def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app:
     assert any("共 2 个区" in i.value for i in app.info)
     assert not app.metric, "no cards until a district is chosen"
     assert any("3 / 3 项官方总数与名册一致" in s.value for s in app.success)
+    app.segmented_control(key="overview_chart").set_value("map").run()  # the map: the other chart of the page
     assert any("在侧栏选择一个区" in c.value for c in app.caption)
     assert "崇明区" in set(app.dataframe[0].value["区"])
 
