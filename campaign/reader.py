@@ -227,7 +227,9 @@ def _sheet_first_rows(path: Path) -> dict[str, int]:
             target = targets.get(rid, "")
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
             try:
-                xml = zf.read(member)[:2_000_000].decode("utf-8", "replace")
+                # only the first rows are wanted: unzip 2 MB, not a whole sheet of tens of MB
+                with zf.open(member) as sheet:
+                    xml = sheet.read(2_000_000).decode("utf-8", "replace")
             except KeyError:
                 continue
             for row in _ROW.finditer(xml):  # the first rows only: not all rows of a sheet
