@@ -197,3 +197,13 @@ def test_a_glance_at_a_text_file_gives_its_headers_and_districts(tmp_path, encod
             "乙区",
         }
     )
+
+
+def test_a_chunked_dry_run_reports_and_publishes_nothing(tmp_path, monkeypatch):
+    paths = status_files(SAMPLE_DIR)
+    whole = ingest(paths, tmp_path / "whole.duckdb", who="test", dry_run=True)
+    monkeypatch.setattr(ingest_module, "CHUNK_BYTES", 1)
+    parts = ingest(paths, tmp_path / "parts.duckdb", who="test", dry_run=True)
+    assert not (tmp_path / "parts.duckdb").exists()
+    assert parts.summary() == whole.summary() and parts.by_district == whole.by_district
+    assert parts.events_added > 0
