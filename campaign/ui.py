@@ -241,6 +241,7 @@ EXPLORE_UNITS_MAX = 200_000  # more units than this and no district, town or sea
 CHARTS_PER_DISTRICT_MAX = 4  # more districts shown than this and a page draws them in one chart, not one each
 LABELLED_BARS_MAX = 60  # more bars than this in a chart and their numbers are left to the hover and the table
 LABELLED_POINTS_MAX = 24  # more dates than this on the changes chart and its net changes are left to the hover
+TICK_LABELS_MAX = 16  # past the labelled sizes above, about this many category labels under a chart
 TOWN_BARS_MAX = 60  # the towns page draws at most this many (the lowest); its table lists every town
 MANY_DISTRICTS = 12  # more than this, and the overview shows all districts as a table, not a card and map each
 
