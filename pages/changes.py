@@ -17,9 +17,8 @@ if changes.is_empty():
 # the changes (a chart each for up to 4 districts) and whole creation over time one at a time: a district
 # change redraws one chart, not two
 view = ui.view("changes_view", {"changes": "view_changes", "whole": "whole_title"})
-focus = ui.districts_to_draw()
-if focus is not None:
-    changes = changes.filter(pl.col("district").is_in(focus))
+# every district counts: past CHARTS_PER_DISTRICT_MAX they are summed into one chart (as cheap to draw for 300
+# as for 12), and the table lists each
 
 
 def draw(rows: pl.DataFrame) -> None:
@@ -108,8 +107,6 @@ if view == "changes":
 
 else:
     whole = ui.q("whole_over_time")
-    if focus is not None:
-        whole = whole.filter(pl.col("district").is_in(focus))
     if not whole.is_empty():
         st.subheader(ui.t("whole_title"))
         # as the changes: with more districts than get a chart each, a curve per kind (24 traces of a city's

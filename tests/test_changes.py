@@ -90,12 +90,14 @@ def test_changes_page_with_many_districts_draws_them_together(sample_db, monkeyp
     from campaign import ui
 
     monkeypatch.setattr(ui, "CHARTS_PER_DISTRICT_MAX", 1)  # the sample's two districts count as many
+    monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # and too many for a chart each: summed all the same
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     at.switch_page("pages/changes.py").run()
     assert not at.exception, at.exception
     assert any(c.value.startswith("2 个区合计") for c in at.caption)
+    assert not any("图中只画" in i.value for i in at.info), "a sum leaves no district out"
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     net = next(t for t in figure["data"] if t["type"] == "scatter")
     every = queries.run("changes_by_date", db=sample_db)

@@ -289,7 +289,7 @@ def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app:
     assert "崇明区" in set(app.dataframe[0].value["区"])
 
 
-@pytest.mark.parametrize("page", ["pages/progress.py", "pages/changes.py", "pages/forecast.py"])
+@pytest.mark.parametrize("page", ["pages/progress.py", "pages/forecast.py"])
 def test_pages_with_many_districts_draw_the_lowest_only(app: AppTest, monkeypatch, page) -> None:
     from campaign import ui
 
