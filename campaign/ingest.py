@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -420,25 +421,35 @@ def _ingest_in_chunks(
     loaded: list[tuple[int, tuple[str, str, str, int]]] = []
     problems: list[Problem] = []
 
+    def prepared(chunk: list[_Item]) -> _Load | IngestRefused:
+        try:
+            return _prepare(_read_files(chunk, existing, defaults, today, digests, known=False), db, existing, today)
+        except IngestRefused as refused:
+            return refused
+
     def fill(con: duckdb.DuckDBPyConnection | None) -> None:
-        for chunk in chunks:
-            try:
-                runs = _read_files(chunk, existing, defaults, today, digests, known=False)
-                load = _prepare(runs, db, existing, today)
-            except IngestRefused as refused:
-                problems.extend(refused.problems)
-                continue
-            if problems:
-                continue  # the run is refused already: the other groups are read only for their problems
-            _add_report(report, load.report)
-            files.extend(load.files)
-            loaded.extend(load.loaded)
-            # the next group's events are numbered on from this one's
-            existing.max_event_id += load.events.height
-            if con is not None:
-                _insert(con, load)
-                _commit_so_far(con)
-            del load
+        # the next group is read, checked and matched in a second thread while DuckDB inserts this one: both let go
+        # of the GIL, so the two overlap on the machine's cores (at most two groups in memory)
+        with ThreadPoolExecutor(1) as ahead:
+            pending = ahead.submit(prepared, chunks[0])
+            for k in range(len(chunks)):
+                load = pending.result()
+                if isinstance(load, IngestRefused):
+                    problems.extend(load.problems)
+                elif not problems:
+                    # the next group's events are numbered on from this one's: set before it is submitted
+                    existing.max_event_id += load.events.height
+                if k + 1 < len(chunks):
+                    pending = ahead.submit(prepared, chunks[k + 1])
+                if isinstance(load, IngestRefused) or problems:
+                    continue  # the run is refused: the other groups are read only for their problems
+                _add_report(report, load.report)
+                files.extend(load.files)
+                loaded.extend(load.loaded)
+                if con is not None:
+                    _insert(con, load)
+                    _commit_so_far(con)
+                del load
         if problems:
             raise IngestRefused(problems)
         if con is not None and loaded:
