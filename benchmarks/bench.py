@@ -75,7 +75,7 @@ PAGE_QUERIES = {
         "dq_grid_households",
     ],
     "explorer": ["places", "batches", "units"],
-    "find": ["units", "unit_history"],
+    "find": ["find_units", "unit_history"],
     "data": ["snapshot_info", "ingests"],
     "screen": [
         "district_glance",
@@ -249,6 +249,8 @@ def measure_build(scale: str, db: Path, timeout: float) -> dict:
 
 
 TABLE_ROWS_MAX = 10_000  # campaign.ui.TABLE_ROWS_MAX: the explorer's limit (not imported: ui imports Streamlit)
+MANY_DISTRICTS = 12  # campaign.ui.MANY_DISTRICTS: past it, pages ask for towns only with a district chosen
+FIND_SHOWN = 50  # pages/find.py's SHOWN: the find page fetches the first 50 matches and counts them all
 
 
 def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
@@ -293,9 +295,13 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
             }
             if i % 4 == 1 and "town" not in wanted:
                 chosen["district"] = None  # every district
+            # the forecast page asks for towns' rows only with a district chosen, or with a few districts
+            chosen["towns"] = chosen["district"] is not None or len({p[0] for p in places}) <= MANY_DISTRICTS
             if name == "units" and i % 3 == 2 and place[4]:
-                # the find page: a part of a unit's name, anywhere
-                chosen = {"search": place[4][:2], "limit": None}
+                # the explorer's name box: a part of a unit's name, anywhere
+                chosen = {"search": place[4][:2], "limit": TABLE_ROWS_MAX}
+            if name == "find_units":  # the find page: a part of a unit's name, in the sidebar's district or all
+                chosen = {"search": place[4][:2], "district": chosen["district"], "limit": FIND_SHOWN}
             sets.append({k: v for k, v in chosen.items() if k in wanted})
         out[name] = sets
     return out

@@ -37,6 +37,7 @@ ALL_QUERIES = {
     "district_glance",
     "districts",
     "files",
+    "find_units",
     "forecast",
     "grid_levels",
     "grid_places",
@@ -120,6 +121,7 @@ def test_every_query_runs_on_the_sample_without_parameters(sample_db, name):
     # checks that find nothing wrong in the clean sample, and nothing revoked at its end, are empty
     empty_on_clean_sample = {"dq_created_twice", "dq_grid_households", "dq_never_listed", "revoked_open"}
     empty_on_clean_sample.add("unit_history")  # without a unit named, no unit's history
+    empty_on_clean_sample.add("find_units")  # without a name to look for, nothing found
     # the sample's 整建制 marks agree with its history, and it has no cumulative list (tests/test_quality.py)
     empty_on_clean_sample |= {"dq_whole_claim_missing", "dq_whole_claim_denied", "dq_cumulative_fell"}
     assert (frame.height == 0) == (name in empty_on_clean_sample)
@@ -543,6 +545,36 @@ def test_units_on_the_day_of_the_revocation(tiny_db):
 )
 def test_units_filters(tiny_db, params, expected):
     assert names(queries.run("units", db=tiny_db, **params)) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"search": "苑"}, ["乙苑", "甲苑", "丙苑"]),  # the unit's name
+        ({"search": "一居"}, ["乙苑", "甲苑"]),  # its committee's name
+        ({"search": "B镇"}, ["丙苑", "四村"]),  # its town's name
+        ({"search": "jiay"}, ["甲苑"]),  # the pinyin of its name
+        ({"search": "苑", "district": "乙区"}, []),
+        ({"search": "没有这个"}, []),
+    ],
+    ids=lambda v: repr(v) if isinstance(v, dict) else None,
+)
+def test_find_units(tiny_db, params, expected):
+    found = queries.run("find_units", db=tiny_db, **params)
+    assert names(found) == expected
+    # the same units, columns and statuses as the explorer's query gives for the same search
+    assert found.equals(queries.run("units", db=tiny_db, **params))
+
+
+def test_find_units_first_rows_and_count(tiny_db):
+    every = queries.run("find_units", db=tiny_db, search="苑")
+    first = queries.run("find_units", db=tiny_db, search="苑", limit=2)
+    assert first.drop("matching").rows() == every.drop("matching").head(2).rows()
+    assert set(first["matching"]) == {3}
+    # the status of the day asked: 甲苑 created on 04-10 (a model later), 乙苑 and 丙苑 not yet on 04-15
+    early = queries.run("find_units", db=tiny_db, search="苑", as_of=D(2022, 4, 15))
+    statuses = dict(early.select("name", "status").rows())
+    assert statuses == {"甲苑": "created", "乙苑": "not_created", "丙苑": "not_created"}
 
 
 # ------------------------------------------------------------------------------------ places ---
