@@ -42,7 +42,7 @@ if view == "curve":
             mode="lines+markers",
             line_shape="hv",
             customdata=rows.select("created", "total").rows(),
-            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}<br>%{{y:.1f}}%%（%{{customdata[0]:,}} / %{{customdata[1]:,}}）"
+            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}<br>%{{y:.1f}}%（%{{customdata[0]:,}} / %{{customdata[1]:,}}）"
             "<extra></extra>",
         )
     fig.update_layout(

@@ -89,6 +89,9 @@ def test_progress_page_tables(app: AppTest) -> None:
     app.switch_page("pages/progress.py").run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == 1 and not app.dataframe, "the curve alone by default"
+    curves = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    # Plotly's hover templates take a percent sign as it is: "%%" would show twice
+    assert all("%%" not in c["hovertemplate"] and "%（" in c["hovertemplate"] for c in curves)
     app.segmented_control(key="progress_view").set_value("batch").run()
     assert app.query_params["view"] == "batch"
     per_batch = app.dataframe[0].value
