@@ -67,6 +67,10 @@ def test_services_page_in_english_with_a_district(app: AppTest) -> None:
 
 
 def test_overview_has_a_schematic_map_per_district(app: AppTest) -> None:
+    assert "各街镇覆盖率地图" not in [s.value for s in app.subheader], "the coverage bars first, the map a click away"
+    app.segmented_control(key="overview_chart").set_value("map").run()
+    assert not app.exception, app.exception
+    assert app.query_params["view"] == "map"
     assert "各街镇覆盖率地图" in [s.value for s in app.subheader]
     assert any("示意图" in c.value for c in app.caption)
     shown = " ".join(m.value for m in app.markdown)
