@@ -276,6 +276,7 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
     rng = random.Random(seed)
     days = [first + dt.timedelta(days=d) for d in range(0, (last - first).days + 1)] if first else [None]
     kinds = sorted({p[3] for p in places})
+    few_districts = len({p[0] for p in places}) <= MANY_DISTRICTS
     out: dict[str, list[dict]] = {}
     for name in sorted({q for qs in PAGE_QUERIES.values() for q in qs} | set(SIDEBAR)):
         wanted = queries.parameters(name)
@@ -296,7 +297,7 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
             if i % 4 == 1 and "town" not in wanted:
                 chosen["district"] = None  # every district
             # the forecast page asks for towns' rows only with a district chosen, or with a few districts
-            chosen["towns"] = chosen["district"] is not None or len({p[0] for p in places}) <= MANY_DISTRICTS
+            chosen["towns"] = chosen["district"] is not None or few_districts
             if name == "units" and i % 3 == 2 and place[4]:
                 # the explorer's name box: a part of a unit's name, anywhere
                 chosen = {"search": place[4][:2], "limit": TABLE_ROWS_MAX}
