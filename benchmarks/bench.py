@@ -58,7 +58,7 @@ SIDEBAR = ["snapshot_info", "districts"]
 PAGE_QUERIES = {
     "overview": ["coverage_by_district", "whole_committees", "targets_check", "towns_ranked"],
     "progress": ["progress_curve", "district_glance", "created_per_batch", "town_batch_matrix", "batches"],
-    "towns": ["places", "towns_ranked", "committees_in_town", "units"],
+    "towns": ["places", "towns_ranked", "committees_in_town", "find_units"],
     "grids": ["grid_places", "grid_tree", "grid_levels"],
     "services": ["services_by_place", "services_by_kind", "services_trend"],
     "changes": ["changes_by_date", "district_glance", "revoked_open", "whole_over_time"],
@@ -74,7 +74,7 @@ PAGE_QUERIES = {
         "dq_never_listed",
         "dq_grid_households",
     ],
-    "explorer": ["places", "batches", "units"],
+    "explorer": ["places", "batches", "units", "find_units"],
     "find": ["find_units", "unit_history"],
     "data": ["snapshot_info", "ingests"],
     "screen": [
@@ -250,6 +250,7 @@ def measure_build(scale: str, db: Path, timeout: float) -> dict:
 
 TABLE_ROWS_MAX = 10_000  # campaign.ui.TABLE_ROWS_MAX: the explorer's limit (not imported: ui imports Streamlit)
 MANY_DISTRICTS = 12  # campaign.ui.MANY_DISTRICTS: past it, pages ask for towns only with a district chosen
+STATUSES = ["created", "not_created", "revoked", "model"]  # the explorer's status filter
 FIND_SHOWN = 50  # pages/find.py's SHOWN: the find page fetches the first 50 matches and counts them all
 
 
@@ -298,11 +299,17 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
                 chosen["district"] = None  # every district
             # the forecast page asks for towns' rows only with a district chosen, or with a few districts
             chosen["towns"] = chosen["district"] is not None or few_districts
-            if name == "units" and i % 3 == 2 and place[4]:
-                # the explorer's name box: a part of a unit's name, anywhere
-                chosen = {"search": place[4][:2], "limit": TABLE_ROWS_MAX}
-            if name == "find_units":  # the find page: a part of a unit's name, in the sidebar's district or all
-                chosen = {"search": place[4][:2], "district": chosen["district"], "limit": FIND_SHOWN}
+            if name == "units":  # the explorer asks it with a status (or batch or dates) chosen
+                chosen["status"] = STATUSES[i % len(STATUSES)]
+                if i % 3 == 2 and place[4]:  # its name box too: a part of a unit's name, anywhere
+                    chosen = {"search": place[4][:2], "status": chosen["status"], "limit": TABLE_ROWS_MAX}
+            if name == "find_units":
+                if i % 2:  # the find page: a part of a unit's name, in the sidebar's district or all
+                    chosen = {"search": place[4][:2], "district": chosen["district"], "limit": FIND_SHOWN}
+                elif i % 4 == 2 and place[4]:  # the explorer's name box without a status: a name anywhere
+                    chosen = {"search": place[4][:2], "limit": TABLE_ROWS_MAX}
+                else:  # the explorer without a status: a district's units, a town's, a kind's
+                    chosen["committee"] = None
             sets.append({k: v for k, v in chosen.items() if k in wanted})
         out[name] = sets
     return out

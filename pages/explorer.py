@@ -64,8 +64,14 @@ if units_in_view > ui.EXPLORE_UNITS_MAX and not (town or search):
 filters_set = dict(
     town=town, kind=kind, status=status, batch=batch, search=search, date_from=date_from, date_to=date_to
 )
-# the table shows the first rows only: a whole country's units would not fit a browser; downloads hold every row
-rows = ui.q("units", **filters_set, limit=ui.TABLE_ROWS_MAX)
+# the table shows the first rows only: a whole country's units would not fit a browser; downloads hold every row.
+# Without a status, batch or date filter the first rows are picked by place before any status is looked up
+# (find_units: a name over a country's 5M units matches ~400,000); those filters need every match's status.
+by_status = any(v is not None for v in (status, batch, date_from, date_to))
+if by_status:
+    rows = ui.q("units", **filters_set, limit=ui.TABLE_ROWS_MAX)
+else:
+    rows = ui.q("find_units", town=town, kind=kind, search=search, limit=ui.TABLE_ROWS_MAX)
 matching = rows.item(0, "matching") if rows.height else 0
 caption = ui.t("rows_shown", n=matching)
 if matching > rows.height:

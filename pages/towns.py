@@ -102,7 +102,7 @@ if town:
     )
     if committee:
         st.subheader(ui.t("units_of", committee=committee))
-        units = ui.q("units", district=district, town=town_name, committee=committee, kind=kind)
+        units = ui.q("find_units", district=district, town=town_name, committee=committee, kind=kind)
         ui.table(
             units,
             {k: v for k, v in ui.UNIT_COLUMNS.items() if k not in ("district", "town", "committee")},

@@ -1,36 +1,40 @@
--- Units found by name: the find page's first matches with their status as of the end of a day, and how many.
+-- Units found by place, kind and name, first rows by place: the find page's matches and the explorer's table
+-- when no status, batch or date filter is set, with their status as of the end of a day, and how many.
 -- Grain: one row per unit.
--- Parameters: $search (part of the unit's, committee's or town's name, or of its pinyin or pinyin initials:
--- "hhxy" and "haihao" find 海皓馨苑), $as_of (date, null = latest), $district (null = all), $limit (null =
--- every row).
+-- Parameters: $as_of (date, null = latest); filters, each null = no filter: $district, $town, $committee,
+-- $kind, $search (part of the unit's, committee's or town's name, or of its pinyin or pinyin initials: "hhxy"
+-- and "haihao" find 海皓馨苑); $limit (null = every row).
 -- matching: how many units match, whatever the limit. A common name matches hundreds of thousands of a
--- country's units: the first are picked by place from the units alone, and only theirs get a status.
+-- country's units: the first are picked by place from the units alone, and only theirs get a status (the
+-- explorer's status filters need every match's status: that is units.sql).
 with hits as (
     select name from name_pinyin
-    where contains(pinyin, lower($search)) or contains(initials, lower($search))
+    where $search::varchar is not null and (contains(pinyin, lower($search)) or contains(initials, lower($search)))
 ), picked as materialized (
-    select unit_id, district, town, committee, name from units
+    select unit_id, district, town, committee, name, kind, households, population, in_roster from units
     where ($district::varchar is null or district = $district)
-      and (contains(name, $search) or contains(committee, $search) or contains(town, $search)
+      and ($town::varchar is null or town = $town)
+      and ($committee::varchar is null or committee = $committee)
+      and ($kind::varchar is null or kind = $kind)
+      and ($search::varchar is null
+           or contains(name, $search) or contains(committee, $search) or contains(town, $search)
            or name in (select name from hits) or committee in (select name from hits))
-), first_picked as (
-    select unit_id from picked order by district, town, committee, name limit $limit::bigint
+), per_district as (
+    select district, count(*) as n from picked group by district
+), needed as (  -- the first rows lie in the first districts: only theirs are sorted
+    select district
+    from (select district, sum(n) over (order by district) - n as before from per_district)
+    where $limit::bigint is null or before < $limit::bigint
+), first_picked as materialized (
+    select * from picked
+    where district in (select district from needed)
+    order by district, town, committee, name
+    limit $limit::bigint
 )
 select
-    district,
-    town,
-    committee,
-    name,
-    kind,
-    status,
-    batch,
-    status_date,
-    first_created,
-    times_created,
-    households,
-    population,
-    in_roster,
-    (select count(*) from picked) as matching
+    district, town, committee, name, kind, status, batch, status_date, first_created, times_created,
+    households, population, in_roster,
+    (select sum(n) from per_district)::bigint as matching
 from unit_status($as_of::date)
 where unit_id in (select unit_id from first_picked)
 order by district, town, committee, name

@@ -121,7 +121,6 @@ def test_every_query_runs_on_the_sample_without_parameters(sample_db, name):
     # checks that find nothing wrong in the clean sample, and nothing revoked at its end, are empty
     empty_on_clean_sample = {"dq_created_twice", "dq_grid_households", "dq_never_listed", "revoked_open"}
     empty_on_clean_sample.add("unit_history")  # without a unit named, no unit's history
-    empty_on_clean_sample.add("find_units")  # without a name to look for, nothing found
     # the sample's 整建制 marks agree with its history, and it has no cumulative list (tests/test_quality.py)
     empty_on_clean_sample |= {"dq_whole_claim_missing", "dq_whole_claim_denied", "dq_cumulative_fell"}
     assert (frame.height == 0) == (name in empty_on_clean_sample)
@@ -556,14 +555,31 @@ def test_units_filters(tiny_db, params, expected):
         ({"search": "jiay"}, ["甲苑"]),  # the pinyin of its name
         ({"search": "苑", "district": "乙区"}, []),
         ({"search": "没有这个"}, []),
+        # the explorer's place and kind filters, with or without a name
+        ({}, ["东村", "西村", "乙苑", "甲苑", "1组", "2组", "丙苑", "四村"]),  # by district, town, committee, name
+        ({"district": "甲区", "town": "A镇"}, ["乙苑", "甲苑", "1组", "2组"]),
+        ({"district": "甲区", "town": "A镇", "committee": "一居委"}, ["乙苑", "甲苑"]),
+        ({"district": "甲区", "town": "A镇", "committee": "一居"}, []),  # a committee is named whole
+        ({"kind": "village"}, ["东村", "西村", "四村"]),
+        ({"kind": "compound", "search": "丙"}, ["丙苑"]),
+        ({"district": "乙区", "as_of": D(2022, 4, 15)}, ["东村", "西村"]),
     ],
     ids=lambda v: repr(v) if isinstance(v, dict) else None,
 )
 def test_find_units(tiny_db, params, expected):
     found = queries.run("find_units", db=tiny_db, **params)
     assert names(found) == expected
-    # the same units, columns and statuses as the explorer's query gives for the same search
+    # the same units, columns and statuses as the explorer's query gives for the same filters
     assert found.equals(queries.run("units", db=tiny_db, **params))
+
+
+def test_find_units_first_rows_span_districts(tiny_db):
+    # the first rows are sorted within the districts they lie in only: a limit past the first district's units
+    every = queries.run("find_units", db=tiny_db)
+    for limit in range(1, every.height + 1):
+        first = queries.run("find_units", db=tiny_db, limit=limit)
+        assert first.drop("matching").rows() == every.drop("matching").head(limit).rows(), limit
+        assert set(first["matching"]) == {every.height}
 
 
 def test_find_units_first_rows_and_count(tiny_db):
