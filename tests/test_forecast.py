@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from campaign import forecast, queries
@@ -17,10 +18,8 @@ from campaign.ingest import ingest
 D = dt.date
 
 
-@pytest.fixture(scope="module")
-def steady_db(tmp_path_factory) -> Path:
-    """丁区: 20 compounds; 10 created on 04-01, 5 on 04-08. As of 04-10: 5 remaining, 10 remaining a week before."""
-    folder = tmp_path_factory.mktemp("steady")
+def _steady_files(folder: Path) -> list[Path]:
+    """丁区: 20 compounds; 10 created on 04-01, 5 on 04-08: the roster and the two batches' lists."""
     roster = "区,街镇,居委/村,名称,类型,户数,人口\n" + "".join(
         f"丁区,H镇,九居委,苑{i:02d},小区,100,250\n" for i in range(20)
     )
@@ -35,8 +34,15 @@ def steady_db(tmp_path_factory) -> Path:
         path = folder / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def steady_db(tmp_path_factory) -> Path:
+    """As of 04-10: 5 remaining, 10 remaining a week before."""
+    folder = tmp_path_factory.mktemp("steady")
     db = folder / "steady.duckdb"
-    ingest(paths, db)
+    ingest(_steady_files(folder), db)
     return db
 
 
@@ -124,6 +130,7 @@ def test_the_forecast_page_says_so_when_no_projection_can_be_scored(sample_db, m
     tested = forecast.backtest(db=sample_db)
     unscored = tested.with_columns(pl.lit(None, pl.Date).alias("projected"), pl.lit(None, pl.Int64).alias("error_days"))
     monkeypatch.setattr(forecast, "backtest", lambda **_: unscored)
+    st.cache_data.clear()  # the page keeps each snapshot's backtest: another test's run of the sample's is not this
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
@@ -151,3 +158,38 @@ def test_backtest_range_coverage_on_a_generated_campaign(tmp_path, capsys) -> No
     assert (tested["remaining"] > 0).all()  # a day already at 100% is no projection
     assert score["projections"] == 141
     assert score["within_range_share"] >= forecast.GENERATED_RANGE_CLAIM
+
+
+def test_the_forecast_page_backtests_once_a_snapshot_and_again_after_a_publish(tmp_path, monkeypatch, app_mode) -> None:
+    """The page keeps its figures per snapshot and filters (a rerun, a language switch, another session: no
+    backtest replayed), and a publish shows the new data at once."""
+    roster, batch1, batch2 = _steady_files(tmp_path)
+    db = tmp_path / "campaign.duckdb"
+    ingest([roster, batch1], db)
+    replayed = []
+    backtest = forecast.backtest
+    monkeypatch.setattr(forecast, "backtest", lambda **kw: replayed.append(kw) or backtest(**kw))
+    monkeypatch.setenv("CAMPAIGN_DB", str(db))
+
+    def remaining(session: AppTest) -> int:
+        assert not session.exception, session.exception
+        return int(session.dataframe[0].value.iloc[0]["待创建"])
+
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    assert (remaining(at), len(replayed)) == (10, 1)
+    at.run()
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    at.sidebar.segmented_control(key="lang").set_value("zh").run()
+    other = AppTest.from_file("../dashboard.py", default_timeout=60)
+    other.run()
+    other.switch_page("pages/forecast.py").run()
+    assert (remaining(at), remaining(other), len(replayed)) == (10, 10, 1)
+
+    ingest([batch2], db)  # a publish: 5 more created on 04-08
+    fresh = AppTest.from_file("../dashboard.py", default_timeout=60)
+    fresh.run()
+    fresh.switch_page("pages/forecast.py").run()
+    assert (remaining(fresh), len(replayed)) == (5, 2)
+    assert replayed[-1]["db"] == db

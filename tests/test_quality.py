@@ -290,3 +290,45 @@ def test_the_quality_page_shows_the_first_rows_of_a_long_finding(sample_db, monk
     assert not at.exception, at.exception
     assert [len(d.value) for d in at.dataframe] == [100]
     assert "共 3,043 条，表中显示前 100 条，下载包含全部" in [c.value for c in at.caption]
+
+
+def test_the_quality_page_checks_once_a_snapshot_and_again_after_a_publish(tmp_path, monkeypatch, app_mode) -> None:
+    """The checks are kept per snapshot and filters (a rerun, another session: no query asked again), a check of
+    data not loaded asks nothing, and a publish shows the new findings at once."""
+    from streamlit.testing.v1 import AppTest
+
+    b1 = "区,名称,批次,公布日期\n丙区,甲苑,1,2022-05-05\n丙区,乙苑,1,2022-05-05\n"
+    db = _load(tmp_path, **{"b1.csv": b1})
+    monkeypatch.setenv("CAMPAIGN_DB", str(db))
+    asked = []
+    run = queries.run
+    monkeypatch.setattr(queries, "run", lambda name, /, **kw: asked.append(name) or run(name, **kw))
+
+    def quality_page() -> tuple[AppTest, list[str]]:
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at.run()  # the overview first, as a browser opens the dashboard
+        asked.clear()
+        at.switch_page("pages/quality.py").run()
+        assert not at.exception, at.exception
+        return at, [n for n in asked if n not in ("snapshot_info", "districts")]  # the sidebar's
+
+    at, checked = quality_page()
+    assert "未经取消而重复创建：未发现问题" in [s.value for s in at.success]
+    # no 整建制 marks nor cumulative lists loaded: their three checks say so and ask nothing
+    assert sorted(checked) == sorted(
+        ["targets_check", "dq_batch_counts", "list_marks", "dq_created_twice", "dq_never_listed", "dq_grid_households"]
+    )
+    asked.clear()
+    at.run()
+    other, checked_again = quality_page()
+    assert [s.value for s in other.success] == [s.value for s in at.success]
+    assert [n for n in asked if n not in ("snapshot_info", "districts")] == checked_again == []
+
+    gone = tmp_path / "gone.csv"
+    gone.write_text("区,名称,状态,公布日期\n丙区,乙苑,取消,2022-05-07\n", encoding="utf-8")
+    again = tmp_path / "b2.csv"
+    again.write_text("区,名称,批次,公布日期\n丙区,甲苑,2,2022-05-09\n丙区,乙苑,2,2022-05-09\n", encoding="utf-8")
+    ingest([gone, again], db)  # a publish: 甲苑 created again with no revocation between
+    fresh, _ = quality_page()
+    assert "未经取消而重复创建：发现 1 处" in [w.value for w in fresh.warning]
+    assert list(fresh.dataframe[0].value["name"]) == ["甲苑"]  # the first finding's rows, in its expander
