@@ -449,6 +449,10 @@ def _ingest_in_chunks(
                 if con is not None:
                     _insert(con, load)
                     _commit_so_far(con)
+                    # no later group touches these districts: their derived rows now, a group's worth of memory,
+                    # not the whole country's at the end (outside a transaction, as the build derives)
+                    store.derive_districts(con, load.districts)
+                    con.execute("begin transaction")
                 del load
         if problems:
             raise IngestRefused(problems)
@@ -466,14 +470,15 @@ def _ingest_in_chunks(
 
 
 def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
-    """Commit the snapshot being built so far and go on in a new transaction: DuckDB holds an open transaction's
-    rows in memory until it ends (a country's first load grew to 3.5 GB by its last group). The file is private
-    until publish swaps it in, and removed if the run is refused, so this loses nothing of all or nothing."""
+    """Commit the snapshot being built so far: DuckDB holds an open transaction's rows in memory until it ends (a
+    country's first load grew to 3.5 GB by its last group). The file is private until publish swaps it in, and
+    removed if the run is refused, so this loses nothing of all or nothing."""
     try:
         con.execute("commit")
-    except duckdb.TransactionException:
-        return  # no transaction open: every statement committed already
-    con.execute("begin transaction")
+    except duckdb.TransactionException as error:
+        # a commit that fails has rolled the group back: going on would publish a snapshot without it
+        if "no transaction is active" not in str(error):
+            raise
 
 
 def _add_report(total: IngestReport, part: IngestReport) -> None:

@@ -65,6 +65,29 @@ DERIVED_TABLES = tuple(
     for t in re.findall(r"^create or replace table (\w+)", DERIVE.read_text(encoding="utf-8"), re.M)
     if t != "event_range"
 )
+
+
+def _whole_orders() -> dict[str, str]:
+    """The derived tables stored in an order across districts (their statement's last ``order by`` not by district
+    first), with that order: derived a group of districts at a time, they are sorted again at the end, so that
+    DuckDB's zone maps skip as much of them as of a table derived in one pass (the others come out the same)."""
+    con = duckdb.connect()
+    try:
+        statements = [s.query for s in con.extract_statements(DERIVE.read_text(encoding="utf-8"))]
+    finally:
+        con.close()
+    orders = {}
+    for query in statements:
+        table = re.search(r"^create or replace table (\w+)", query, re.M)
+        order = re.search(r"\border by ((?:(?!\border by\b)[^)])*?)\s*;?\s*$", query, re.S)
+        if table and order:
+            by = re.sub(r"\b\w+\.", "", " ".join(order.group(1).split()))  # a.b -> b: the table's own columns
+            if not by.startswith("district"):
+                orders[table.group(1)] = by
+    return orders
+
+
+WHOLE_ORDERS = _whole_orders()
 # the tables files fill, copied from the previous snapshot into the next: every table schema.sql creates
 TABLES = tuple(re.findall(r"^create table (\w+)", SCHEMA.read_text(encoding="utf-8"), re.M))
 # events are stored in unit order, so one unit's history (the find page) reads a row group or two through
@@ -166,7 +189,16 @@ def _build(base: Path, building: Path, fill: Callable[[duckdb.DuckDBPyConnection
             con.execute("commit")
         # the file is private until the swap, so the derived tables need not share fill's transaction; each
         # statement commits on its own, which keeps DuckDB from holding all of them in memory at once
-        derive(con)
+        done = _derived_by_fill(con)
+        if done is None:
+            derive(con)
+        else:  # the districts fill did not derive (a base's others, or none)
+            rest = con.execute(
+                "select distinct district from units where district not in (select district from temp.derived_by_fill)"
+            ).fetchall()
+            _derive_in_place(con, sorted(d for (d,) in rest))
+            for table, order in WHOLE_ORDERS.items():
+                con.execute(f"create or replace table {table} as select * from {table} order by {order}")
         con.execute("checkpoint")
     finally:
         con.close()
@@ -201,24 +233,63 @@ def _update_copy(building: Path, fill: Callable[[duckdb.DuckDBPyConnection], Non
         fill(con)
         with contextlib.suppress(duckdb.TransactionException):
             con.execute("commit")
-        # derive.sql's tables made afresh for these districts in a schema of their own (first on the search
-        # path, so its statements read each other's fresh tables), then swapped in for these districts' rows
-        con.execute("drop schema if exists fresh cascade")  # a copy never has one; a file from elsewhere might
-        con.execute("create schema fresh")
-        con.execute("set search_path = 'fresh,main'")
-        try:
-            derive(con, districts)
-        finally:
-            con.execute("set search_path = 'main'")
-        for table in DERIVED_TABLES:
-            con.execute(f"delete from main.{table} where district in (select district from temp.derive_scope)")
-            con.execute(f"insert into main.{table} by name select * from fresh.{table}")
-        con.execute("delete from main.event_range")  # over every district's events: computed whole
-        con.execute("insert into main.event_range by name select * from fresh.event_range")
-        con.execute("drop schema fresh cascade")
+        done = _derived_by_fill(con) or set()
+        _derive_in_place(con, [d for d in districts if d not in done])
         con.execute("checkpoint")
     finally:
         con.close()
+
+
+def derive_districts(con: duckdb.DuckDBPyConnection, districts: list[str]) -> None:
+    """Inside a publish's ``fill``: derive these districts' rows now, their units and events being final (nothing
+    later in the fill touches them); the build then derives only the districts fill did not, and event_range.
+
+    A country's first load, a group of districts at a time, so derives each group as it is added: every derived
+    table but event_range is per district, and one pass over the whole country at the end took 1.5-5 minutes
+    beyond DuckDB's memory cap (spilling), where its groups take a fraction of that each, well within it.
+
+    Commits what fill has added so far and leaves no transaction open: derive.sql's statements commit one by one,
+    as in the build (DuckDB refuses to commit its tables replaced in one transaction with the scratch schema that
+    made them dropped, and would hold them all in memory)."""
+    with contextlib.suppress(duckdb.TransactionException):  # none open
+        con.execute("commit")
+    if not con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'main'"
+        " and table_name = $t",
+        {"t": DERIVED_TABLES[0]},
+    ).fetchall()[0][0]:
+        derive(con, [])  # a new file: this version's derived tables (empty) and macros, to add districts to
+    _derive_in_place(con, districts)
+    con.execute("create temp table if not exists derived_by_fill (district varchar)")
+    if districts:
+        con.executemany("insert into temp.derived_by_fill values (?)", [[d] for d in districts])
+
+
+def _derived_by_fill(con: duckdb.DuckDBPyConnection) -> set[str] | None:
+    """The districts ``derive_districts`` derived in this build; None when fill derived none itself."""
+    try:
+        return {d for (d,) in con.execute("select district from temp.derived_by_fill").fetchall()}
+    except duckdb.CatalogException:
+        return None
+
+
+def _derive_in_place(con: duckdb.DuckDBPyConnection, districts: list[str]) -> None:
+    """Only ``districts``' derived rows replaced, and event_range, in a file that has every derived table."""
+    # derive.sql's tables made afresh for these districts in a schema of their own (first on the search
+    # path, so its statements read each other's fresh tables), then swapped in for these districts' rows
+    con.execute("drop schema if exists fresh cascade")  # a copy never has one; a file from elsewhere might
+    con.execute("create schema fresh")
+    con.execute("set search_path = 'fresh,main'")
+    try:
+        derive(con, districts)
+    finally:
+        con.execute("set search_path = 'main'")
+    for table in DERIVED_TABLES:
+        con.execute(f"delete from main.{table} where district in (select district from temp.derive_scope)")
+        con.execute(f"insert into main.{table} by name select * from fresh.{table}")
+    con.execute("delete from main.event_range")  # over every district's events: computed whole
+    con.execute("insert into main.event_range by name select * from fresh.event_range")
+    con.execute("drop schema fresh cascade")
 
 
 @functools.cache

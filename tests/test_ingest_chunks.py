@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLE_DIR, write_tiny
 
 from campaign import ingest as ingest_module
-from campaign import queries
+from campaign import queries, store
 from campaign.ingest import ingest
 from campaign.problems import IngestRefused
 from campaign.reader import status_files
@@ -27,6 +27,11 @@ TABLES = {
     "services": "select * from services order by all",
     "files": "select file_id, name, sha256, role, rows from files order by file_id",
     "name_pinyin": "select * from name_pinyin order by all",
+}
+# and every derived table (transitions keeps each event's id)
+TABLES |= {
+    table: f"select * {'exclude (event_id) ' if table == 'transitions' else ''}from {table} order by all"
+    for table in (*store.DERIVED_TABLES, "event_range", "derived_meta")
 }
 
 
@@ -77,6 +82,51 @@ def test_a_chunked_run_publishes_what_one_pass_does(tmp_path, monkeypatch):
     assert parts.by_district == whole.by_district
     for name in ("coverage_by_district", "progress_curve"):
         assert queries.run(name, db=tmp_path / "parts.duckdb").equals(queries.run(name, db=tmp_path / "whole.duckdb"))
+
+
+def test_a_chunked_run_derives_each_group_as_it_is_added(tmp_path, chunked, monkeypatch):
+    """The derived tables of each group of districts, made as it is added, are those of one pass over every
+    district at the end: the same rows, and the end derives no district again."""
+    paths = status_files(SAMPLE_DIR)
+    derived, scopes = [], []
+    real_group, real_derive = store.derive_districts, store.derive
+    monkeypatch.setattr(
+        store, "derive", lambda con, districts=None: (scopes.append(districts), real_derive(con, districts))
+    )
+    monkeypatch.setattr(store, "derive_districts", lambda con, ds: (derived.append(list(ds)), real_group(con, ds)))
+    ingest(paths, tmp_path / "groups.duckdb", who="test")
+    assert derived == [["崇明区"], ["金山区"], []]
+    # the empty tables to add to, each group, then at the end no district left but event_range
+    assert scopes == [[], ["崇明区"], ["金山区"], [], []]
+    monkeypatch.setattr(store, "derive_districts", lambda con, ds: None)  # as before: all derived at the end
+    scopes.clear()
+    ingest(paths, tmp_path / "end.duckdb", who="test")
+    assert scopes == [None]
+    con = duckdb.connect()
+    con.execute(f"attach '{tmp_path / 'groups.duckdb'}' as groups (read_only)")
+    con.execute(f"attach '{tmp_path / 'end.duckdb'}' as at_end (read_only)")
+    for table in (*store.TABLES, *store.DERIVED_TABLES, "event_range", "derived_meta"):
+        # the same ids in both: exact rows, both ways (but the time of the run)
+        rows = "select * exclude (loaded_at) from {}.ingests" if table == "ingests" else f"select * from {{}}.{table}"
+        differ = con.sql(
+            f"({rows.format('groups')} except all {rows.format('at_end')}) union all "
+            f"({rows.format('at_end')} except all {rows.format('groups')})"
+        ).fetchall()
+        assert differ == [], table
+    for table in store.DERIVED_TABLES:
+        # and stored in the same order (what DuckDB's zone maps skip by): revoked_spans and roster_first_listed
+        # sorted again over every district at the end, the others by district first, groups in district order
+        assert (
+            con.sql(f"select * from groups.{table}").fetchall() == con.sql(f"select * from at_end.{table}").fetchall()
+        )
+    assert con.sql("select count(*) from groups.transitions").fetchall()[0][0] > 1000
+    macros = (
+        "select function_name from duckdb_functions() where database_name = '{}' and schema_name = 'main' order by 1"
+    )
+    assert con.sql(macros.format("groups")).fetchall() == con.sql(macros.format("at_end")).fetchall()
+    tables = "select table_name from duckdb_tables() where database_name = '{}' order by 1"
+    assert con.sql(tables.format("groups")).fetchall() == con.sql(tables.format("at_end")).fetchall()
+    con.close()
 
 
 def test_a_chunked_run_into_a_published_snapshot(tmp_path, chunked):
