@@ -49,3 +49,28 @@ def test_revoked_open_first_rows_are_the_head_of_every_row(tiny_scale, as_of):
         first = queries.run("revoked_open", db=tiny_scale, as_of=as_of, limit=limit)
         assert first.drop("matching").rows() == every.drop("matching").head(limit).rows(), limit
         assert set(first["matching"]) <= {every.height}
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("units", {"status": "created"}),
+        ("units", {"status": "not_created", "as_of": dt.date(2022, 4, 12)}),
+        ("units", {"search": "村", "status": "created"}),
+        ("find_units", {}),
+        ("find_units", {"search": "村", "as_of": dt.date(2022, 4, 12)}),
+        ("find_units", {"kind": "compound"}),
+    ],
+    ids=repr,
+)
+def test_units_first_rows_are_the_head_of_every_row(tiny_scale, name, params):
+    every = queries.run(name, db=tiny_scale, **params)
+    sizes = every.group_by("district", maintain_order=True).len().get_column("len").to_list()
+    assert len(sizes) >= 2, "the matches lie in more than one district"
+    for limit in limits(sizes):
+        first = queries.run(name, db=tiny_scale, **params, limit=limit)
+        assert first.drop("matching").rows() == every.drop("matching").head(limit).rows(), limit
+        assert set(first["matching"]) == {every.height}
+    # the explorer's two queries agree wherever both apply
+    if name == "find_units":
+        assert every.equals(queries.run("units", db=tiny_scale, **params))
