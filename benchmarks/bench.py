@@ -299,17 +299,20 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
                 chosen["district"] = None  # every district
             # the forecast page asks for towns' rows only with a district chosen, or with a few districts
             chosen["towns"] = chosen["district"] is not None or few_districts
+            if name in ("units", "find_units"):  # the explorer: a district's units, or a town's; no committee
+                chosen["town"] = place[1] if i % 3 == 1 else None
+                chosen["committee"] = None
             if name == "units":  # the explorer asks it with a status (or batch or dates) chosen
                 chosen["status"] = STATUSES[i % len(STATUSES)]
                 if i % 3 == 2 and place[4]:  # its name box too: a part of a unit's name, anywhere
                     chosen = {"search": place[4][:2], "status": chosen["status"], "limit": TABLE_ROWS_MAX}
             if name == "find_units":
                 if i % 2:  # the find page: a part of a unit's name, in the sidebar's district or all
-                    chosen = {"search": place[4][:2], "district": chosen["district"], "limit": FIND_SHOWN}
+                    district = None if i % 4 == 1 else chosen["district"]  # one in two: every district
+                    chosen = {"search": place[4][:2], "district": district, "limit": FIND_SHOWN}
                 elif i % 4 == 2 and place[4]:  # the explorer's name box without a status: a name anywhere
                     chosen = {"search": place[4][:2], "limit": TABLE_ROWS_MAX}
-                else:  # the explorer without a status: a district's units, a town's, a kind's
-                    chosen["committee"] = None
+                # else the explorer without a status: a district's units, a town's, a kind's
             sets.append({k: v for k, v in chosen.items() if k in wanted})
         out[name] = sets
     return out
