@@ -73,9 +73,10 @@ else:
     }
     st.markdown(ui.t("forecast_missing_units", not_created=links["not_created"], revoked=links["revoked"]))
     with st.expander(ui.t("town")):
-        if many:
+        if many:  # no town rows were asked: an empty table under the note said nothing more
             st.caption(ui.t("forecast_towns_choose_district"))
-        ui.table(open_rows.filter(pl.col("town").is_not_null()), columns)
+        else:
+            ui.table(open_rows.filter(pl.col("town").is_not_null()), columns)
 
 st.subheader(ui.t("backtest_title"))
 if many:  # a backtest replays the forecast for every day of every district: one district at a time

@@ -193,3 +193,23 @@ def test_the_forecast_page_backtests_once_a_snapshot_and_again_after_a_publish(t
     fresh.switch_page("pages/forecast.py").run()
     assert (remaining(fresh), len(replayed)) == (5, 2)
     assert replayed[-1]["db"] == db
+
+
+def test_with_many_districts_the_towns_wait_for_a_district_without_an_empty_table(
+    sample_db, monkeypatch, app_mode
+) -> None:
+    from campaign import ui
+
+    monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 9)).run()
+    assert not at.exception, at.exception
+    towns = at.expander[0]
+    assert [c.value for c in towns.caption] == ["区较多：在侧栏选择一个区后显示其街镇的预计。"]
+    assert len(towns.dataframe) == 0 and len(at.dataframe) == 1  # the districts' table alone
+    at.sidebar.selectbox(key="district").set_value("金山区").run()
+    towns = at.expander[0]
+    assert len(towns.caption) == 0 and set(towns.dataframe[0].value["街镇"]) >= {"朱泾镇"}
