@@ -324,22 +324,26 @@ def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -
     if districts is None:
         con.execute("create or replace temp view scoped_units as select * from units")
         con.execute("create or replace temp view scoped_events as select * from events")
+        kind = "view"
     else:
         con.execute("create or replace temp table derive_scope (district varchar)")
         if districts:
             con.executemany("insert into derive_scope values (?)", [[d] for d in districts])
+        # some districts' units and events picked out once, not by every statement that reads them: a view
+        # would scan every event of the snapshot five times (a country's 20M, for each group of a first load)
         con.execute(
-            "create or replace temp view scoped_units as "
+            "create or replace temp table scoped_units as "
             "select * from units where district in (select district from derive_scope)"
         )
         con.execute(
-            "create or replace temp view scoped_events as "
+            "create or replace temp table scoped_events as "
             "select e.* from events as e where e.unit_id in (select unit_id from scoped_units)"
         )
+        kind = "table"
     con.execute(DERIVE.read_text(encoding="utf-8"))
     con.execute("create or replace table derived_meta as select $v as version", {"v": DERIVE_VERSION})
-    con.execute("drop view temp.scoped_units")
-    con.execute("drop view temp.scoped_events")
+    con.execute(f"drop {kind} temp.scoped_units")
+    con.execute(f"drop {kind} temp.scoped_events")
 
 
 def _derived_version(path: Path) -> str | None:

@@ -224,3 +224,43 @@ def test_an_update_in_place_that_fails_leaves_the_published_snapshot_as_it_was(t
         store.publish(db, half_then_fail, districts=["金山区"])
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.duckdb", "c.duckdb.lock"]
+
+
+@pytest.mark.parametrize("districts", [None, ["金山区"]], ids=["built afresh", "updated in place"])
+def test_a_fill_that_derives_its_districts_itself_equals_a_full_publish(tmp_path, sample_db, monkeypatch, districts):
+    """store.derive_districts inside a fill (a chunked ingest, group by group): the build derives only the districts
+    fill did not (built afresh from the sample, Chongming; updated in place, none) and gives the same snapshot."""
+    import shutil
+
+    paths = {k: tmp_path / f"{k}.duckdb" for k in ("itself", "whole")}
+    for path in paths.values():
+        shutil.copyfile(sample_db, path)
+    scopes = []
+    monkeypatch.setattr(store, "derive", _spy(store.derive, scopes))
+
+    def revoke_and_derive(con):
+        _revoke_haihao(con)
+        store.derive_districts(con, ["金山区"])
+
+    with store.writer_lock(paths["itself"]):
+        store.publish(paths["itself"], revoke_and_derive, districts=districts)
+    rest = [["崇明区"]] if districts is None else [[]]
+    first = [[]] if districts is None else []  # a new file: the empty derived tables to add to
+    assert [list(args[1]) for args in scopes if len(args) > 1] == [*first, ["金山区"], *rest]
+    with store.writer_lock(paths["whole"]):
+        store.publish(paths["whole"], _revoke_haihao)
+    con = duckdb.connect()
+    for key, path in paths.items():
+        con.execute(f"attach '{path}' as {key} (read_only)")
+    for table in (*store.TABLES, *store.DERIVED_TABLES, "event_range", "derived_meta"):
+        itself, whole = (con.sql(f"select * from {k}.{table} order by all").fetchall() for k in ("itself", "whole"))
+        assert itself == whole, table
+    if districts is None:  # built afresh: the tables stored in an order across districts sorted again, as in one pass
+        assert set(store.WHOLE_ORDERS) == {"revoked_spans", "roster_first_listed"}
+        for table in store.WHOLE_ORDERS:
+            assert (
+                con.sql(f"select * from itself.{table}").fetchall()
+                == con.sql(f"select * from whole.{table}").fetchall()
+            ), table
+    con.close()
+    assert queries.run("coverage_by_district", db=paths["itself"], district="金山区").row(0, named=True)["revoked"] == 1
