@@ -24,17 +24,17 @@ def snapshot() -> Snapshot:
 # These depend only on the snapshot and the filters, and are shared by every session: an official opening a
 # district's page pays for its backtest (one forecast query per past publication day: 0.4-0.7 s at city) once a
 # publish, not on every rerun.
-@st.cache_data(max_entries=1000, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def district_count(snapshot: Snapshot) -> int:
     return queries.run("districts", db=Path(snapshot[0])).height
 
 
-@st.cache_data(max_entries=1000, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def projected(snapshot: Snapshot, district: str | None, as_of: dt.date | None, towns: bool) -> pl.DataFrame:
     return queries.run("forecast", db=Path(snapshot[0]), district=district, as_of=as_of, towns=towns)
 
 
-@st.cache_data(max_entries=1000, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def backtested(snapshot: Snapshot, district: str | None, as_of: dt.date | None) -> tuple[pl.DataFrame, dict]:
     tested = forecast.backtest(db=Path(snapshot[0]), district=district, as_of=as_of)
     return tested, forecast.summary(tested)
