@@ -76,6 +76,25 @@ def _lang() -> str:
     return ctx.lang if ctx else default_language()
 
 
+Snapshot = tuple[str, int, int]  # the published database's path, inode and modification time
+
+
+def snapshot() -> Snapshot:
+    """The published file as the shared reader sees it (store.Reader): a publish replaces it, so what is cached
+    under the old key (``st.cache_data`` keyed by this) is never shown after."""
+    db = store.default_db()
+    stat = db.stat()
+    return str(db), stat.st_ino, stat.st_mtime_ns
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sidebar_figures(snapshot: Snapshot) -> tuple[dict, list[str]]:
+    # every rerun of every page draws the sidebar: its two queries once a publish, not each time
+    db = Path(snapshot[0])
+    info = queries.run("snapshot_info", db=db).row(0, named=True)
+    return info, queries.run("districts", db=db).get_column("district").to_list()
+
+
 def q(name: str, /, **params: object) -> pl.DataFrame:
     """Run a named query with the shared as-of day and district when the query takes them."""
     ctx = context()
@@ -175,8 +194,7 @@ def sidebar_context() -> Context:
     lang = lang or default
     to_url("lang", lang, default)
 
-    info = queries.run("snapshot_info").row(0, named=True)
-    districts = queries.run("districts").get_column("district").to_list()
+    info, districts = _sidebar_figures(snapshot())
     from_url("district", "district", one_of(districts))
     district = st.sidebar.selectbox(
         i18n.t("district", lang),

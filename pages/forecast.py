@@ -8,34 +8,24 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from campaign import forecast, queries, store, ui
-
-Snapshot = tuple[str, int, int]  # the database's path, inode and modification time
-
-
-def snapshot() -> Snapshot:
-    """The published file as the shared reader sees it (store.Reader): a publish replaces it, so figures cached
-    under the old key are never shown after."""
-    db = store.default_db()
-    stat = db.stat()
-    return str(db), stat.st_ino, stat.st_mtime_ns
+from campaign import forecast, queries, ui
 
 
 # These depend only on the snapshot and the filters, and are shared by every session: an official opening a
 # district's page pays for its backtest (one forecast query per past publication day: 0.4-0.7 s at city) once a
 # publish, not on every rerun.
 @st.cache_data(max_entries=256, show_spinner=False)
-def district_count(snapshot: Snapshot) -> int:
+def district_count(snapshot: ui.Snapshot) -> int:
     return queries.run("districts", db=Path(snapshot[0])).height
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def projected(snapshot: Snapshot, district: str | None, as_of: dt.date | None, towns: bool) -> pl.DataFrame:
+def projected(snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None, towns: bool) -> pl.DataFrame:
     return queries.run("forecast", db=Path(snapshot[0]), district=district, as_of=as_of, towns=towns)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def backtested(snapshot: Snapshot, district: str | None, as_of: dt.date | None) -> tuple[pl.DataFrame, dict]:
+def backtested(snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None) -> tuple[pl.DataFrame, dict]:
     tested = forecast.backtest(db=Path(snapshot[0]), district=district, as_of=as_of)
     return tested, forecast.summary(tested)
 
@@ -44,7 +34,7 @@ ctx = ui.context()
 ui.page_header("forecast_title")
 st.caption(ui.t("forecast_method_range", claim=forecast.RANGE_CLAIM, generated=forecast.GENERATED_RANGE_CLAIM))
 
-key = snapshot()
+key = ui.snapshot()
 many = ui.many_districts(district_count(key))
 projection = projected(key, ctx.district, ctx.as_of, not many)  # a whole country's towns: only with a district
 open_rows = projection.filter(pl.col("remaining") > 0)

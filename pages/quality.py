@@ -7,18 +7,9 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from campaign import export, queries, store, ui
+from campaign import export, queries, ui
 
-Snapshot = tuple[str, int, int]  # the database's path, inode and modification time
 NEVER_LISTED = "check_never_listed"
-
-
-def snapshot() -> Snapshot:
-    """The published file as the shared reader sees it (store.Reader): a publish replaces it, so findings cached
-    under the old key are never shown after."""
-    db = store.default_db()
-    stat = db.stat()
-    return str(db), stat.st_ino, stat.st_mtime_ns
 
 
 # The checks depend only on the snapshot and the filters, and are shared by every session: nine queries
@@ -26,7 +17,7 @@ def snapshot() -> Snapshot:
 # few kB for a district, ~1.7 MB for a whole country (national: never-listed's first 10,000 rows).
 @st.cache_data(max_entries=256, show_spinner=False)
 def findings(
-    snapshot: Snapshot, district: str | None, as_of: dt.date | None, limit: int
+    snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None, limit: int
 ) -> dict[str, tuple[pl.DataFrame, int] | None]:
     """Each check's rows and how many there are, in the page's order; None for a check of data not loaded."""
     db = Path(snapshot[0])
@@ -70,7 +61,7 @@ ctx = ui.context()
 ui.page_header("quality_title")
 st.caption(ui.t("quality_caption"))
 
-checks = findings(snapshot(), ctx.district, ctx.as_of, ui.TABLE_ROWS_MAX)
+checks = findings(ui.snapshot(), ctx.district, ctx.as_of, ui.TABLE_ROWS_MAX)
 notes = {"check_cumulative_fell": "check_cumulative_note"}
 for key, result in checks.items():
     name = ui.t(key)

@@ -106,6 +106,7 @@ def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     at.switch_page("pages/data.py").run()
+    assert "乙区" in at.selectbox(key="district").options
     at.text_input(key="data_password").input("pw").run()
     snapshot_ids = at.selectbox(key="data_snap").options
     assert len(snapshot_ids) == 1 and snapshot_ids[0].endswith("-ingest1")
@@ -115,4 +116,6 @@ def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     assert any("已回滚到快照" in s.value for s in at.success)
     history = at.dataframe[0].value
     assert list(history["结果"])[0] == f"rollback to snapshot {snapshot_ids[0]}"
+    # the sidebar, whose figures are kept per published file, shows the snapshot rolled back to at once
+    assert "乙区" not in at.selectbox(key="district").options
     assert queries.run("ingests", db=db).get_column("ingest_id").to_list() == [3, 1]
