@@ -308,7 +308,7 @@ def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = Non
     out = frame.select([c for c in columns if c in frame.columns])
     for col in out.columns:
         # one translation per distinct value, not per row: the explorer may hand over a million rows
-        if col in ("kind", "status"):
+        if col in ("kind", "status", "status_then"):
             label = i18n.kind_label if col == "kind" else i18n.status_label
             words = {w: label(w, lang) for w in out.get_column(col).unique().drop_nulls().to_list()}
             out = out.with_columns(pl.col(col).replace_strict(words, default=None, return_dtype=pl.String))

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from campaign import export, queries, ui
+from campaign import export, i18n, queries, ui
 
 NEVER_LISTED = "check_never_listed"
 
@@ -72,21 +72,26 @@ for key, result in checks.items():
     if found.is_empty():
         st.success(ui.t("check_ok", name=name), icon="✅")
         continue
+    # headers, kinds and statuses in the page's language, in the table and the download alike
+    columns = {c: c if c in i18n.TEXT else f"col_{c}" for c in found.columns}
     if key == NEVER_LISTED:  # only its first rows are held: every row is fetched when downloaded
-        every_row = functools.partial(queries.run, "dq_never_listed", district=ctx.district, as_of=ctx.as_of)
+        every_row = functools.partial(
+            ui.all_rows, "dq_never_listed", {"district": ctx.district, "as_of": ctx.as_of}, columns, ctx.lang
+        )
     else:
-        every_row = lambda found=found: found  # noqa: E731
+        every_row = functools.partial(ui.display, found, columns, ctx.lang)
     st.warning(ui.t("check_bad", name=name, n=total), icon="⚠️")
     with st.expander(name):
         if key in notes:
             st.caption(ui.t(notes[key]))
-        st.dataframe(found.head(ui.TABLE_ROWS_MAX), hide_index=True)
+        shown = ui.display(found.head(ui.TABLE_ROWS_MAX), columns)
+        st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown))
         if total > ui.TABLE_ROWS_MAX:
             st.caption(ui.t("rows_shown", n=total) + ui.t("rows_first_shown", n=ui.TABLE_ROWS_MAX))
         st.download_button(
             ui.t("download_csv"),
             # made when clicked, from every row
-            data=lambda every_row=every_row: export.csv_bytes(every_row().drop("matching", strict=False)),
+            data=lambda every_row=every_row: export.csv_bytes(every_row()),
             file_name=export.filename(name, [ctx.district], ui.day(ctx) or dt.date.today(), ui.t("as_of_file")),
             mime="text/csv",
             key=f"dq_{key}",

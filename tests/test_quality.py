@@ -269,15 +269,21 @@ def test_the_quality_page_shows_the_new_findings(tmp_path, monkeypatch, app_mode
     assert "标为整建制创建、但当日仍有单位未创建的居委、村：发现 1 处" in warnings  # 丙苑
     assert "累计名单漏列已创建单位（累计覆盖未经取消而下降）：发现 1 处" in warnings  # 乙苑
     # each finding's rows are in its expander: the missing unit with the mark's file and row, the unit left out
+    # with its headers, kinds and statuses in the page's language
     frames = [df.value for df in at.dataframe]
-    claim = next(f for f in frames if "claim_file" in f.columns)
-    assert list(zip(claim["name"], claim["claim_file"], claim["claim_row"], strict=True)) == [("丙苑", "b1.csv", 2)]
-    fell = next(f for f in frames if "list_file" in f.columns)
-    assert list(zip(fell["name"], fell["list_file"], strict=True)) == [("乙苑", "c1.csv")]
+    claim = next(f for f in frames if "标注文件" in f.columns)
+    assert list(zip(claim["名称"], claim["标注文件"], claim["标注行"], strict=True)) == [("丙苑", "b1.csv", 2)]
+    assert list(claim["当日状态"]) == ["未创建"] and list(claim["类型"]) == ["小区"]
+    fell = next(f for f in frames if "累计名单文件" in f.columns)
+    assert list(zip(fell["名称"], fell["累计名单文件"], strict=True)) == [("乙苑", "c1.csv")]
     assert any("不推定为取消" in c.value for c in at.caption)
     at.sidebar.segmented_control(key="lang").set_value("en").run()
     assert "Cumulative lists leaving out created units (cumulative coverage falling without a revocation): 1 found" in [
         w.value for w in at.warning
+    ]
+    claim = next(df.value for df in at.dataframe if "Mark file" in df.value.columns)
+    assert list(zip(claim["Name"], claim["Status that day"], claim["Kind"], strict=True)) == [
+        ("丙苑", "Not created", "Compounds")
     ]
 
 
@@ -331,4 +337,4 @@ def test_the_quality_page_checks_once_a_snapshot_and_again_after_a_publish(tmp_p
     ingest([gone, again], db)  # a publish: 甲苑 created again with no revocation between
     fresh, _ = quality_page()
     assert "未经取消而重复创建：发现 1 处" in [w.value for w in fresh.warning]
-    assert list(fresh.dataframe[0].value["name"]) == ["甲苑"]  # the first finding's rows, in its expander
+    assert list(fresh.dataframe[0].value["名称"]) == ["甲苑"]  # the first finding's rows, in its expander
