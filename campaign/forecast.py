@@ -42,48 +42,41 @@ def backtest(db: Path | None = None, district: str | None = None, as_of: dt.date
         pl.col("full_date").is_not_null()
     )
     curve = queries.run("progress_curve", db=db, district=district, as_of=as_of)
-    rows = []
-    projections: dict[dt.date, dict[tuple[str, str], dict]] = {}
-
-    def projected_on(day: dt.date) -> dict[tuple[str, str], dict]:
-        # one query per day for every district asked, not one per district, kind and day
-        if day not in projections:
-            frame = queries.run("forecast", db=db, district=district, as_of=day, towns=False)
-            projections[day] = {(r["district"], r["kind"]): r for r in frame.iter_rows(named=True)}
-        return projections[day]
-
-    for target in reached.iter_rows(named=True):
-        days = (
-            curve.filter(
-                (pl.col("district") == target["district"])
-                & (pl.col("kind") == target["kind"])
-                & (pl.col("published") < target["full_date"])
-            )
-            .get_column("published")
-            .to_list()
+    # each (district, kind) that reached 100%, on each of its publication dates before that day
+    wanted = curve.join(reached.select("district", "kind", "full_date"), on=["district", "kind"]).filter(
+        pl.col("published") < pl.col("full_date")
+    )
+    if wanted.is_empty():
+        return pl.DataFrame(schema=BACKTEST_SCHEMA)
+    # every day's projection in one query, not one a day: planning it was most of a district's backtest (a
+    # city district's 0.5-0.8 s -> ~0.1 s)
+    days = sorted(set(wanted.get_column("published").to_list()))
+    projected = queries.run("forecast", db=db, district=district, days=days, towns=False)
+    rows = wanted.join(
+        projected, left_on=["district", "kind", "published"], right_on=["district", "kind", "as_of"]
+    ).filter(pl.col("remaining") > 0)  # 100% that day, lost again later: no projection to score
+    actual = pl.col("full_date")
+    return (
+        rows.select(
+            "district",
+            "kind",
+            pl.col("published").alias("as_of"),
+            "remaining",
+            "projected",
+            "earliest",
+            "latest",
+            actual.alias("actual"),
+            (pl.col("projected") - actual).dt.total_days().alias("error_days"),
+            (
+                pl.col("earliest").is_not_null()
+                & pl.col("latest").is_not_null()
+                & (pl.col("earliest") <= actual)
+                & (actual <= pl.col("latest"))
+            ).alias("within_range"),
         )
-        for day in days:
-            p = projected_on(day).get((target["district"], target["kind"]))
-            if p is None or p["remaining"] == 0:  # 100% that day, lost again later: no projection to score
-                continue
-            actual = target["full_date"]
-            error = (p["projected"] - actual).days if p["projected"] else None
-            within = bool(p["earliest"] and p["latest"] and p["earliest"] <= actual <= p["latest"])
-            rows.append(
-                (
-                    target["district"],
-                    target["kind"],
-                    day,
-                    p["remaining"],
-                    p["projected"],
-                    p["earliest"],
-                    p["latest"],
-                    actual,
-                    error,
-                    within,
-                )
-            )
-    return pl.DataFrame(rows, schema=BACKTEST_SCHEMA, orient="row")
+        .cast(BACKTEST_SCHEMA)
+        .sort("district", "kind", "as_of")
+    )
 
 
 def summary(frame: pl.DataFrame) -> dict[str, float | int | None]:

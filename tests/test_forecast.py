@@ -78,6 +78,18 @@ def test_the_forecast_without_towns_is_the_district_rows_alone(sample_db) -> Non
     assert districts.equals(every.filter(pl.col("town").is_null()))
 
 
+@pytest.mark.parametrize("towns", [True, False])
+def test_the_forecast_of_several_days_is_each_days_forecast_in_turn(sample_db, towns) -> None:
+    # the backtest asks every past publication day in one query: the same rows as one query a day
+    days = [D(2022, 4, 12), D(2022, 4, 20), D(2022, 5, 9)]
+    together = queries.run("forecast", db=sample_db, days=days, towns=towns)
+    one_by_one = pl.concat([queries.run("forecast", db=sample_db, as_of=d, towns=towns) for d in days])
+    assert together.height > 3 and set(together["as_of"]) == set(days)
+    assert together.equals(one_by_one)
+    first = queries.run("forecast", db=sample_db, days=days[:1], district="金山区", towns=towns)
+    assert first.equals(queries.run("forecast", db=sample_db, as_of=days[0], district="金山区", towns=towns))
+
+
 def test_backtest_range_coverage_on_the_sample(sample_db, capsys) -> None:
     tested = forecast.backtest(sample_db)
     score = forecast.summary(tested)
