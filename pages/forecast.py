@@ -12,8 +12,7 @@ from campaign import forecast, queries, ui
 
 
 # These depend only on the snapshot and the filters, and are shared by every session: an official opening a
-# district's page pays for its backtest (one forecast query per past publication day: 0.4-0.7 s at city) once a
-# publish, not on every rerun.
+# district's page pays for its projection and backtest once a publish, not on every rerun (a language switch).
 @st.cache_data(max_entries=256, show_spinner=False)
 def district_count(snapshot: ui.Snapshot) -> int:
     return queries.run("districts", db=Path(snapshot[0])).height
