@@ -275,21 +275,25 @@ def _derived_by_fill(con: duckdb.DuckDBPyConnection) -> set[str] | None:
 
 def _derive_in_place(con: duckdb.DuckDBPyConnection, districts: list[str]) -> None:
     """Only ``districts``' derived rows replaced, and event_range, in a file that has every derived table."""
-    # derive.sql's tables made afresh for these districts in a schema of their own (first on the search
-    # path, so its statements read each other's fresh tables), then swapped in for these districts' rows
-    con.execute("drop schema if exists fresh cascade")  # a copy never has one; a file from elsewhere might
-    con.execute("create schema fresh")
-    con.execute("set search_path = 'fresh,main'")
+    # derive.sql's tables made afresh for these districts in an in-memory database of their own (first on the
+    # search path, so its statements read each other's fresh tables), then swapped in for these districts' rows:
+    # in memory, they are not written to the file's log and checkpointed only to be dropped (each group of a first
+    # load), and leave no free blocks in it
+    (home,) = con.execute("select current_database()").fetchone()
+    con.execute("attach ':memory:' as fresh")
     try:
-        derive(con, districts)
+        con.execute("set search_path = 'fresh.main,main'")  # makes fresh the default database, until the use
+        try:
+            derive(con, districts)
+        finally:
+            con.execute('use "{}"'.format(home.replace('"', '""')))
+        for table in DERIVED_TABLES:
+            con.execute(f"delete from main.{table} where district in (select district from temp.derive_scope)")
+            con.execute(f"insert into main.{table} by name select * from fresh.main.{table}")
+        con.execute("delete from main.event_range")  # over every district's events: computed whole
+        con.execute("insert into main.event_range by name select * from fresh.main.event_range")
     finally:
-        con.execute("set search_path = 'main'")
-    for table in DERIVED_TABLES:
-        con.execute(f"delete from main.{table} where district in (select district from temp.derive_scope)")
-        con.execute(f"insert into main.{table} by name select * from fresh.{table}")
-    con.execute("delete from main.event_range")  # over every district's events: computed whole
-    con.execute("insert into main.event_range by name select * from fresh.event_range")
-    con.execute("drop schema fresh cascade")
+        con.execute("detach fresh")
 
 
 @functools.cache
