@@ -10,6 +10,14 @@ import streamlit as st
 from campaign import export, i18n, queries, ui
 
 NEVER_LISTED = "check_never_listed"
+EVERY_KIND = ("check_targets", "check_batch_counts")  # their rows of no kind are an official total of every kind
+
+
+def labelled(frame: pl.DataFrame, columns: dict[str, str], lang: str, every_kind: bool) -> pl.DataFrame:
+    out = ui.display(frame, columns, lang)
+    if every_kind and "kind" in columns:
+        out = out.with_columns(pl.col(i18n.t("kind", lang)).fill_null(i18n.t("all_kinds", lang)))
+    return out
 
 
 # The checks depend only on the snapshot and the filters, and are shared by every session: nine queries
@@ -79,12 +87,12 @@ for key, result in checks.items():
             ui.all_rows, "dq_never_listed", {"district": ctx.district, "as_of": ctx.as_of}, columns, ctx.lang
         )
     else:
-        every_row = functools.partial(ui.display, found, columns, ctx.lang)
+        every_row = functools.partial(labelled, found, columns, ctx.lang, key in EVERY_KIND)
     st.warning(ui.t("check_bad", name=name, n=total), icon="⚠️")
     with st.expander(name):
         if key in notes:
             st.caption(ui.t(notes[key]))
-        shown = ui.display(found.head(ui.TABLE_ROWS_MAX), columns)
+        shown = labelled(found.head(ui.TABLE_ROWS_MAX), columns, ctx.lang, key in EVERY_KIND)
         st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown))
         if total > ui.TABLE_ROWS_MAX:
             st.caption(ui.t("rows_shown", n=total) + ui.t("rows_first_shown", n=ui.TABLE_ROWS_MAX))

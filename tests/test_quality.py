@@ -338,3 +338,13 @@ def test_the_quality_page_checks_once_a_snapshot_and_again_after_a_publish(tmp_p
     fresh, _ = quality_page()
     assert "未经取消而重复创建：发现 1 处" in [w.value for w in fresh.warning]
     assert list(fresh.dataframe[0].value["名称"]) == ["甲苑"]  # the first finding's rows, in its expander
+
+
+def test_the_quality_page_names_an_official_total_of_every_kind(tmp_path, monkeypatch, app_mode) -> None:
+    # a batch notice's count of every kind (no 类型) that the lists do not reach
+    lists = "区,名称,批次,公布日期\n丙区,甲苑,1,2022-05-05\n丙区,乙苑,1,2022-05-05\n"
+    notice = "区,类型,批次,官方总数,来源\n丙区,,第一批,3,丙区第一批通知\n"
+    db = _load(tmp_path, **{"b1.csv": lists, "notices.csv": notice})
+    at = _quality_page(db, monkeypatch)
+    table = next(df.value for df in at.dataframe if "通知公布数" in df.value.columns)
+    assert table[["类型", "通知公布数", "名单所列数"]].values.tolist() == [["全部类型", 3, 2]]
