@@ -327,13 +327,16 @@ def all_rows(name: str, params: dict, columns: dict[str, str], lang: str) -> pl.
 def number_config(frame: pl.DataFrame) -> dict:
     """Column formats for st.dataframe: thousands separators, percentages with one decimal, dates."""
     config = {}
+    lang = _lang()  # the labels worked out once, not per column: each t() reads the session
+    percent = {i18n.t("coverage", lang), i18n.t("share", lang)}
+    plain = {i18n.t("batch", lang), i18n.t("rank", lang)}
     for col, dtype in frame.schema.items():
-        if col == t("coverage") or col == t("share"):
+        if col in percent:
             config[col] = st.column_config.NumberColumn(col, format="%.1f%%")
-        elif dtype.is_integer() and col not in (t("batch"), t("rank")):
+        elif dtype.is_integer() and col not in plain:
             config[col] = st.column_config.NumberColumn(col, format="localized")
         elif dtype == pl.Date:
-            config[col] = st.column_config.DateColumn(col, format="YYYY-MM-DD" if _lang() == "en" else "YYYY年M月D日")
+            config[col] = st.column_config.DateColumn(col, format="YYYY-MM-DD" if lang == "en" else "YYYY年M月D日")
     return config
 
 
