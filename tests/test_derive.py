@@ -124,6 +124,20 @@ def _revoke_haihao(con):
     )
 
 
+def _attach_all(paths: dict[str, object]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for key, path in paths.items():
+        con.execute(f"attach '{path}' as {key} (read_only)")
+    return con
+
+
+def _assert_same_rows(con: duckdb.DuckDBPyConnection, a: str, b: str) -> None:
+    """Every table of snapshot a holds the rows of snapshot b's (order aside)."""
+    for table in (*store.TABLES, *store.DERIVED_TABLES, "event_range", "derived_meta"):
+        rows_a, rows_b = (con.sql(f"select * from {k}.{table} order by all").fetchall() for k in (a, b))
+        assert rows_a == rows_b, table
+
+
 def _spy(function, calls):
     def spied(*args, **kwargs):
         calls.append(args)
@@ -146,12 +160,8 @@ def test_a_publish_for_the_changed_districts_equals_a_full_one(tmp_path, sample_
             store.publish(paths[key], _revoke_haihao, districts=districts)
     # named districts: the published file copied and updated in place; none named: built afresh
     assert (len(updated), len(built)) == (2, 1)
-    con = duckdb.connect()
-    for key, path in paths.items():
-        con.execute(f"attach '{path}' as {key} (read_only)")
-    for table in (*store.TABLES, *store.DERIVED_TABLES, "event_range", "derived_meta"):
-        part, whole = (con.sql(f"select * from {k}.{table} order by all").fetchall() for k in ("part", "whole"))
-        assert part == whole, table
+    con = _attach_all(paths)
+    _assert_same_rows(con, "part", "whole")
     # only the named districts are recomputed: told the wrong one, Jinshan's rows are the old snapshot's
     wrong = con.sql("select * from wrong.unit_spans order by all").fetchall()
     assert wrong != con.sql("select * from whole.unit_spans order by all").fetchall()
@@ -249,12 +259,8 @@ def test_a_fill_that_derives_its_districts_itself_equals_a_full_publish(tmp_path
     assert [list(args[1]) for args in scopes if len(args) > 1] == [*first, ["金山区"], *rest]
     with store.writer_lock(paths["whole"]):
         store.publish(paths["whole"], _revoke_haihao)
-    con = duckdb.connect()
-    for key, path in paths.items():
-        con.execute(f"attach '{path}' as {key} (read_only)")
-    for table in (*store.TABLES, *store.DERIVED_TABLES, "event_range", "derived_meta"):
-        itself, whole = (con.sql(f"select * from {k}.{table} order by all").fetchall() for k in ("itself", "whole"))
-        assert itself == whole, table
+    con = _attach_all(paths)
+    _assert_same_rows(con, "itself", "whole")
     if districts is None:  # built afresh: the tables stored in an order across districts sorted again, as in one pass
         assert set(store.WHOLE_ORDERS) == {"revoked_spans", "roster_first_listed"}
         for table in store.WHOLE_ORDERS:
