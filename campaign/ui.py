@@ -95,15 +95,17 @@ def _sidebar_figures(snapshot: Snapshot) -> tuple[dict, list[str]]:
     return info, queries.run("districts", db=db).get_column("district").to_list()
 
 
+def with_shared(name: str, params: dict, as_of: dt.date | None, district: str | None) -> dict:
+    """``params`` with the as-of day and district added where the named query takes them and they are not set."""
+    wanted = queries.parameters(name)
+    shared = {"as_of": as_of, "district": district}
+    return {**{k: v for k, v in shared.items() if k in wanted}, **params}
+
+
 def q(name: str, /, **params: object) -> pl.DataFrame:
     """Run a named query with the shared as-of day and district when the query takes them."""
     ctx = context()
-    wanted = queries.parameters(name)
-    shared = {"as_of": ctx.as_of, "district": ctx.district}
-    for key, value in shared.items():
-        if key in wanted and key not in params:
-            params[key] = value
-    return queries.run(name, **params)
+    return queries.run(name, **with_shared(name, params, ctx.as_of, ctx.district))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -31,8 +31,7 @@ def findings(
     db = Path(snapshot[0])
 
     def run(name: str, **extra: object) -> pl.DataFrame:
-        shared = {"district": district, "as_of": as_of}
-        return queries.run(name, db=db, **{k: v for k, v in shared.items() if k in queries.parameters(name)}, **extra)
+        return queries.run(name, db=db, **ui.with_shared(name, extra, as_of, district))
 
     targets = run("targets_check")
     notices = run("dq_batch_counts")
