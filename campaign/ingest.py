@@ -9,7 +9,6 @@ skipped, so re-ingesting changes nothing.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import difflib
 import getpass
@@ -29,6 +28,7 @@ from campaign.grids import combine as _combine_grids_and_services
 from campaign.grids import fill as _fill_grids_and_services
 from campaign.grids import parse_grids as _parse_grids
 from campaign.grids import parse_services as _parse_services
+from campaign.infer import Defaults, Places, fill_from_places, fill_stated, is_roster_shaped
 from campaign.normalise import (
     EARLIEST_DATE,
     by_value,
@@ -51,8 +51,7 @@ from campaign.normalise import (
 from campaign.pinyin import fill_missing as fill_missing_pinyin
 from campaign.problems import IngestRefused, Problem
 from campaign.reader import Table, read_tables
-from campaign.title import parse_title, says_cumulative
-from campaign.vocabulary import batch_number
+from campaign.vocabulary import IMPLIES, batch_number
 
 PLACE_COLS = ("district", "town", "committee", "name")
 UNIT_LEVEL_KINDS = ("village", "community")  # the unit is its own village or committee
@@ -78,6 +77,7 @@ class IngestReport:
     services_loaded: int = 0  # rows of the services logs in this run
     marks_added: int = 0  # list rows kept for the quality checks: cumulative lists' rows and 整建制 marks
     already_created: int = 0  # rows of cumulative lists adding no creation: unit created already, or revoked that day
+    implied: int = 0  # events a status implied (示范 with no creation on record: created as of the model day)
 
     @property
     def changed(self) -> bool:
@@ -104,50 +104,18 @@ class IngestReport:
                 f"(cumulative-list rows and whole marks {self.marks_added}; cumulative rows adding no creation "
                 f"{self.already_created})"
             )
+        if self.implied:
+            lines.append(
+                f"示范单位此前无创建记录 {self.implied} 个，按示范日计为已创建，见数据质量页 "
+                f"({self.implied} model units with no creation on record: counted created as of the model day; "
+                "listed on the data-quality page)"
+            )
         if self.grids_loaded or self.services_loaded:
             lines.append(
                 f"网格 {self.grids_loaded}，服务记录 {self.services_loaded} "
                 f"(grids {self.grids_loaded}, service rows {self.services_loaded})"
             )
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Defaults:
-    """What the person importing says about files that say it nowhere (CLI options, upload form)."""
-
-    district: str | None = None
-    batch: int | None = None
-    counts_rounds: bool = False
-    published: dt.date | None = None
-    cumulative: bool = False  # the lists are cumulative (all units created so far), whatever their title says
-
-
-_FROM_TITLE = "（标题 title）"
-_FROM_OPTION = "（导入选项 import option）"
-
-
-def _fill_from_title(table: Table, defaults: Defaults) -> Table:
-    """District, batch and date that the table lacks: from its title line, else from the import options."""
-    facts = parse_title(table.title)
-    is_list = not ({"households", "population", "target", "grid", "service_kind"} & set(table.headers))
-    wanted = [("district", facts.district, defaults.district)]
-    if is_list:
-        wanted += [
-            ("batch", facts.batch, defaults.batch),
-            ("published", facts.published, defaults.published),
-        ]
-    frame, headers, rounds = table.frame, dict(table.headers), table.counts_rounds
-    # cumulative: its title or file name says so (金山区累计无疫小区名单, 全部已创建名单.csv), or the importer does
-    cumulative = is_list and (facts.cumulative or says_cumulative(Path(table.file).stem) or defaults.cumulative)
-    for col, from_title, from_option in wanted:
-        if col in headers or (from_title is None and from_option is None):
-            continue
-        value, headers[col] = (from_title, _FROM_TITLE) if from_title is not None else (from_option, _FROM_OPTION)
-        if col == "batch":
-            rounds = facts.counts_rounds if from_title is not None else defaults.counts_rounds
-        frame = frame.with_columns(pl.lit(str(value)).alias(col))
-    return dataclasses.replace(table, frame=frame, headers=headers, counts_rounds=rounds, cumulative=cumulative)
 
 
 @dataclass
@@ -285,6 +253,7 @@ def _read_files(
     skipped those already)."""
     runs: list[tuple[int, tuple[str, str, list[Problem], list[_Slot], str] | Problem | FileReport]] = []
     seen_checksums: dict[str, str] = {}
+    read: list[tuple[int, str, str, list[Table], list[Problem]]] = []
     for i, path, name in items:
         if not path.is_file():
             runs.append((i, Problem(name, "文件不存在 (no such file)")))
@@ -298,20 +267,27 @@ def _read_files(
         seen_checksums[digest] = name
         tables, file_problems = read_tables(path, name, data=data)
         del data
+        # what each table's file says of it besides its columns: title, file name, sheet name, import options
+        read.append((i, name, digest, [fill_stated(table, defaults) for table in tables], file_problems))
+    # then what the rosters say (the snapshot's, and this run's tables that name their district)
+    places = Places.of(existing.db, [t for *_, tables, _ in read for t in tables])
+    for i, name, digest, tables, file_problems in read:
         slots = []
         for table in tables:
-            table = _fill_from_title(table, defaults)
+            table = fill_from_places(table, defaults, places, roster=is_roster_shaped(table))
             role = _role(table)
             slot = _Slot(name, table, role)
             if role not in ("status", "roster"):
                 _, slot.frame, slot.problems = _parse_table(table, today)
             slots.append(slot)
         extra = list(dict.fromkeys(c for t in tables for c in t.extra if not c.startswith("column_")))
-        note = f"未使用的列 (columns not used): {'、'.join(extra)}" if extra else ""
+        notes = list(dict.fromkeys(hint for slot in slots for hint in slot.table.inferred))
         if any(slot.table.cumulative and slot.role == "status" for slot in slots):
-            said = "累计名单：已创建的单位不重复记录 (cumulative list: units already created get no new event)"
-            note = f"{said}；{note}" if note else said
-        runs.append((i, (name, digest, file_problems, slots, note)))
+            notes.append("累计名单：已创建的单位不重复记录 (cumulative list: units already created get no new event)")
+        if extra:
+            notes.append(f"未使用的列 (columns not used): {'、'.join(extra)}")
+        runs.append((i, (name, digest, file_problems, slots, "；".join(notes))))
+    runs.sort(key=lambda run: run[0])
     return runs
 
 
@@ -347,6 +323,9 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
         for slot in slots:
             role = slot.role
             problems += slot.problems
+            if role == "status" and "kind" in slot.table.unresolved:
+                # said beside the table's other problems (the rows are read all the same)
+                problems.append(Problem(slot.table.label, slot.table.unresolved["kind"]))
             if slot.frame is not None:
                 rows += slot.frame.height
                 if role not in ("status", "roster"):
@@ -364,6 +343,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     named += [statuses.frame.get_column("district")] if statuses is not None else []
     districts = pl.concat(named).drop_nulls().unique().sort().to_list() if named else []
     _load_districts(db, existing, districts)
+    before = _figures(existing.units, existing.events)
     units, units_added, units_updated, remap, problems = _merge_rosters(existing.units, parsed.rosters)
     if problems:
         raise IngestRefused(problems)
@@ -385,9 +365,12 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     report.events_added = events.height
     report.marks_added = list_rows.height
     report.already_created = matched.already_created
+    report.implied = matched.implied
     targets = pl.concat(parsed.targets) if parsed.targets else None
     report.targets_loaded = targets.height if targets is not None else 0
-    report.by_district = _changes_by_district(existing.units, units, events)
+    history = pl.concat([existing.events, events.select(existing.events.columns)], how="vertical_relaxed")
+    after = _figures(units, history)
+    report.by_district = _changes_by_district(before, after, events)
     grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
     if problems:
         raise IngestRefused(problems)
@@ -491,6 +474,7 @@ def _add_report(total: IngestReport, part: IngestReport) -> None:
         "services_loaded",
         "marks_added",
         "already_created",
+        "implied",
     ):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     total.by_district += part.by_district
@@ -521,7 +505,7 @@ def _plan(
         tables, _ = read_tables(path, name, data=data, only=frozenset({"district"}))
         places: set[str] = set()
         for table in tables:
-            table = _fill_from_title(table, defaults)
+            table = fill_stated(table, defaults)
             if _role(table) in ("roster", "status") and "district" in table.frame.columns:
                 places.update(by_value(table.frame.get_column("district"), clean_expr).drop_nulls().to_list())
         if places:
@@ -564,17 +548,58 @@ def _plan(
     return [sorted(chunk) for chunk in chunks], skipped, sorted(owner)
 
 
-def _changes_by_district(before: pl.DataFrame, units: pl.DataFrame, events: pl.DataFrame) -> list[dict]:
-    """Per district: units added and events added by kind of event: what an upload preview shows."""
-    added = (
-        units.filter(~pl.col("unit_id").is_in(before.get_column("unit_id").implode()))
+_FIGURES = ("units", "created", "revoked", "model")
+
+
+def _figures(units: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """Per district: its units, and those created, revoked and model after all ``events``, as the pages count them on
+    the latest day (derive.sql's unit_spans): a unit's last creation or revocation (by day, then load order) decides
+    created or revoked; it is a model when created and listed as a model on or after that day."""
+    changes = (
+        events.filter(pl.col("event").is_in(["created", "revoked"]))
+        .sort("published", "event_id")
+        .group_by("unit_id")
+        .agg(pl.col("event").last().alias("_last"), pl.col("published").last().alias("_day"))
+    )
+    models = (
+        events.filter(pl.col("event") == "model").group_by("unit_id").agg(pl.col("published").max().alias("_model"))
+    )
+    created = (pl.col("_last") == "created").fill_null(False)
+    return (
+        units.select("unit_id", "district")
+        .join(changes, on="unit_id", how="left")
+        .join(models, on="unit_id", how="left")
         .group_by("district")
-        .agg(pl.len().alias("units_added"))
+        .agg(
+            pl.len().alias("units"),
+            created.sum().alias("created"),
+            (pl.col("_last") == "revoked").fill_null(False).sum().alias("revoked"),
+            (created & (pl.col("_model") >= pl.col("_day")).fill_null(False)).sum().alias("model"),
+        )
     )
-    changes = events.group_by("district").agg(  # an event's district is its unit's
-        *[(pl.col("event") == e).sum().alias(e) for e in ("created", "revoked", "model", "applied")]
+
+
+def _changes_by_district(before: pl.DataFrame, after: pl.DataFrame, events: pl.DataFrame) -> list[dict]:
+    """Per district the run touches: how its figures change (units, created, revoked, model on the latest day: what
+    ``campaign summary`` and the pages will show less what they show now), and its applications (申报) added."""
+    applied = events.filter(pl.col("event") == "applied").group_by("district").agg(pl.len().alias("applied"))
+    touched = pl.concat([after.get_column("district"), events.get_column("district")]).unique()
+    with_events = events.get_column("district").unique().implode()
+    table = (
+        pl.DataFrame({"district": touched})
+        .join(after, on="district", how="left")
+        .join(before, on="district", how="left", suffix="_before")
+        .join(applied, on="district", how="left")
+        .fill_null(0)
+        .select(
+            "district",
+            (pl.col("units") - pl.col("units_before")).alias("units_added"),
+            *[(pl.col(c) - pl.col(f"{c}_before")).alias(c) for c in _FIGURES[1:]],
+            pl.col("applied"),
+        )
+        .filter(pl.any_horizontal(pl.exclude("district") != 0) | pl.col("district").is_in(with_events))
+        .sort("district")
     )
-    table = added.join(changes, on="district", how="full", coalesce=True).fill_null(0).sort("district")
     return table.to_dicts()
 
 
@@ -653,6 +678,7 @@ class _Existing:
     max_file_id: int
     max_ingest_id: int
     list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_LIST_ROW_KEY))
+    db: Path | None = None  # the published snapshot, for the places a table's district is read from
 
 
 _UNIT_SCHEMA = {
@@ -699,7 +725,7 @@ def _existing(db: Path) -> _Existing:
     Its units and events come later, and only for the districts the run names (``_load_districts``)."""
     if not db.exists():
         no_events = pl.DataFrame(schema=_EVENT_SCHEMA).select(*_EXISTING_EVENT)
-        return _Existing(pl.DataFrame(schema=_UNIT_SCHEMA), no_events, set(), 0, 0, 0)
+        return _Existing(pl.DataFrame(schema=_UNIT_SCHEMA), no_events, set(), 0, 0, 0, db=db)
     con = duckdb.connect()
     try:
         con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
@@ -712,7 +738,7 @@ def _existing(db: Path) -> _Existing:
         ).fetchall()
     finally:
         con.close()
-    return _Existing(units, events, checksums, max_event, max_file, max_ingest)
+    return _Existing(units, events, checksums, max_event, max_file, max_ingest, db=db)
 
 
 def _load_districts(db: Path, existing: _Existing, districts: list[str]) -> None:
@@ -765,7 +791,7 @@ def _role(table: Table) -> str:
         return "services"
     if "target" in cols:
         return "targets"
-    if cols & {"households", "population"} and not cols & {"batch", "status", "published"}:
+    if is_roster_shaped(table):
         return "roster"
     # anything else is a list of units: a bare list of names is refused below for what it lacks
     return "status"
@@ -788,8 +814,9 @@ def _parse_table(table: Table, today: dt.date) -> tuple[str, pl.DataFrame | None
 
 
 def _missing_columns(table: Table, needed: dict[str, str]) -> list[Problem]:
+    """A column the table needs and no hint gave: why (``table.unresolved``: the choices), else that it is missing."""
     return [
-        Problem(table.label, f"缺少「{label}」列 (missing column: {col})")
+        Problem(table.label, table.unresolved.get(col) or f"缺少「{label}」列 (missing column: {col})")
         for col, label in needed.items()
         if col not in table.headers
     ]
@@ -809,13 +836,12 @@ def _places(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+# a roster needs its units' places and kind; households and population are welcome, never demanded
 _ROSTER_NEEDS = {
     "district": "区",
     "town": "街镇",
     "name": "名称",
     "kind": "类型",
-    "households": "户数",
-    "population": "人口",
 }
 _ROSTER_COLS = (*PLACE_COLS, "kind", "households", "population")
 
@@ -917,15 +943,9 @@ def _parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
     if problems:
         return None, problems
     frame = _places(table, table.frame)
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in ("households", "population") if c not in frame)
     frame = frame.with_columns(clean_text("kind"), clean_text("households"), clean_text("population"))
-    for col, what in (
-        ("district", "区"),
-        ("town", "街镇"),
-        ("name", "名称"),
-        ("kind", "类型"),
-        ("households", "户数"),
-        ("population", "人口"),
-    ):
+    for col, what in _ROSTER_NEEDS.items():
         problems += require(table, frame, col, what)
     frame, p = parse_kind(table, frame)
     problems += p
@@ -981,8 +1001,10 @@ def _status_missing_columns(table: Table) -> list[Problem]:
     problems += [
         Problem(
             table.label,
-            f"缺少「{label}」：表中没有此列，标题行中也没有；导入时可用 {option} 指定 "
-            f"(missing {col}: no column, not in the title either; give it with {option})",
+            table.unresolved.get(col)
+            or f"缺少「{label}」：表中没有此列，标题行和文件名中也没有；导入时可用 {option} 指定"
+            f"（数据页：上传表单的「{label}」） "
+            f"(missing {col}: no column, not in the title or the file name either; give it with {option})",
         )
         for col, label, option in (("district", "区", "--district"), ("published", "公布日期", "--date"))
         if col not in table.headers
@@ -1342,6 +1364,7 @@ class _Matched:
     units_added: int = 0  # units added roster-less
     list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_LIST_ROW_SCHEMA))
     already_created: int = 0  # rows of cumulative lists whose unit was already created: no event
+    implied: int = 0  # events added because another status implied them
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -1424,6 +1447,7 @@ def _match_statuses(units: pl.DataFrame, existing: _Existing, statuses: _Statuse
     events, already_created = _drop_known_creations(events, existing)
     # the same event already published (the same list sent again under another file name) adds nothing
     events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
+    events, implied = _implied_events(events, existing)
     events = (
         events.with_row_index("_load")
         .sort(["published", "_load"])
@@ -1432,7 +1456,38 @@ def _match_statuses(units: pl.DataFrame, existing: _Existing, statuses: _Statuse
     )
     # with the district of each event's unit (its list's district), for the report; dropped before publishing
     events = events.select(*_EVENT_SCHEMA, "district").cast(_EVENT_SCHEMA)
-    return _Matched(events, units, added_count, list_rows, already_created)
+    return _Matched(events, units, added_count, list_rows, already_created, implied)
+
+
+def _implied_events(events: pl.DataFrame, existing: _Existing) -> tuple[pl.DataFrame, int]:
+    """A status that implies another the unit has no record of by that day (示范 implies 创建: a unit becomes a model
+    only once created): the implied event too, on the same day and from the same row, so that the unit counts
+    created (and model) as of that day, as the ingest report says. The data-quality page lists such units: a
+    creation and a model event of one unit from one row of one file is how they are told apart."""
+    added: list[pl.DataFrame] = []
+    for status, implied in IMPLIES.items():
+        rows = events.filter(pl.col("event") == status)
+        if not rows.height:
+            continue
+        on_record = pl.concat(
+            [
+                existing.events.filter(pl.col("event") == implied).select("unit_id", "published"),
+                events.filter(pl.col("event") == implied).select("unit_id", "published"),
+            ]
+        )
+        first = on_record.group_by("unit_id").agg(pl.col("published").min().alias("_first"))
+        missing = (
+            rows.join(first, on="unit_id", how="left")
+            .filter(pl.col("_first").is_null() | (pl.col("_first") > pl.col("published")))
+            .sort("published", maintain_order=True)
+            .unique("unit_id", keep="first", maintain_order=True)
+            .drop("_first")
+        )
+        added.append(missing.with_columns(pl.lit(implied).alias("event"), pl.lit(False).alias("cumulative")))
+    if not added:
+        return events, 0
+    extra = pl.concat(added)
+    return pl.concat([extra, events], how="vertical_relaxed"), extra.height
 
 
 def _drop_known_creations(events: pl.DataFrame, existing: _Existing) -> tuple[pl.DataFrame, int]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from campaign.problems import Problem
-from campaign.vocabulary import HEADER_LOOKUP, ROUND_HEADERS, fold
+from campaign.vocabulary import header_column, header_match, says_rounds
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -35,6 +35,8 @@ class Table:
     counts_rounds: bool = False  # the batch column says 轮次 (round), not 批次
     title: str = ""  # the text of any lines above the header, e.g. 金山区第一批“无疫小区”名单（2022年5月5日公布）
     cumulative: bool = False  # a cumulative list (累计名单): its title or file name says so (set by ingest)
+    inferred: list[str] = field(default_factory=list)  # what ingest read from other hints than a column, and whence
+    unresolved: dict[str, str] = field(default_factory=dict)  # canonical column -> why no hint gave it (ingest)
 
     @property
     def label(self) -> str:
@@ -146,7 +148,7 @@ def _wanted_columns(header: list[str], only: frozenset[str] | None) -> list[int]
     two columns mean the same (the full read says so)."""
     if only is None:
         return None
-    canonical = [HEADER_LOOKUP.get(fold(c)) if c and c.strip() else None for c in header]
+    canonical = [header_column(c) if c and c.strip() else None for c in header]
     wanted = [k for k, c in enumerate(canonical) if c in only]
     return wanted if wanted and len({canonical[k] for k in wanted}) == len(wanted) else None
 
@@ -155,11 +157,11 @@ def _glance_table(frame: pl.DataFrame, header: list[str], name: str, title: str)
     """``read_tables(only=...)``'s table: headers of every column, frame of the wanted ones (and no _row)."""
     headers: dict[str, str] = {}
     for written in header:
-        canonical = HEADER_LOOKUP.get(fold(written)) if written and written.strip() else None
+        canonical = header_column(written) if written and written.strip() else None
         if canonical is not None:
             headers.setdefault(canonical, written.strip())
-    body = frame.slice(1).rename({c: HEADER_LOOKUP[fold(frame.item(0, c))] for c in frame.columns})
-    counts_rounds = fold(headers.get("batch", "")) in {fold(h) for h in ROUND_HEADERS}
+    body = frame.slice(1).rename({c: header_column(frame.item(0, c)) for c in frame.columns})
+    counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, None, body, headers, [], counts_rounds, title)], []
 
 
@@ -248,13 +250,15 @@ def _unescape(text: str) -> str:
 
 
 def _find_header(rows: list[list[str | None]]) -> int | None:
-    """The first row in which at least two cells are known headers, one of them a name or place."""
+    """The first row in which at least two cells are known headers, one of them a name or place named exactly (a
+    title line holding 小区 is no header)."""
+    places = {"name", "district", "town", "committee"}
     for i, row in enumerate(rows):
-        cols = [HEADER_LOOKUP.get(fold(c)) for c in row if c and c.strip()]
-        known = [c for c in cols if c]
-        if len(known) >= 2 and {"name", "district", "town", "committee"} & set(known):
+        found = [header_match(c) for c in row if c and c.strip()]
+        known = [col for col, _ in found if col]
+        if len(known) >= 2 and any(exact and col in places for col, exact in found):
             return i
-        if known == cols == ["name"]:  # a bare list of names whose title says the rest
+        if found == [("name", True)]:  # a bare list of names whose title says the rest
             return i
     return None
 
@@ -283,27 +287,41 @@ def _make_table(
     rename: dict[str, str] = {}
     extra: list[str] = []
     label = f"{name} [{sheet}]" if sheet else name
+    named: dict[str, list[tuple[str, str, bool]]] = {}  # canonical -> (source column, header, exactly named)
     for source_col, written in zip(frame.columns, header, strict=True):
         if written is None or not written.strip():
             if body.get_column(source_col).drop_nulls().len() == 0:
                 continue
             extra.append(source_col)
             continue
-        canonical = HEADER_LOOKUP.get(fold(written))
+        canonical, exact = header_match(written)
         if canonical is None:
             extra.append(written.strip())
             rename[source_col] = "extra:" + written.strip()
             continue
-        if canonical in headers:
+        named.setdefault(canonical, []).append((source_col, written.strip(), exact))
+    for canonical, columns in named.items():
+        # a header naming a column exactly wins over one that only holds its word (小区名称 over 小区地址名): those go
+        # aside; two headers naming it alike could each be it, so the file is refused naming both
+        exact = [c for c in columns if c[2]]
+        chosen = exact or columns
+        if len(chosen) > 1:
             return [], [
                 Problem(
                     label,
-                    f"两列都表示同一含义：「{headers[canonical]}」和「{written}」 (two columns mean the same thing)",
+                    f"两列都表示同一含义：「{chosen[0][1]}」和「{chosen[1][1]}」，请删去或改名其中一列 "
+                    "(two columns mean the same thing: remove or rename one)",
                     row=header_row_number,
                 )
             ]
-        headers[canonical] = written.strip()
+        source_col, written, _ = chosen[0]
+        headers[canonical] = written
         rename[source_col] = canonical
+        for other_col, other, _ in columns:
+            if other_col != source_col:
+                extra.append(other)
+                rename[other_col] = "extra:" + other
+    rename = {c: rename[c] for c in frame.columns if c in rename}  # in the file's order
     first = header_row_number + 1
     lazy = body.lazy().select(
         *[pl.col(c).alias(n) for c, n in rename.items()],
@@ -316,5 +334,5 @@ def _make_table(
             pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
         )
     body = lazy.collect()
-    counts_rounds = fold(headers.get("batch", "")) in {fold(h) for h in ROUND_HEADERS}
+    counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, sheet, body, headers, extra, counts_rounds, title)], []

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from campaign.vocabulary import batch_number
+from campaign.vocabulary import CAMPAIGN_YEAR, batch_number
 
 # the district opens the title: 金山区…, 上海市浦东新区…; a 区 later in the title is 小区, not a district
 _DISTRICT = re.compile(r"^(?:上海市)?([\u4e00-\u9fff]{1,5}?(?:新区|区|县))")
@@ -20,6 +20,14 @@ _BATCH = re.compile(r"(首批|首轮|第\s*[0-9一二两三四五六七八九十
 # 累计名单, 全部已创建名单, 全部无疫小区名单; not 全部整村创建 (a batch's note) nor a bare 全部
 _CUMULATIVE = re.compile(r"累计|全部已创建|全部已通过|全部的?(?:无疫|名单)")
 _DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?")
+# 5月9日 without a year: the campaign's year
+_DAY_OF_YEAR = re.compile(r"(?<![\d年/.-])(\d{1,2})月(\d{1,2})日")
+# a 区 that ends a word which is no district: 小区, 社区, 园区 (高新区社区 is a town; 金山区 a district)
+_NOT_DISTRICTS = ("小区", "社区", "园区", "片区", "街区", "景区", "校区", "厂区", "城区", "营区", "矿区")
+# what may stand before the district in a file name or title: a year, a date, numbering, separators
+_LEADING = re.compile(r"^[\d\s_.\-—()（）\[\]【】年月日号]+")
+# a roster (名册) rather than a list (名单): 金山区居民小区名册, 崇明区_村居名册.csv
+_ROSTER = re.compile(r"名册|花名册|底册|清册")
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,10 @@ def parse_title(title: str) -> TitleFacts:
     if not text:
         return TitleFacts()
     district = None
-    m = _DISTRICT.match(text)
-    if m and not m.group(1).endswith("小区"):
+    lead = _LEADING.sub("", text)
+    m = _DISTRICT.match(lead)
+    # 高新区社区 is a town (a zone's 社区), not the district 高新区
+    if m and not m.group(1).endswith(_NOT_DISTRICTS) and not lead[m.end() :].startswith(("社区", "街道")):
         district = m.group(1)
     batch, rounds = None, False
     m = _BATCH.search(text)
@@ -56,4 +66,17 @@ def parse_title(title: str) -> TitleFacts:
             published = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             published = None  # an impossible date in a title is ignored, as if the title had none
+    else:
+        m = _DAY_OF_YEAR.search(text)
+        if m:
+            try:
+                published = dt.date(CAMPAIGN_YEAR, int(m.group(1)), int(m.group(2)))
+            except ValueError:
+                published = None
     return TitleFacts(district, batch, rounds, published, says_cumulative(text))
+
+
+def says_roster(text: str) -> bool:
+    """A title or file name that calls the table a roster (名册) of units, not a list (名单) of a batch."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return bool(_ROSTER.search(text)) and "名单" not in text

@@ -7,6 +7,7 @@ by the *folded* form (see ``fold``): NFKC (full-width -> half-width), no spaces,
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,10 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
         "村/居委",
         "所属居村",
         "所属居委",
+        "行政村",
+        "村委",
+        "村委会",
+        "社区",
         "committee",
         "village",
         "committee/village",
@@ -166,6 +171,13 @@ WHOLE_NOT_STATED = ("/", "-", "—", "——")
 # headers that say the list counts rounds (轮) rather than batches (批)
 ROUND_HEADERS = ("轮次", "创建轮次", "round")
 
+
+def says_rounds(header: str) -> bool:
+    """A batch column's header that counts rounds: 轮次, 创建轮次（第几轮）, Round."""
+    key = fold(header or "")
+    return "轮" in key or "round" in key
+
+
 KINDS = ("compound", "village_group", "village", "community")
 
 KIND_WORDS: dict[str, str] = {
@@ -270,3 +282,137 @@ def batch_number(word: str) -> int | None:
         return None
     n = chinese_number(m.group(1))
     return n if n and n > 0 else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# headers as people write them: 街道（镇）, 所属村居委会, 小区名称（全称）, 村（组）名, 户数(户)
+
+_BRACKETED = re.compile(r"[(\[<《【{][^)\]>》】}]*[)\]>》】}]")
+_BRACKET_MARKS = re.compile(r"[()\[\]<>《》【】{}]")
+_LEADING_WORDS = ("所属", "所在", "归属", "创建")
+_TRAILING_WORDS = ("名称", "名字", "名", "全称")
+# a header holding one of these is about something else (小区地址, 村民小组长, 联系电话): never a known column by
+# a word it merely contains
+_OTHER_THINGS = (
+    "地址",
+    "电话",
+    "手机",
+    "联系人",
+    "负责人",
+    "书记",
+    "组长",
+    "主任",
+    "备注",
+    "说明",
+    "序号",
+    "编号",
+    "面积",
+    "代码",
+    "网址",
+    "邮箱",
+    "坐标",
+)
+
+
+def _forms(key: str) -> list[str]:
+    """A folded header, then with its brackets opened (村(组)名 -> 村组名), then dropped (户数(户) -> 户数)."""
+    opened = _BRACKET_MARKS.sub("", key)
+    dropped = _BRACKETED.sub("", key)
+    return list(dict.fromkeys(f for f in (key, opened, dropped) if f))
+
+
+def _trimmed(form: str) -> list[str]:
+    """A form without a leading 所属 / 所在 and a trailing 名称 / 名 (所属街镇名称 -> 街镇), each way."""
+    out = [form]
+    for lead in _LEADING_WORDS:
+        if form.startswith(lead) and len(form) > len(lead):
+            out.append(form[len(lead) :])
+    for trimmed in list(out):
+        for tail in _TRAILING_WORDS:
+            if trimmed.endswith(tail) and len(trimmed) > len(tail):
+                out.append(trimmed[: -len(tail)])
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def header_match(written: str) -> tuple[str | None, bool]:
+    """The canonical column a header names, and whether it names it exactly (a known spelling, its brackets or a
+    所属 / 名称 around it aside) rather than by a known word it holds (所属村居委会 -> committee by 居委会).
+
+    A header holding known words of two columns equally (小区类型 is the kind by its last word; 区街镇 is nobody's) is
+    not recognised: the column is kept aside, not guessed."""
+    key = fold(written or "")
+    if not key:
+        return None, False
+    forms = _forms(key)
+    for form in forms:
+        for candidate in _trimmed(form):
+            hit = HEADER_LOOKUP.get(candidate)
+            if hit:
+                return hit, True
+    form = forms[-1]
+    if any(word in form for word in _OTHER_THINGS):
+        return None, False
+    # a known word of two characters or more inside the header; the one that ends it wins (the head of a Chinese
+    # noun phrase is its last word: 小区类型 is a kind), then the longest
+    hits = [(form.endswith(v), len(v), col) for v, col in HEADER_LOOKUP.items() if len(v) > 1 and v in form]
+    if not hits:
+        return None, False
+    best = max(hits)
+    tied = {col for ends, n, col in hits if (ends, n) == best[:2]}
+    return (best[2], False) if len(tied) == 1 else (None, False)
+
+
+def header_column(written: str) -> str | None:
+    """``header_match``'s column alone."""
+    return header_match(written)[0]
+
+
+# the name column's header says the unit's kind: 小区名称 -> compound, 村民小组 -> village group
+_NAME_HEADER_KINDS: tuple[tuple[str, str], ...] = (
+    ("村民小组", "village_group"),
+    ("村组", "village_group"),
+    ("villagegroup", "village_group"),
+    ("小区", "compound"),
+    ("compound", "compound"),
+    ("社区", "community"),
+    ("居委", "community"),
+    ("居民区", "community"),
+    ("community", "community"),
+    ("行政村", "village"),
+    ("村名", "village"),
+    ("village", "village"),
+)
+
+
+def header_kind(written: str) -> str | None:
+    """The unit kind a name column's header says (小区名称（全称） -> compound), None when it says none (名称, 村居)."""
+    for form in _forms(fold(written or "")):
+        if "村居" in form or "/" in form or "、" in form:
+            return None  # 村居名称, 居委/村: several kinds
+        if form in ("村", "village"):
+            return "village"
+        for word, kind in _NAME_HEADER_KINDS:
+            if word in form:
+                return kind
+    return None
+
+
+# a title's kind: 金山区居民小区名册 -> compound; the campaign's own name (无疫小区, 示范无疫小区) is no kind
+_CAMPAIGN_WORDS = re.compile(r"(?:示范)?无疫(?:小区|村组|村居|单元)")
+
+
+def title_kind(title: str) -> str | None:
+    text = _CAMPAIGN_WORDS.sub("", fold(title or ""))
+    found = {kind for word, kind in _NAME_HEADER_KINDS if word in text and word.isascii() is False}
+    if "村民小组" in text or "村组" in text:
+        return "village_group" if not ({"compound", "community"} & found) else None
+    found.discard("village")  # 村 in a title is mostly a place's name (桃源村), not the kind of the units
+    return found.pop() if len(found) == 1 else None
+
+
+# statuses that imply another when the unit has no record of it: a model (示范) unit was created first
+IMPLIES: dict[str, str] = {"model": "created"}
+
+# the campaign's year, for dates written without one (5月9日)
+CAMPAIGN_YEAR = 2022

@@ -150,11 +150,14 @@ def test_refused(case, published):
 
 @pytest.mark.parametrize("case", params("refused", xfail_field="xfail"))
 def test_refused_into_an_empty_database(case, tmp_path):
-    """The same problems with nothing published yet, and no database is created."""
+    """The same problems with nothing published yet, and no database is created. With no roster to tell the kind
+    of a list's units, the run says it as an importer would (``--kind``), unless the case gives the options."""
     expected = expected_of(case)
     db = tmp_path / "db" / "campaign.duckdb"
+    options = run_options(expected)
+    options.setdefault("defaults", Defaults(kind="compound"))
     with pytest.raises(IngestRefused) as refused:
-        ingest(files_of(case, expected), db, **run_options(expected))
+        ingest(files_of(case, expected), db, **options)
     assert_problems(refused.value.problems, expected["problems"])
     assert not db.exists()
 

@@ -152,8 +152,8 @@ def test_cli_refuses_batch_and_round_together(tmp_path: Path, capsys) -> None:
 
 def test_lists_before_the_roster_join_the_roster_when_it_comes(tmp_path: Path) -> None:
     """Units first known from lists (roster-less) become the roster's units; their history follows."""
-    listing = _write(tmp_path, "list.csv", "区,街镇,名称,批次,公布日期\n闵行区,江川路街道,甲苑,1,2022-05-09\n")
-    revoked = _write(tmp_path, "revoked.csv", "区,名称,状态,公布日期\n闵行区,甲苑,取消,2022-05-12\n")
+    listing = _write(tmp_path, "list.csv", "区,街镇,小区名称,批次,公布日期\n闵行区,江川路街道,甲苑,1,2022-05-09\n")
+    revoked = _write(tmp_path, "revoked.csv", "区,小区名称,状态,公布日期\n闵行区,甲苑,取消,2022-05-12\n")
     roster = _write(tmp_path, "roster.csv", ROSTER)
     later = _write(tmp_path, "later.csv", "区,名称,批次,公布日期\n闵行区,甲苑,2,2022-05-16\n")
     one_go, two_steps = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
@@ -176,7 +176,7 @@ def test_lists_before_the_roster_join_the_roster_when_it_comes(tmp_path: Path) -
 
 def test_a_roster_missing_a_listed_unit_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
-    ingest([_write(tmp_path, "list.csv", "区,名称,批次,公布日期\n闵行区,丁苑,1,2022-05-09\n")], db)
+    ingest([_write(tmp_path, "list.csv", "区,小区名称,批次,公布日期\n闵行区,丁苑,1,2022-05-09\n")], db)
     before = db.read_bytes()
     with pytest.raises(IngestRefused) as refused:
         ingest([_write(tmp_path, "roster.csv", ROSTER)], db)

@@ -253,11 +253,12 @@ def refused_cases(c: Corpus) -> None:
     )
     c.refused(
         "no_district_no_date",
-        "a title-less list of names: no district or date in a column, a title or the import options",
-        [("名单.csv", text("街镇,居委,小区名称\nB镇,三居委,丙苑\n"))],
+        "a title-less list of names: no district or date in a column, a title, the file name, the import options "
+        "or a roster (no roster has its town)",
+        [("名单.csv", text("街镇,居委,小区名称\nZ镇,三居委,丙苑\n"))],
         [
-            problem("名单.csv", "缺少「区」：表中没有此列，标题行中也没有；导入时可用 --district 指定"),
-            problem("名单.csv", "缺少「公布日期」：表中没有此列，标题行中也没有；导入时可用 --date 指定"),
+            problem("名单.csv", "已导入的名册中也没有包含 Z镇 的区；请加「区」列或用 --district 指定"),
+            problem("名单.csv", "缺少「公布日期」：表中没有此列，标题行和文件名中也没有；导入时可用 --date 指定"),
         ],
     )
     c.refused(
@@ -449,7 +450,7 @@ def refused_cases(c: Corpus) -> None:
     )
     c.refused(
         "non_numeric_counts",
-        "words, a fraction and a blank where households and population belong",
+        "words and a fraction where households and population belong (a blank one is fine: not known)",
         [
             (
                 "名册.csv",
@@ -465,7 +466,6 @@ def refused_cases(c: Corpus) -> None:
             )
         ],
         [
-            problem("名册.csv", "缺少人口 (missing population)", row=3, column="常住人口", value=""),
             problem("名册.csv", "whole number, 0 or more", row=2, column="户数", value="一百二十"),
             problem("名册.csv", "whole number, 0 or more", row=5, column="户数", value="12.5"),
             problem("名册.csv", "whole number, 0 or more", row=4, column="常住人口", value="约一百"),
