@@ -96,6 +96,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "check_targets": ("名册总数与官方公布总数", "Roster totals against official totals"),
     "check_batch_counts": ("名单条数与批次通知公布数", "Units in the lists against each batch notice"),
     "check_created_twice": ("未经取消而重复创建", "Created again with no revocation between"),
+    "check_model_no_creation": ("示范单位无创建记录", "Model units with no creation on record"),
+    "check_model_no_creation_note": (
+        "示范须先创建：这些单位按示范日计为已创建。请导入创建它们的批次名单。",
+        "A model unit was created first: these count as created on their model day. Load the list that created them.",
+    ),
     "check_never_listed": ("名册中从未出现在任何名单的单位", "Roster units no list has mentioned"),
     "check_grid_households": (
         "网格户数多于名册户数的居委、村",
@@ -170,6 +175,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_again_published": ("再次公布日期", "Again published"),
     "col_again_file": ("再次来源文件", "Again in file"),
     "col_again_row": ("再次所在行", "Again at row"),
+    "col_model_published": ("示范公布日期", "Model published"),
+    "col_model_file": ("示范来源文件", "Model list file"),
+    "col_model_row": ("示范所在行", "Model list row"),
     "col_list_file": ("累计名单文件", "Cumulative list"),
     "col_list_published": ("累计名单日期", "List published"),
     "col_last_seen": ("最近一次列入", "Last listed"),

@@ -46,6 +46,7 @@ def findings(
             lambda: notices.filter(notices["published_count"] != notices["listed_count"]),
         ),
         "check_created_twice": (None, lambda: run("dq_created_twice")),
+        "check_model_no_creation": (None, lambda: run("dq_model_no_creation")),
         "check_cumulative_fell": (cumulative_lists, lambda: run("dq_cumulative_fell")),
         "check_whole_claim_missing": (whole_marks, lambda: run("dq_whole_claim_missing")),
         "check_whole_claim_denied": (whole_marks, lambda: run("dq_whole_claim_denied")),
@@ -69,7 +70,7 @@ ui.page_header("quality_title")
 st.caption(ui.t("quality_caption"))
 
 checks = findings(ui.snapshot(), ctx.district, ctx.as_of, ui.TABLE_ROWS_MAX)
-notes = {"check_cumulative_fell": "check_cumulative_note"}
+notes = {"check_cumulative_fell": "check_cumulative_note", "check_model_no_creation": "check_model_no_creation_note"}
 for key, result in checks.items():
     name = ui.t(key)
     if result is None:

@@ -322,7 +322,15 @@ def test_the_quality_page_checks_once_a_snapshot_and_again_after_a_publish(tmp_p
     assert "未经取消而重复创建：未发现问题" in [s.value for s in at.success]
     # no 整建制 marks nor cumulative lists loaded: their three checks say so and ask nothing
     assert sorted(checked) == sorted(
-        ["targets_check", "dq_batch_counts", "list_marks", "dq_created_twice", "dq_never_listed", "dq_grid_households"]
+        [
+            "targets_check",
+            "dq_batch_counts",
+            "list_marks",
+            "dq_created_twice",
+            "dq_model_no_creation",
+            "dq_never_listed",
+            "dq_grid_households",
+        ]
     )
     asked.clear()
     at.run()

@@ -262,6 +262,40 @@ def refused_cases(c: Corpus) -> None:
         ],
     )
     c.refused(
+        "towns_in_two_districts",
+        "a list naming no district whose town is in two districts' rosters: the candidates are named",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,户数,人口\n甲区,新城镇,一居委,甲苑,小区,10,20\n"
+                    "乙区,新城镇,二居委,乙苑,小区,10,20\n"
+                ),
+            ),
+            ("名单.csv", text("街镇,小区名称,批次,公布日期\n新城镇,甲苑,1,2022-05-09\n")),
+        ],
+        [problem("名单.csv", "名册中 新城镇 同时属于 乙区、甲区")],
+    )
+    c.refused(
+        "roster_kind_unknown",
+        "a roster with neither a 类型 column nor a kind in its name header, title or file name",
+        [("名册.csv", text("区,街镇,居委,名称,户数\n丁区,E镇,五居委,丁苑,120\n"))],
+        [problem("名册.csv", "无法确定单位类型")],
+    )
+    c.refused(
+        "two_columns_could_be_the_committee",
+        "two headers that each hold the committee's word: which is it? both are named",
+        [
+            (
+                "名单.csv",
+                text(
+                    "区,街镇,所属村居委会,对应居委会,小区名称,批次,公布日期\n甲区,B镇,三居委,三居委,丙苑,2,2022-05-09\n"
+                ),
+            )
+        ],
+        [problem("名单.csv", "「所属村居委会」和「对应居委会」", row=1)],
+    )
+    c.refused(
         "created_without_batch",
         "a list of created units with no batch column, and no batch in a title or the options",
         [("名单.csv", text("区,街镇,居委/村,名称,公布日期\n甲区,B镇,三居委,丙苑,2022-05-09\n"))],
@@ -1400,6 +1434,176 @@ def accepted_cases(c: Corpus) -> None:
             check("dq_cumulative_fell", ["name"], []),
         ],
         encodings={"累计名单.csv": "gb18030"},
+    )
+    unseen_district_cases(c)
+
+
+# a district no other case knows, with its towns (issue #15: files from districts never seen load right)
+MH_ROSTER = (
+    "区,街镇,居委,小区名称,类型,户数,人口\n"
+    "闵行区,七宝镇,航华一村居委,航华一村,小区,900,2100\n"
+    "闵行区,七宝镇,航华一村居委,航华二村,小区,700,1600\n"
+    "闵行区,古美路街道,古美一居委,古美苑,小区,500,1200\n"
+)
+
+
+def unseen_district_cases(c: Corpus) -> None:
+    """Each file gives what it lacks in a column through another hint, as towns' files do."""
+    c.accepted(
+        "roster_without_kind_column",
+        "a roster with no 类型 and no 人口 column: its header 小区名称 and its title 居民小区名册 say compounds",
+        [
+            (
+                "名册.csv",
+                text(
+                    "闵行区居民小区名册\n街镇,居委,小区名称,户数\n七宝镇,航华一村居委,航华一村,900\n"
+                    "七宝镇,航华一村居委,航华二村,700\n古美路街道,古美一居委,古美苑,\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            )
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "total", "created"],
+                [["闵行区", "compound", 3, 0]],
+            ),
+            check(
+                "find_units",
+                ["town", "name", "kind", "households", "population"],
+                [
+                    ["七宝镇", "航华一村", "compound", 900, None],
+                    ["七宝镇", "航华二村", "compound", 700, None],
+                    ["古美路街道", "古美苑", "compound", None, None],
+                ],
+            ),
+        ],
+        encodings={"名册.csv": "gb18030"},
+    )
+    c.accepted(
+        "town_list_district_from_roster",
+        "a town's batch list naming no district (no column, title or file name): its towns and committees are in "
+        "闵行区's roster only",
+        [
+            ("名册.csv", text(MH_ROSTER)),
+            (
+                "七宝镇名单.csv",
+                text("街镇,居委,小区名称,批次,公布日期\n七宝镇,航华一村居委,航华二村,第2批,2022/5/9\n"),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["district", "town", "name", "batch", "status_date"],
+                [["闵行区", "七宝镇", "航华二村", 2, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "model_list_never_created",
+        "a district's list of model compounds (示范) for units never listed as created: each counts created as of the "
+        "model day, and model, with kind compound from the header; the quality check lists them",
+        [
+            (
+                "闵行区示范无疫小区名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,状态,公布日期\n闵行区,七宝镇,航华一村居委,航华一村,示范,2022-05-20\n"
+                    "闵行区,古美路街道,古美一居委,古美苑,示范,2022-05-20\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "created", "model"],
+                [["闵行区", "compound", 2, 2]],
+            ),
+            check(
+                "dq_model_no_creation",
+                ["district", "name", "model_published", "model_row"],
+                [["闵行区", "航华一村", "2022-05-20", 2], ["闵行区", "古美苑", "2022-05-20", 3]],
+            ),
+            check("coverage_by_district", ["created", "model"], [[0, 0]], as_of="2022-05-19"),
+        ],
+    )
+    c.accepted(
+        "headers_as_people_write_them",
+        "headers with brackets, slashes and extra words (街道（镇）, 所属村居委会, 小区名称（全称）, 户数（户）), an "
+        "address column left aside, the district only in the file name, the date as 5月9日 in the title",
+        [
+            ("名册.csv", text(MH_ROSTER)),
+            (
+                "2022闵行区第二批名单.csv",
+                text(
+                    "第二批无疫小区名单（5月9日公布）\n序号,街道（镇）,所属村居委会,小区名称（全称）,小区地址\n"
+                    "1,七宝镇,航华一村居委,航华一村,七宝镇某路1号\n2,古美路街道,古美一居委,古美苑,古美路2号\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["district", "name", "batch", "status_date"],
+                [["闵行区", "航华一村", 2, "2022-05-09"], ["闵行区", "古美苑", 2, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "sheets_named_after_towns",
+        "a workbook with an instruction sheet and one sheet per town, none with a town column: each sheet's name is "
+        "its rows' town; district, batch and date from the title",
+        [
+            ("名册.csv", text(MH_ROSTER)),
+            (
+                "名单.xlsx",
+                xlsx(
+                    {
+                        "填表说明": {0: ["请按街镇分表填写"], 1: ["不要修改表头"]},
+                        "七宝镇": {
+                            0: ["闵行区第3批无疫小区名单 2022.5.12"],
+                            1: ["居委", "小区名称"],
+                            2: ["航华一村居委", "航华一村"],
+                        },
+                        "古美路街道": {
+                            0: ["闵行区第3批无疫小区名单 2022.5.12"],
+                            1: ["居委", "小区名称"],
+                            2: ["古美一居委", "古美苑"],
+                        },
+                    }
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["town", "name", "batch", "status_date"],
+                [["七宝镇", "航华一村", 3, "2022-05-12"], ["古美路街道", "古美苑", 3, "2022-05-12"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "village_list_kind_from_names",
+        "a district's first list of 村居 (villages and communities, no 类型, no roster): each unit's kind from how its "
+        "name ends (…村 village, …社区 community)",
+        [
+            (
+                "奉贤区第一轮.csv",
+                text(
+                    "街镇,村居名称,轮次,公布日期\n南桥镇,杨王村,第一轮,2022-04-22\n南桥镇,江海社区,第一轮,2022-04-22\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "created"],
+                [["奉贤区", "community", 1], ["奉贤区", "village", 1]],
+            )
+        ],
     )
 
 
