@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the lists are cumulative (累计名单: every unit created so far), though neither title nor name says 累计",
     )
+    p.add_argument(
+        "--kind",
+        choices=["compound", "village_group", "village", "community"],
+        help="the kind of unit (类型: 小区 compound, 村民小组 village_group, 村 village, 社区 community), for files "
+        "that say it neither in a column, the name column's header, the title nor the file name",
+    )
     p.add_argument("--dry-run", action="store_true", help="check the files and say what would change; load nothing")
     p.add_argument("files", nargs="+", type=Path)
 
@@ -175,7 +181,9 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.batch and args.round:
         print("--batch 与 --round 只能给一个 (give --batch or --round, not both)", file=sys.stderr)
         return 2
-    defaults = Defaults(args.district, args.batch or args.round, bool(args.round), args.date, args.cumulative)
+    defaults = Defaults(
+        args.district, args.batch or args.round, bool(args.round), args.date, args.cumulative, args.kind
+    )
     db = args.db or store.default_db()
     try:
         report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run)
@@ -185,8 +193,8 @@ def _ingest(args: argparse.Namespace) -> int:
     print(report.summary())
     for row in report.by_district:
         print(
-            f"  {row['district']}: 新增单位 {row['units_added']}，创建 {row['created']}，取消 {row['revoked']}，"
-            f"示范 {row['model']} (units added, created, revoked, model)"
+            f"  {row['district']}: 新增单位 {row['units_added']}，已创建 {row['created']:+d}，"
+            f"已取消 {row['revoked']:+d}，示范 {row['model']:+d} (units added; change in units created, revoked, model)"
         )
     if args.dry_run:
         print(f"仅检查，未载入 (dry run, nothing loaded): {db}")

@@ -239,6 +239,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_batch": ("批次 / 轮次", "Batch / round"),
     "opt_rounds": ("按“轮”计", "Counted in rounds (轮)"),
     "opt_date": ("公布日期", "Publication date"),
+    "opt_kind": ("类型", "Kind of unit"),
+    "opt_kind_none": ("按文件判断", "As the files say"),
     "opt_cumulative": ("累计名单", "Cumulative lists"),
     "opt_cumulative_help": (
         "名单列出截至公布日期的全部已创建单位（标题或文件名未写“累计”时勾选）：已创建的单位不重复记录，漏列的单位在数据质量页提示。",
@@ -248,6 +250,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview": ("预览变化", "Preview the changes"),
     "confirm": ("确认导入", "Load these files"),
     "preview_title": ("将要发生的变化", "What will change"),
+    "preview_implied": (
+        "{n} 个示范单位此前没有创建记录：按示范日计为已创建，并列在数据质量页；请补充导入创建它们的名单。",
+        "{n} model units have no creation on record: they count as created on their model day and are listed on "
+        "the data-quality page; load the lists that created them.",
+    ),
     "preview_nothing": (
         "这些文件都已导入过，不会改变任何数据。",
         "All these files are loaded already: nothing would change.",

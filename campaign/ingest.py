@@ -576,13 +576,16 @@ def _figures(units: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_last") == "revoked").fill_null(False).sum().alias("revoked"),
             (created & (pl.col("_model") >= pl.col("_day")).fill_null(False)).sum().alias("model"),
         )
+        .with_columns(pl.col(*_FIGURES).cast(pl.Int64))  # a change can be negative
     )
 
 
 def _changes_by_district(before: pl.DataFrame, after: pl.DataFrame, events: pl.DataFrame) -> list[dict]:
     """Per district the run touches: how its figures change (units, created, revoked, model on the latest day: what
     ``campaign summary`` and the pages will show less what they show now), and its applications (申报) added."""
-    applied = events.filter(pl.col("event") == "applied").group_by("district").agg(pl.len().alias("applied"))
+    applied = (
+        events.filter(pl.col("event") == "applied").group_by("district").agg(pl.len().cast(pl.Int64).alias("applied"))
+    )
     touched = pl.concat([after.get_column("district"), events.get_column("district")]).unique()
     with_events = events.get_column("district").unique().implode()
     table = (

@@ -8,6 +8,7 @@ import streamlit as st
 from campaign import export, intake, store, ui
 from campaign.ingest import Defaults, ingest
 from campaign.problems import IngestRefused
+from campaign.vocabulary import KINDS
 
 ctx = ui.context()
 st.title(ui.t("data_title"))
@@ -54,7 +55,15 @@ if admin:
             ui.t("opt_cumulative"), help=ui.t("opt_cumulative_help"), key="data_opt_cumulative"
         )
         opt_date = c4.date_input(ui.t("opt_date"), value=None, max_value=dt.date.today(), key="data_opt_date")
-    defaults = Defaults(opt_district, int(opt_batch) if opt_batch else None, opt_rounds, opt_date, opt_cumulative)
+        opt_kind = c1.selectbox(
+            ui.t("opt_kind"),
+            [None, *KINDS],
+            format_func=lambda k: ui.t("opt_kind_none") if k is None else ui.t(f"kind_{k}"),
+            key="data_opt_kind",
+        )
+    defaults = Defaults(
+        opt_district, int(opt_batch) if opt_batch else None, opt_rounds, opt_date, opt_cumulative, opt_kind
+    )
 
     saved, refused_uploads = [], []
     for upload in files or []:
@@ -112,6 +121,8 @@ if admin:
                     }
                 )
                 st.table(changes, hide_index=True)
+            if report.implied:
+                st.warning(ui.t("preview_implied", n=report.implied), icon="⚠️")
             if report.grids_loaded or report.services_loaded:
                 st.caption(ui.t("preview_grids_services", grids=report.grids_loaded, services=report.services_loaded))
             if not report.changed:

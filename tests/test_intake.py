@@ -135,7 +135,7 @@ def test_cli_options_and_dry_run(tmp_path: Path, capsys) -> None:
     args = ["ingest", "--db", str(db), "--district", "闵行区", "--round", "2", "--date", "2022-05-14"]
     assert cli.main([*args, "--dry-run", str(roster), str(listing)]) == 0
     out = capsys.readouterr().out
-    assert "仅检查，未载入" in out and "闵行区: 新增单位 2，创建 1" in out
+    assert "仅检查，未载入" in out and "闵行区: 新增单位 2，已创建 +1" in out
     assert not db.exists()
     assert cli.main([*args, str(roster), str(listing)]) == 0
     assert queries.run("units", db=db, status="created").select("name", "batch").row(0) == ("乙苑", 2)
