@@ -141,6 +141,7 @@ class Places:
         default_factory=lambda: pl.DataFrame(schema=dict.fromkeys(("district", "town", "committee", "kind"), pl.String))
     )
     _kinds: dict[str, set[str]] = field(default_factory=dict)  # asked of the snapshot already, by district
+    _expected: list[str] = field(default_factory=list)  # the districts the run's tables name
 
     @classmethod
     def of(cls, db: Path | None, tables: list[Table]) -> Places:
@@ -153,6 +154,9 @@ class Places:
             part = part.select(pl.col(c).cast(pl.String) for c in cols).unique()
             parts.append(part)
         places = cls(db if db is not None and db.exists() else None)
+        named = [t.frame.get_column("district") for t in tables if "district" in t.frame.columns]
+        if named:
+            places._expected = by_value(pl.concat(named).cast(pl.String), clean_expr).drop_nulls().unique().to_list()
         if parts:
             run = pl.concat(parts, how="diagonal_relaxed")
             cleaned = run.with_columns(by_value(run.get_column(c), clean_expr) for c in run.columns)
@@ -183,6 +187,8 @@ class Places:
         with none is left out."""
         asked = [d for d in districts if d not in self._kinds]
         if asked:
+            # every district of the run's tables at once: one look at the snapshot, not one a file
+            asked = list(dict.fromkeys([*asked, *(d for d in self._expected if d not in self._kinds)]))
             wanted = pl.DataFrame({"district": asked}, schema={"district": pl.String})
             published = self._published(
                 "select distinct district, kind from units where district in (select district from wanted) "

@@ -258,8 +258,8 @@ def _find_header(rows: list[list[str | None]]) -> int | None:
         known = [col for col, _ in found if col]
         if len(known) >= 2 and any(exact and col in places for col, exact in found):
             return i
-        if found == [("name", True)]:  # a bare list of names whose title says the rest
-            return i
+        if known == ["name"] and ("name", True) in found and len(found) <= 3:
+            return i  # a bare list of names whose title says the rest, perhaps numbered (序号, 名称, 备注)
     return None
 
 

@@ -49,10 +49,8 @@ def parse_title(title: str) -> TitleFacts:
     if not text:
         return TitleFacts()
     district = None
-    lead = _LEADING.sub("", text)
-    m = _DISTRICT.match(lead)
-    # 高新区社区 is a town (a zone's 社区), not the district 高新区
-    if m and not m.group(1).endswith(_NOT_DISTRICTS) and not lead[m.end() :].startswith(("社区", "街道")):
+    m = _DISTRICT.match(_LEADING.sub("", text))
+    if m and not m.group(1).endswith(_NOT_DISTRICTS):
         district = m.group(1)
     batch, rounds = None, False
     m = _BATCH.search(text)

@@ -1586,6 +1586,23 @@ def unseen_district_cases(c: Corpus) -> None:
         ],
     )
     c.accepted(
+        "numbered_names_only",
+        "found by tests/test_unseen_districts.py: a title saying district, batch and date over a table of a 序号 "
+        "column and names only",
+        [
+            ("名册.csv", text(MH_ROSTER)),
+            ("名单.csv", text("闵行区第3批无疫小区名单（2022-05-12公布）\n序号,小区名称\n1,古美苑\n")),
+        ],
+        [
+            check(
+                "units",
+                ["district", "name", "batch", "status_date"],
+                [["闵行区", "古美苑", 3, "2022-05-12"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
         "village_list_kind_from_names",
         "a district's first list of 村居 (villages and communities, no 类型, no roster): each unit's kind from how its "
         "name ends (…村 village, …社区 community)",
