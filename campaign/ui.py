@@ -157,6 +157,46 @@ def one_of(options: list) -> Callable[[str], object | None]:
     return by_text.get
 
 
+# a typed syllable or word of pinyin, with a tone number (not after a single letter: "A1" is a building)
+_PINYIN_WORD = r"[A-Za-z]+|[A-Za-z]{2,}[1-5]"
+
+
+def search_text(text: str) -> str:
+    """A search box's text as names and their pinyin are kept: typed pinyin with spaces, tone marks or tone
+    numbers ("hai hao", "Hǎi Hào", "hai3 hao4") -> "haihao", ü as v; spaces between Chinese characters dropped.
+    Anything else as typed, trimmed."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    bare = unicodedata.normalize("NFD", text).replace("u\u0308", "v").replace("U\u0308", "v")
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    words = re.split(r"[\s']+", bare)
+    if bare and all(re.fullmatch(_PINYIN_WORD, w) for w in words):
+        return "".join(w.rstrip("12345") for w in words).lower()
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+
+
+def place_text(place: tuple[str, ...], options: list[tuple[str, ...]]) -> str:
+    """A place (district, town[, committee]) in a URL: its own name when no other option has it, else its path
+    from the district (金山区/山阳镇), as a town's name may recur in another district."""
+    if sum(o[-1] == place[-1] for o in options) == 1:
+        return place[-1]
+    return "/".join(place)
+
+
+def place_parser(options: list[tuple[str, ...]]) -> Callable[[str], tuple[str, ...] | None]:
+    """``from_url``'s parse for ``place_text``: a path from the district, or a name no two options share."""
+
+    def parse(text: str) -> tuple[str, ...] | None:
+        text = text.strip()
+        by_path = [o for o in options if "/".join(o) == text]
+        by_name = [o for o in options if o[-1] == text]
+        return by_path[0] if by_path else by_name[0] if len(by_name) == 1 else None
+
+    return parse
+
+
 def iso_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
 

@@ -24,6 +24,7 @@ def kind_name(kind: str) -> str:
 
 towns = everywhere.select("district", "town").unique(maintain_order=True).rows()
 c1, c2 = st.columns(2)
+ui.from_url("services_town", "town", ui.place_parser(towns))
 town = c1.selectbox(
     ui.t("town"),
     [None, *towns],
@@ -33,13 +34,18 @@ town = c1.selectbox(
 in_town = (
     everywhere if town is None else everywhere.filter((pl.col("district") == town[0]) & (pl.col("town") == town[1]))
 )
+ui.to_url("town", ui.place_text(town, towns) if town else None)
 committees = in_town.select("district", "town", "committee").unique(maintain_order=True).rows()
+ui.from_url("services_place", "place", ui.place_parser(committees))
+if st.session_state.get("services_place") not in (None, *committees):  # a village of the town left
+    st.session_state["services_place"] = None
 place = c2.selectbox(
     ui.t("committee"),
     [None, *committees],
     format_func=lambda p: ui.t("all_places") if p is None else f"{p[2]}（{p[1]}）",
     key="services_place",
 )
+ui.to_url("place", ui.place_text(place, committees) if place else None)
 where = {}
 if place is not None:
     where = {"district": place[0], "town": place[1], "committee": place[2]}
