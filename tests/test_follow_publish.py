@@ -172,3 +172,27 @@ def test_the_as_of_field_takes_a_typed_day_on_enter_and_on_tab(browser, unchange
         fail_on_exception(page)
     finally:
         context.close()
+
+
+def test_overview_path_opens_the_overview_without_page_not_found(browser, unchanged_server):
+    """/overview, a path people type, opens the overview (its filters kept), not Streamlit's "Page not found"."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        open_page(
+            page, unchanged_server + "/", i18n.t("overview_title")
+        )  # not the server's first visitor (see dashboard.py)
+        open_page(page, unchanged_server + "/overview?district=崇明区&as_of=2022-05-09", i18n.t("overview_title"))
+        page.get_by_text(header(dt.date(2022, 5, 9)) + " · 崇明区").wait_for()
+        settle(page)
+        page.wait_for_timeout(1000)  # the pop-up, if any, comes with the run's end
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[role="dialog"]').count() == 0
+        assert urlsplit(page.url).path == "/", page.url
+        assert url_params(page) == {"district": ["崇明区"], "as_of": ["2022-05-09"]}
+        nav = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
+        assert nav.count() == 1 and i18n.t("page_overview") in nav.inner_text()
+        fail_on_exception(page)
+    finally:
+        context.close()
