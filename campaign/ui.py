@@ -477,7 +477,28 @@ def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = Non
         elif col in ("whole", "in_roster", "within_range"):
             yes_no = {True: i18n.t("yes", lang), False: i18n.t("no", lang)}
             out = out.with_columns(pl.col(col).replace_strict(yes_no, default=None, return_dtype=pl.String))
+        elif out.schema[col].is_float():
+            out = out.with_columns(for_reading(pl.col(col), percent=columns[col] in PERCENT_KEYS).alias(col))
     return out.rename({c: i18n.t(columns[c], lang) for c in out.columns})
+
+
+PLACEHOLDER = "—"  # an empty cell in a table (st.dataframe shows "None" otherwise)
+PERCENT_KEYS = ("coverage", "share")  # label keys of the columns that hold percentages
+
+
+def for_reading(value: pl.Expr, percent: bool = False) -> pl.Expr:
+    """A figure with one decimal, as people read a pace (4.9/天) in tables and downloads; a percentage as
+    ``i18n.fmt_pct`` shows it, never rounded up to 100 nor down to 0."""
+    shown = value.round(1)
+    if not percent:
+        return shown
+    return (
+        pl.when((shown >= 100) & (value < 100))
+        .then(pl.lit(99.9))
+        .when((shown <= 0) & (value > 0))
+        .then(pl.lit(0.1))
+        .otherwise(shown)
+    )
 
 
 def all_rows(name: str, params: dict, columns: dict[str, str], lang: str) -> pl.DataFrame:
@@ -490,11 +511,13 @@ def number_config(frame: pl.DataFrame) -> dict:
     """Column formats for st.dataframe: thousands separators, percentages with one decimal, dates."""
     config = {}
     lang = _lang()  # the labels worked out once, not per column: each t() reads the session
-    percent = {i18n.t("coverage", lang), i18n.t("share", lang)}
+    percent = {i18n.t(key, lang) for key in PERCENT_KEYS}
     plain = {i18n.t("batch", lang), i18n.t("rank", lang)}
     for col, dtype in frame.schema.items():
         if col in percent:
             config[col] = st.column_config.NumberColumn(col, format="%.1f%%")
+        elif dtype.is_float():  # a pace or a ratio: 4.9, not st.dataframe's 4.9286
+            config[col] = st.column_config.NumberColumn(col, format="%.1f")
         elif dtype.is_integer() and col not in plain:
             config[col] = st.column_config.NumberColumn(col, format="localized")
         elif dtype == pl.Date:
@@ -515,6 +538,7 @@ def table(
     ``frame`` holds only the first rows of ``total``, what ``every_row`` fetches (bound to this run's values)."""
     total = frame.height if total is None else total
     shown = display(frame.head(TABLE_ROWS_MAX), columns)
+    kwargs.setdefault("placeholder", PLACEHOLDER)
     st.dataframe(shown, hide_index=True, column_config=number_config(shown), **kwargs)
     if total <= TABLE_ROWS_MAX:
         return

@@ -90,12 +90,12 @@ def pivot(frame: pl.DataFrame, index: list[str]) -> pl.DataFrame:
 scope = in_town if place is None else in_town.filter(pl.col("committee") == place[2])
 st.subheader(ui.t("services_by_town"))
 by_town = pivot(scope, ["district", "town"]).rename({"district": ui.t("district"), "town": ui.t("town")})
-st.dataframe(by_town, hide_index=True, column_config=ui.number_config(by_town))
+st.dataframe(by_town, hide_index=True, column_config=ui.number_config(by_town), placeholder=ui.PLACEHOLDER)
 st.subheader(ui.t("services_by_place"))
 by_place = pivot(scope, ["district", "town", "committee"]).rename(
     {"district": ui.t("district"), "town": ui.t("town"), "committee": ui.t("committee")}
 )
-st.dataframe(by_place, hide_index=True, column_config=ui.number_config(by_place))
+st.dataframe(by_place, hide_index=True, column_config=ui.number_config(by_place), placeholder=ui.PLACEHOLDER)
 
 if ctx.from_sample:
     from campaign.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
