@@ -557,6 +557,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Newer data exists (as of {day}); this page shows the day you chose, {chosen}.",
     ),
     "show_newest": ("查看最新数据", "Show the newest data"),
+    "as_of_placeholder": ("最新数据（或输入日期，如 2022-05-21）", "the newest data (or a day, e.g. 2022-05-21)"),
 }
 
 

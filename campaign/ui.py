@@ -338,7 +338,7 @@ def as_of_field(lang: str, first: dt.date | None, last: dt.date | None) -> dt.da
         i18n.t("as_of", lang),
         key="as_of",
         help=i18n.t("as_of_field_help", lang),
-        placeholder="YYYY-MM-DD",
+        placeholder=i18n.t("as_of_placeholder", lang),
         on_change=_as_of_committed,
         args=(days, lang),
     )
