@@ -12,15 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas  # noqa: F401  (see below)
+# pandas imported here, whole, before any page runs: plotly peeks at sys.modules for it, and a session drawing a
+# chart while another session's table was still importing it failed ("partially initialized module 'pandas'").
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from campaign import export, i18n, queries, store
 
-# pandas imported here, whole, before any page runs: plotly peeks at sys.modules for it, and a session drawing a
-# chart while another session's table was still importing it failed ("partially initialized module 'pandas'").
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {
     "compound": "#c0392b",
