@@ -196,3 +196,37 @@ def test_overview_path_opens_the_overview_without_page_not_found(browser, unchan
         fail_on_exception(page)
     finally:
         context.close()
+
+
+def test_the_uploaders_own_tab_shows_the_day_it_published(browser, sample_copy_source, tmp_path):
+    """The official who publishes on /data sees the new day at once, on the data page and the next one."""
+    require_chromium()
+    folder = tmp_path / "server"
+    folder.mkdir()
+    shutil.copyfile(sample_copy_source, folder / "campaign.duckdb")
+    new = last_published(folder / "campaign.duckdb") + dt.timedelta(days=1)
+    upload = tmp_path / "金山区_取消_新.csv"
+    row = f"金山区,山阳镇,海欣居民区,海皓馨苑,取消,{new.isoformat()}"
+    upload.write_text(f"区,街镇,居委/村,名称,状态,公布日期\n{row}\n", "utf-8")
+    with running_dashboard(folder, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123456"}) as url:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            open_page(page, url + "/data", i18n.t("data_title"))
+            page.locator('input[type="password"]').fill("口令-123456")
+            page.keyboard.press("Enter")
+            settle(page)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(upload)])
+            page.get_by_role("button", name=i18n.t("confirm")).click()
+            page.get_by_text(i18n.t("new_data_published", day=i18n.fmt_date(new))).wait_for()
+            settle(page)
+            expect(page.locator(SIDEBAR_DAY)).to_have_value(new.isoformat())
+            page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("page_overview")).click()
+            page.get_by_text(header(new)).wait_for()
+            page.get_by_text("已创建 392 / 393").wait_for()
+            settle(page)
+            assert "as_of" not in url_params(page), page.url
+            fail_on_exception(page)
+        finally:
+            context.close()
