@@ -17,8 +17,17 @@ if not ui.ensure_database():
     st.error(ui.t("no_db"))
     st.stop()
 
+# The overview is served at / (as the default page); /overview, a path people type, switches to it rather than
+# meet Streamlit's "Page not found". The alias takes the path, so the default page's own path is another one.
+overview = st.Page("pages/overview.py", title=ui.t("page_overview"), icon="📊", url_path="home", default=True)
+
+
+def overview_alias() -> None:
+    st.switch_page(overview, query_params=st.query_params.to_dict())
+
+
 pages = [
-    st.Page("pages/overview.py", title=ui.t("page_overview"), icon="📊", url_path="overview", default=True),
+    overview,
     st.Page("pages/progress.py", title=ui.t("page_progress"), icon="📈", url_path="progress"),
     st.Page("pages/towns.py", title=ui.t("page_towns"), icon="🏙️", url_path="towns"),
     st.Page("pages/grids.py", title=ui.t("page_grids"), icon="🧩", url_path="grids"),
@@ -30,6 +39,7 @@ pages = [
     st.Page("pages/find.py", title=ui.t("page_find"), icon="🧭", url_path="find"),
     st.Page("pages/data.py", title=ui.t("page_data"), icon="🗂️", url_path="data"),
     st.Page("pages/screen.py", title=ui.t("page_screen"), icon="🖥️", url_path="screen"),
+    st.Page(overview_alias, title=ui.t("page_overview"), url_path="overview", visibility="hidden"),
 ]
 page = st.navigation(pages, position="sidebar")
 # The command-centre screen is configured by its URL alone and hides all chrome (pages/screen.py).

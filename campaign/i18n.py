@@ -551,6 +551,28 @@ TEXT: dict[str, tuple[str, str]] = {
         "No Chinese (CJK) font found, so no PDF brief: install fonts-noto-cjk (apt-get install -y fonts-noto-cjk), "
         "or set CAMPAIGN_CJK_FONT to a CJK font file (.ttf, .otf or .ttc).",
     ),
+    # issue 17: the as-of day follows new data; every filter in the URL
+    "as_of_field_help": (
+        "按所选日期当天结束时的状态重新计算所有数字。输入日期后按回车或 Tab 键生效（2022-05-21、2022/5/21、"
+        "2022年5月21日均可）；清空则显示最新数据，并在有新数据发布时自动更新。",
+        "Every figure is recomputed as it stood at the end of this day. Type a day and press Enter or Tab "
+        "(2022-05-21 or 2022/5/21); clear the field to show the newest data, updated as it is published.",
+    ),
+    "as_of_unreadable": (
+        "「{text}」不是日期，未采用：请写成 2022-05-21、2022/5/21 或 2022年5月21日。",
+        "“{text}” is not a day, so it was not taken: write it as 2022-05-21 or 2022/5/21.",
+    ),
+    "as_of_out_of_range": (
+        "{day}不在数据的日期范围内（{low}至{high}），未采用。",
+        "{day} is outside the data's range ({low} to {high}), so it was not taken.",
+    ),
+    "new_data_published": ("新数据已发布：数据截至 {day}", "New data published: as of {day}"),
+    "newer_data": (
+        "已有更新的数据（截至 {day}）；本页显示的是您选择的 {chosen}。",
+        "Newer data exists (as of {day}); this page shows the day you chose, {chosen}.",
+    ),
+    "show_newest": ("查看最新数据", "Show the newest data"),
+    "as_of_placeholder": ("最新数据（或输入日期，如 2022-05-21）", "the newest data (or a day, e.g. 2022-05-21)"),
 }
 
 

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+# pandas imported here, whole, before any page runs: plotly peeks at sys.modules for it, and a session drawing a
+# chart while another session's table was still importing it failed ("partially initialized module 'pandas'").
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
@@ -154,6 +157,46 @@ def one_of(options: list) -> Callable[[str], object | None]:
     return by_text.get
 
 
+# a typed syllable or word of pinyin, with a tone number (not after a single letter: "A1" is a building)
+_PINYIN_WORD = r"[A-Za-z]+|[A-Za-z]{2,}[1-5]"
+
+
+def search_text(text: str) -> str:
+    """A search box's text as names and their pinyin are kept: typed pinyin with spaces, tone marks or tone
+    numbers ("hai hao", "Hǎi Hào", "hai3 hao4") -> "haihao", ü as v; spaces between Chinese characters dropped.
+    Anything else as typed, trimmed."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    bare = unicodedata.normalize("NFD", text).replace("u\u0308", "v").replace("U\u0308", "v")
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    words = re.split(r"[\s']+", bare)
+    if bare and all(re.fullmatch(_PINYIN_WORD, w) for w in words):
+        return "".join(w.rstrip("12345") for w in words).lower()
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+
+
+def place_text(place: tuple[str, ...], options: list[tuple[str, ...]]) -> str:
+    """A place (district, town[, committee]) in a URL: its own name when no other option has it, else its path
+    from the district (金山区/山阳镇), as a town's name may recur in another district."""
+    if sum(o[-1] == place[-1] for o in options) == 1:
+        return place[-1]
+    return "/".join(place)
+
+
+def place_parser(options: list[tuple[str, ...]]) -> Callable[[str], tuple[str, ...] | None]:
+    """``from_url``'s parse for ``place_text``: a path from the district, or a name no two options share."""
+
+    def parse(text: str) -> tuple[str, ...] | None:
+        text = text.strip()
+        by_path = [o for o in options if "/".join(o) == text]
+        by_name = [o for o in options if o[-1] == text]
+        return by_path[0] if by_path else by_name[0] if len(by_name) == 1 else None
+
+    return parse
+
+
 def iso_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
@@ -196,7 +239,8 @@ def sidebar_context() -> Context:
     lang = lang or default
     to_url("lang", lang, default)
 
-    info, districts = _sidebar_figures(snapshot())
+    shown = snapshot()
+    info, districts = _sidebar_figures(shown)
     from_url("district", "district", one_of(districts))
     district = st.sidebar.selectbox(
         i18n.t("district", lang),
@@ -207,25 +251,141 @@ def sidebar_context() -> Context:
     to_url("district", district)
 
     last = info["last_published"]
-    first = info["first_published"]
-    lowest = (first - dt.timedelta(days=60)) if first else None
-    highest = max(last, dt.date.today()) if last else None
-    from_url("as_of", "as_of", lambda text: d if lowest <= (d := iso_date(text)) <= highest else None)
-    if "as_of" not in st.session_state:
-        st.session_state["as_of"] = last
-    as_of = st.sidebar.date_input(
-        i18n.t("as_of", lang),
-        min_value=lowest,
-        max_value=highest,
-        help=i18n.t("as_of_help", lang),
-        key="as_of",
-        format="YYYY-MM-DD",
-    )
-    as_of = as_of if as_of and as_of != last else None
-    to_url("as_of", as_of, dump=lambda d: d.isoformat())
+    as_of = as_of_field(lang, info["first_published"], last)
     ctx = Context(lang, district, as_of, last, info["from_sample"])
     st.session_state["campaign_context"] = ctx
+    publication_notice(lang, last, shown)
+    with st.sidebar:
+        watch_publications()
     return ctx
+
+
+# ---------------------------------------------------------------------------------------------------
+# the as-of day: one the user chose, or the newest publication, followed as new data is published
+
+CHOSEN = "as_of_chosen"  # session key: the day the user chose (or the URL said); absent: follow the newest data
+SEEN = "as_of_seen"  # session key: the snapshot this session's last run showed; absent before its first run
+AS_OF_NOTE = "as_of_note"  # session key: why the day last typed was not taken, shown once under the field
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A typed day as the status files write them (2022-05-21, 2022/5/21, 2022.5.21, 2022年5月21日, 20220521,
+    full-width digits too); None when it is no date."""
+    import unicodedata
+
+    from campaign.normalise import date_expr
+
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return None
+    return pl.select(date_expr(pl.lit(text, dtype=pl.String))).item()
+
+
+def day_range(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The days the field takes: from 60 days before the first publication (the campaign's run-up, all zero)
+    to the newest publication or today, whichever is later. None when nothing is published."""
+    if first is None or last is None:
+        return None
+    return first - dt.timedelta(days=60), max(last, dt.date.today())
+
+
+def _take_day(text: str, days: tuple[dt.date, dt.date] | None, lang: str) -> None:
+    """The user's text for the as-of day: an empty field follows the newest data; a day in range is chosen;
+    anything else leaves the day as it was, with a note saying why."""
+    if not (text or "").strip():
+        st.session_state.pop(CHOSEN, None)
+        return
+    chosen = parse_day(text)
+    if chosen is None:
+        st.session_state[AS_OF_NOTE] = i18n.t("as_of_unreadable", lang, text=text.strip()[:40])
+    elif days is None or not days[0] <= chosen <= days[1]:
+        low, high = days or (None, None)
+        st.session_state[AS_OF_NOTE] = i18n.t(
+            "as_of_out_of_range",
+            lang,
+            day=i18n.fmt_date(chosen, lang),
+            low=i18n.fmt_date(low, lang),
+            high=i18n.fmt_date(high, lang),
+        )
+    else:
+        st.session_state[CHOSEN] = chosen
+
+
+def _as_of_committed(days: tuple[dt.date, dt.date] | None, lang: str) -> None:
+    _take_day(st.session_state.get("as_of", ""), days, lang)
+
+
+def follow_newest() -> None:
+    """Leave a chosen day: from now on the session shows the newest publication."""
+    st.session_state.pop(CHOSEN, None)
+
+
+def as_of_field(lang: str, first: dt.date | None, last: dt.date | None) -> dt.date | None:
+    """The sidebar's 数据截至 field; returns the day the figures are for, None for the newest data.
+
+    A text field, so a typed day is taken on Enter and on Tab as on a click elsewhere, in any form the
+    files use, and a day out of range is refused with a note instead of being clamped in silence. It
+    shows the chosen day, else the newest publication's, which a session that chose none follows when
+    data is published. The URL carries ``as_of`` only for a chosen day.
+    """
+    days = day_range(first, last)
+    if SEEN not in st.session_state and "as_of" in st.query_params:  # the session's first run: the URL's day
+        _take_day(st.query_params["as_of"], days, lang)
+    chosen = st.session_state.get(CHOSEN)
+    shown = chosen or last
+    st.session_state["as_of"] = shown.isoformat() if shown else ""
+    st.sidebar.text_input(
+        i18n.t("as_of", lang),
+        key="as_of",
+        help=i18n.t("as_of_field_help", lang),
+        placeholder=i18n.t("as_of_placeholder", lang),
+        on_change=_as_of_committed,
+        args=(days, lang),
+    )
+    note = st.session_state.pop(AS_OF_NOTE, None)
+    if note:
+        st.sidebar.warning(note, icon="⚠️")
+    to_url("as_of", chosen, dump=lambda d: d.isoformat())
+    return chosen if chosen and chosen != last else None
+
+
+def publication_notice(lang: str, last: dt.date | None, shown: Snapshot) -> None:
+    """Above the page: after a publish, that new data is shown; on a chosen day older than the newest
+    publication, that newer data exists, with a button to it."""
+    seen = st.session_state.get(SEEN)
+    st.session_state[SEEN] = shown
+    chosen = st.session_state.get(CHOSEN)
+    if chosen and last and chosen < last:
+        box = st.container(key="as_of_newer")
+        box.info(
+            i18n.t("newer_data", lang, day=i18n.fmt_date(last, lang), chosen=i18n.fmt_date(chosen, lang)), icon="🆕"
+        )
+        box.button(i18n.t("show_newest", lang), key="as_of_show_newest", on_click=follow_newest)
+    elif seen is not None and seen != shown:
+        st.info(i18n.t("new_data_published", lang, day=i18n.fmt_date(last, lang)), icon="🆕")
+
+
+def poll_seconds() -> float:
+    """How often an open tab looks for a new publication: the screens' ``refresh`` (campaign/config.py)."""
+    from campaign.screen import server_defaults
+
+    return server_defaults().refresh
+
+
+def _rerun_when_published() -> None:
+    try:
+        now = snapshot()
+    except OSError:  # between a publish's steps, or the file removed: look again next time
+        return
+    seen = st.session_state.get(SEEN)
+    if seen is not None and seen != now:
+        st.rerun(scope="app")
+
+
+def watch_publications() -> None:
+    """A quiet poll while the tab is open, as the screen's: when another snapshot is published, the whole page
+    runs again (following the newest day, or offering it). It only compares the file's identity."""
+    st.fragment(_rerun_when_published, run_every=poll_seconds())()
 
 
 def day(ctx: Context | None = None) -> dt.date | None:
@@ -317,7 +477,28 @@ def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = Non
         elif col in ("whole", "in_roster", "within_range"):
             yes_no = {True: i18n.t("yes", lang), False: i18n.t("no", lang)}
             out = out.with_columns(pl.col(col).replace_strict(yes_no, default=None, return_dtype=pl.String))
+        elif out.schema[col].is_float():
+            out = out.with_columns(for_reading(pl.col(col), percent=columns[col] in PERCENT_KEYS).alias(col))
     return out.rename({c: i18n.t(columns[c], lang) for c in out.columns})
+
+
+PLACEHOLDER = "—"  # an empty cell in a table (st.dataframe shows "None" otherwise)
+PERCENT_KEYS = ("coverage", "share")  # label keys of the columns that hold percentages
+
+
+def for_reading(value: pl.Expr, percent: bool = False) -> pl.Expr:
+    """A figure with one decimal, as people read a pace (4.9/天) in tables and downloads; a percentage as
+    ``i18n.fmt_pct`` shows it, never rounded up to 100 nor down to 0."""
+    shown = value.round(1)
+    if not percent:
+        return shown
+    return (
+        pl.when((shown >= 100) & (value < 100))
+        .then(pl.lit(99.9))
+        .when((shown <= 0) & (value > 0))
+        .then(pl.lit(0.1))
+        .otherwise(shown)
+    )
 
 
 def all_rows(name: str, params: dict, columns: dict[str, str], lang: str) -> pl.DataFrame:
@@ -330,11 +511,13 @@ def number_config(frame: pl.DataFrame) -> dict:
     """Column formats for st.dataframe: thousands separators, percentages with one decimal, dates."""
     config = {}
     lang = _lang()  # the labels worked out once, not per column: each t() reads the session
-    percent = {i18n.t("coverage", lang), i18n.t("share", lang)}
+    percent = {i18n.t(key, lang) for key in PERCENT_KEYS}
     plain = {i18n.t("batch", lang), i18n.t("rank", lang)}
     for col, dtype in frame.schema.items():
         if col in percent:
             config[col] = st.column_config.NumberColumn(col, format="%.1f%%")
+        elif dtype.is_float():  # a pace or a ratio: 4.9, not st.dataframe's 4.9286
+            config[col] = st.column_config.NumberColumn(col, format="%.1f")
         elif dtype.is_integer() and col not in plain:
             config[col] = st.column_config.NumberColumn(col, format="localized")
         elif dtype == pl.Date:
@@ -355,6 +538,7 @@ def table(
     ``frame`` holds only the first rows of ``total``, what ``every_row`` fetches (bound to this run's values)."""
     total = frame.height if total is None else total
     shown = display(frame.head(TABLE_ROWS_MAX), columns)
+    kwargs.setdefault("placeholder", PLACEHOLDER)
     st.dataframe(shown, hide_index=True, column_config=number_config(shown), **kwargs)
     if total <= TABLE_ROWS_MAX:
         return

@@ -79,7 +79,7 @@ if matching > rows.height:
 st.caption(caption)
 columns = ui.UNIT_COLUMNS
 shown = ui.display(rows, columns)
-st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown), height=520)
+st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown), height=520, placeholder=ui.PLACEHOLDER)
 
 filters = [
     ctx.district,

@@ -18,7 +18,7 @@ if not query:
     st.stop()
 
 # "10" matches a million units of a country: all of them counted, 50 fetched
-matches = ui.q("find_units", search=query, limit=SHOWN)
+matches = ui.q("find_units", search=ui.search_text(query), limit=SHOWN)  # "hai hao" as "haihao"
 found = matches.item(0, "matching") if matches.height else 0
 st.caption(ui.t("find_matches", n=found) + ("；" + ui.t("find_more", n=SHOWN) if found > SHOWN else ""))
 if matches.is_empty():

@@ -93,7 +93,7 @@ for key, result in checks.items():
         if key in notes:
             st.caption(ui.t(notes[key]))
         shown = labelled(found.head(ui.TABLE_ROWS_MAX), columns, ctx.lang, key in EVERY_KIND)
-        st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown))
+        st.dataframe(shown, hide_index=True, column_config=ui.number_config(shown), placeholder=ui.PLACEHOLDER)
         if total > ui.TABLE_ROWS_MAX:
             st.caption(ui.t("rows_shown", n=total) + ui.t("rows_first_shown", n=ui.TABLE_ROWS_MAX))
         st.download_button(

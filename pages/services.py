@@ -24,6 +24,7 @@ def kind_name(kind: str) -> str:
 
 towns = everywhere.select("district", "town").unique(maintain_order=True).rows()
 c1, c2 = st.columns(2)
+ui.from_url("services_town", "town", ui.place_parser(towns))
 town = c1.selectbox(
     ui.t("town"),
     [None, *towns],
@@ -33,13 +34,18 @@ town = c1.selectbox(
 in_town = (
     everywhere if town is None else everywhere.filter((pl.col("district") == town[0]) & (pl.col("town") == town[1]))
 )
+ui.to_url("town", ui.place_text(town, towns) if town else None)
 committees = in_town.select("district", "town", "committee").unique(maintain_order=True).rows()
+ui.from_url("services_place", "place", ui.place_parser(committees))
+if st.session_state.get("services_place") not in (None, *committees):  # a village of the town left
+    st.session_state["services_place"] = None
 place = c2.selectbox(
     ui.t("committee"),
     [None, *committees],
     format_func=lambda p: ui.t("all_places") if p is None else f"{p[2]}（{p[1]}）",
     key="services_place",
 )
+ui.to_url("place", ui.place_text(place, committees) if place else None)
 where = {}
 if place is not None:
     where = {"district": place[0], "town": place[1], "committee": place[2]}
@@ -84,12 +90,12 @@ def pivot(frame: pl.DataFrame, index: list[str]) -> pl.DataFrame:
 scope = in_town if place is None else in_town.filter(pl.col("committee") == place[2])
 st.subheader(ui.t("services_by_town"))
 by_town = pivot(scope, ["district", "town"]).rename({"district": ui.t("district"), "town": ui.t("town")})
-st.dataframe(by_town, hide_index=True, column_config=ui.number_config(by_town))
+st.dataframe(by_town, hide_index=True, column_config=ui.number_config(by_town), placeholder=ui.PLACEHOLDER)
 st.subheader(ui.t("services_by_place"))
 by_place = pivot(scope, ["district", "town", "committee"]).rename(
     {"district": ui.t("district"), "town": ui.t("town"), "committee": ui.t("committee")}
 )
-st.dataframe(by_place, hide_index=True, column_config=ui.number_config(by_place))
+st.dataframe(by_place, hide_index=True, column_config=ui.number_config(by_place), placeholder=ui.PLACEHOLDER)
 
 if ctx.from_sample:
     from campaign.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH

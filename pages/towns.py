@@ -9,15 +9,21 @@ from campaign import i18n, ui
 ctx = ui.context()
 ui.page_header("towns_title")
 
+ALL = "all"  # the kind control's first option, shown selected: None would show no option chosen
 kinds = ui.q("places")
-kind_options = [None, *kinds.get_column("kind").unique(maintain_order=True).to_list()]
+kind_options = [ALL, *kinds.get_column("kind").unique(maintain_order=True).to_list()]
+ui.from_url("towns_kind", "kind", ui.one_of(kind_options))
+if st.session_state.get("towns_kind") not in kind_options:  # first run, or a kind the new district lacks
+    st.session_state["towns_kind"] = ALL
 kind = st.segmented_control(
     ui.t("kind"),
     kind_options,
-    format_func=lambda k: ui.t("all_kinds") if k is None else i18n.kind_label(k, ctx.lang),
-    default=None,
+    format_func=lambda k: ui.t("all_kinds") if k == ALL else i18n.kind_label(k, ctx.lang),
     key="towns_kind",
+    required=True,
 )
+ui.to_url("kind", kind, ALL)
+kind = None if kind in (ALL, None) else kind
 
 ranked = ui.q("towns_ranked", kind=kind)
 if ranked.is_empty():
@@ -68,6 +74,9 @@ if ui.many_districts(ranked.get_column("district").n_unique()):
     # a country's 40,000 towns in one list are no choice: the drawn ones, or any once a district is chosen
     towns = order.select("district", "town").rows()
     st.caption(ui.t("drill_choose_district"))
+ui.from_url("towns_town", "town", ui.place_parser(towns))
+if st.session_state.get("towns_town") not in (None, *towns):  # a town of another district, or one now unlisted
+    st.session_state["towns_town"] = None
 town = st.selectbox(
     ui.t("drill_town"),
     towns,
@@ -76,7 +85,10 @@ town = st.selectbox(
     key="towns_town",
     placeholder=ui.t("choose"),
 )
-if town:
+ui.to_url("town", ui.place_text(town, towns) if town else None)
+if not town:
+    ui.to_url("committee", None)
+else:
     district, town_name = town
     st.subheader(ui.t("committees_of", town=town_name))
     committees = ui.q("committees_in_town", district=district, town=town_name)
@@ -97,9 +109,13 @@ if town:
         },
     )
     names = committees.get_column("committee").unique(maintain_order=True).to_list()
+    ui.from_url("towns_committee", "committee", ui.one_of(names))
+    if st.session_state.get("towns_committee") not in (None, *names):
+        st.session_state["towns_committee"] = None
     committee = st.selectbox(
         ui.t("drill_committee"), names, index=None, key="towns_committee", placeholder=ui.t("choose")
     )
+    ui.to_url("committee", committee)
     if committee:
         st.subheader(ui.t("units_of", committee=committee))
         units = ui.q("find_units", district=district, town=town_name, committee=committee, kind=kind)

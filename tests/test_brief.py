@@ -165,7 +165,7 @@ def test_the_overview_offers_the_brief(sample_db, monkeypatch, app_mode) -> None
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
-    at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 9)).run()
+    at.sidebar.text_input(key="as_of").input(D(2022, 5, 9).isoformat()).run()
     assert not at.exception, at.exception
     assert "下载日报（PDF，A4）" in [b.proto.label for b in at.get("download_button")]
     data, kwargs = offered["下载日报（PDF，A4）"]

@@ -156,12 +156,8 @@ def test_overview_figures_and_as_of_date(page, app):
         assert any(figure in m for m in metrics), (figure, metrics)
     fail_on_exception(page)
 
-    # Move the sidebar's as-of day to 2022-05-05: type into the date field's segments (year, month,
-    # day advance on their own), then leave the field, which is when Streamlit takes the new value.
-    date_input = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
-    date_input.locator('[role="spinbutton"]').first.click()
-    page.keyboard.type("20220505")
-    assert date_input.locator("input").input_value() == "2022-05-05"
+    # Move the sidebar's as-of day to 2022-05-05: type it, then leave the field (Enter and Tab: test_follow_publish)
+    page.locator('[data-testid="stSidebar"] .st-key-as_of input').fill("2022-05-05")
     page.locator('[data-testid="stMain"] h1').first.click()
     page.get_by_text("数据截至：2022年5月5日").wait_for()
     settle(page)
@@ -310,7 +306,7 @@ def test_filters_live_in_the_url(page, app):
     """A copied URL opens the same view; changing a filter changes the URL."""
     query = "district=金山区&as_of=2022-05-05&kind=compound&status=created&dates=2022-05-05~2022-05-05"
     open_page(page, f"{app}/explorer?{query}", "共 150 条", '[data-testid="stDataFrame"]')
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').input_value() == "2022-05-05"
+    assert page.locator('[data-testid="stSidebar"] .st-key-as_of input').input_value() == "2022-05-05"
     fail_on_exception(page)
 
     open_page(page, f"{app}/?as_of=2022-05-05", "已创建 150 / 393")

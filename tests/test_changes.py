@@ -79,7 +79,7 @@ def test_changes_page(changes_page: AppTest) -> None:
     jinshan = at.dataframe[1].value
     assert list(jinshan["净变化"]) == [1637, 448, -1, 318, 284]
     assert any("没有已取消而未重新创建的单位" in s.value for s in at.success)
-    at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 12)).run()
+    at.sidebar.text_input(key="as_of").input(D(2022, 5, 12).isoformat()).run()
     waiting = at.dataframe[2].value
     assert list(waiting["名称"]) == ["石化湾"] and list(waiting["已等待天数"]) == [1]
 
@@ -134,7 +134,7 @@ def test_forecast_and_quality_pages(sample_db, monkeypatch, app_mode, page) -> N
     else:
         assert any("均已达到 100%" in s.value for s in at.success)
         assert any("共 14 次预测" in m.value for m in at.markdown)
-        at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 9)).run()
+        at.sidebar.text_input(key="as_of").input(D(2022, 5, 9).isoformat()).run()
         table = at.dataframe[0].value
         compound = table[(table["区"] == "金山区") & (table["类型"] == "小区")]
         assert list(compound["待创建"]) == [135]

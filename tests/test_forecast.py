@@ -217,7 +217,7 @@ def test_with_many_districts_the_towns_wait_for_a_district_without_an_empty_tabl
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     at.switch_page("pages/forecast.py").run()
-    at.sidebar.date_input(key="as_of").set_value(D(2022, 5, 9)).run()
+    at.sidebar.text_input(key="as_of").input(D(2022, 5, 9).isoformat()).run()
     assert not at.exception, at.exception
     towns = at.expander[0]
     assert [c.value for c in towns.caption] == ["区较多：在侧栏选择一个区后显示其街镇的预计。"]

@@ -33,7 +33,7 @@ def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 def _set_as_of(at: AppTest, day: dt.date) -> None:
-    at.sidebar.date_input(key="as_of").set_value(day).run()
+    at.sidebar.text_input(key="as_of").input(day.isoformat()).run()
     assert not at.exception, at.exception
 
 

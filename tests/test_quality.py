@@ -292,7 +292,7 @@ def test_the_quality_page_shows_the_first_rows_of_a_long_finding(sample_db, monk
 
     monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 100)
     at = _quality_page(sample_db, monkeypatch)
-    at.date_input(key="as_of").set_value(dt.date(2022, 4, 1)).run()  # before any list: no unit listed yet
+    at.text_input(key="as_of").input(dt.date(2022, 4, 1).isoformat()).run()  # before any list: no unit listed yet
     assert not at.exception, at.exception
     assert [len(d.value) for d in at.dataframe] == [100]
     assert "共 3,043 条，表中显示前 100 条，下载包含全部" in [c.value for c in at.caption]
