@@ -95,6 +95,7 @@ def fill_stated(table: Table, defaults: Defaults) -> Table:
             ("batch", "批次", facts.batch, named.batch, defaults.batch),
             ("published", "公布日期", facts.published, named.published, defaults.published),
         ]
+    english = {"district": "district", "batch": "batch", "published": "date"}
     frame, headers, rounds = table.frame, dict(table.headers), table.counts_rounds
     inferred = list(table.inferred)
     # cumulative: its title or file name says so (金山区累计无疫小区名单, 全部已创建名单.csv), or the importer does
@@ -103,9 +104,9 @@ def fill_stated(table: Table, defaults: Defaults) -> Table:
         if col in headers:
             continue
         for value, source, said in (
-            (from_title, FROM_TITLE, "标题 (the title)"),
-            (from_name, FROM_FILE_NAME, "文件名 (the file name)"),
-            (from_option, FROM_OPTION, "导入选项 (the import option)"),
+            (from_title, FROM_TITLE, ("标题", "the title")),
+            (from_name, FROM_FILE_NAME, ("文件名", "the file name")),
+            (from_option, FROM_OPTION, ("导入选项", "the import option")),
         ):
             if value is None:
                 continue
@@ -114,15 +115,22 @@ def fill_stated(table: Table, defaults: Defaults) -> Table:
                 rounds = {FROM_TITLE: facts, FROM_FILE_NAME: named}.get(source, defaults).counts_rounds
             frame = frame.with_columns(pl.lit(str(value)).alias(col))
             if source != FROM_OPTION:
-                inferred.append(f"{label} {_shown(col, value, rounds)} — 来自{said}")
+                shown = _shown(col, value, rounds)
+                inferred.append(f"{label} {shown} — 来自{said[0]} ({english[col]} {value} — from {said[1]})")
             break
     if "town" not in headers and table.sheet and _TOWN_SHEET.match(fold(table.sheet)):
         frame = frame.with_columns(pl.lit(table.sheet.strip()).alias("town"))
         headers["town"] = FROM_SHEET
-        inferred.append(f"街镇 {table.sheet.strip()} — 来自工作表名 (the sheet's name)")
+        inferred.append(
+            f"街镇 {table.sheet.strip()} — 来自工作表名 (town {table.sheet.strip()} — from the sheet's name)"
+        )
     return dataclasses.replace(
         table, frame=frame, headers=headers, counts_rounds=rounds, cumulative=cumulative, inferred=inferred
     )
+
+
+def _kind(kind: str) -> str:
+    return KIND_LABELS[kind].split(" ")[0]
 
 
 def _shown(col: str, value: object, rounds: bool) -> str:
@@ -237,7 +245,7 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
             if districts and all(d in single for d in districts) and len(set(single[d] for d in districts)) == 1:
                 kind = single[districts[0]]
                 where = "、".join(districts)
-                why = f"类型 {KIND_LABELS[kind]} — 来自{where}已有名册的单位类型 (the only kind its roster has)"
+                why = f"类型 {_kind(kind)} — 来自{where}名册中唯一的类型 (kind {kind} — the only kind its roster has)"
         needed = kind is None and (roster or _rosterless(frame, places))
         by_name = _kinds_by_name(frame) if needed else None
         if kind is not None:
@@ -249,7 +257,8 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
             frame = frame.with_columns(by_name.alias("kind"))
             headers["kind"] = FROM_NAME
             inferred.append(
-                "类型 — 来自各单位名称的末尾：…村 为村，…社区、…居委 为社区，…组 为村民小组 (from the names' endings)"
+                "类型 — 来自各单位名称的末尾：…村 为村，…社区、…居委 为社区，…组 为村民小组 "
+                "(kind — from how each name ends: …村 village, …社区 / …居委 community, …组 village group)"
             )
         elif needed:
             unresolved["kind"] = (
@@ -286,13 +295,13 @@ def _rosterless(frame: pl.DataFrame, places: Places) -> bool:
 def _kind_hint(table: Table, headers: dict[str, str], defaults: Defaults) -> tuple[str | None, str]:
     kind = header_kind(headers["name"])
     if kind is not None:
-        return kind, f"类型 {KIND_LABELS[kind]} — 来自表头「{headers['name']}」(the header)"
+        return kind, f"类型 {_kind(kind)} — 来自表头「{headers['name']}」 (kind {kind} — from the header)"
     kind = title_kind(table.title)
     if kind is not None:
-        return kind, f"类型 {KIND_LABELS[kind]} — 来自标题 (the title)"
+        return kind, f"类型 {_kind(kind)} — 来自标题 (kind {kind} — from the title)"
     kind = title_kind(Path(table.file).stem)
     if kind is not None:
-        return kind, f"类型 {KIND_LABELS[kind]} — 来自文件名 (the file name)"
+        return kind, f"类型 {_kind(kind)} — 来自文件名 (kind {kind} — from the file name)"
     if defaults.kind in KINDS:
         return defaults.kind, ""
     return None, ""
@@ -324,8 +333,8 @@ def _district_from_places(frame: pl.DataFrame, headers: dict[str, str], places: 
     shown = "、".join(town_list[:5]) + ("等" if len(town_list) > 5 else "")
     if len(candidates) == 1:
         return candidates[0], (
-            f"区 {candidates[0]} — 来自已导入的名册：{shown} 只属于{candidates[0]} "
-            f"(from the rosters: these towns are in {candidates[0]} only)"
+            f"区 {candidates[0]} — 来自名册：{shown} 只属于{candidates[0]} "
+            f"(district {candidates[0]} — from the rosters: these towns are in {candidates[0]} only)"
         )
     if candidates:
         return None, (
