@@ -573,6 +573,31 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "show_newest": ("查看最新数据", "Show the newest data"),
     "as_of_placeholder": ("最新数据（或输入日期，如 2022-05-21）", "the newest data (or a day, e.g. 2022-05-21)"),
+    # one unit's kind (a table's cell, a unit's heading): singular in English
+    "kind_one_compound": ("小区", "Compound"),
+    "kind_one_village_group": ("村民小组", "Village group"),
+    "kind_one_village": ("村", "Village"),
+    "kind_one_community": ("社区", "Community"),
+    "kind_one_unknown": ("未分类", "Unclassified"),
+    # an ingest's outcome in the history table, as campaign/ingest.py and store.rollback record it
+    "outcome_loaded": ("已导入", "Loaded"),
+    "outcome_unchanged": ("无变化", "Unchanged"),
+    "outcome_rollback": ("回滚到快照 {id}", "Rolled back to snapshot {id}"),
+    # a file's role in the upload preview
+    "role_roster": ("名册", "Roster"),
+    "role_status": ("状态名单", "Status list"),
+    "role_targets": ("官方总数", "Official totals"),
+    "role_grids": ("网格名册", "Grid roster"),
+    "role_services": ("服务记录", "Services log"),
+    "role_skipped": ("已跳过", "Skipped"),
+    "col_events": ("状态记录数", "Status records"),
+    "backtest_empty": (
+        "暂无可回测的预测：回测只看已达到 100% 的区和类型，比较它们达到之前每个公布日的预测与实际日期；"
+        "截至所选日期还没有区和类型达到 100%。",
+        "Nothing to backtest yet: a backtest replays the projections made on each publication day before a "
+        "district's kind reached 100%, and as of this day none has.",
+    ),
+    "chart_file": ("图表", "chart"),
 }
 
 
@@ -582,8 +607,24 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def kind_label(kind: str, lang: str = "zh") -> str:
-    return t(f"kind_{kind}", lang) if f"kind_{kind}" in TEXT else kind
+def kind_label(kind: str, lang: str = "zh", one: bool = False) -> str:
+    """A kind's name: plural in English for a group of units (a legend, a card), singular for ``one`` unit."""
+    key = f"kind_one_{kind}" if one else f"kind_{kind}"
+    return t(key, lang) if key in TEXT else kind
+
+
+def outcome_label(outcome: str, lang: str = "zh") -> str:
+    """An ingest's recorded outcome ('loaded', 'unchanged', 'rollback to snapshot ID') in words; else as kept."""
+    import re
+
+    rollback = re.fullmatch(r"rollback to snapshot (.+)", outcome or "")
+    if rollback:
+        return t("outcome_rollback", lang, id=rollback.group(1))
+    return t(f"outcome_{outcome}", lang) if f"outcome_{outcome}" in TEXT else outcome
+
+
+def role_label(role: str, lang: str = "zh") -> str:
+    return t(f"role_{role}", lang) if f"role_{role}" in TEXT else role
 
 
 def status_label(status: str, lang: str = "zh") -> str:

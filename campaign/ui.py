@@ -233,8 +233,11 @@ def sidebar_context() -> Context:
     lang_names = {"zh": "中文", "en": "English"}
     default = default_language()
     from_url("lang", "lang", one_of(list(lang_names)))
+    # the default through the session, not default=: with both, a ?lang= URL got Streamlit's "created with a
+    # default value but also had its value set via the Session State API" warning in the server log
+    st.session_state.setdefault("lang", default)
     lang = st.sidebar.segmented_control(
-        i18n.TEXT["language"][0], options=list(lang_names), format_func=lang_names.get, default=default, key="lang"
+        i18n.TEXT["language"][0], options=list(lang_names), format_func=lang_names.get, key="lang"
     )
     lang = lang or default
     to_url("lang", lang, default)
@@ -470,8 +473,11 @@ def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = Non
     out = frame.select([c for c in columns if c in frame.columns])
     for col in out.columns:
         # one translation per distinct value, not per row: the explorer may hand over a million rows
-        if col in ("kind", "status", "status_then"):
-            label = i18n.kind_label if col == "kind" else i18n.status_label
+        if col in ("kind", "status", "status_then", "outcome"):
+            # a row's kind is one unit's (or one group's) kind: singular in English
+            label = {"kind": functools.partial(i18n.kind_label, one=True), "outcome": i18n.outcome_label}.get(
+                col, i18n.status_label
+            )
             words = {w: label(w, lang) for w in out.get_column(col).unique().drop_nulls().to_list()}
             out = out.with_columns(pl.col(col).replace_strict(words, default=None, return_dtype=pl.String))
         elif col in ("whole", "in_roster", "within_range"):

@@ -103,7 +103,7 @@ if admin:
             st.subheader(ui.t("preview_title"))
             st.table(
                 pl.DataFrame(
-                    [(f.name, f.role, f.rows, f.note) for f in report.files],
+                    [(f.name, ui.i18n.role_label(f.role, ctx.lang), f.rows, f.note) for f in report.files],
                     schema=[ui.t("col_file"), ui.t("col_role"), ui.t("col_rows"), ui.t("col_note")],
                     orient="row",
                 ),
@@ -167,12 +167,13 @@ if kept:
                 ui.t("col_loaded_at"),
                 ui.t("col_ingest"),
                 ui.t("units"),
-                "events",
+                ui.t("col_events"),
                 ui.t("col_files"),
             ],
             orient="row",
         ),
         hide_index=True,
+        placeholder=ui.PLACEHOLDER,
     )
     if admin:
         choice = st.selectbox(

@@ -41,7 +41,7 @@ row = matches.filter(
     & (pl.col("committee") == unit[2])
     & (pl.col("name") == unit[3])
 ).row(0, named=True)
-st.subheader(f"{row['name']}（{i18n.kind_label(row['kind'], ctx.lang)}）")
+st.subheader(f"{row['name']}（{i18n.kind_label(row['kind'], ctx.lang, one=True)}）")
 st.markdown(" › ".join(dict.fromkeys([row["district"], row["town"], row["committee"], row["name"]])))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.t("status"), i18n.status_label(row["status"], ctx.lang))

@@ -71,7 +71,9 @@ st.subheader(ui.t("backtest_title"))
 if many:  # a backtest replays the forecast for every day of every district: one district at a time
     st.info(ui.t("backtest_choose_district"), icon="ℹ️")
 tested, score = backtested(key, ctx.district, ctx.as_of) if not many else (pl.DataFrame(), {})
-if not tested.is_empty():
+if tested.is_empty() and not many:  # the heading alone said nothing: say why there is nothing under it
+    st.info(ui.t("backtest_empty"), icon="ℹ️")
+elif not tested.is_empty():
     if score["mean_abs_error_days"] is None:  # every projection lacked a pace: nothing to score yet
         st.markdown(ui.t("backtest_unscored", n=score["projections"]))
     else:

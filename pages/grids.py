@@ -57,7 +57,12 @@ st.subheader(ui.t("grids_levels"))
 st.markdown(" · ".join(f"**{ui.t('level_' + lvl)} {n:,}**" for lvl, n in levels.select("level", "grids").iter_rows()))
 ui.table(
     levels.with_columns(
-        pl.col("level").map_elements(lambda v: ui.t("level_" + v), pl.String), pl.col("workers_per_100").round(1)
+        # the words looked up here, not in map_elements: Polars calls it on threads of its own, where reading
+        # the session (ui.t) logged "missing ScriptRunContext" on every load
+        pl.col("level").replace_strict(
+            {v: ui.t("level_" + v) for v in levels.get_column("level").unique().to_list()}, return_dtype=pl.String
+        ),
+        pl.col("workers_per_100").round(1),
     ),
     {
         "level": "grid_level",
