@@ -397,8 +397,12 @@ def day(ctx: Context | None = None) -> dt.date | None:
     return ctx.as_of or ctx.last_published
 
 
+PAGE_TITLE = "page_title_key"  # session key: this run's page title, which a chart is named after by default
+
+
 def page_header(title_key: str) -> None:
     ctx = context()
+    st.session_state[PAGE_TITLE] = title_key
     st.title(t(title_key))
     note = f"{t('as_of')}{t('colon')}{i18n.fmt_date(day(ctx), ctx.lang)}"
     if ctx.district:
@@ -590,16 +594,69 @@ def view(key: str, views: dict[str, str], param: str = "view") -> str:
     return chosen
 
 
-def style(fig: go.Figure, height: int = 420) -> go.Figure:
+def day_axis(first: dt.date | None, last: dt.date | None) -> dict:
+    """A date axis whose ticks are whole days: over a few days Plotly put one every 12 hours, each date written
+    twice."""
+    if first is None or last is None:
+        return {"tickformat": "%m-%d"}
+    if (last - first).days > TICK_LABELS_MAX // 2:  # Plotly's own ticks are whole days, weeks, months then
+        return {"tickformat": "%m-%d"}
+    return {"tickformat": "%m-%d", "tick0": first.isoformat(), "dtick": 86_400_000}
+
+
+def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = None) -> go.Figure:
     fig.update_layout(
         font_family=CJK_FONTS,
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend_title_text="",
+        # under the chart, across: on a phone a legend at the side took half the chart's width
+        legend={"title_text": "", "orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom"},
+        legend_yref="container",
         separators=".,",
     )
+    if title:
+        # below the mode bar's row (it covered a title's end on a phone), the plot pushed down to make room
+        name, subtitle = title
+        fig.update_layout(
+            title={
+                "text": f"<b>{_plain(name)}</b>",
+                "subtitle": {"text": _plain(subtitle), "font": {"size": 12}},
+                "x": 0,
+                "xanchor": "left",
+                "y": 1,
+                "yanchor": "top",
+                "yref": "container",
+                "pad": {"t": 34, "l": 4},
+                "font": {"size": 14},
+            },
+            margin={"t": 100},
+        )
     return fig
 
 
-def show(fig: go.Figure, height: int = 420) -> None:
-    st.plotly_chart(style(fig, height), config={"displaylogo": False}, width="stretch")
+def _plain(text: str) -> str:
+    """Text for a Plotly title, which reads a few HTML tags: a district's name shown as written, never as markup."""
+    import html
+
+    return html.escape(str(text), quote=False)
+
+
+def chart_title(name: str | None = None, district: str | None = None) -> tuple[tuple[str, str], str]:
+    """A chart's title as drawn on it (what; where and as of which day), and the file name its PNG takes:
+    a saved image says what it shows without the page around it."""
+    ctx = context()
+    name = name or t(st.session_state.get(PAGE_TITLE, "app_title"))
+    shown_day = day(ctx)
+    where = district or ctx.district or t("all_districts")
+    day_text = i18n.fmt_date(shown_day, ctx.lang)
+    drawn = (name, f"{where} · {t('as_of')}{t('colon')}{day_text}")
+    file = export.filename(name, [where], shown_day, t("as_of_file"), suffix="png").removesuffix(".png")
+    return drawn, file
+
+
+def show(fig: go.Figure, height: int = 420, name: str | None = None, district: str | None = None) -> None:
+    """A chart, titled (``name``, else the page's title) with its district and day, which its PNG export keeps;
+    the PNG named after the same. ``district``: the one a chart of a page of several shows."""
+    drawn, file = chart_title(name, district)
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
+    st.plotly_chart(style(fig, height, drawn), config=config, width="stretch")

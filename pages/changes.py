@@ -21,7 +21,7 @@ view = ui.view("changes_view", {"changes": "view_changes", "whole": "whole_title
 # as for 12), and the table lists each
 
 
-def draw(rows: pl.DataFrame) -> None:
+def draw(rows: pl.DataFrame, district: str | None = None) -> None:
     """Units newly created, created again and revoked per publication date, and the net change."""
     # publication dates as categories: one even bar a date, no empty days between lists
     dates = [d.strftime("%Y-%m-%d") for d in rows.get_column("published")]
@@ -52,7 +52,7 @@ def draw(rows: pl.DataFrame) -> None:
         xaxis={"title": ui.t("date_axis"), "type": "category", "nticks": None if labelled else ui.TICK_LABELS_MAX},
         yaxis={"title": ui.t("units_axis")},
     )
-    ui.show(fig, height=360)
+    ui.show(fig, height=360, name=ui.t("view_changes"), district=district)
 
 
 if view == "changes":
@@ -70,7 +70,7 @@ if view == "changes":
     if districts <= ui.CHARTS_PER_DISTRICT_MAX:
         for district, rows in changes.group_by("district", maintain_order=True):
             st.subheader(district[0])
-            draw(rows)
+            draw(rows, district[0])
             ui.table(rows, columns)
     else:
         # a chart and a table a district, a dozen times over, took the browser seconds to draw: one of each
@@ -127,10 +127,12 @@ else:
                 customdata=rows.get_column("committees").to_list(),
                 hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:,}} / %{{customdata:,}}<extra></extra>",
             )
+        days = whole.get_column("published")
         fig.update_layout(
-            xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"}, yaxis={"title": ui.t("whole_axis")}
+            xaxis={"title": ui.t("date_axis"), **ui.day_axis(days.min(), days.max())},
+            yaxis={"title": ui.t("whole_axis")},
         )
-        ui.show(fig, height=360)
+        ui.show(fig, height=360, name=ui.t("whole_title"))
     else:
         st.info(ui.t("no_data"), icon="ℹ️")
 ui.sample_note()

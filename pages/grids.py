@@ -111,7 +111,7 @@ fig = go.Figure(
         textinfo="label+value",
     )
 )
-ui.show(fig, height=560)
+ui.show(fig, height=560, name=f"{ui.t('grids_title')} · {committee}", district=district)
 
 # --- workers per household against a band -----------------------------------------------------------
 st.subheader(ui.t("grids_band_chart"))
@@ -141,7 +141,7 @@ band = go.Figure(
 )
 band.add_hrect(y0=low, y1=high, fillcolor="#28b463", opacity=0.12, line_width=0)
 band.update_layout(yaxis={"title": ui.t("workers_per_100")}, showlegend=False)
-ui.show(band, height=380)
+ui.show(band, height=380, name=f"{ui.t('grids_band_chart')} · {committee}", district=district)
 
 st.subheader(ui.t("grids_places"))
 ui.table(

@@ -137,7 +137,7 @@ if chart == "coverage":
         uniformtext_minsize=10,
         uniformtext_mode="hide",
     )
-    ui.show(fig, height=max(240, 60 * with_roster.height + 80))
+    ui.show(fig, height=max(240, 60 * with_roster.height + 80), name=ui.t("coverage_chart"))
 
 else:
     # --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------
@@ -155,11 +155,11 @@ else:
                 st.markdown(f"**{district}** · {ui.t('map_boundaries')}")
                 if missing:
                     st.caption(ui.t("map_unmatched", towns="、".join(missing)))
-                ui.show(fig, height=520)
+                ui.show(fig, height=520, name=ui.t("map_title"), district=district)
                 continue
         fig, laid_out = townmap.tile_figure(towns, district, ui.t("coverage"))
         positions, _ = townmap.tile_positions(district, towns.get_column("town").to_list())
         st.markdown(f"**{district}**{'' if laid_out else ' ' + ui.t('map_ordered')}")
-        ui.show(fig, height=townmap.figure_height(positions))
+        ui.show(fig, height=townmap.figure_height(positions), name=ui.t("map_title"), district=district)
     st.caption(ui.t("map_schematic"))
 ui.sample_note()

@@ -47,7 +47,10 @@ if view == "curve":
         )
     fig.update_layout(
         yaxis={"title": ui.t("percent_axis"), "range": [0, 105], "ticksuffix": "%"},
-        xaxis={"title": ui.t("date_axis"), "tickformat": "%m-%d"},
+        xaxis={
+            "title": ui.t("date_axis"),
+            **ui.day_axis(curve.get_column("published").min(), curve.get_column("published").max()),
+        },
     )
     ui.show(fig)
 
@@ -82,7 +85,7 @@ elif view == "batch":
     )
     if labelled:
         fig.update_layout(uniformtext_minsize=9, uniformtext_mode="hide")
-    ui.show(fig)
+    ui.show(fig, name=ui.t("per_batch_title"))
     ui.table(
         per_batch,
         {
@@ -120,5 +123,5 @@ else:
             )
         )
         fig.update_layout(yaxis={"autorange": "reversed"})
-        ui.show(fig, height=max(320, 28 * len(towns) + 80))
+        ui.show(fig, height=max(320, 28 * len(towns) + 80), name=ui.t("heatmap_title"), district=shown)
 ui.sample_note()

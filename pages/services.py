@@ -76,7 +76,7 @@ for i, kind in enumerate(kinds, start=1):
         col=1,
     )
 fig.update_layout(showlegend=False)
-ui.show(fig, height=max(300, 170 * len(kinds)))
+ui.show(fig, height=max(300, 170 * len(kinds)), name=ui.t("services_trend"))
 st.caption(ui.t("week"))
 
 
