@@ -597,7 +597,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Nothing to backtest yet: a backtest replays the projections made on each publication day before a "
         "district's kind reached 100%, and as of this day none has.",
     ),
-    "chart_file": ("图表", "chart"),
+    "upload_limit": ("每个文件不超过 {mb} MB", "{mb} MB per file"),
+    "upload_button": ("选择文件", "Choose files"),
 }
 
 

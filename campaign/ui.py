@@ -253,6 +253,7 @@ def sidebar_context() -> Context:
     )
     to_url("district", district)
 
+    streamlit_words(lang)
     last = info["last_published"]
     as_of = as_of_field(lang, info["first_published"], last)
     ctx = Context(lang, district, as_of, last, info["from_sample"])
@@ -261,6 +262,25 @@ def sidebar_context() -> Context:
     with st.sidebar:
         watch_publications()
     return ctx
+
+
+def streamlit_words(lang: str) -> None:
+    """Streamlit's own English in its file uploader ("Upload", "50MB per file • CSV…", "Drag and drop files
+    here"), which it offers no way to translate, drawn over in Chinese by CSS; a no-op in English."""
+    if lang == "en":
+        return
+    mb = max(1, int(st.get_option("server.maxUploadSize")))
+    # the types are in each uploader's own label; the button keeps its icon, its word replaced
+    instructions, button = (
+        '[data-testid="stFileUploaderDropzoneInstructions"] span',
+        '[data-testid="stFileUploaderDropzone"] button',
+    )
+    st.html(
+        f"<style>{instructions}{{font-size:0}}"
+        f'{instructions}::after{{content:"{i18n.t("upload_limit", lang, mb=mb)}";font-size:0.875rem}}'
+        f'{button} [data-testid="stMarkdownContainer"]{{display:none}}'
+        f'{button}::after{{content:"{i18n.t("upload_button", lang)}"}}</style>'
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
