@@ -600,7 +600,8 @@ def town_body(data: screen.ScreenData, district: str, town: str) -> str:
     left = (
         f'<div class="scr-col" style="flex-direction:row;align-items:center;gap:calc(var(--u)*3)">'
         f'<div style="height:calc(var(--u)*30)">{ring(pct)}</div><div>'
-        f'<div class="scr-h">{e(district)}</div>'
+        f'<div class="scr-h" data-testid="screen-town-title">{e(town)}'
+        f'<small style="font-size:.55em;opacity:.75;margin-left:.5em">{e(district)}</small></div>'
         f'<div class="scr-big{cls}" style="--k:1.3" data-testid="screen-coverage">{e(i18n.fmt_pct(pct))}</div>'
         f'<div class="scr-sub" style="--k:1.2">{e(t("created"))} <b>{i18n.fmt_int(r["created"])}</b> / '
         f"{i18n.fmt_int(r['total'])}</div>"

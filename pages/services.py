@@ -53,7 +53,9 @@ elif town is not None:
     where = {"district": town[0], "town": town[1]}
 
 totals = ui.q("services_by_kind", **where)
-cols = st.columns(max(1, totals.height))
+# three cards a row: six in one row cut a long kind's name (特殊人员 / 家庭专人服务) to "特殊人员 / 家…"
+PER_ROW = 3
+cols = [c for _ in range(0, totals.height, PER_ROW) for c in st.columns(PER_ROW)]
 for col, (kind, total, places) in zip(cols, totals.select("kind", "total", "places").iter_rows(), strict=False):
     col.metric(
         kind_name(kind), f"{total:,}", delta=f"{places:,} {ui.t('committee')}", delta_color="off", delta_arrow="off"
