@@ -599,6 +599,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload_limit": ("每个文件不超过 {mb} MB", "{mb} MB per file"),
     "upload_button": ("选择文件", "Choose files"),
+    "who_sample": ("样例数据", "the sample"),
+    "who_dashboard": ("看板", "the dashboard"),
 }
 
 

@@ -504,6 +504,9 @@ def display(frame: pl.DataFrame, columns: dict[str, str], lang: str | None = Non
             )
             words = {w: label(w, lang) for w in out.get_column(col).unique().drop_nulls().to_list()}
             out = out.with_columns(pl.col(col).replace_strict(words, default=None, return_dtype=pl.String))
+        elif col == "who":  # the names the app itself records (the bundled sample, a rollback on /data) in words
+            own = {w: i18n.t(f"who_{w}", lang) for w in ("sample", "dashboard")}
+            out = out.with_columns(pl.col(col).replace(own))
         elif col in ("whole", "in_roster", "within_range"):
             yes_no = {True: i18n.t("yes", lang), False: i18n.t("no", lang)}
             out = out.with_columns(pl.col(col).replace_strict(yes_no, default=None, return_dtype=pl.String))

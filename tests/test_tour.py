@@ -1,0 +1,89 @@
+"""A tour of every page in Chinese (issue 17, section 4), reading what a reader reads: titles, markdown,
+captions, notes, cards, buttons and labels, table headers and cells. It fails on a raw `None`, `nan` or
+`null`, and on an English word that is not in the allowed list (names of file formats, units, the
+language switch's own "English")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = [
+    ("pages/overview.py", {}),
+    ("pages/overview.py", {"as_of": "2022-05-09"}),
+    ("pages/progress.py", {}),
+    ("pages/progress.py", {"view": "batch"}),
+    ("pages/towns.py", {}),
+    ("pages/grids.py", {}),
+    ("pages/services.py", {}),
+    ("pages/changes.py", {}),
+    ("pages/changes.py", {"view": "whole"}),
+    ("pages/forecast.py", {"as_of": "2022-05-09"}),
+    ("pages/forecast.py", {"as_of": "2022-05-05"}),
+    ("pages/quality.py", {}),
+    ("pages/explorer.py", {}),
+    ("pages/find.py", {"q": "hhxy"}),
+    ("pages/data.py", {}),
+]
+
+# English a Chinese reader meets on purpose: file formats and units, the language switch, the README, the
+# CLI, pinyin initials given as an example (hhxy), the GeoJSON property names to write (name, town)
+ALLOWED = {
+    "csv", "tsv", "txt", "xlsx", "xls", "excel", "pdf", "png", "geojson", "json", "utf", "mb", "kb", "gb",
+    "a4", "url", "id", "english", "language", "readme", "campaign", "ingest", "file", "cli", "duckdb", "hhxy",
+    "name", "town",
+}  # fmt: skip
+RAW = re.compile(r"(?<![\w.])(None|nan|NaN|null|NaT)(?![\w.])")
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def texts(at: AppTest) -> list[str]:
+    """What the reader reads on the page and in the sidebar."""
+    found: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error"):
+        found += [str(e.value) for e in at.get(kind)]
+    for metric in at.metric:
+        found += [metric.label, str(metric.value), str(metric.delta or "")]
+    for button in at.button:
+        found.append(button.label)
+    for widget in (*at.selectbox, *at.text_input, *at.segmented_control, *at.multiselect):
+        found.append(widget.label)
+    for widget in at.selectbox:
+        found += [str(o) for o in widget.options]
+    for frame in at.dataframe:
+        value = frame.value
+        found += [str(c) for c in value.columns]
+        found += [str(v) for v in value.astype("string").fillna("").to_numpy().ravel()]
+    return found
+
+
+def english_words(text: str) -> set[str]:
+    # a link's target, a code span and a URL are not read as words
+    # nor is an identifier an administrator types (CAMPAIGN_ADMIN_PASSWORD, .streamlit/secrets.toml)
+    text = re.sub(r"\]\([^)]*\)|`[^`]*`|https?://\S+|\b\w+\?[\w=&%.-]+|[\w./-]*[_.][\w./-]+", " ", text)
+    return {w for w in WORD.findall(text) if w.lower() not in ALLOWED}
+
+
+@pytest.mark.parametrize(("page", "params"), PAGES, ids=[f"{p[6:-3]}-{'-'.join(q.values())}" for p, q in PAGES])
+def test_a_page_in_chinese_shows_no_raw_values_and_no_english(sample_db, monkeypatch, app_mode, page, params):
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert shown
+    raw = [t for t in shown if RAW.search(t)]
+    assert not raw, f"raw values on {page}: {raw[:5]}"
+    english = {w: t for t in shown for w in english_words(t)}
+    assert not english, f"English on {page}: {dict(list(english.items())[:8])}"
+
+
+def test_the_tour_sees_what_it_must_fail_on():
+    assert RAW.search("批次 None") and RAW.search("nan") and not RAW.search("Nonexistent")
+    assert english_words("已导入 loaded") == {"loaded"}
+    assert not english_words("下载 CSV（[链接](explorer?status=created)）")
+    assert not english_words("设置 CAMPAIGN_ADMIN_PASSWORD，或在 .streamlit/secrets.toml 中")
