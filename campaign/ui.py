@@ -265,22 +265,23 @@ def sidebar_context() -> Context:
 
 
 def streamlit_words(lang: str) -> None:
-    """Streamlit's own English in its file uploader ("Upload", "50MB per file • CSV…", "Drag and drop files
-    here"), which it offers no way to translate, drawn over in Chinese by CSS; a no-op in English."""
-    if lang == "en":
-        return
-    mb = max(1, int(st.get_option("server.maxUploadSize")))
-    # the types are in each uploader's own label; the button keeps its icon, its word replaced
-    instructions, button = (
-        '[data-testid="stFileUploaderDropzoneInstructions"] span',
-        '[data-testid="stFileUploaderDropzone"] button',
-    )
-    st.html(
-        f"<style>{instructions}{{font-size:0}}"
-        f'{instructions}::after{{content:"{i18n.t("upload_limit", lang, mb=mb)}";font-size:0.875rem}}'
-        f'{button} [data-testid="stMarkdownContainer"]{{display:none}}'
-        f'{button}::after{{content:"{i18n.t("upload_button", lang)}"}}</style>'
-    )
+    """Streamlit's own English, which it offers no way to translate: in Chinese, its file uploader's words
+    ("Upload", "50MB per file • CSV…") drawn over by CSS. The date picker's month and weekday names follow the
+    browser's language (a Chinese browser shows 十二月, 一 二 三 …); its quick ranges ("Date range: Past week"),
+    English and counted back from today, never meet the campaign's days: hidden in both languages."""
+    rules = '[data-testid="stDateInputQuickSelect"]{display:none}'
+    if lang != "en":
+        mb = max(1, int(st.get_option("server.maxUploadSize")))
+        # the types are in each uploader's own label; the button keeps its icon, its word replaced
+        instructions = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+        button = '[data-testid="stFileUploaderDropzone"] button'
+        rules += (
+            f"{instructions}{{font-size:0}}"
+            f'{instructions}::after{{content:"{i18n.t("upload_limit", lang, mb=mb)}";font-size:0.875rem}}'
+            f'{button} [data-testid="stMarkdownContainer"]{{display:none}}'
+            f'{button}::after{{content:"{i18n.t("upload_button", lang)}"}}'
+        )
+    st.html(f"<style>{rules}</style>")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -249,3 +249,24 @@ def test_the_server_log_stays_clean_in_normal_use(desktop, served):
     assert "missing ScriptRunContext" not in log
     assert "default value but also had its value set" not in log
     assert "Traceback" not in log
+
+
+def test_the_date_picker_speaks_the_browsers_language_and_offers_no_english_ranges(browser, served):
+    """Streamlit draws the calendar in the browser's language (it takes no language from the app): a Chinese
+    browser shows Chinese months and weekdays. Its quick ranges, English and counted from today, are hidden."""
+    url, _ = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, locale="zh-CN")
+    try:
+        tab = context.new_page()
+        load(tab, url + "/explorer", TABLE)
+        tab.locator('[data-testid="stDateInputCalendarButton"]').first.click()
+        calendar = tab.locator('[data-testid="stDateInputCalendar"]')
+        calendar.wait_for()
+        text = calendar.inner_text()
+        # (its screen-reader hints stay English: Streamlit's own, out of sight)
+        english = re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)", text)
+        assert "月" in text and "一" in text and not english, text
+        quick = tab.locator('[data-testid="stDateInputQuickSelect"]')
+        assert quick.count() == 0 or not quick.first.is_visible()
+    finally:
+        context.close()
