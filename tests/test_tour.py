@@ -87,3 +87,37 @@ def test_the_tour_sees_what_it_must_fail_on():
     assert english_words("已导入 loaded") == {"loaded"}
     assert not english_words("下载 CSV（[链接](explorer?status=created)）")
     assert not english_words("设置 CAMPAIGN_ADMIN_PASSWORD，或在 .streamlit/secrets.toml 中")
+
+
+CJK = re.compile(r"[\u3400-\u9fff]+")
+
+
+@pytest.fixture(scope="module")
+def names(sample_db) -> set[str]:
+    """Every place, unit, service place and file name in the data: Chinese a reader of English reads as data."""
+    import duckdb
+
+    found: set[str] = set()
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        for (table,) in con.sql("select table_name from information_schema.tables").fetchall():
+            for column, dtype, *_ in con.sql(f"describe {table}").fetchall():
+                if dtype.startswith("VARCHAR"):
+                    values = con.sql(f'select distinct "{column}" from {table} limit 20000').fetchall()
+                    found |= {v for (value,) in values if value for v in CJK.findall(str(value))}
+    return found
+
+
+@pytest.mark.parametrize(("page", "params"), PAGES, ids=[f"{p[6:-3]}-{'-'.join(q.values())}" for p, q in PAGES])
+def test_a_page_in_english_shows_no_chinese_but_the_datas(sample_db, monkeypatch, app_mode, names, page, params):
+    from campaign import intake
+
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for key, value in {**params, "lang": "en"}.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    # data: names in the data, the templates' file names, the language switch's 中文
+    allowed = names | {c for name in intake.TEMPLATES for c in CJK.findall(name)} | {"中文", "语言", "街镇"}
+    chinese = {c: t for t in texts(at) for c in CJK.findall(t) if c not in allowed}
+    assert not chinese, f"Chinese on {page} in English: {dict(list(chinese.items())[:8])}"
