@@ -31,7 +31,7 @@ def test_viewing_needs_no_password_and_uploads_are_off_without_one(data_page) ->
     assert any("上传与回滚已关闭" in i.value for i in at.info)
     assert not at.get("file_uploader")
     history = at.dataframe[0].value
-    assert list(history["编号"]) == [1] and list(history["操作人"]) == ["sample"]
+    assert list(history["编号"]) == [1] and list(history["操作人"]) == ["样例数据"]  # the sample, named in words
 
 
 def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
@@ -115,7 +115,7 @@ def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     assert not at.exception, at.exception
     assert any("已回滚到快照" in s.value for s in at.success)
     history = at.dataframe[0].value
-    assert list(history["结果"])[0] == f"rollback to snapshot {snapshot_ids[0]}"
+    assert list(history["结果"])[0] == f"回滚到快照 {snapshot_ids[0]}"  # the recorded outcome, in words
     # the sidebar, whose figures are kept per published file, shows the snapshot rolled back to at once
     assert "乙区" not in at.selectbox(key="district").options
     assert queries.run("ingests", db=db).get_column("ingest_id").to_list() == [3, 1]
