@@ -101,7 +101,7 @@ def test_open_tabs_follow_a_publish_and_a_chosen_day_stays_with_an_offer(browser
                 settle(tab)
                 expect(tab.locator(SIDEBAR_DAY)).to_have_value(new.isoformat())
                 if name != "data":
-                    tab.get_by_text(header(new)).wait_for()
+                    tab.get_by_text(header(new), exact=True).wait_for()
                 assert "as_of" not in url_params(tab), (name, tab.url)
                 fail_on_exception(tab)
             overview = following["overview"]
@@ -109,18 +109,18 @@ def test_open_tabs_follow_a_publish_and_a_chosen_day_stays_with_an_offer(browser
 
             # moving between pages keeps the newest day (it used to keep the old one and write it in the URL)
             overview.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("page_towns")).click()
-            overview.get_by_text(header(new)).wait_for()
+            overview.get_by_text(header(new), exact=True).wait_for()
             settle(overview)
             assert "as_of" not in url_params(overview), overview.url
 
             # the chosen day stays, says newer data exists and offers it
             chosen.get_by_text(offer(new, chosen_day)).wait_for()
             settle(chosen)
-            assert chosen.get_by_text(header(chosen_day)).count() == 1
+            assert chosen.get_by_text(header(chosen_day), exact=True).count() == 1
             expect(chosen.locator(SIDEBAR_DAY)).to_have_value(chosen_day.isoformat())
             assert url_params(chosen)["as_of"] == [chosen_day.isoformat()]
             chosen.get_by_role("button", name=i18n.t("show_newest")).click()
-            chosen.get_by_text(header(new)).wait_for()
+            chosen.get_by_text(header(new), exact=True).wait_for()
             settle(chosen)
             assert chosen.get_by_text(offer(new, chosen_day)).count() == 0
             assert "as_of" not in url_params(chosen), chosen.url
@@ -149,7 +149,7 @@ def test_the_as_of_field_takes_a_typed_day_on_enter_and_on_tab(browser, unchange
         page.set_default_timeout(30_000)
         open_page(page, unchanged_server + "/", "已创建 393 / 393")
         type_day(page, "2022/5/5", key)
-        page.get_by_text(header(dt.date(2022, 5, 5))).wait_for()
+        page.get_by_text(header(dt.date(2022, 5, 5)), exact=True).wait_for()
         page.get_by_text("已创建 150 / 393").wait_for()
         settle(page)
         expect(page.locator(SIDEBAR_DAY)).to_have_value("2022-05-05")
@@ -160,7 +160,7 @@ def test_the_as_of_field_takes_a_typed_day_on_enter_and_on_tab(browser, unchange
         page.get_by_text("2019年1月1日不在数据的日期范围内").wait_for()
         settle(page)
         expect(page.locator(SIDEBAR_DAY)).to_have_value("2022-05-05")
-        assert page.get_by_text(header(dt.date(2022, 5, 5))).count() == 1
+        assert page.get_by_text(header(dt.date(2022, 5, 5)), exact=True).count() == 1
         type_day(page, "5月", key)
         page.get_by_text("「5月」不是日期，未采用").wait_for()
 
@@ -223,7 +223,7 @@ def test_the_uploaders_own_tab_shows_the_day_it_published(browser, sample_copy_s
             settle(page)
             expect(page.locator(SIDEBAR_DAY)).to_have_value(new.isoformat())
             page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("page_overview")).click()
-            page.get_by_text(header(new)).wait_for()
+            page.get_by_text(header(new), exact=True).wait_for()
             page.get_by_text("已创建 392 / 393").wait_for()
             settle(page)
             assert "as_of" not in url_params(page), page.url
