@@ -283,7 +283,7 @@ def test_the_quality_page_shows_the_new_findings(tmp_path, monkeypatch, app_mode
     ]
     claim = next(df.value for df in at.dataframe if "Mark file" in df.value.columns)
     assert list(zip(claim["Name"], claim["Status that day"], claim["Kind"], strict=True)) == [
-        ("丙苑", "Not created", "Compounds")
+        ("丙苑", "Not created", "Compound")  # one unit: singular
     ]
 
 
