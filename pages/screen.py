@@ -512,12 +512,21 @@ def towns_body(data: screen.ScreenData, districts: list[str], rotate: float) -> 
             ]
         )
     columns = "minmax(0,0.6fr) minmax(0,3fr) minmax(0,2.2fr) minmax(0,1.4fr) minmax(0,1.9fr)"
-    if len(out) <= per_col * cols:
-        return rows_html(out, columns, row_height, per_col, cols)
+    fits = len(out) <= per_col * cols
     lines = math.ceil(len(out) / cols)
-    if len(out) % cols:
-        out += [[""] * 5] * (cols - len(out) % cols)
+    out = down_then_across(out, lines, cols)
+    if fits:
+        return rows_html(out, columns, row_height, per_col, cols)
     return rows_html(out, columns, row_height, lines, cols, scroll_s=max(rotate, lines * 1.6))
+
+
+def down_then_across(rows: list[list[str]], lines: int, cols: int) -> list[list[str]]:
+    """Rows in the order a board's grid places them (across, then down) so that they read down the first
+    column, then down the next: placed across, a district's ranks ran 1, 2 | 3, 4 over both columns and the
+    next district's began beside the last of this one's."""
+    blank = [""] * len(rows[0]) if rows else []
+    padded = rows + [blank] * (lines * cols - len(rows))
+    return [padded[c * lines + r] for r in range(lines) for c in range(cols)]
 
 
 def batch_body(data: screen.ScreenData, districts: list[str]) -> str:

@@ -99,3 +99,22 @@ def test_the_screens_town_card_is_titled_by_its_town(open_page):
     title = body[start : body.index("</div>", start)]
     assert title.split(">", 1)[1].startswith("朱泾镇<small"), title
     assert "金山区</small>" in title
+
+
+def test_the_screens_town_ranking_reads_down_each_column_in_order(open_page):
+    """The board's grid places its rows across, then down: they are handed to it so that the towns read down
+    the first column, then down the second, each district's in rank order, not interleaved."""
+    import re
+
+    at = open_page("pages/screen.py", panels="towns")
+    body = "\n".join(h.proto.body for h in at.get("html"))
+    board = body[body.index('data-panel="towns"') :]
+    rows = board.split('<div class="scr-row"')[1:]
+    if "scr-scroll" in board:  # a scrolling board holds its rows twice, for its loop
+        rows = rows[: len(rows) // 2]
+    ranks = [int(m.group(1)) if (m := re.search(r'scr-num scr-muted">(\d+)<', r)) else None for r in rows]
+    cols = 2
+    reading = [rank for c in range(cols) for rank in ranks[c::cols] if rank is not None]
+    assert len(reading) == 29  # the sample's towns: 18 of 崇明区, 11 of 金山区
+    restarts = [i for i in range(1, len(reading)) if reading[i] < reading[i - 1]]
+    assert restarts == [18], reading  # once, where 金山区 begins
