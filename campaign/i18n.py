@@ -250,6 +250,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview": ("预览变化", "Preview the changes"),
     "confirm": ("确认导入", "Load these files"),
     "preview_title": ("将要发生的变化", "What will change"),
+    "preview_warnings": (
+        "请在确认前查看以下 {n} 处：载入后数据质量页会将它们列为问题（不影响载入）。",
+        "Look at these {n} rows before confirming: once loaded, the data-quality page will flag them (they do not "
+        "stop the load).",
+    ),
     "preview_implied": (
         "{n} 个示范单位此前没有创建记录：按示范日计为已创建，并列在数据质量页；请补充导入创建它们的名单。",
         "{n} model units have no creation on record: they count as created on their model day and are listed on "

@@ -153,25 +153,26 @@ class Places:
 
     @classmethod
     def of(cls, db: Path | None, tables: list[Table]) -> Places:
-        parts = []
-        for table in tables:
-            if "district" not in table.frame.columns or "town" not in table.frame.columns:
-                continue
-            cols = [c for c in ("district", "town", "committee", "kind") if c in table.frame.columns]
-            part = table.frame.select(cols).with_columns(pl.col(c).fill_null(strategy="forward") for c in cols[:2])
-            part = part.select(pl.col(c).cast(pl.String) for c in cols).unique()
-            parts.append(part)
         places = cls(db if db is not None and db.exists() else None)
         named = [t.frame.get_column("district") for t in tables if "district" in t.frame.columns]
         if named:
             places._expected = by_value(pl.concat(named).cast(pl.String), clean_expr).drop_nulls().unique().to_list()
-        if parts:
-            run = pl.concat(parts, how="diagonal_relaxed")
-            cleaned = run.with_columns(by_value(run.get_column(c), clean_expr) for c in run.columns)
-            if "kind" in cleaned.columns:
-                cleaned = cleaned.with_columns(word_map(cleaned.get_column("kind"), kind_word, pl.String))
-            places.run = pl.concat([places.run, cleaned], how="diagonal_relaxed").unique()
+        for table in tables:
+            places.add(table)
         return places
+
+    def add(self, table: Table) -> None:
+        """A table's places (and kinds), once it names its district and towns: a roster whose kind its header
+        gave tells the run's lists their district's kind."""
+        if "district" not in table.frame.columns or "town" not in table.frame.columns:
+            return
+        cols = [c for c in ("district", "town", "committee", "kind") if c in table.frame.columns]
+        part = table.frame.select(cols).with_columns(pl.col(c).fill_null(strategy="forward") for c in cols[:2])
+        part = part.select(pl.col(c).cast(pl.String) for c in cols).unique()
+        cleaned = part.with_columns(by_value(part.get_column(c), clean_expr) for c in part.columns)
+        if "kind" in cleaned.columns:
+            cleaned = cleaned.with_columns(word_map(cleaned.get_column("kind"), kind_word, pl.String))
+        self.run = pl.concat([self.run, cleaned], how="diagonal_relaxed").unique()
 
     def _published(self, sql: str, values: pl.DataFrame) -> pl.DataFrame:
         if self.db is None:

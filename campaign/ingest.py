@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 
 from campaign import store
+from campaign.findings import findings
 from campaign.grids import combine as _combine_grids_and_services
 from campaign.grids import fill as _fill_grids_and_services
 from campaign.grids import parse_grids as _parse_grids
@@ -78,6 +79,8 @@ class IngestReport:
     marks_added: int = 0  # list rows kept for the quality checks: cumulative lists' rows and 整建制 marks
     already_created: int = 0  # rows of cumulative lists adding no creation: unit created already, or revoked that day
     implied: int = 0  # events a status implied (示范 with no creation on record: created as of the model day)
+    # what the data-quality page will flag once published (campaign.findings): said, not refused
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -110,6 +113,9 @@ class IngestReport:
                 f"({self.implied} model units with no creation on record: counted created as of the model day; "
                 "listed on the data-quality page)"
             )
+        if self.warnings:
+            lines.append(f"请注意 {len(self.warnings)} 处 (to look at before confirming: {len(self.warnings)}):")
+            lines += [f"    ! {w}" for w in self.warnings]
         if self.grids_loaded or self.services_loaded:
             lines.append(
                 f"网格 {self.grids_loaded}，服务记录 {self.services_loaded} "
@@ -271,10 +277,20 @@ def _read_files(
         read.append((i, name, digest, [fill_stated(table, defaults) for table in tables], file_problems))
     # then what the rosters say (the snapshot's, and this run's tables that name their district)
     places = Places.of(existing.db, [t for *_, tables, _ in read for t in tables])
-    for i, name, digest, tables, file_problems in read:
+    # rosters first: the kind a roster's header gives is its district's, for the run's lists
+    filled: dict[tuple[int, int], Table] = {}
+    for rosters_first in (True, False):
+        for f, (*_, tables, _) in enumerate(read):
+            for k, table in enumerate(tables):
+                roster = is_roster_shaped(table)
+                if roster == rosters_first:
+                    filled[f, k] = fill_from_places(table, defaults, places, roster=roster)
+                    if roster:
+                        places.add(filled[f, k])
+    for f, (i, name, digest, tables, file_problems) in enumerate(read):
         slots = []
-        for table in tables:
-            table = fill_from_places(table, defaults, places, roster=is_roster_shaped(table))
+        for k in range(len(tables)):
+            table = filled[f, k]
             role = _role(table)
             slot = _Slot(name, table, role)
             if role not in ("status", "roster"):
@@ -371,6 +387,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     history = pl.concat([existing.events, events.select(existing.events.columns)], how="vertical_relaxed")
     after = _figures(units, history)
     report.by_district = _changes_by_district(before, after, events)
+    report.warnings = findings(units, existing.events, events, list_rows)
     grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
     if problems:
         raise IngestRefused(problems)
@@ -478,6 +495,7 @@ def _add_report(total: IngestReport, part: IngestReport) -> None:
     ):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     total.by_district += part.by_district
+    total.warnings += part.warnings
 
 
 def _plan(

@@ -123,6 +123,10 @@ if admin:
                 st.table(changes, hide_index=True)
             if report.implied:
                 st.warning(ui.t("preview_implied", n=report.implied), icon="⚠️")
+            if report.warnings:
+                # what the data-quality page will flag once published: the official confirms knowingly, or not
+                st.warning(ui.t("preview_warnings", n=len(report.warnings)), icon="⚠️")
+                st.dataframe(intake.problems_frame(report.warnings), hide_index=True, placeholder=ui.PLACEHOLDER)
             if report.grids_loaded or report.services_loaded:
                 st.caption(ui.t("preview_grids_services", grids=report.grids_loaded, services=report.services_loaded))
             if not report.changed:
