@@ -177,6 +177,7 @@ def _build_scale(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     from campaign.ingest import Defaults, ingest
+    from campaign.progress import Printer
 
     if args.batch and args.round:
         print("--batch 与 --round 只能给一个 (give --batch or --round, not both)", file=sys.stderr)
@@ -186,7 +187,7 @@ def _ingest(args: argparse.Namespace) -> int:
     )
     db = args.db or store.default_db()
     try:
-        report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run)
+        report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run, progress=Printer())
     except IngestRefused as refused:
         print(refused, file=sys.stderr)
         return 1

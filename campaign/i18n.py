@@ -250,6 +250,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview": ("预览变化", "Preview the changes"),
     "confirm": ("确认导入", "Load these files"),
     "preview_title": ("将要发生的变化", "What will change"),
+    "step_start": ("开始处理……", "Starting…"),
+    "step_read": ("读取文件 {done}/{total}，{rows} 行", "Reading files {done}/{total}, {rows} rows"),
+    "step_check": ("检查 {total} 个文件，{rows} 行", "Checking {total} files, {rows} rows"),
+    "step_match": ("与名册匹配", "Matching to the rosters"),
+    "step_publish": ("发布新的数据快照", "Publishing the new snapshot"),
+    "step_checked": ("检查完毕", "Checked"),
+    "step_done": ("已发布", "Published"),
     "preview_warnings": (
         "请在确认前查看以下 {n} 处：载入后数据质量页会将它们列为问题（不影响载入）。",
         "Look at these {n} rows before confirming: once loaded, the data-quality page will flag them (they do not "

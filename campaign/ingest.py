@@ -155,6 +155,10 @@ class _Statuses:
     files: dict[int, str]
 
 
+# how far a run has come: step ("read", "check", "match", "publish"), files read, files in the run, rows read
+Progress = Callable[[str, int, int, int], None]
+
+
 def ingest(
     paths: list[Path],
     db: Path | None = None,
@@ -164,6 +168,7 @@ def ingest(
     today: dt.date | None = None,
     defaults: Defaults | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Load ``paths`` (shown to users as ``names``) into ``db``; raise IngestRefused, loading nothing.
 
@@ -176,7 +181,7 @@ def ingest(
     who = who or current_user()
     digests: dict[int, str] = {}  # the checksums of the files ingest read, by position: the log's too
     try:
-        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests)
+        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests, progress)
     except IngestRefused as refused:
         if not dry_run:
             _log(db, who, paths, names, "refused", problems=[str(p) for p in refused.problems], digests=digests)
@@ -220,9 +225,11 @@ def _ingest(
     defaults: Defaults,
     dry_run: bool,
     digests: dict[int, str],
+    progress: Progress | None = None,
 ) -> IngestReport:
     with store.writer_lock(db):
         existing = _existing(db)
+        existing.progress = _Counter(progress, len(paths)) if progress else None
         items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
         if _run_bytes(items) > CHUNK_BYTES:
             return _ingest_in_chunks(items, db, who, today, defaults, dry_run, digests, existing)
@@ -231,6 +238,7 @@ def _ingest(
         report.files = [f for _, f in load.files]
         if not load.loaded or dry_run:
             return report
+        _tell(existing, "publish")
 
         def fill(con: duckdb.DuckDBPyConnection) -> None:
             _insert(con, load)
@@ -263,16 +271,19 @@ def _read_files(
     for i, path, name in items:
         if not path.is_file():
             runs.append((i, Problem(name, "文件不存在 (no such file)")))
+            _tell(existing, "read", files=1)
             continue
         data = path.read_bytes()
         digest = digests.get(i) if not known else None
         digest = digests[i] = digest or hashlib.sha256(data).hexdigest()
         if known and (digest in existing.checksums or digest in seen_checksums):
             runs.append((i, FileReport(name, "skipped", 0, _ALREADY_LOADED)))
+            _tell(existing, "read", files=1)
             continue
         seen_checksums[digest] = name
         tables, file_problems = read_tables(path, name, data=data)
         del data
+        _tell(existing, "read", files=1, rows=sum(t.frame.height for t in tables))
         # what each table's file says of it besides its columns: title, file name, sheet name, import options
         read.append((i, name, digest, [fill_stated(table, defaults) for table in tables], file_problems))
     # then what the rosters say (the snapshot's, and this run's tables that name their district)
@@ -310,6 +321,25 @@ def _read_files(
 _ALREADY_LOADED = "已导入过，未改变任何数据 (already loaded)"
 
 
+@dataclass
+class _Counter:
+    """A run's progress as it goes: files read and rows, told at every step."""
+
+    tell: Progress
+    total: int
+    files: int = 0
+    rows: int = 0
+
+
+def _tell(existing: _Existing, step: str, *, files: int = 0, rows: int = 0) -> None:
+    counter = existing.progress
+    if counter is None:
+        return
+    counter.files += files
+    counter.rows += rows
+    counter.tell(step, counter.files, counter.total, counter.rows)
+
+
 def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load:
     """The files read by ``_read_files``, checked and matched against the published units of their districts;
     raises IngestRefused with every problem found, before anything is published."""
@@ -320,6 +350,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     # status lists and rosters of every file are parsed at once (see _parse_statuses); their problems and rows
     # are then gathered per table
     all_slots = [slot for _, run in runs if isinstance(run, tuple) for slot in run[3]]
+    _tell(existing, "check")
     statuses = _parse_statuses(all_slots, today)
     rosters = _parse_rosters(all_slots)
     if rosters is not None:
@@ -371,6 +402,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
             for frame in (existing.events, existing.list_rows)
         )
     parsed.rosters.clear()
+    _tell(existing, "match")
     matched = _match_statuses(units, existing, statuses)
     statuses = None
     if matched.problems:
@@ -423,7 +455,10 @@ def _ingest_in_chunks(
 
     def prepared(chunk: list[_Item]) -> _Load | IngestRefused:
         try:
-            return _prepare(_read_files(chunk, existing, defaults, today, digests, known=False), db, existing, today)
+            load = _prepare(_read_files(chunk, existing, defaults, today, digests, known=False), db, existing, today)
+            if not dry_run:
+                _tell(existing, "publish")
+            return load
         except IngestRefused as refused:
             return refused
 
@@ -700,6 +735,7 @@ class _Existing:
     max_ingest_id: int
     list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_LIST_ROW_KEY))
     db: Path | None = None  # the published snapshot, for the places a table's district is read from
+    progress: Progress | None = None  # whom to tell how far the run has come
 
 
 _UNIT_SCHEMA = {

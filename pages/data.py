@@ -71,13 +71,22 @@ if admin:
         (saved if isinstance(kept, intake.SavedUpload) else refused_uploads).append(kept)
 
     def run_ingest(dry_run: bool):
-        return ingest(
-            [s.path for s in saved],
-            names=[s.name for s in saved],
-            defaults=defaults,
-            dry_run=dry_run,
-            who=st.session_state.get("data_who") or None,
-        )
+        # the steps as they happen (reading, checking, matching, publishing): a country's files take minutes
+        with st.status(ui.t("step_start"), expanded=False) as status:
+
+            def tell(step: str, done: int, total: int, rows: int) -> None:
+                status.update(label=ui.t(f"step_{step}", done=done, total=total, rows=f"{rows:,}"))
+
+            result = ingest(
+                [s.path for s in saved],
+                names=[s.name for s in saved],
+                defaults=defaults,
+                dry_run=dry_run,
+                who=st.session_state.get("data_who") or None,
+                progress=tell,
+            )
+            status.update(label=ui.t("step_checked" if dry_run else "step_done"), state="complete")
+        return result
 
     if files:
         problems = list(refused_uploads)
