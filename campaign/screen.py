@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from campaign import i18n, queries, store
+from campaign import i18n, queries, store, text
 
 PANELS = ("overview", "progress", "towns", "batch")
 STEPS = ("none", "district", "town")
@@ -341,7 +341,6 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
     return data
 
 
-
 _shared: dict[Path, ScreenData] = {}
 _shared_lock = threading.Lock()
 
@@ -371,6 +370,7 @@ def current_data(state: dict, db=None) -> ScreenData | None:
         except Exception as error:  # the screen keeps showing what it had; it says so
             state["error"] = f"{type(error).__name__}: {str(error)[:120]}"
     return state.get("data")
+
 
 # ---------------------------------------------------------------------------------------------------
 # the KPI strip: how many districts, how big
@@ -442,6 +442,16 @@ def text_width(text: str, size: float) -> float:
 def fitting(variants: list[str], size: float, width: float) -> str | None:
     """The first of ``variants`` (longest first) that fits ``width`` at ``size``; None when none does."""
     return next((v for v in variants if text_width(v, size) <= width), None)
+
+
+def fit_name(name: str, rest: str, size: float, width: float) -> str:
+    """``name`` then ``rest``, the name cut short (with "…") until both fit ``width`` at ``size``: the figure in
+    ``rest`` is never the part that is lost."""
+    for limit in range(min(len(name), 2 * text.LABEL_CHARS), 0, -1):
+        label = text.short(name, limit) + rest
+        if text_width(label, size) <= width:
+            return label
+    return text.short(name, 1) + rest
 
 
 PROGRESS_MAX = 8  # curves on the progress panel when many districts share it: the lowest by coverage
