@@ -36,6 +36,7 @@ from campaign.normalise import (
     clean_text,
     date_expr,
     kind_word,
+    long_names,
     parse_batch,
     parse_count,
     parse_date,
@@ -301,6 +302,7 @@ def _read_files(
         slots = []
         for table in tables:
             table = _fill_from_title(table, defaults)
+            file_problems += long_names(table)
             role = _role(table)
             slot = _Slot(name, table, role)
             if role not in ("status", "roster"):
