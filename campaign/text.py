@@ -16,15 +16,21 @@ import re
 # ASCII punctuation is literal in CommonMark, so escaping a few more than needed costs nothing
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'%@/])")
 _SPACE = re.compile(r"\s+")  # a line break would start a new block (a heading, a list, a table)
+# GitHub's bare links (http://x, www.x, a@b.c) are found in the text after escapes are undone: an invisible
+# word joiner inside "://", "www." and after "@" keeps them text
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?<=@)")
+JOINER = "\u2060"
 
 LABEL_CHARS = 24  # a name in a chart or on the screen is cut to this many characters and "…"
 
 
 def markdown(value: object) -> str:
-    """``value`` as literal text inside Markdown: every special character backslash-escaped, on one line."""
+    """``value`` as literal text inside Markdown: every special character backslash-escaped, on one line, and
+    an invisible word joiner (U+2060) where GitHub Markdown would make a bare address a link."""
     if value is None:
         return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(value)))
+    unlinked = _BARE_LINK.sub(JOINER, _SPACE.sub(" ", str(value)))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
 
 
 def chart(value: object) -> str:

@@ -17,7 +17,10 @@ import polars as pl
 import streamlit as st
 
 from campaign import export, i18n, queries, store
+from campaign.offline import no_outside_lookups
 from campaign.text import markdown
+
+no_outside_lookups()  # the server under `streamlit run` too, once the first page has run
 
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {

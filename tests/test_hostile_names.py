@@ -93,6 +93,8 @@ def test_markdown_escapes_every_special_character():
     assert text.markdown("a\nb\r\n# c") == r"a b \# c"  # no new block from a line break
     assert text.markdown(COMMITTEE) == r"\$x\$ \:red\[y\] \:material\/home\: 居委"
     assert text.markdown(None) == ""
+    # bare addresses, which GitHub Markdown links after escapes are undone, get an invisible joiner
+    assert text.markdown("http://h www.h a@h").replace("\\", "") == "http\u2060://h www\u2060.h a@\u2060h"
     # nothing special is left unescaped: every ASCII punctuation character comes after a backslash
     for name in NAMES:
         out = text.markdown(name)
