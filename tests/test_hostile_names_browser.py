@@ -47,9 +47,9 @@ PAGES = {
     "progress?view=batch": ([], CHART),
     f"progress?view=towns&district={quote(DISTRICT)}": ([], CHART),
     "towns": ([], TABLE),
-    "changes": ([DISTRICT, DISTRICT_2], f"{TABLE} >> nth=2"),
+    "changes": ([DISTRICT, DISTRICT_2], f"{TABLE} >> nth=1"),
     "changes?view=whole": ([], CHART),
-    "forecast": ([], f"{TABLE} >> nth=1"),
+    "forecast": ([], '[data-testid="stHeading"] >> nth=1'),
     "quality": ([], '[data-testid="stAlert"] >> nth=7'),
     "explorer": ([], '[data-testid="stDownloadButton"]'),
     "find?q=code": ([UNIT_2, COMMITTEE, TOWN, DISTRICT], TABLE),
@@ -162,7 +162,7 @@ def test_towns_drill_down_shows_names_as_text(tab, hostile_server):
 
     visit(tab, f"{hostile_server}/towns", TABLE)
     check(tab, [])
-    choose(tab, i18n.t("drill_town", "zh"), TOWN[:12])
+    choose(tab, i18n.t("drill_town", "zh"), f"{TOWN}（{DISTRICT[:5]}")
     tab.locator(TABLE).nth(1).wait_for()
     check(tab, [i18n.t("committees_of", "zh", town=TOWN)])
     choose(tab, i18n.t("drill_committee", "zh"), COMMITTEE[:6])
@@ -199,6 +199,7 @@ def test_a_hostile_upload_is_shown_as_text_in_the_preview_and_the_report(browser
             settle(page)
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(good)])
             page.get_by_text(i18n.t("preview_title", "zh")).wait_for()
+            page.locator('[data-testid="stTable"]').nth(1).wait_for()
             settle(page)
             check(page, [FILE, DISTRICT])
 
@@ -208,6 +209,7 @@ def test_a_hostile_upload_is_shown_as_text_in_the_preview_and_the_report(browser
             settle(page)
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
             page.get_by_text("文件未通过校验").wait_for()
+            page.locator('[data-testid="stTable"]').first.wait_for()
             settle(page)
             check(page, [bad.name])
         finally:
