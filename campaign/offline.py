@@ -11,11 +11,13 @@ from __future__ import annotations
 
 
 def no_outside_lookups() -> None:
-    """From now on, in this process, Streamlit's external-address lookup answers "none" without asking anyone:
-    a cross-origin websocket is then judged by localhost and ``server.corsAllowedOrigins`` alone."""
+    """From now on, in this process, Streamlit's address lookups answer "none" without asking anyone: a
+    cross-origin websocket is then judged by localhost, ``browser.serverAddress`` and
+    ``server.corsAllowedOrigins`` alone (a same-origin one, the usual case, never asks)."""
     from streamlit import net_util
 
     net_util.get_external_ip = _none
+    net_util.get_internal_ip = _none
 
 
 def _none() -> None:
