@@ -170,6 +170,20 @@ def test_towns_drill_down_shows_names_as_text(tab, hostile_server):
     check(tab, [i18n.t("units_of", "zh", committee=COMMITTEE)])
 
 
+def test_a_long_town_leaves_the_towns_chart_its_width(tab, hostile_server):
+    """A town of 200 characters: its name is cut on the axis, the bars keep most of the chart's width and show
+    their figures."""
+    visit(tab, f"{hostile_server}/towns", TABLE)
+    chart = tab.locator('[data-testid="stPlotlyChart"]').first
+    share = chart.evaluate(
+        "(c) => { const w = (s) => c.querySelector(s).getBoundingClientRect().width;"
+        " return w('.nsewdrag') / w('.main-svg'); }"
+    )
+    assert share > 0.5, f"the plot area is {share:.0%} of the chart"
+    figures = chart.locator(".bartext").all_text_contents()
+    assert len(figures) == 4 and all("%" in f for f in figures), figures
+
+
 def test_grid_names_show_as_text(tab, hostile_server):
     visit(tab, f"{hostile_server}/grids", f"{TABLE} >> nth=1")
     check(tab, [])
