@@ -37,6 +37,7 @@ from campaign.normalise import (
     clean_text,
     date_expr,
     kind_word,
+    long_names,
     parse_batch,
     parse_count,
     parse_date,
@@ -302,6 +303,7 @@ def _read_files(
         slots = []
         for k in range(len(tables)):
             table = filled[f, k]
+            file_problems += long_names(table)
             role = _role(table)
             slot = _Slot(name, table, role)
             if role not in ("status", "roster"):

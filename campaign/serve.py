@@ -82,6 +82,8 @@ def streamlit_args(settings: config.Settings) -> list[str]:
         str(max(1, math.ceil(settings.max_upload_mb))),
         "--browser.gatherUsageStats",
         "false",
+        "--browser.serverAddress",  # with a wildcard address, Streamlit would ask an outside host for ours
+        "localhost",
     ]
 
 
@@ -131,6 +133,10 @@ def run(settings: config.Settings) -> int:
         extra={"event": "start", "port": settings.port, "health_port": settings.health_port, "db": str(settings.db)},
     )
     from streamlit.web import cli as st_cli
+
+    from campaign.offline import no_outside_lookups
+
+    no_outside_lookups()
 
     try:
         st_cli.main(args=streamlit_args(settings), prog_name="streamlit", standalone_mode=False)

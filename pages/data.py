@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from campaign import export, intake, store, ui
+from campaign import export, intake, store, text, ui
 from campaign.ingest import Defaults, ingest
 from campaign.problems import IngestRefused
 from campaign.vocabulary import KINDS
@@ -99,7 +99,7 @@ if admin:
         if problems:
             st.error(ui.t("refused", n=len(problems)))
             frame = intake.problems_frame(problems)
-            st.table(frame, hide_index=True)
+            ui.text_table(frame)
             st.download_button(
                 ui.t("download_report"),
                 data=export.csv_bytes(frame),
@@ -110,13 +110,12 @@ if admin:
             )
         elif report is not None:
             st.subheader(ui.t("preview_title"))
-            st.table(
+            ui.text_table(
                 pl.DataFrame(
                     [(f.name, f.role, f.rows, f.note) for f in report.files],
                     schema=[ui.t("col_file"), ui.t("col_role"), ui.t("col_rows"), ui.t("col_note")],
                     orient="row",
-                ),
-                hide_index=True,
+                )
             )
             if report.by_district:
                 changes = pl.DataFrame(report.by_district).rename(
@@ -129,7 +128,7 @@ if admin:
                         "applied": "申报" if ctx.lang == "zh" else "Applied",
                     }
                 )
-                st.table(changes, hide_index=True)
+                ui.text_table(changes)
             if report.implied:
                 st.warning(ui.t("preview_implied", n=report.implied), icon="⚠️")
             if report.warnings:
@@ -145,7 +144,7 @@ if admin:
                     done = run_ingest(dry_run=False)
                 except IngestRefused as refused:  # the data changed between preview and confirm
                     st.error(ui.t("refused", n=len(refused.problems)))
-                    st.table(intake.problems_frame(refused.problems), hide_index=True)
+                    ui.text_table(intake.problems_frame(refused.problems))
                 else:
                     st.session_state["data_flash"] = ui.t("loaded", units=done.units_added, events=done.events_added)
                     st.session_state["data_upload_round"] = upload_round + 1
@@ -217,7 +216,7 @@ if admin:
         try:
             found = townmap.parse_boundaries(geojson.getvalue())
         except ValueError as error:
-            st.error(ui.t("boundaries_bad", why=error))
+            st.error(ui.t("boundaries_bad", why=text.markdown(error)))
         else:
             target.write_bytes(geojson.getvalue())
             st.success(ui.t("boundaries_saved", n=len(found)))
