@@ -113,6 +113,8 @@ def districts(draw) -> District:
             u.revoked = later
         elif fate in ("model", "model_only"):
             u.model = later
+    if not any(u.created or u.model for u in units):
+        units[0].created, units[0].batch = days[0], 1  # a district that has begun: one unit listed at least
     return District(name, kind, units, days, draw(st.booleans()))
 
 
