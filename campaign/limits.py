@@ -355,13 +355,13 @@ def _is_sheet(member: str) -> bool:
 
 
 class _TextGap:
-    """The longest run of bytes between two of '<' and '>' in a part: a cell's text (or an attribute) is such
-    a run. Escaped XML takes at most 4 bytes of UTF-8 a character, or an entity of up to 6: the allowance is
-    generous."""
+    """The longest run of text between two of '<' and '>' in a part: a cell's text (or an attribute) is such a
+    run. Runs are found by their bytes (a character takes at least one) and counted in characters only when
+    long enough to matter."""
 
     def __init__(self, member: str, limits: Limits):
-        self.member, self.most = member, limits.max_field_chars * 6 + 1024
-        self.tail = b""  # from the last '<' or '>' fed so far (at most self.most bytes)
+        self.member, self.most = member, limits.max_field_chars
+        self.tail = b""  # from the last '<' or '>' fed so far
 
     def feed(self, piece: bytes) -> None:
         data = self.tail + piece
@@ -371,10 +371,22 @@ class _TextGap:
             if data.find(b"<", k, k + half) < 0 and data.find(b">", k, k + half) < 0:
                 start = max(data.rfind(b"<", 0, k), data.rfind(b">", 0, k)) + 1
                 ends = [e for e in (data.find(b"<", k), data.find(b">", k)) if e >= 0]
-                if (min(ends) if ends else len(data)) - start > self.most:
-                    raise _Over("max_field_chars", f"> {self.most // 6:,}", self.member)
+                if not ends:
+                    break  # the run goes on into the next piece: the tail holds it
+                self._run(data[start : min(ends)])
         last = max(data.rfind(b"<"), data.rfind(b">"))
         self.tail = data[last:] if last >= 0 else data
+        if len(self.tail) > self.most:
+            self._run(self.tail.lstrip(b"<>"))
+
+    def _run(self, run: bytes) -> None:
+        if len(run) <= self.most:
+            return
+        # an entity (&amp; &#x540D;) is one character; no character takes more than 16 bytes however written
+        text = run.decode("utf-8", "replace")
+        chars = len(text) - sum(len(e) - 1 for e in re.findall(r"&#?\w{1,12};", text))
+        if chars > self.most or len(run) > 16 * self.most:
+            raise _Over("max_field_chars", chars, self.member)
 
 
 class _SharedStrings:
@@ -423,6 +435,8 @@ class _SheetScan:
         refs = _CELL_REF.findall(data, 0, cut)
         if refs and len(refs) == data.count(b"<c ", 0, cut) + data.count(b"<c>", 0, cut) + data.count(b"<c/>", 0, cut):
             self._every_cell_placed(refs)  # as every writer does: fast, no Python work a tag
+        elif not any(data.find(mark, 0, cut) >= 0 for mark in (b"r=", b"r =", b":c ", b":c>", b":row")):
+            self._none_placed(data[:cut])  # rows and cells one after the other: a row's work, not a tag's
         else:
             self._tag_by_tag(data, cut)
         self._check()
@@ -432,6 +446,19 @@ class _SheetScan:
         columns = [_column_number(letters) for letters in set(map(itemgetter(0), refs))]
         self._span(min(numbers), max(numbers), min(columns), max(columns))
         self.row, self.column = numbers[-1], _column_number(refs[-1][0])
+
+    def _none_placed(self, data: bytes) -> None:
+        counts = list(map(_cells_in, data.split(b"<row")))
+        if counts[0]:  # the rest of the row going on from the last piece
+            self.column += counts[0]
+            self._span(max(self.row, 1), max(self.row, 1), 1, self.column)
+        later = counts[1:]
+        if later:
+            filled = [number for number, cells in enumerate(later, start=self.row + 1) if cells]
+            if filled:
+                self._span(filled[0], filled[-1], 1, max(later))
+            self.row += len(later)
+            self.column = later[-1]
 
     def _tag_by_tag(self, data: bytes, cut: int) -> None:
         for match in _TAG.finditer(data, 0, cut):
@@ -471,6 +498,10 @@ class _SheetScan:
         if self.rows is None or self.columns is None:
             return 0
         return (self.rows[1] - self.rows[0] + 1) * (self.columns[1] - self.columns[0] + 1)
+
+
+def _cells_in(row: bytes) -> int:
+    return row.count(b"<c>") + row.count(b"<c ") + row.count(b"<c/>")
 
 
 def _column_number(letters: bytes) -> int:
