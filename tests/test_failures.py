@@ -150,3 +150,32 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
     assert problems.iloc[:, 0].tolist() == ["长.csv", "宽.csv"]
     messages = problems.iloc[:, 4].tolist()
     assert "CAMPAIGN_MAX_FIELD_CHARS" in messages[0] and "CAMPAIGN_MAX_COLUMNS" in messages[1]
+
+
+def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browser, tmp_path) -> None:
+    """Streamlit's own check of an upload's name raised before the page ran: a traceback on the page."""
+    from test_browser import VIEWPORT, fail_on_exception, open_page, running_dashboard, settle, title
+
+    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123"}) as url:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            open_page(page, url + "/data", title("data_title"))
+            page.locator('input[type="password"]').fill("口令-123")
+            page.keyboard.press("Enter")
+            settle(page)
+            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+            named = {"name": "丙区\x00名册.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}
+            uploader.set_input_files([named])
+            page.get_by_text(title("preview_title")).wait_for()
+            settle(page)
+            fail_on_exception(page)
+            assert "丙区�名册.csv" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
+            other = {"name": "名单.csv\x00.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}
+            uploader.set_input_files([other])
+            page.get_by_text("不支持的文件类型").wait_for()
+            settle(page)
+            fail_on_exception(page)
+        finally:
+            context.close()
