@@ -134,7 +134,8 @@ def check(path: Path, name: str | None = None, limits: Limits | None = None) -> 
     except _Over as over:
         return _problem(name, over, limits)
     except _Damaged as damaged:
-        return Problem(name, f"文件已损坏，无法读取 (the workbook is damaged): {damaged}")
+        # the reader's words for a workbook it cannot open
+        return Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {damaged}")
     except OSError as error:
         return Problem(name, f"无法读取文件 (cannot read the file): {error.strerror or error}")
     return None
