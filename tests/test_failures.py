@@ -12,6 +12,7 @@ import duckdb
 import pytest
 import streamlit as st
 from conftest import write_tiny
+from hostile_files import row_xml, write_xlsx
 from streamlit.testing.v1 import AppTest
 
 from campaign import intake, store
@@ -144,12 +145,16 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
     ingest(write_tiny(tmp_path / "files"), tmp_path / "c.duckdb")
     long_field = f"{ROSTER}丙区,D镇,五居委,{'长' * 140_000},小区,1,2\n".encode()
     wide = (",".join(["区,名称"] + ["1"] * 1000) + "\n").encode()
-    at = _data_page_with(tmp_path, monkeypatch, [_Upload("长.csv", long_field), _Upload("宽.csv", wide)])
+    # a sheet of 16,384 columns: before the limits, an error from deep inside Polars
+    book = write_xlsx(tmp_path / "book.xlsx", [row_xml(1, ["区", "名称", *["x"] * 16_382])]).read_bytes()
+    uploads = [_Upload("长.csv", long_field), _Upload("宽.csv", wide), _Upload("宽.xlsx", book)]
+    at = _data_page_with(tmp_path, monkeypatch, uploads)
     assert not at.exception, at.exception
     problems = at.table[0].value
-    assert problems.iloc[:, 0].tolist() == ["长.csv", "宽.csv"]
+    assert problems.iloc[:, 0].tolist() == ["长.csv", "宽.csv", "宽.xlsx"]
     messages = problems.iloc[:, 4].tolist()
     assert "CAMPAIGN_MAX_FIELD_CHARS" in messages[0] and "CAMPAIGN_MAX_COLUMNS" in messages[1]
+    assert "CAMPAIGN_MAX_COLUMNS" in messages[2]
 
 
 def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browser, tmp_path) -> None:
