@@ -13,6 +13,7 @@ Each limit is a setting (``campaign.config``): a key in the config file or an en
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import logging
 import os
@@ -22,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -120,7 +122,25 @@ def check(path: Path, name: str | None = None, limits: Limits | None = None) -> 
     name = name or path.name
     limits = limits or current()
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+    except OSError as error:
+        return Problem(name, f"无法读取文件 (cannot read the file): {error.strerror or error}")
+    # a large run looks at each file twice (which districts it names, then its rows): scan it once
+    key = (str(path.absolute()), stat.st_size, stat.st_mtime_ns, stat.st_ino, limits)
+    if key not in _checked:
+        if len(_checked) > 10_000:
+            _checked.clear()
+        _checked[key] = _check(path, stat.st_size, limits)
+    found = _checked[key]
+    return found if found is None or found.file == name else dataclasses.replace(found, file=name)
+
+
+_checked: dict[tuple, Problem | None] = {}
+
+
+def _check(path: Path, size: int, limits: Limits) -> Problem | None:
+    name = path.name
+    try:
         if size > limits.max_file_mb * 2**20:
             raise _Over("max_file_mb", round(size / 2**20, 1))
         suffix = path.suffix.lower()
@@ -205,8 +225,8 @@ def _check_text(handle, suffix: str, limits: Limits) -> None:
             first_commas += sum(p.count(b",") for p in parts[: HEADER_LINES - lines])
             first_tabs += sum(p.count(b"\t") for p in parts[: HEADER_LINES - lines])
         if parts:
-            commas = max(commas, max(map(_count(b","), parts)))
-            tabs = max(tabs, max(map(_count(b"\t"), parts)))
+            commas = max(commas, max(map(bytes.count, parts, repeat(b","))))
+            tabs = max(tabs, max(map(bytes.count, parts, repeat(b"\t"))))
         lines += len(parts)
         columns = 1 + (tabs if suffix == ".tsv" or first_tabs > first_commas else commas)
         if lines > limits.max_rows:
@@ -217,10 +237,6 @@ def _check_text(handle, suffix: str, limits: Limits) -> None:
             raise _Over("max_cells", f"> {limits.max_cells:,}")
     if carry:
         _fields([carry], lines, limits)
-
-
-def _count(sep: bytes):
-    return lambda line: line.count(sep)
 
 
 def _line_at(number: int) -> str:
