@@ -6,12 +6,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
-from conftest import write_tiny
+from conftest import ROOT, write_tiny
 from hostile_files import row_xml, write_xlsx
 from streamlit.testing.v1 import AppTest
 
@@ -184,3 +186,34 @@ def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browse
             fail_on_exception(page)
         finally:
             context.close()
+
+
+def _can_mount_a_small_disk() -> bool:
+    try:
+        return subprocess.run(["unshare", "-rm", "true"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def test_a_really_full_disk(tmp_path) -> None:
+    """On a tmpfs a little larger than the database (mounted in a user namespace of its own): the copy and the
+    build afresh both run out of space; the command says so, the published file and the log are intact."""
+    if not _can_mount_a_small_disk():
+        pytest.skip("no user and mount namespaces here (unshare -rm)")
+    db, before, more = _published(tmp_path)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    kb = db.stat().st_size // 1024 + 200
+    script = (
+        f"mount -t tmpfs -o size={kb}k none {disk} && cp {db} {disk}/ && "
+        f'"{sys.executable}" -m campaign ingest --db {disk}/c.duckdb {more}; '
+        f"code=$?; cp {disk}/c.duckdb {disk}/{LOG_NAME} {tmp_path}/ 2>/dev/null; ls -a {disk}; exit $code"
+    )
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    assert "磁盘空间不足" in done.stderr and "No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert ".building-" not in done.stdout  # the partial snapshot removed
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before  # the copy taken back out of the tmpfs
+    last = json.loads((tmp_path / LOG_NAME).read_text(encoding="utf-8").splitlines()[-1])
+    assert last["outcome"] == "failed" and "磁盘空间不足" in last["first_problems"][0]
