@@ -113,6 +113,8 @@ class Settings:
 
     def public(self) -> dict:
         """What ``campaign serve --check`` prints: every value, the password only as set or not."""
+        from campaign import limits  # it reads this module's look-ups
+
         return {
             "config_file": str(self.file) if self.file else None,
             "port": self.port,
@@ -126,7 +128,8 @@ class Settings:
             "language": self.language,
             "keep_snapshots": self.keep_snapshots,
             "max_upload_mb": self.max_upload_mb,
-            **self.file_limits,
+            # every limit in force, the defaults included: what an operator would raise
+            **limits.Limits(**self.file_limits).describe(),
         }
 
     def environment(self) -> dict[str, str]:
