@@ -14,7 +14,7 @@ import duckdb
 import pytest
 import streamlit as st
 from conftest import ROOT, write_tiny
-from hostile_files import row_xml, write_xlsx
+from hostile_files import bomb_xlsx, row_xml, write_xlsx
 from streamlit.testing.v1 import AppTest
 
 from campaign import intake, store
@@ -161,7 +161,7 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
 
 def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browser, tmp_path) -> None:
     """Streamlit's own check of an upload's name raised before the page ran: a traceback on the page."""
-    from test_browser import VIEWPORT, fail_on_exception, open_page, running_dashboard, settle, title
+    from test_browser import VIEWPORT, fail_on_exception, healthy, open_page, running_dashboard, settle, title
 
     with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123"}) as url:
         context = browser.new_context(viewport=VIEWPORT)
@@ -179,6 +179,16 @@ def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browse
             settle(page)
             fail_on_exception(page)
             assert "丙区�名册.csv" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
+            # added to the file chosen before: a workbook whose two cells are A1 and XFD1048576 (it aborted the
+            # server) and a zip bomb (it took the server to 9.8 GB)
+            far = write_xlsx(tmp_path / "far.xlsx", [row_xml(1, ["区", "名称"]), row_xml(1_048_576, ["x"], 16_384)])
+            bomb = bomb_xlsx(tmp_path / "bomb.xlsx", 1_200 * 10**6)
+            uploader.set_input_files([str(far), str(bomb)])
+            page.get_by_text("CAMPAIGN_MAX_UNZIPPED_MB").wait_for()
+            settle(page)
+            fail_on_exception(page)
+            assert "CAMPAIGN_MAX_ROWS" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
+            assert healthy(url + "/_stcore/health")
             other = {"name": "名单.csv\x00.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}
             uploader.set_input_files([other])
             page.get_by_text("不支持的文件类型").wait_for()
