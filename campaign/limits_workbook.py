@@ -9,6 +9,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from itertools import repeat
 from operator import itemgetter
 
 from campaign.limits import CHUNK, Damaged, Limits, Over
@@ -171,6 +172,7 @@ _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 # as every writer places a cell; any other form is read tag by tag
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 _REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)(\d*)["\']')
+_PLACED = (b"r=", b"r ", b"r\t", b"r\n", b"r\r")  # an r attribute however spaced (or text that looks like one)
 
 
 class _SheetScan:
@@ -191,13 +193,17 @@ class _SheetScan:
         if cut < 0 or data.find(b">", cut) >= 0:
             cut = len(data)  # the last tag is complete
         self.carry = data[cut:]
+        # every tag whose name starts with c, unprefixed: cells, and in a sheet's first and last chunk <cols>,
+        # <conditionalFormatting> and the like, which send that chunk tag by tag
+        tags = data.count(b"<c", 0, cut)
+        prefixed = any(data.find(mark, 0, cut) >= 0 for mark in (b":c", b":row"))
         refs = _CELL_REF.findall(data, 0, cut)
-        if refs and len(refs) == data.count(b"<c ", 0, cut) + data.count(b"<c>", 0, cut) + data.count(b"<c/>", 0, cut):
+        if refs and not prefixed and len(refs) == tags:
             self._every_cell_placed(refs)  # as every writer does: fast, no Python work a tag
-        elif not any(data.find(mark, 0, cut) >= 0 for mark in (b"r=", b"r =", b":c ", b":c>", b":row")):
+        elif not prefixed and tags == _cells_in(data, cut) and not any(data.find(m, 0, cut) >= 0 for m in _PLACED):
             self._none_placed(data[:cut])  # rows and cells one after the other: a row's work, not a tag's
         else:
-            self._tag_by_tag(data, cut)
+            self._tag_by_tag(data, cut)  # anything else the XML allows
         self._check()
 
     def _every_cell_placed(self, refs: list[tuple[bytes, bytes]]) -> None:
@@ -207,7 +213,8 @@ class _SheetScan:
         self.row, self.column = numbers[-1], _column_number(refs[-1][0])
 
     def _none_placed(self, data: bytes) -> None:
-        counts = list(map(_cells_in, data.split(b"<row")))
+        # every tag here starting with <c is a cell (the caller made sure): one count a row
+        counts = list(map(bytes.count, data.split(b"<row"), repeat(b"<c")))
         if counts[0]:  # the rest of the row going on from the last piece
             self.column += counts[0]
             self._span(max(self.row, 1), max(self.row, 1), 1, self.column)
@@ -259,8 +266,8 @@ class _SheetScan:
         return (self.rows[1] - self.rows[0] + 1) * (self.columns[1] - self.columns[0] + 1)
 
 
-def _cells_in(row: bytes) -> int:
-    return row.count(b"<c>") + row.count(b"<c ") + row.count(b"<c/>")
+def _cells_in(data: bytes, end: int) -> int:
+    return data.count(b"<c>", 0, end) + data.count(b"<c ", 0, end) + data.count(b"<c/>", 0, end)
 
 
 def _column_number(letters: bytes) -> int:

@@ -161,6 +161,21 @@ def test_more_rows_than_the_limit_also_in_a_lying_workbook(hostile) -> None:
     assert problem is not None and "max_rows" in problem.message
 
 
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<c r="XFD1048576"><v>1</v></c>',
+        '<x:c r="XFD1048576"><x:v>1</x:v></x:c>',  # a namespace prefix, as the XML allows
+        '<c\n r="XFD1048576"><v>1</v></c>',  # a line break in the tag
+        '<c t="n"  r = "XFD1048576"><v>1</v></c>',  # the reference not first, spaced
+    ],
+)
+def test_a_far_cell_is_found_however_it_is_written(tmp_path, far) -> None:
+    rows = [*roster_rows(3), f'<row r="5"><c r="A5"><v>1</v></c>{far}</row>']
+    problem = limits.check(write_xlsx(tmp_path / "far.xlsx", rows))
+    assert problem is not None and "max_rows" in problem.message
+
+
 def test_files_of_a_districts_scale_pass(tmp_path) -> None:
     """The sample, and a roster of 100,000 rows (a district's) as CSV in UTF-8, GB18030, UTF-16 TSV, and XLSX."""
     for path in status_files(SAMPLE_DIR):
