@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from campaign import store
+from campaign import limits, store
 from campaign.findings import findings
 from campaign.grids import combine as _combine_grids_and_services
 from campaign.grids import fill as _fill_grids_and_services
@@ -182,10 +182,17 @@ def ingest(
     who = who or current_user()
     digests: dict[int, str] = {}  # the checksums of the files ingest read, by position: the log's too
     try:
-        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests, progress)
+        try:
+            report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests, progress)
+        except (OSError, duckdb.Error) as error:
+            full = limits.disk_full(error, db)  # the partial snapshot is gone; say so, not a traceback
+            if full is None:
+                raise
+            raise full from error
     except IngestRefused as refused:
         if not dry_run:
-            _log(db, who, paths, names, "refused", problems=[str(p) for p in refused.problems], digests=digests)
+            outcome = "failed" if isinstance(refused.__cause__, OSError | duckdb.Error) else "refused"
+            _log(db, who, paths, names, outcome, problems=[str(p) for p in refused.problems], digests=digests)
         raise
     if not dry_run:
         _log(db, who, paths, names, "loaded" if report.changed else "unchanged", report=report, digests=digests)
@@ -273,6 +280,10 @@ def _read_files(
         if not path.is_file():
             runs.append((i, Problem(name, "文件不存在 (no such file)")))
             _tell(existing, "read", files=1)
+            continue
+        too_much = limits.check(path, name)  # before the file is read whole, let alone parsed
+        if too_much is not None:
+            runs.append((i, too_much))
             continue
         data = path.read_bytes()
         digest = digests.get(i) if not known else None
@@ -548,7 +559,7 @@ def _plan(
     rest: list[_Item] = []
     for item in items:
         i, path, name = item
-        if not path.is_file():
+        if not path.is_file() or limits.check(path, name) is not None:
             rest.append(item)
             continue
         data = path.read_bytes()
@@ -681,7 +692,9 @@ def _log(
     files = []
     for i, (path, name) in enumerate(zip(paths, names, strict=True)):
         try:
-            digest = (digests or {}).get(i) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            if not (digest := (digests or {}).get(i)):
+                with open(path, "rb") as handle:  # a file refused for its size is not read whole here either
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             digest = None
         files.append({"name": name, "sha256": digest})

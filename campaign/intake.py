@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +62,14 @@ def uploads_folder(db: Path | None = None) -> Path:
     return (Path(db) if db else store.default_db()).parent / "uploads"
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def save_upload(name: str, data: bytes, folder: Path) -> SavedUpload | Problem:
     """Keep an uploaded file as <sha256>.<suffix> in ``folder``; refuse types and sizes we do not take."""
-    shown = Path(name).name or "upload"
+    # control characters (a NUL, a terminal escape, a line break, a right-to-left override) would reach messages,
+    # the ingest record and the log as they are: shown as � instead
+    shown = _UNPRINTABLE.sub("\ufffd", Path(name).name) or "upload"
     suffix = Path(shown).suffix.lower()
     if suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES:
         return Problem(

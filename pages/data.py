@@ -42,7 +42,9 @@ if admin:
     upload_round = st.session_state.setdefault("data_upload_round", 0)
     files = st.file_uploader(
         ui.t("upload_files"),
-        type=["csv", "tsv", "txt", "xlsx"],
+        # no type list: with one, Streamlit raises before this page runs on a name holding a NUL or another
+        # extension (a traceback); intake.save_upload refuses other types with a message instead
+        type=None,
         accept_multiple_files=True,
         key=f"data_files_{upload_round}",
     )
