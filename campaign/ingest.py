@@ -284,6 +284,7 @@ def _read_files(
         too_much = limits.check(path, name)  # before the file is read whole, let alone parsed
         if too_much is not None:
             runs.append((i, too_much))
+            _tell(existing, "read", files=1)
             continue
         data = path.read_bytes()
         digest = digests.get(i) if not known else None
