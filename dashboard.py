@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from campaign import ui
+from campaign import access, ui
+
+access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/access.py)
 
 # A folder named pages/ next to this file switches a fresh Streamlit server into its old pages-folder
 # mode until st.navigation first runs: the first run of the first session would give the sidebar's

@@ -132,6 +132,9 @@ def run(settings: config.Settings) -> int:
     )
     from streamlit.web import cli as st_cli
 
+    from campaign import access
+
+    access.install()  # before the server takes its first request: uploads only from sessions logged in
     try:
         st_cli.main(args=streamlit_args(settings), prog_name="streamlit", standalone_mode=False)
     except SystemExit as stop:
