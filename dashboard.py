@@ -1,8 +1,9 @@
 """The dashboard's frame: page config, shared filters, navigation. Pages live in pages/."""
 
+import duckdb
 import streamlit as st
 
-from campaign import access, ui
+from campaign import access, recovery, store, ui
 
 access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/access.py)
 
@@ -15,7 +16,12 @@ if ui.pages_folder_mode():
 
 st.set_page_config(page_title="无疫小区创建进度 · Campaign progress", page_icon="🏘️", layout="wide")
 
-if not ui.ensure_database():
+# a published snapshot that cannot be read: a notice, and the newest kept one that can (campaign/recovery.py);
+# nothing is upgraded or topped up from a damaged file
+shown = recovery.notice()
+if shown == "unreadable":
+    st.stop()
+if shown == "fine" and not ui.ensure_database():
     st.error(ui.t("no_db"))
     st.stop()
 
@@ -36,6 +42,9 @@ pages = [
 page = st.navigation(pages, position="sidebar")
 # The command-centre screen is configured by its URL alone and hides all chrome (pages/screen.py).
 # Widgets drawn here, before page.run(), keep the same ids on every page.
-if page.url_path != "screen":
-    ui.sidebar_context()
-page.run()
+try:
+    if page.url_path != "screen":
+        ui.sidebar_context()
+    page.run()
+except (duckdb.Error, store.Unreadable) as error:  # a damaged snapshot: a notice, never a traceback
+    recovery.failed(error)

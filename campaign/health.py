@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from campaign import store
+
 EXIT = {"ok": 0, "stale": 1, "no-data": 2, "down": 2}
 HTTP = {"ok": 200, "stale": 200, "no-data": 503, "down": 503}
 
@@ -39,6 +41,12 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
     info: dict = {"database": str(db), "exists": db.exists()}
     info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
     if not db.exists():
+        return info
+    why = store.damage(db)
+    if why is not None:  # the dashboard serves the newest kept snapshot that reads, if any, until a rollback
+        found = store.newest_readable(db)
+        info |= {"error": why, "damaged": True, "serving_kept_snapshot": found[0] if found else None}
+        info["rollback"] = f"campaign rollback --db {db} {found[0] if found else 'SNAPSHOT_ID'}"
         return info
     try:
         info["published_at"] = dt.datetime.fromtimestamp(db.stat().st_mtime).isoformat(timespec="seconds")

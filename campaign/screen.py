@@ -323,8 +323,11 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         before = snapshot_key(path)
         if before is None:
             raise FileNotFoundError(f"没有数据库 {path}：请先导入数据 (no database yet: run `campaign ingest` first)")
+        serving = store.reader(path).serving()  # a damaged published file: the newest kept snapshot that reads
+        if serving.path is None:
+            raise store.Unreadable(path, serving.damaged or "")
         # a connection per fetch: a screen fetches every refresh for weeks (~10 kB kept per fetch otherwise)
-        with store.read_only(path) as con:
+        with store.read_only(serving.path) as con:
             data = ScreenData(
                 key=before,
                 info=queries.run("snapshot_info", con=con).row(0, named=True),
@@ -339,7 +342,6 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         if snapshot_key(path) == before:
             return data
     return data
-
 
 
 _shared: dict[Path, ScreenData] = {}
@@ -371,6 +373,7 @@ def current_data(state: dict, db=None) -> ScreenData | None:
         except Exception as error:  # the screen keeps showing what it had; it says so
             state["error"] = f"{type(error).__name__}: {str(error)[:120]}"
     return state.get("data")
+
 
 # ---------------------------------------------------------------------------------------------------
 # the KPI strip: how many districts, how big

@@ -49,10 +49,11 @@ def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
 
 
 def test_password_comparison() -> None:
-    assert intake.password_ok("abc", "abc")
-    assert not intake.password_ok("abd", "abc")
+    assert intake.password_ok("abcdefgh", "abcdefgh")
+    assert not intake.password_ok("abcdefgi", "abcdefgh")
     assert not intake.password_ok("", "")
-    assert not intake.password_ok("abc", None)
+    assert not intake.password_ok("abcdefgh", None)
+    assert not intake.password_ok("abc", "abc")  # shorter than the minimum: never a match
 
 
 def test_uploads_are_stored_by_content_inside_the_data_folder(tmp_path) -> None:
