@@ -82,6 +82,10 @@ def streamlit_args(settings: config.Settings) -> list[str]:
         str(max(1, math.ceil(settings.max_upload_mb))),
         "--browser.gatherUsageStats",
         "false",
+        # an error a page did not expect shows its type, never its message or traceback (server paths): those go
+        # to the log
+        "--client.showErrorDetails",
+        "type",
     ]
 
 

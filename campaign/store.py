@@ -710,7 +710,34 @@ def damage(path: Path) -> str | None:
 
     Opens it, reads a little of its catalogue and two tables, and compares its length with the last block its
     tables' data lies in: cheap enough for every newly published file. A file damaged only inside (a block
-    overwritten) passes; its queries fail later, and Reader.distrust then sets it aside."""
+    overwritten) passes; its queries fail later, and Reader.distrust then sets it aside.
+
+    Remembered by the file's identity (a kept or published file is never changed in place, only replaced):
+    the data page lists the kept snapshots on every run."""
+    try:
+        st = os.stat(path)
+    except OSError as error:
+        return " ".join(str(error).split())[:300]
+    identity = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    with _damage_lock:
+        if identity in _damage_seen:
+            return _damage_seen[identity]
+    try:
+        why = _damage(path)
+    except OSError as error:  # perhaps passing (a network file system): checked again next time
+        return " ".join(str(error).split())[:300]
+    with _damage_lock:
+        if len(_damage_seen) > 256:
+            _damage_seen.clear()
+        _damage_seen[identity] = why
+    return why
+
+
+_damage_seen: dict[tuple[str, int, int, int], str | None] = {}
+_damage_lock = threading.Lock()
+
+
+def _damage(path: Path) -> str | None:
     try:
         with read_only(path) as con:
             con.execute("select (select count(*) from units), (select max(ingest_id) from ingests)").fetchall()
@@ -724,7 +751,7 @@ def damage(path: Path) -> str | None:
                 ).fetchall()[0][0]
                 last = max(last, found if found is not None else -1)
         size = os.path.getsize(path)
-    except (duckdb.Error, OSError, ValueError) as error:
+    except (duckdb.Error, ValueError) as error:
         return " ".join(str(error).split())[:300]
     # the last block a table's data lies in, after the file's three 4 kB headers: a truncated file opens, then
     # fails on the first query that reads a block past its end
