@@ -22,7 +22,7 @@ def notice() -> str:
     db = store.default_db()
     if not db.exists():
         return "fine"  # the first start builds it
-    serving = store.reader(db).serving()
+    serving = store.serving(db)
     if serving.damaged is None:
         return "fine"
     if serving.path is None:
@@ -41,5 +41,5 @@ def failed(error: Exception) -> None:
     # a block that fails its checksum is damage for good; any other error (a file cut short, a network
     # file system's hiccup) has the file checked again, and set aside only when the check fails
     corrupt = isinstance(error, duckdb.Error) and ("Corrupt database file" in text or "checksum" in text)
-    store.reader(store.default_db()).distrust(text[:300] if corrupt else None)
+    store.distrust(store.default_db(), text[:300] if corrupt else None)
     st.error(ui.t("damaged_query"), icon="⚠️")

@@ -796,15 +796,60 @@ def choose(db: Path, distrusted: str | None = None) -> Serving:
     return Serving(db, path, why, snapshot_id, kept_at)
 
 
+def _identity(db: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(db)
+    except FileNotFoundError:
+        missing = f"没有数据库 {db}：请先导入数据 (no database yet: run `campaign ingest` first)"
+        raise FileNotFoundError(missing) from None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+# per published path: the file identity checked, and what is served for it (the shared reader's and the
+# screen's own connections alike)
+_servings: dict[Path, tuple[tuple[int, int], Serving]] = {}
+_servings_lock = threading.Lock()
+
+
+def serving(db: Path | None = None) -> Serving:
+    """What readers of ``db`` read now: a newly published file is checked first (``damage``); one that does not
+    open is set aside for the newest kept snapshot that does, until the file is replaced (a rollback, an ingest).
+    """
+    db = Path(db) if db else default_db()
+    key = _identity(db)
+    with _servings_lock:
+        known = _servings.get(db)
+    if known is not None and known[0] == key:
+        return known[1]
+    chosen = choose(db)
+    with _servings_lock:
+        _servings[db] = (key, chosen)
+    return chosen
+
+
+def distrust(db: Path, why: str | None = None) -> None:
+    """A query failed on the published file: check it again, or with ``why`` (a damaged block) set it aside
+    whatever the check says; a kept snapshot is then served until the file is replaced."""
+    db = Path(db)
+    try:
+        key = _identity(db)
+    except FileNotFoundError:
+        return
+    with _servings_lock:
+        known = _servings.get(db)
+    if known is not None and known[0] == key and known[1].damaged:
+        return  # set aside already
+    chosen = choose(db, distrusted=why)
+    with _servings_lock:
+        _servings[db] = (key, chosen)
+
+
 class Reader:
     """Read-only access to the published snapshot, re-attached when the file is replaced, and every
     REOPEN_AFTER queries: DuckDB keeps a little memory for each query run on a connection (~300 bytes for a
     count, ~1 kB for a page's query) until the connection is closed, which over weeks of a wall screen and
-    its viewers would be gigabytes.
-
-    Each newly published file is checked before it is served (``damage``); one that does not open is set
-    aside and the newest kept snapshot that opens is served instead (``serving`` says which), until the file
-    is replaced (a rollback, an ingest)."""
+    its viewers would be gigabytes. A published file that cannot be read is not attached: the newest kept
+    snapshot that can is (``serving``)."""
 
     REOPEN_AFTER = 500
 
@@ -812,57 +857,29 @@ class Reader:
         self.db = Path(db)
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
+        self._path: Path | None = None  # the file attached: the published one or a kept snapshot
         self._con: duckdb.DuckDBPyConnection | None = None
         self._served = 0
-        self._serving: Serving | None = None
-        self._checked: tuple[int, int] | None = None  # the file identity _serving was chosen for
-
-    def _stat_key(self) -> tuple[int, int]:
-        try:
-            st = os.stat(self.db)
-        except FileNotFoundError:
-            raise FileNotFoundError(
-                f"没有数据库 {self.db}：请先导入数据 (no database yet: run `campaign ingest` first)"
-            ) from None
-        return (st.st_ino, st.st_mtime_ns)
-
-    def _choose(self, key: tuple[int, int]) -> Serving:
-        if self._checked != key or self._serving is None:
-            self._serving, self._checked = choose(self.db), key
-        return self._serving
 
     def serving(self) -> Serving:
-        """What queries read now (checking a newly published file first)."""
-        key = self._stat_key()
-        with self._lock:
-            return self._choose(key)
+        return serving(self.db)
 
     def distrust(self, why: str | None = None) -> None:
-        """A query failed on the published file: check it again, or with ``why`` (a damaged block) set it aside
-        whatever the check says; a kept snapshot is then served until the file is replaced."""
-        try:
-            key = self._stat_key()
-        except FileNotFoundError:
-            return
-        with self._lock:
-            if self._serving is not None and self._checked == key and self._serving.damaged:
-                return  # set aside already
-            self._serving, self._checked = choose(self.db, distrusted=why), key
-            self._con = None
+        distrust(self.db, why)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published snapshot; one per query, safe across threads."""
-        key = self._stat_key()
+        key = _identity(self.db)
+        chosen = serving(self.db)
+        if chosen.path is None:
+            raise Unreadable(self.db, chosen.damaged or "")
         with self._lock:
-            serving = self._choose(key)
-            if serving.path is None:
-                raise Unreadable(self.db, serving.damaged or "")
-            if key != self._key or self._con is None or self._served >= self.REOPEN_AFTER:
+            if key != self._key or chosen.path != self._path or self._con is None or self._served >= self.REOPEN_AFTER:
                 con = duckdb.connect()
-                con.execute(f"attach '{_quote(serving.path)}' as snapshot (read_only)")
+                con.execute(f"attach '{_quote(chosen.path)}' as snapshot (read_only)")
                 con.execute("use snapshot")
                 # the old connection keeps its (unlinked) file open until its cursors are gone, then goes
-                self._con, self._key, self._served = con, key, 0
+                self._con, self._key, self._path, self._served = con, key, chosen.path, 0
             self._served += 1
             cur = self._con.cursor()
         cur.execute("use snapshot")  # the default catalog is per cursor
