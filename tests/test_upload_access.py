@@ -87,7 +87,7 @@ def session_ids(page) -> list[str]:
     return found
 
 
-def put(port: int, session_id: str, body: bytes | None, promised: int | None = None) -> int:
+def put(port: int, session_id: str, body: bytes | None, promised: int | None = None, cookie: str = "") -> int:
     """A PUT to the upload endpoint on a raw socket: with ``body`` None, only headers promising ``promised``
     bytes are sent, and the status line must come back anyway."""
     from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
@@ -107,7 +107,7 @@ def put(port: int, session_id: str, body: bytes | None, promised: int | None = N
     head = (
         f"PUT /_stcore/upload_file/{session_id}/file-1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n"
-        f"X-Xsrftoken: {token}\r\nCookie: _streamlit_xsrf={token}\r\nConnection: close\r\n\r\n"
+        f"X-Xsrftoken: {token}\r\nCookie: _streamlit_xsrf={token}{cookie}\r\nConnection: close\r\n\r\n"
     ).encode()
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         sock.sendall(head + (body or b""))
@@ -157,5 +157,31 @@ def test_anonymous_upload_is_refused_before_its_body_and_a_logged_in_one_is_take
             other.locator('input[type="password"]').wait_for()
             assert other_ids and other_ids[0] != session
             assert put(port, other_ids[0], None, promised=25 * 2**20) == 403
+        finally:
+            context.close()
+
+
+def test_behind_the_shipped_nginx_the_refusal_comes_before_the_body_too(browser, tmp_path):
+    """nginx buffers a request's body before passing it on, unless told not to: the shipped config passes
+    uploads on as they arrive, so the dashboard's 403 reaches an anonymous uploader before it sends a byte."""
+    require_chromium()
+    from test_deploy import nginx_binary, require, running_nginx
+
+    require("nginx", nginx_binary() is not None, "apt-get install -y nginx")
+    with server(tmp_path, "serve") as port, running_nginx(tmp_path, [port]) as url:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            ids = session_ids(page)
+            page.goto(url + "/data")
+            page.locator('input[type="password"]').wait_for()
+            route = next(c["value"] for c in context.cookies() if c["name"] == "campaign_route")
+            listen = int(url.rsplit(":", 1)[1])
+            assert put(listen, ids[0], None, promised=25 * 2**20, cookie=f"; campaign_route={route}") == 403
+            page.locator('input[type="password"]').fill(PASSWORD)
+            page.keyboard.press("Enter")
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.wait_for(state="attached")
+            assert put(listen, ids[0], b"a,b\n1,2\n", cookie=f"; campaign_route={route}") == 204
         finally:
             context.close()
