@@ -26,8 +26,6 @@ from pathlib import Path
 
 import duckdb
 
-from campaign import store
-
 EXIT = {"ok": 0, "stale": 1, "no-data": 2, "down": 2}
 HTTP = {"ok": 200, "stale": 200, "no-data": 503, "down": 503}
 
@@ -42,6 +40,8 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
     info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
     if not db.exists():
         return info
+    from campaign import store  # not at import: campaign.serve limits malloc's arenas before Polars starts threads
+
     why = store.damage(db)
     if why is not None:  # the dashboard serves the newest kept snapshot that reads, if any, until a rollback
         found = store.newest_readable(db)
