@@ -344,6 +344,7 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
     return data
 
 
+
 _shared: dict[Path, ScreenData] = {}
 _shared_lock = threading.Lock()
 
@@ -373,7 +374,6 @@ def current_data(state: dict, db=None) -> ScreenData | None:
         except Exception as error:  # the screen keeps showing what it had; it says so
             state["error"] = f"{type(error).__name__}: {str(error)[:120]}"
     return state.get("data")
-
 
 # ---------------------------------------------------------------------------------------------------
 # the KPI strip: how many districts, how big
