@@ -216,11 +216,11 @@ def _published(args: argparse.Namespace) -> Path | None:
         return None
     from campaign.pinyin import fill_missing
 
-    store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
     why = store.damage(db)
     if why is not None:
         print(damaged_message(db, why), file=sys.stderr)
         return None
+    store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
     return db
 
 
