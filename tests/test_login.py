@@ -127,3 +127,9 @@ def test_the_page_slows_guesses_and_logs_who_logged_in(data_page, monkeypatch, s
     lines = log_lines(sample_db)[before:]
     assert [line["outcome"] for line in lines] == ["wrong password"] * 3 + ["locked", "ok"]
     assert {line["who"] for line in lines} == {"李四"}
+
+
+def test_logins_go_to_the_ingest_log() -> None:
+    from campaign import ingest
+
+    assert login.LOG_NAME == ingest.LOG_NAME
