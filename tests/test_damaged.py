@@ -195,3 +195,13 @@ def test_a_query_failing_on_a_page_gives_a_notice_not_a_traceback(two_ingests, m
     assert "读取数据时出错" in at.error[0].value
     at.run()  # the next run: the file set aside, the kept snapshot shown
     assert f"现显示保留的快照 {kept}" in at.warning[0].value
+
+
+def test_serve_says_at_start_which_snapshot_it_serves(two_ingests, caplog) -> None:
+    from campaign import serve
+
+    db, kept = two_ingests
+    damage(db, "random")
+    with caplog.at_level("ERROR", logger="campaign"):
+        serve.check_snapshot(db)
+    assert any(f"campaign rollback --db {db} {kept}" in r.getMessage() for r in caplog.records)
