@@ -21,8 +21,11 @@ MAX_UPLOAD_MB_ENV = "CAMPAIGN_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 50
 
 
-def admin_password(secrets: object | None = None) -> str | None:
-    """Streamlit secrets ``admin_password`` first, else the environment; None: uploads are off."""
+MIN_PASSWORD = config.MIN_PASSWORD
+
+
+def configured_password(secrets: object | None = None) -> str | None:
+    """Streamlit secrets ``admin_password`` first, else the environment, else the config file; as set."""
     if secrets is not None:
         try:
             value = secrets.get("admin_password")  # type: ignore[attr-defined]
@@ -36,9 +39,21 @@ def admin_password(secrets: object | None = None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def admin_password(secrets: object | None = None) -> str | None:
+    """The administrator password; None: uploads and rollback are off (not set, or shorter than MIN_PASSWORD,
+    which ``password_too_short`` tells apart: a guessable password must not open them, whoever started us)."""
+    value = configured_password(secrets)
+    return value if value is not None and len(value) >= MIN_PASSWORD else None
+
+
+def password_too_short(secrets: object | None = None) -> bool:
+    value = configured_password(secrets)
+    return value is not None and len(value) < MIN_PASSWORD
+
+
 def password_ok(given: str, expected: str | None) -> bool:
     """Constant time, so the comparison says nothing about how much of a guess was right."""
-    if not expected or not given:
+    if not expected or not given or len(expected) < MIN_PASSWORD:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 

@@ -323,8 +323,11 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         before = snapshot_key(path)
         if before is None:
             raise FileNotFoundError(f"没有数据库 {path}：请先导入数据 (no database yet: run `campaign ingest` first)")
+        serving = store.serving(path)  # a damaged published file: the newest kept snapshot that reads
+        if serving.path is None:
+            raise store.Unreadable(path, serving.damaged or "")
         # a connection per fetch: a screen fetches every refresh for weeks (~10 kB kept per fetch otherwise)
-        with store.read_only(path) as con:
+        with store.read_only(serving.path) as con:
             data = ScreenData(
                 key=before,
                 info=queries.run("snapshot_info", con=con).row(0, named=True),

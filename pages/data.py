@@ -1,11 +1,12 @@
 """数据 Data: upload status files (preview, then confirm), the validation report, ingest history, templates."""
 
 import datetime as dt
+import hashlib
 
 import polars as pl
 import streamlit as st
 
-from campaign import export, intake, store, text, ui
+from campaign import access, export, intake, login, store, text, ui
 from campaign.ingest import Defaults, ingest
 from campaign.problems import IngestRefused
 from campaign.vocabulary import KINDS
@@ -25,16 +26,38 @@ except Exception:  # no secrets file: the environment variable is the other way 
     secrets = None
 expected = intake.admin_password(secrets)
 if expected is None:
-    st.info(ui.t("upload_off"), icon="🔒")
+    st.info(ui.t("upload_short" if intake.password_too_short(secrets) else "upload_off"), icon="🔒")
     admin = False
 else:
+    st.text_input(ui.t("col_who"), key="data_who", max_chars=40)
     given = st.text_input(ui.t("password"), type="password", key="data_password")
-    admin = intake.password_ok(given, expected)
-    if given and not admin:
-        st.error(ui.t("password_wrong"))
+    admin = False
+    if given:
+        # each new guess is checked once (a rerun keeps the field's value), and only when no wait is due
+        tried = hashlib.sha256(f"{given}\0{expected}".encode()).hexdigest()
+        seen, done = st.session_state.get("data_login", (None, None))
+        if seen != tried:
+            done = None
+        if done is None:
+            done = login.attempt(
+                given,
+                expected,
+                access.current_session() or "",
+                who=st.session_state.get("data_who") or None,
+                address=st.context.ip_address,
+                db=store.default_db(),
+            )
+            if done.outcome != "locked":
+                st.session_state["data_login"] = (tried, done)
+        admin = done.admin
+        if done.outcome == "locked":
+            st.error(ui.t("password_wait", s=done.wait))
+        elif not admin:
+            st.error(ui.t("password_wrong"))
+# Streamlit's upload endpoint takes files only for a session let in here (campaign.access)
+(access.allow if admin else access.deny)(access.current_session())
 
 if admin:
-    st.text_input(ui.t("col_who"), key="data_who", max_chars=40)
     flash = st.session_state.pop("data_flash", None)
     if flash:
         st.success(flash)
