@@ -236,6 +236,19 @@ def _ingest(
     progress: Progress | None = None,
 ) -> IngestReport:
     with store.writer_lock(db):
+        why = store.damage(db) if db.exists() else None
+        if why is not None:
+            # new files on a file that does not open would be lost with it: the rollback comes first
+            raise IngestRefused(
+                [
+                    Problem(
+                        db.name,
+                        "已发布的数据快照无法读取，未载入任何文件；"
+                        "请先在数据页或用 campaign rollback 回滚到可读的快照，再导入 "
+                        "(the published snapshot cannot be read: roll back to a kept snapshot that reads, then ingest)",
+                    )
+                ]
+            )
         existing = _existing(db)
         existing.progress = _Counter(progress, len(paths)) if progress else None
         items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]

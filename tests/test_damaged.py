@@ -205,3 +205,19 @@ def test_serve_says_at_start_which_snapshot_it_serves(two_ingests, caplog) -> No
     with caplog.at_level("ERROR", logger="campaign"):
         serve.check_snapshot(db)
     assert any(f"campaign rollback --db {db} {kept}" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_an_ingest_onto_a_damaged_snapshot_is_refused_saying_roll_back_first(two_ingests, tmp_path, how) -> None:
+    """The data page's upload and the library alike: new files on a file that does not open would be lost with it."""
+    from campaign.problems import IngestRefused
+
+    db, _ = two_ingests
+    damage(db, how)
+    before = db.read_bytes()
+    listing = tmp_path / "新名单.csv"
+    listing.write_text("区,街镇,小区名称,批次,公布日期\n甲区,A镇,新苑,9,2022-05-20\n", encoding="utf-8")
+    with pytest.raises(IngestRefused) as refused:
+        ingest([listing], db, who="丙")
+    assert "无法读取" in str(refused.value) and "回滚" in str(refused.value)
+    assert db.read_bytes() == before
