@@ -116,7 +116,8 @@ def many_lines_csv(folder: Path) -> Path:
 
 
 def long_field_csv(folder: Path, chars: int = 40_000) -> Path:
-    text = f"{HEADER}\n{ROW}\n金山区,山阳镇,海欣居民区,{'长' * chars},小区,1,2\n"
+    """A long note (备注), not a long name: names have a limit of their own (200 characters, normalise)."""
+    text = f"{HEADER},备注\n{ROW},\n金山区,山阳镇,海欣居民区,海欣苑二期,小区,1,2,{'长' * chars}\n"
     return write_csv_chunks(folder / f"long-field-{chars}.csv", [text.encode()])
 
 
