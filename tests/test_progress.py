@@ -35,3 +35,33 @@ def test_the_printer_writes_plain_lines_off_a_terminal(tmp_path: Path) -> None:
     assert lines[0].startswith("读取文件 1/2 个文件，1 行") and "~" in lines[0]  # time left while reading
     assert any(line.startswith("发布 2/2 个文件，2 行") for line in lines)
     assert "\r" not in out.getvalue()
+
+
+def test_an_upload_on_the_data_page_shows_its_steps(tmp_path: Path, monkeypatch, app_mode) -> None:
+    """The upload's status box is told each step as it happens; after the preview it says checked, after the
+    confirm published."""
+    from conftest import write_tiny
+    from test_failures import ROSTER as ONE_UNIT
+    from test_failures import _data_page_with, _Upload
+
+    import campaign.ingest as ingest_module
+    from campaign import i18n
+
+    steps: list[str] = []
+    real = ingest_module.ingest
+
+    def watched(*args, progress=None, **kwargs):
+        def tell(step, done, total, rows):
+            steps.append(step)
+            progress(step, done, total, rows)
+
+        return real(*args, progress=tell, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "ingest", watched)  # the page imports it on every run
+    real(write_tiny(tmp_path / "files"), tmp_path / "c.duckdb")
+    at = _data_page_with(tmp_path, monkeypatch, [_Upload("丙区名册.csv", ONE_UNIT.encode())])
+    assert not at.exception, at.exception
+    assert steps[:2] == ["read", "check"] and "publish" not in steps
+    assert [s.label for s in at.status] == [i18n.t("step_checked", "zh")]
+    at.button(key="data_confirm").click().run()
+    assert "publish" in steps
