@@ -1,8 +1,11 @@
 """The dashboard's frame: page config, shared filters, navigation. Pages live in pages/."""
 
+import duckdb
 import streamlit as st
 
-from campaign import ui
+from campaign import access, recovery, store, ui
+
+access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/access.py)
 
 # A folder named pages/ next to this file switches a fresh Streamlit server into its old pages-folder
 # mode until st.navigation first runs: the first run of the first session would give the sidebar's
@@ -13,7 +16,12 @@ if ui.pages_folder_mode():
 
 st.set_page_config(page_title="无疫小区创建进度 · Campaign progress", page_icon="🏘️", layout="wide")
 
-if not ui.ensure_database():
+# a published snapshot that cannot be read: a notice, and the newest kept one that can (campaign/recovery.py);
+# nothing is upgraded or topped up from a damaged file
+shown = recovery.notice()
+if shown == "unreadable":
+    st.stop()
+if shown == "fine" and not ui.ensure_database():
     st.error(ui.t("no_db"))
     st.stop()
 
@@ -44,6 +52,9 @@ pages = [
 page = st.navigation(pages, position="sidebar")
 # The command-centre screen is configured by its URL alone and hides all chrome (pages/screen.py).
 # Widgets drawn here, before page.run(), keep the same ids on every page.
-if page.url_path != "screen":
-    ui.sidebar_context()
-page.run()
+try:
+    if page.url_path != "screen":
+        ui.sidebar_context()
+    page.run()
+except (duckdb.Error, store.Unreadable) as error:  # a damaged snapshot: a notice, never a traceback
+    recovery.failed(error)

@@ -177,6 +177,7 @@ def _build_scale(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     from campaign.ingest import Defaults, ingest
+    from campaign.progress import Printer
 
     if args.batch and args.round:
         print("--batch 与 --round 只能给一个 (give --batch or --round, not both)", file=sys.stderr)
@@ -185,8 +186,12 @@ def _ingest(args: argparse.Namespace) -> int:
         args.district, args.batch or args.round, bool(args.round), args.date, args.cumulative, args.kind
     )
     db = args.db or store.default_db()
+    why = store.damage(Path(db)) if Path(db).exists() else None
+    if why is not None:  # a new snapshot is built from the published one
+        print(damaged_message(Path(db), why), file=sys.stderr)
+        return 1
     try:
-        report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run)
+        report = ingest(args.files, db, defaults=defaults, dry_run=args.dry_run, progress=Printer())
     except IngestRefused as refused:
         print(refused, file=sys.stderr)
         return 1
@@ -220,8 +225,28 @@ def _published(args: argparse.Namespace) -> Path | None:
         return None
     from campaign.pinyin import fill_missing
 
+    why = store.damage(db)
+    if why is not None:
+        print(damaged_message(db, why), file=sys.stderr)
+        return None
     store.upgrade(db, fill=fill_missing)  # a snapshot written by an older version
     return db
+
+
+def damaged_message(db: Path, why: str) -> str:
+    """What to say, and do, when the published snapshot cannot be read."""
+    found = store.newest_readable(db)
+    newest = found[0] if found else None
+    lines = [
+        f"已发布的快照无法读取 (the published snapshot cannot be read): {db}",
+        f"  原因 (why): {why}",
+        "  回滚到保留的快照 (roll back to a kept snapshot):",
+        f"    campaign history --db {db}            # 列出保留的快照 (lists the kept snapshots)",
+        f"    campaign rollback --db {db} {newest or 'SNAPSHOT_ID'}",
+    ]
+    if newest is None:
+        lines.append("  没有可读的保留快照：请从备份恢复数据文件夹 (no kept snapshot reads: restore the data folder)")
+    return "\n".join(lines)
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -264,7 +289,11 @@ def _history(args: argparse.Namespace) -> int:
     db = Path(args.db or store.default_db())
     kept = store.snapshots(db)
     status = 0
-    if db.exists():
+    why = store.damage(db) if db.exists() else None
+    if why is not None:
+        print(damaged_message(db, why), file=sys.stderr)
+        status = 1
+    elif db.exists():
         ingests = store.ingests(db).with_columns(pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M:%S"))
         print(f"已发布的数据库 (published database): {db}")
         print(f"导入记录 (ingests): {ingests.height}")

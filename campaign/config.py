@@ -18,7 +18,17 @@ file key                environment variable        meaning (default)
 ``language``            ``CAMPAIGN_LANG``           the default language, zh or en (zh)
 ``keep_snapshots``      ``CAMPAIGN_KEEP_SNAPSHOTS`` previous snapshots kept (10; 0 keeps none)
 ``max_upload_mb``       ``CAMPAIGN_MAX_UPLOAD_MB``  the upload limit a file, in MB (50)
+``max_file_mb``         ``CAMPAIGN_MAX_FILE_MB``    a file ingest reads, in MB (256)
+``max_rows``            ``CAMPAIGN_MAX_ROWS``       rows of a file or sheet (1,000,000)
+``max_columns``         ``CAMPAIGN_MAX_COLUMNS``    columns of a file or sheet (200)
+``max_cells``           ``CAMPAIGN_MAX_CELLS``      rows x columns of a file (10,000,000)
+``max_field_chars``     ``CAMPAIGN_MAX_FIELD_CHARS`` characters of one field or cell (32,767)
+``max_line_kb``         ``CAMPAIGN_MAX_LINE_KB``    one line of a text file, in KB (1024)
+``max_unzipped_mb``     ``CAMPAIGN_MAX_UNZIPPED_MB`` a workbook unzipped, in MB (1024)
+``max_zip_ratio``       ``CAMPAIGN_MAX_ZIP_RATIO``  a workbook part's compression ratio (200)
 ======================  ==========================  ================================================
+
+The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.limits``).
 
 ``load()`` reads and checks everything and raises ``ConfigError`` listing every wrong value: that is
 what ``campaign serve`` does before it starts. The library's own look-ups (``default_db``,
@@ -57,7 +67,17 @@ ENV = {
     "language": "CAMPAIGN_LANG",
     "keep_snapshots": "CAMPAIGN_KEEP_SNAPSHOTS",
     "max_upload_mb": "CAMPAIGN_MAX_UPLOAD_MB",
+    # what a file may hold before anything parses it (campaign.limits)
+    "max_file_mb": "CAMPAIGN_MAX_FILE_MB",
+    "max_rows": "CAMPAIGN_MAX_ROWS",
+    "max_columns": "CAMPAIGN_MAX_COLUMNS",
+    "max_cells": "CAMPAIGN_MAX_CELLS",
+    "max_field_chars": "CAMPAIGN_MAX_FIELD_CHARS",
+    "max_line_kb": "CAMPAIGN_MAX_LINE_KB",
+    "max_unzipped_mb": "CAMPAIGN_MAX_UNZIPPED_MB",
+    "max_zip_ratio": "CAMPAIGN_MAX_ZIP_RATIO",
 }
+FILE_LIMITS = tuple(k for k in ENV if k.startswith("max_") and k != "max_upload_mb")
 LANGUAGES = ("zh", "en")
 REFRESH_MIN, REFRESH_MAX = 2.0, 86400.0
 MIN_PASSWORD = 8
@@ -88,10 +108,13 @@ class Settings:
     language: str = "zh"
     keep_snapshots: int = 10
     max_upload_mb: float = 50.0
+    file_limits: Mapping[str, float] = field(default_factory=dict)  # campaign.limits' keys set (others: defaults)
     file: Path | None = None  # the config file read, if any
 
     def public(self) -> dict:
         """What ``campaign serve --check`` prints: every value, the password only as set or not."""
+        from campaign import limits  # it reads this module's look-ups
+
         return {
             "config_file": str(self.file) if self.file else None,
             "port": self.port,
@@ -105,6 +128,8 @@ class Settings:
             "language": self.language,
             "keep_snapshots": self.keep_snapshots,
             "max_upload_mb": self.max_upload_mb,
+            # every limit in force, the defaults included: what an operator would raise
+            **limits.Limits(**self.file_limits).describe(),
         }
 
     def environment(self) -> dict[str, str]:
@@ -121,6 +146,7 @@ class Settings:
             "CAMPAIGN_KEEP_SNAPSHOTS": str(self.keep_snapshots),
             "CAMPAIGN_MAX_UPLOAD_MB": f"{self.max_upload_mb:g}",
         }
+        env |= {ENV[key]: f"{value:g}" for key, value in self.file_limits.items()}
         if self.admin_password:
             env["CAMPAIGN_ADMIN_PASSWORD"] = self.admin_password
         return env
@@ -368,6 +394,20 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     keep = int(number("keep_snapshots", 10, 0, 10_000, True, "应为 0 或更大的整数 (a whole number, 0 or more)"))
     upload = number("max_upload_mb", 50.0, 0.001, 10_000, False, "上传上限应为大于 0 的 MB 数 (a number of MB above 0)")
 
+    from campaign import limits  # it reads this module's look-ups
+
+    file_limits: dict[str, float] = {}
+    for key in FILE_LIMITS:
+        value, source = raw(key)
+        if value is None:
+            continue
+        checked = limits.parse(key, value)
+        if checked is None:
+            whole = "整数" if key in limits.WHOLE else "数"
+            problems.append(f"{source} = {value!r}: 应为大于 0 的{whole} (a number above 0; whole for counts)")
+        else:
+            file_limits[key] = checked
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -382,5 +422,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         language=language,
         keep_snapshots=keep,
         max_upload_mb=float(upload),
+        file_limits=file_limits,
         file=path,
     )

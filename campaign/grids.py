@@ -22,6 +22,7 @@ import polars as pl
 
 from campaign import store
 from campaign.normalise import (
+    PATH_SEPARATOR,
     clean_text,
     parse_count,
     parse_date,
@@ -81,7 +82,7 @@ def _places(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 # separators of a grid path: 总网格/子网格, 总网格 > 子网格, 总网格→子网格 ...
-_PATH_SEPARATOR = r"\s*[/／>＞→|｜\\]\s*"
+_PATH_SEPARATOR = PATH_SEPARATOR
 _FOUR_LEVELS = ("总网格", "子网格", "微网格", "宅基网格")
 _TWO_LEVELS = ("大网格", "小网格")
 

@@ -40,6 +40,14 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
     info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
     if not db.exists():
         return info
+    from campaign import store  # not at import: campaign.serve limits malloc's arenas before Polars starts threads
+
+    why = store.damage(db)
+    if why is not None:  # the dashboard serves the newest kept snapshot that reads, if any, until a rollback
+        found = store.newest_readable(db)
+        info |= {"error": why, "damaged": True, "serving_kept_snapshot": found[0] if found else None}
+        info["rollback"] = f"campaign rollback --db {db} {found[0] if found else 'SNAPSHOT_ID'}"
+        return info
     try:
         info["published_at"] = dt.datetime.fromtimestamp(db.stat().st_mtime).isoformat(timespec="seconds")
         con = duckdb.connect()

@@ -233,6 +233,35 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "password": ("管理员密码", "Administrator password"),
     "password_wrong": ("密码不正确。", "Wrong password."),
+    "upload_short": (
+        "上传与回滚已关闭：设置的管理员密码少于 8 个字符。管理员请设置至少 8 个字符的 CAMPAIGN_ADMIN_PASSWORD 或 "
+        "admin_password。查看数据不需要密码。",
+        "Uploading and rollback are off: the administrator password set is shorter than 8 characters. An "
+        "administrator sets CAMPAIGN_ADMIN_PASSWORD or admin_password of 8 characters or more. Viewing needs no "
+        "password.",
+    ),
+    "password_wait": (
+        "密码错误次数过多，请 {s} 秒后再试。",
+        "Too many wrong passwords: try again in {s} s.",
+    ),
+    "damaged_fallback": (
+        "已发布的数据快照无法读取（文件已损坏），现显示保留的快照 {id}（发布至 {at}）。管理员可在「数据」页回滚，"
+        "或运行 campaign history 与 campaign rollback 快照编号。",
+        "The published data snapshot cannot be read (the file is damaged); showing the kept snapshot {id} "
+        "(published until {at}). An administrator can roll back on the Data page, or run campaign history, then "
+        "campaign rollback SNAPSHOT_ID.",
+    ),
+    "damaged_none": (
+        "已发布的数据快照无法读取（文件已损坏），也没有可读的保留快照。请管理员从备份恢复数据文件夹，或重新导入数据。",
+        "The published data snapshot cannot be read (the file is damaged), and no kept snapshot can be read "
+        "either. An administrator restores the data folder from a backup, or loads the files again.",
+    ),
+    "damaged_query": (
+        "读取数据时出错：已发布的数据快照可能已损坏。管理员可在「数据」页回滚，或运行 campaign history 与 "
+        "campaign rollback 快照编号。",
+        "The data could not be read: the published data snapshot may be damaged. An administrator can roll back "
+        "on the Data page, or run campaign history, then campaign rollback SNAPSHOT_ID.",
+    ),
     "upload_files": ("状态文件（CSV、TSV、TXT、XLSX，可多选）", "Status files (CSV, TSV, TXT, XLSX; several at once)"),
     "upload_options": ("文件中和标题行中都没有的，可在此指定", "Only for what neither the files nor their titles say"),
     "opt_district": ("区", "District"),
@@ -250,6 +279,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview": ("预览变化", "Preview the changes"),
     "confirm": ("确认导入", "Load these files"),
     "preview_title": ("将要发生的变化", "What will change"),
+    "step_start": ("开始处理……", "Starting…"),
+    "step_read": ("读取文件 {done}/{total}，{rows} 行", "Reading files {done}/{total}, {rows} rows"),
+    "step_check": ("检查 {total} 个文件，{rows} 行", "Checking {total} files, {rows} rows"),
+    "step_match": ("与名册匹配", "Matching to the rosters"),
+    "step_publish": ("发布新的数据快照", "Publishing the new snapshot"),
+    "step_checked": ("检查完毕", "Checked"),
+    "step_done": ("已发布", "Published"),
+    "preview_warnings": (
+        "请在确认前查看以下 {n} 处：载入后数据质量页会将它们列为问题（不影响载入）。",
+        "Look at these {n} rows before confirming: once loaded, the data-quality page will flag them (they do not "
+        "stop the load).",
+    ),
     "preview_implied": (
         "{n} 个示范单位此前没有创建记录：按示范日计为已创建，并列在数据质量页；请补充导入创建它们的名单。",
         "{n} model units have no creation on record: they count as created on their model day and are listed on "

@@ -142,36 +142,53 @@ def _shown(col: str, value: object, rounds: bool) -> str:
 @dataclass
 class Places:
     """The places known when a run is read: the published snapshot's units (asked only when a table needs them)
-    and the run's own tables that name their district. ``run``: district, town, committee, kind (distinct)."""
+    and the run's own tables that name their district (gathered only when a table needs them: most files name
+    their district and kind, and then nothing here is worked out)."""
 
     db: Path | None
-    run: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema=dict.fromkeys(("district", "town", "committee", "kind"), pl.String))
-    )
+    _parts: list[pl.LazyFrame] = field(default_factory=list)  # the run's tables' places, as written
+    _run: pl.DataFrame | None = None  # those, cleaned: district, town, committee, kind (distinct)
     _kinds: dict[str, set[str]] = field(default_factory=dict)  # asked of the snapshot already, by district
-    _expected: list[str] = field(default_factory=list)  # the districts the run's tables name
+    _expected: list[pl.Series] = field(default_factory=list)  # the districts the run's tables name
 
     @classmethod
     def of(cls, db: Path | None, tables: list[Table]) -> Places:
-        parts = []
-        for table in tables:
-            if "district" not in table.frame.columns or "town" not in table.frame.columns:
-                continue
-            cols = [c for c in ("district", "town", "committee", "kind") if c in table.frame.columns]
-            part = table.frame.select(cols).with_columns(pl.col(c).fill_null(strategy="forward") for c in cols[:2])
-            part = part.select(pl.col(c).cast(pl.String) for c in cols).unique()
-            parts.append(part)
         places = cls(db if db is not None and db.exists() else None)
-        named = [t.frame.get_column("district") for t in tables if "district" in t.frame.columns]
-        if named:
-            places._expected = by_value(pl.concat(named).cast(pl.String), clean_expr).drop_nulls().unique().to_list()
-        if parts:
-            run = pl.concat(parts, how="diagonal_relaxed")
-            cleaned = run.with_columns(by_value(run.get_column(c), clean_expr) for c in run.columns)
-            if "kind" in cleaned.columns:
-                cleaned = cleaned.with_columns(word_map(cleaned.get_column("kind"), kind_word, pl.String))
-            places.run = pl.concat([places.run, cleaned], how="diagonal_relaxed").unique()
+        for table in tables:
+            places.add(table)
         return places
+
+    def add(self, table: Table) -> None:
+        """A table's places (and kinds), once it names its district and towns: a roster whose kind its header
+        gave tells the run's lists their district's kind."""
+        if "district" in table.frame.columns:
+            self._expected.append(table.frame.get_column("district"))
+        if "district" not in table.frame.columns or "town" not in table.frame.columns:
+            return
+        cols = [c for c in ("district", "town", "committee", "kind") if c in table.frame.columns]
+        self._parts.append(
+            table.frame.lazy().select(
+                pl.col(c).cast(pl.String).forward_fill() if c in ("district", "town") else pl.col(c).cast(pl.String)
+                for c in cols
+            )
+        )
+        self._run = None
+
+    @property
+    def run(self) -> pl.DataFrame:
+        if self._run is None:
+            schema = dict.fromkeys(("district", "town", "committee", "kind"), pl.String)
+            frame = pl.concat([pl.LazyFrame(schema=schema), *self._parts], how="diagonal_relaxed").unique().collect()
+            frame = frame.with_columns(by_value(frame.get_column(c), clean_expr) for c in frame.columns)
+            frame = frame.with_columns(word_map(frame.get_column("kind"), kind_word, pl.String)).unique()
+            self._run = frame
+        return self._run
+
+    def expected(self) -> list[str]:
+        if not self._expected:
+            return []
+        named = pl.concat([s.cast(pl.String) for s in self._expected]).unique()
+        return by_value(named, clean_expr).drop_nulls().unique().to_list()
 
     def _published(self, sql: str, values: pl.DataFrame) -> pl.DataFrame:
         if self.db is None:
@@ -196,7 +213,7 @@ class Places:
         asked = [d for d in districts if d not in self._kinds]
         if asked:
             # every district of the run's tables at once: one look at the snapshot, not one a file
-            asked = list(dict.fromkeys([*asked, *(d for d in self._expected if d not in self._kinds)]))
+            asked = list(dict.fromkeys([*asked, *(d for d in self.expected() if d not in self._kinds)]))
             wanted = pl.DataFrame({"district": asked}, schema={"district": pl.String})
             published = self._published(
                 "select distinct district, kind from units where district in (select district from wanted) "

@@ -23,7 +23,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from campaign import store
+from campaign import limits, store
+from campaign.findings import findings
 from campaign.grids import combine as _combine_grids_and_services
 from campaign.grids import fill as _fill_grids_and_services
 from campaign.grids import parse_grids as _parse_grids
@@ -36,6 +37,7 @@ from campaign.normalise import (
     clean_text,
     date_expr,
     kind_word,
+    long_names,
     parse_batch,
     parse_count,
     parse_date,
@@ -78,6 +80,8 @@ class IngestReport:
     marks_added: int = 0  # list rows kept for the quality checks: cumulative lists' rows and 整建制 marks
     already_created: int = 0  # rows of cumulative lists adding no creation: unit created already, or revoked that day
     implied: int = 0  # events a status implied (示范 with no creation on record: created as of the model day)
+    # what the data-quality page will flag once published (campaign.findings): said, not refused
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -110,6 +114,9 @@ class IngestReport:
                 f"({self.implied} model units with no creation on record: counted created as of the model day; "
                 "listed on the data-quality page)"
             )
+        if self.warnings:
+            lines.append(f"请注意 {len(self.warnings)} 处 (to look at before confirming: {len(self.warnings)}):")
+            lines += [f"    ! {w}" for w in self.warnings]
         if self.grids_loaded or self.services_loaded:
             lines.append(
                 f"网格 {self.grids_loaded}，服务记录 {self.services_loaded} "
@@ -149,6 +156,10 @@ class _Statuses:
     files: dict[int, str]
 
 
+# how far a run has come: step ("read", "check", "match", "publish"), files read, files in the run, rows read
+Progress = Callable[[str, int, int, int], None]
+
+
 def ingest(
     paths: list[Path],
     db: Path | None = None,
@@ -158,6 +169,7 @@ def ingest(
     today: dt.date | None = None,
     defaults: Defaults | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Load ``paths`` (shown to users as ``names``) into ``db``; raise IngestRefused, loading nothing.
 
@@ -170,10 +182,17 @@ def ingest(
     who = who or current_user()
     digests: dict[int, str] = {}  # the checksums of the files ingest read, by position: the log's too
     try:
-        report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests)
+        try:
+            report = _ingest(paths, db, who, names, today, defaults or Defaults(), dry_run, digests, progress)
+        except (OSError, duckdb.Error) as error:
+            full = limits.disk_full(error, db)  # the partial snapshot is gone; say so, not a traceback
+            if full is None:
+                raise
+            raise full from error
     except IngestRefused as refused:
         if not dry_run:
-            _log(db, who, paths, names, "refused", problems=[str(p) for p in refused.problems], digests=digests)
+            outcome = "failed" if isinstance(refused.__cause__, OSError | duckdb.Error) else "refused"
+            _log(db, who, paths, names, outcome, problems=[str(p) for p in refused.problems], digests=digests)
         raise
     if not dry_run:
         _log(db, who, paths, names, "loaded" if report.changed else "unchanged", report=report, digests=digests)
@@ -214,9 +233,24 @@ def _ingest(
     defaults: Defaults,
     dry_run: bool,
     digests: dict[int, str],
+    progress: Progress | None = None,
 ) -> IngestReport:
     with store.writer_lock(db):
+        why = store.damage(db) if db.exists() else None
+        if why is not None:
+            # new files on a file that does not open would be lost with it: the rollback comes first
+            raise IngestRefused(
+                [
+                    Problem(
+                        db.name,
+                        "已发布的数据快照无法读取，未载入任何文件；"
+                        "请先在数据页或用 campaign rollback 回滚到可读的快照，再导入 "
+                        "(the published snapshot cannot be read: roll back to a kept snapshot that reads, then ingest)",
+                    )
+                ]
+            )
         existing = _existing(db)
+        existing.progress = _Counter(progress, len(paths)) if progress else None
         items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
         if _run_bytes(items) > CHUNK_BYTES:
             return _ingest_in_chunks(items, db, who, today, defaults, dry_run, digests, existing)
@@ -225,6 +259,7 @@ def _ingest(
         report.files = [f for _, f in load.files]
         if not load.loaded or dry_run:
             return report
+        _tell(existing, "publish")
 
         def fill(con: duckdb.DuckDBPyConnection) -> None:
             _insert(con, load)
@@ -257,24 +292,43 @@ def _read_files(
     for i, path, name in items:
         if not path.is_file():
             runs.append((i, Problem(name, "文件不存在 (no such file)")))
+            _tell(existing, "read", files=1)
+            continue
+        too_much = limits.check(path, name)  # before the file is read whole, let alone parsed
+        if too_much is not None:
+            runs.append((i, too_much))
+            _tell(existing, "read", files=1)
             continue
         data = path.read_bytes()
         digest = digests.get(i) if not known else None
         digest = digests[i] = digest or hashlib.sha256(data).hexdigest()
         if known and (digest in existing.checksums or digest in seen_checksums):
             runs.append((i, FileReport(name, "skipped", 0, _ALREADY_LOADED)))
+            _tell(existing, "read", files=1)
             continue
         seen_checksums[digest] = name
         tables, file_problems = read_tables(path, name, data=data)
         del data
+        _tell(existing, "read", files=1, rows=sum(t.frame.height for t in tables))
         # what each table's file says of it besides its columns: title, file name, sheet name, import options
         read.append((i, name, digest, [fill_stated(table, defaults) for table in tables], file_problems))
     # then what the rosters say (the snapshot's, and this run's tables that name their district)
     places = Places.of(existing.db, [t for *_, tables, _ in read for t in tables])
-    for i, name, digest, tables, file_problems in read:
+    # rosters first: the kind a roster's header gives is its district's, for the run's lists
+    filled: dict[tuple[int, int], Table] = {}
+    for rosters_first in (True, False):
+        for f, (*_, tables, _) in enumerate(read):
+            for k, table in enumerate(tables):
+                roster = is_roster_shaped(table)
+                if roster == rosters_first:
+                    filled[f, k] = fill_from_places(table, defaults, places, roster=roster)
+                    if roster:
+                        places.add(filled[f, k])
+    for f, (i, name, digest, tables, file_problems) in enumerate(read):
         slots = []
-        for table in tables:
-            table = fill_from_places(table, defaults, places, roster=is_roster_shaped(table))
+        for k in range(len(tables)):
+            table = filled[f, k]
+            file_problems += long_names(table)
             role = _role(table)
             slot = _Slot(name, table, role)
             if role not in ("status", "roster"):
@@ -294,6 +348,25 @@ def _read_files(
 _ALREADY_LOADED = "已导入过，未改变任何数据 (already loaded)"
 
 
+@dataclass
+class _Counter:
+    """A run's progress as it goes: files read and rows, told at every step."""
+
+    tell: Progress
+    total: int
+    files: int = 0
+    rows: int = 0
+
+
+def _tell(existing: _Existing, step: str, *, files: int = 0, rows: int = 0) -> None:
+    counter = existing.progress
+    if counter is None:
+        return
+    counter.files += files
+    counter.rows += rows
+    counter.tell(step, counter.files, counter.total, counter.rows)
+
+
 def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load:
     """The files read by ``_read_files``, checked and matched against the published units of their districts;
     raises IngestRefused with every problem found, before anything is published."""
@@ -304,6 +377,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     # status lists and rosters of every file are parsed at once (see _parse_statuses); their problems and rows
     # are then gathered per table
     all_slots = [slot for _, run in runs if isinstance(run, tuple) for slot in run[3]]
+    _tell(existing, "check")
     statuses = _parse_statuses(all_slots, today)
     rosters = _parse_rosters(all_slots)
     if rosters is not None:
@@ -355,6 +429,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
             for frame in (existing.events, existing.list_rows)
         )
     parsed.rosters.clear()
+    _tell(existing, "match")
     matched = _match_statuses(units, existing, statuses)
     statuses = None
     if matched.problems:
@@ -371,6 +446,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     history = pl.concat([existing.events, events.select(existing.events.columns)], how="vertical_relaxed")
     after = _figures(units, history)
     report.by_district = _changes_by_district(before, after, events)
+    report.warnings = findings(units, existing.events, events, list_rows)
     grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
     if problems:
         raise IngestRefused(problems)
@@ -406,7 +482,10 @@ def _ingest_in_chunks(
 
     def prepared(chunk: list[_Item]) -> _Load | IngestRefused:
         try:
-            return _prepare(_read_files(chunk, existing, defaults, today, digests, known=False), db, existing, today)
+            load = _prepare(_read_files(chunk, existing, defaults, today, digests, known=False), db, existing, today)
+            if not dry_run:
+                _tell(existing, "publish")
+            return load
         except IngestRefused as refused:
             return refused
 
@@ -478,6 +557,7 @@ def _add_report(total: IngestReport, part: IngestReport) -> None:
     ):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     total.by_district += part.by_district
+    total.warnings += part.warnings
 
 
 def _plan(
@@ -493,7 +573,7 @@ def _plan(
     rest: list[_Item] = []
     for item in items:
         i, path, name = item
-        if not path.is_file():
+        if not path.is_file() or limits.check(path, name) is not None:
             rest.append(item)
             continue
         data = path.read_bytes()
@@ -626,7 +706,9 @@ def _log(
     files = []
     for i, (path, name) in enumerate(zip(paths, names, strict=True)):
         try:
-            digest = (digests or {}).get(i) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            if not (digest := (digests or {}).get(i)):
+                with open(path, "rb") as handle:  # a file refused for its size is not read whole here either
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             digest = None
         files.append({"name": name, "sha256": digest})
@@ -682,6 +764,7 @@ class _Existing:
     max_ingest_id: int
     list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_LIST_ROW_KEY))
     db: Path | None = None  # the published snapshot, for the places a table's district is read from
+    progress: Progress | None = None  # whom to tell how far the run has come
 
 
 _UNIT_SCHEMA = {

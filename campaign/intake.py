@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,11 @@ MAX_UPLOAD_MB_ENV = "CAMPAIGN_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 50
 
 
-def admin_password(secrets: object | None = None) -> str | None:
-    """Streamlit secrets ``admin_password`` first, else the environment; None: uploads are off."""
+MIN_PASSWORD = config.MIN_PASSWORD
+
+
+def configured_password(secrets: object | None = None) -> str | None:
+    """Streamlit secrets ``admin_password`` first, else the environment, else the config file; as set."""
     if secrets is not None:
         try:
             value = secrets.get("admin_password")  # type: ignore[attr-defined]
@@ -35,9 +39,21 @@ def admin_password(secrets: object | None = None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def admin_password(secrets: object | None = None) -> str | None:
+    """The administrator password; None: uploads and rollback are off (not set, or shorter than MIN_PASSWORD,
+    which ``password_too_short`` tells apart: a guessable password must not open them, whoever started us)."""
+    value = configured_password(secrets)
+    return value if value is not None and len(value) >= MIN_PASSWORD else None
+
+
+def password_too_short(secrets: object | None = None) -> bool:
+    value = configured_password(secrets)
+    return value is not None and len(value) < MIN_PASSWORD
+
+
 def password_ok(given: str, expected: str | None) -> bool:
     """Constant time, so the comparison says nothing about how much of a guess was right."""
-    if not expected or not given:
+    if not expected or not given or len(expected) < MIN_PASSWORD:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
@@ -61,9 +77,14 @@ def uploads_folder(db: Path | None = None) -> Path:
     return (Path(db) if db else store.default_db()).parent / "uploads"
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def save_upload(name: str, data: bytes, folder: Path) -> SavedUpload | Problem:
     """Keep an uploaded file as <sha256>.<suffix> in ``folder``; refuse types and sizes we do not take."""
-    shown = Path(name).name or "upload"
+    # control characters (a NUL, a terminal escape, a line break, a right-to-left override) would reach messages,
+    # the ingest record and the log as they are: shown as � instead
+    shown = _UNPRINTABLE.sub("\ufffd", Path(name).name) or "upload"
     suffix = Path(shown).suffix.lower()
     if suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES:
         return Problem(

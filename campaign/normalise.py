@@ -14,6 +14,7 @@ import polars as pl
 
 from campaign.problems import Problem
 from campaign.reader import Table
+from campaign.text import short
 from campaign.vocabulary import (
     GRID_LEVEL_WORDS,
     KIND_WORDS,
@@ -28,6 +29,9 @@ from campaign.vocabulary import (
 
 MAX_PROBLEMS_PER_COLUMN = 20
 EARLIEST_DATE = dt.date(2000, 1, 1)
+NAME_MAX_CHARS = 200  # a district, town, committee, unit or grid name longer than this is refused
+NAME_COLUMNS = ("district", "town", "committee", "name", "grid", "parent_grid", "grid_path")
+PATH_SEPARATOR = r"\s*[/／>＞→|｜\\]\s*"  # between the grids of a grid path (星火村总网格/第1子网格)
 
 
 def clean_text(col: str) -> pl.Expr:
@@ -73,6 +77,42 @@ def _cell_problems(table: Table, bad: pl.DataFrame, col: str, why: str) -> list[
             )
         )
     return out
+
+
+def long_names(table: Table) -> list[Problem]:
+    """Names over NAME_MAX_CHARS characters once cleaned (in a grid path: any of its grids), with file, row and
+    column: no real place has one, and every page and the screen would have to cut it.
+
+    Only cells longer than a quarter of the limit as read are cleaned and measured (cleaning seldom lengthens a
+    name, and then by little): for the usual file the check is one length per cell."""
+    problems: list[Problem] = []
+    for col in (c for c in NAME_COLUMNS if c in table.frame.columns):
+        suspect = table.frame.select("_row", col).filter(pl.col(col).str.len_chars() > NAME_MAX_CHARS // 4)
+        if suspect.is_empty():
+            continue
+        cleaned = clean_expr(pl.col(col))
+        if col == "grid_path":
+            parts = cleaned.str.replace_all(PATH_SEPARATOR, "/").str.split("/")
+            chars = parts.list.eval(pl.element().str.len_chars()).list.max()
+        else:
+            chars = cleaned.str.len_chars()
+        bad = suspect.with_columns(chars.alias("_chars")).filter(pl.col("_chars") > NAME_MAX_CHARS)
+        header = table.headers.get(col, col)
+        problems += [
+            Problem(
+                table.label,
+                f"名称过长：{n} 个字符，最多 {NAME_MAX_CHARS} 个 "
+                f"(name too long: {n} characters, at most {NAME_MAX_CHARS})",
+                row=r,
+                column=header,
+                value=short(v, 40),
+            )
+            for r, v, n in bad.head(MAX_PROBLEMS_PER_COLUMN).iter_rows()
+        ]
+        if bad.height > MAX_PROBLEMS_PER_COLUMN:
+            more = bad.height - MAX_PROBLEMS_PER_COLUMN
+            problems.append(Problem(table.label, f"同类问题另有 {more} 处 ({more} more like this)", column=header))
+    return problems
 
 
 def _map_words(

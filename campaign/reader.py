@@ -111,7 +111,10 @@ def _read_text(
         lines = text.splitlines()
         head = lines[:HEADER_SCAN_ROWS]
     delimiter = "\t" if suffix == ".tsv" or (head and _count_tabs(head) > _count_commas(head)) else ","
-    rows = list(csv.reader(head, delimiter=delimiter))
+    try:
+        rows = list(csv.reader(head, delimiter=delimiter))
+    except csv.Error as error:  # e.g. a field over the csv module's 131,072 characters (campaign.limits allowing it)
+        return [], [Problem(name, f"无法按 CSV 读取文件开头 (cannot read the first lines as CSV): {error}")]
     found = _find_header(rows)
     if found is None:
         return [], [_no_header_problem(name, rows)]
@@ -128,15 +131,18 @@ def _read_text(
         body = "\n".join(lines[header_at:]).encode("utf-8")
     title = _title(rows[:header_at])
     wanted = _wanted_columns(rows[header_at], only)
-    frame = pl.read_csv(
-        io.BytesIO(body),
-        separator=delimiter,
-        has_header=False,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-        quote_char='"',
-        columns=wanted,
-    )
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body),
+            separator=delimiter,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            quote_char='"',
+            columns=wanted,
+        )
+    except pl.exceptions.PolarsError as error:
+        return [], [Problem(name, f"无法按 CSV 读取 (cannot read the file as CSV): {error}")]
     if wanted is not None:
         return _glance_table(frame, rows[header_at], name, title)
     # one row per line is assumed for row numbers; quoted line breaks are rare in town files

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from campaign import i18n, queries, store
+from campaign import i18n, queries, store, text
 
 PANELS = ("overview", "progress", "towns", "batch")
 STEPS = ("none", "district", "town")
@@ -323,8 +323,11 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         before = snapshot_key(path)
         if before is None:
             raise FileNotFoundError(f"没有数据库 {path}：请先导入数据 (no database yet: run `campaign ingest` first)")
+        serving = store.serving(path)  # a damaged published file: the newest kept snapshot that reads
+        if serving.path is None:
+            raise store.Unreadable(path, serving.damaged or "")
         # a connection per fetch: a screen fetches every refresh for weeks (~10 kB kept per fetch otherwise)
-        with store.read_only(path) as con:
+        with store.read_only(serving.path) as con:
             data = ScreenData(
                 key=before,
                 info=queries.run("snapshot_info", con=con).row(0, named=True),
@@ -442,6 +445,16 @@ def text_width(text: str, size: float) -> float:
 def fitting(variants: list[str], size: float, width: float) -> str | None:
     """The first of ``variants`` (longest first) that fits ``width`` at ``size``; None when none does."""
     return next((v for v in variants if text_width(v, size) <= width), None)
+
+
+def fit_name(name: str, rest: str, size: float, width: float) -> str:
+    """``name`` then ``rest``, the name cut short (with "…") until both fit ``width`` at ``size``: the figure in
+    ``rest`` is never the part that is lost."""
+    for limit in range(min(len(name), 2 * text.LABEL_CHARS), 0, -1):
+        label = text.short(name, limit) + rest
+        if text_width(label, size) <= width:
+            return label
+    return text.short(name, 1) + rest
 
 
 PROGRESS_MAX = 8  # curves on the progress panel when many districts share it: the lowest by coverage

@@ -82,6 +82,12 @@ def streamlit_args(settings: config.Settings) -> list[str]:
         str(max(1, math.ceil(settings.max_upload_mb))),
         "--browser.gatherUsageStats",
         "false",
+        "--browser.serverAddress",  # with a wildcard address, Streamlit would ask an outside host for ours
+        "localhost",
+        # an error a page did not expect shows its type, never its message or traceback (server paths): those go
+        # to the log
+        "--client.showErrorDetails",
+        "type",
     ]
 
 
@@ -105,6 +111,26 @@ def limit_malloc_arenas(count: int = ARENAS) -> bool:
         return False
 
 
+def check_snapshot(db) -> None:
+    """At start: a published snapshot that cannot be read is logged, with the kept snapshot served instead."""
+    from campaign import store
+
+    if not db.exists():
+        return
+    chosen = store.serving(db)
+    if chosen.damaged and chosen.path is None:
+        log.error("没有可读的快照：请从备份恢复数据文件夹 (no snapshot reads: restore the data folder from a backup)")
+    elif chosen.damaged:
+        log.error(
+            "已发布的快照无法读取，提供保留的快照 %s；回滚 (the published snapshot cannot be read, serving the kept "
+            "snapshot %s; roll back): campaign rollback --db %s %s",
+            chosen.snapshot_id,
+            chosen.snapshot_id,
+            db,
+            chosen.snapshot_id,
+        )
+
+
 def run(settings: config.Settings) -> int:
     """Run until stopped (SIGTERM, Ctrl-C); the caller has already checked ``settings``."""
     limit_malloc_arenas()
@@ -113,6 +139,7 @@ def run(settings: config.Settings) -> int:
     os.environ.update(settings.environment())
     os.chdir(ROOT)  # .streamlit/config.toml and secrets.toml are read from here
     settings.db.parent.mkdir(parents=True, exist_ok=True)
+    check_snapshot(settings.db)
     server = None
     if settings.health_port:
         host = "127.0.0.1" if settings.address in ("0.0.0.0", "::", "localhost") else settings.address
@@ -132,6 +159,13 @@ def run(settings: config.Settings) -> int:
     )
     from streamlit.web import cli as st_cli
 
+    from campaign.offline import no_outside_lookups
+
+    no_outside_lookups()
+
+    from campaign import access
+
+    access.install()  # before the server takes its first request: uploads only from sessions logged in
     try:
         st_cli.main(args=streamlit_args(settings), prog_name="streamlit", standalone_mode=False)
     except SystemExit as stop:

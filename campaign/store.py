@@ -155,6 +155,9 @@ def publish(
         else:
             _build(base, building, fill)
         _fsync(building)
+        why = damage(building)
+        if why is not None:  # never publish what readers could not open
+            raise Unreadable(db, f"新快照无法打开 (the new snapshot does not open): {why}")
         kept = _keep(db)
         os.replace(building, db)
         _fsync(db.parent)
@@ -596,7 +599,11 @@ def upgrade(db: Path | None = None, fill: Callable[[duckdb.DuckDBPyConnection], 
         # derived by another derive.sql (its tables, macros or meaning changed): derive again
         return _derived_version(db) != DERIVE_VERSION
 
-    if not outdated():
+    try:
+        if not outdated():
+            return False
+    except (duckdb.Error, OSError) as error:  # damaged: readers fall back to a kept snapshot (Reader.serving)
+        log.error("已发布的快照无法读取，未升级 (the published snapshot cannot be read; not upgraded): %s", error)
         return False
     with writer_lock(db):
         if not outdated():  # another process upgraded it while we waited
@@ -621,6 +628,10 @@ def snapshots(db: Path | None = None) -> list[Snapshot]:
     found = []
     for snapshot_id, path in _kept(db):
         kept_at = dt.datetime.strptime(snapshot_id.split("-")[0], _TIME).replace(tzinfo=dt.UTC)
+        why = damage(path)
+        if why is not None:  # a damaged file kept by a rollback from it: listed, never chosen
+            found.append(Snapshot(snapshot_id, path, kept_at, None, None, None, None, None, error=why))
+            continue
         try:
             with read_only(path) as con:
                 ((units, events, files),) = con.execute(
@@ -682,11 +693,163 @@ def rollback(db: Path | None, snapshot_id: str, who: str) -> RolledBack:
 # readers
 
 
+class Unreadable(Exception):
+    """The published snapshot cannot be read (and, for a reader, no kept snapshot either)."""
+
+    def __init__(self, db: Path, why: str):
+        self.db, self.why = Path(db), why
+        # no path and no DuckDB message here: this text may reach a viewer's screen (the operator's log has both)
+        super().__init__(
+            "已发布的快照无法读取，请回滚 (the published snapshot cannot be read; roll back: campaign history, "
+            "campaign rollback SNAPSHOT_ID)"
+        )
+
+
+def damage(path: Path) -> str | None:
+    """Why ``path`` does not open as a snapshot (a truncated, zeroed or overwritten file), None when it does.
+
+    Opens it, reads a little of its catalogue and two tables, and compares its length with the last block its
+    tables' data lies in: cheap enough for every newly published file. A file damaged only inside (a block
+    overwritten) passes; its queries fail later, and Reader.distrust then sets it aside.
+
+    Remembered by the file's identity (a kept or published file is never changed in place, only replaced):
+    the data page lists the kept snapshots on every run."""
+    try:
+        st = os.stat(path)
+    except OSError as error:
+        return " ".join(str(error).split())[:300]
+    identity = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    with _damage_lock:
+        if identity in _damage_seen:
+            return _damage_seen[identity]
+    try:
+        why = _damage(path)
+    except OSError as error:  # perhaps passing (a network file system): checked again next time
+        return " ".join(str(error).split())[:300]
+    with _damage_lock:
+        if len(_damage_seen) > 256:
+            _damage_seen.clear()
+        _damage_seen[identity] = why
+    return why
+
+
+_damage_seen: dict[tuple[str, int, int, int], str | None] = {}
+_damage_lock = threading.Lock()
+
+
+def _damage(path: Path) -> str | None:
+    try:
+        with read_only(path) as con:
+            con.execute("select (select count(*) from units), (select max(ingest_id) from ingests)").fetchall()
+            ((block_size,),) = con.execute(
+                "select block_size from pragma_database_size() where database_name = 's'"
+            ).fetchall()
+            last = -1
+            for (table,) in con.execute("select table_name from duckdb_tables() where database_name = 's'").fetchall():
+                found = con.execute(
+                    "select max(block_id) from pragma_storage_info($t) where block_id >= 0", {"t": f"s.{table}"}
+                ).fetchall()[0][0]
+                last = max(last, found if found is not None else -1)
+        size = os.path.getsize(path)
+    except (duckdb.Error, ValueError) as error:
+        return " ".join(str(error).split())[:300]
+    # the last block a table's data lies in, after the file's three 4 kB headers: a truncated file opens, then
+    # fails on the first query that reads a block past its end
+    needed = _HEADERS + block_size * (last + 1)
+    if size < needed:
+        return f"文件被截断 (the file is truncated): {size} bytes of {needed}"
+    return None
+
+
+_HEADERS = 3 * 4096
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What a reader serves: the published file, or when that cannot be read, the newest kept snapshot that can."""
+
+    published: Path
+    path: Path | None  # the file queries read; None: nothing readable
+    damaged: str | None = None  # why the published file cannot be read
+    snapshot_id: str | None = None  # the kept snapshot served instead
+    kept_at: dt.datetime | None = None  # UTC: when that snapshot stopped being published
+
+
+def newest_readable(db: Path) -> tuple[str, Path] | None:
+    """The newest kept snapshot of ``db`` that opens: (id, path); None when none does."""
+    return next(((sid, path) for sid, path in _kept(db) if damage(path) is None), None)
+
+
+def choose(db: Path, distrusted: str | None = None) -> Serving:
+    """The published file if it opens (and ``distrusted`` is None), else the newest kept snapshot that opens."""
+    db = Path(db)
+    why = distrusted or damage(db)
+    if why is None:
+        return Serving(db, db)
+    log.error("已发布的快照无法读取 (the published snapshot cannot be read) %s: %s", db, why)
+    found = newest_readable(db)
+    if found is None:
+        return Serving(db, None, why)
+    snapshot_id, path = found
+    kept_at = dt.datetime.strptime(snapshot_id.split("-")[0], _TIME).replace(tzinfo=dt.UTC)
+    log.warning("改为提供保留的快照 (serving the kept snapshot) %s until a rollback or ingest", snapshot_id)
+    return Serving(db, path, why, snapshot_id, kept_at)
+
+
+def _identity(db: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(db)
+    except FileNotFoundError:
+        missing = f"没有数据库 {db}：请先导入数据 (no database yet: run `campaign ingest` first)"
+        raise FileNotFoundError(missing) from None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+# per published path: the file identity checked, and what is served for it (the shared reader's and the
+# screen's own connections alike)
+_servings: dict[Path, tuple[tuple[int, int], Serving]] = {}
+_servings_lock = threading.Lock()
+
+
+def serving(db: Path | None = None) -> Serving:
+    """What readers of ``db`` read now: a newly published file is checked first (``damage``); one that does not
+    open is set aside for the newest kept snapshot that does, until the file is replaced (a rollback, an ingest).
+    """
+    db = Path(db) if db else default_db()
+    key = _identity(db)
+    with _servings_lock:
+        known = _servings.get(db)
+    if known is not None and known[0] == key:
+        return known[1]
+    chosen = choose(db)
+    with _servings_lock:
+        _servings[db] = (key, chosen)
+    return chosen
+
+
+def distrust(db: Path, why: str | None = None) -> None:
+    """A query failed on the published file: check it again, or with ``why`` (a damaged block) set it aside
+    whatever the check says; a kept snapshot is then served until the file is replaced."""
+    db = Path(db)
+    try:
+        key = _identity(db)
+    except FileNotFoundError:
+        return
+    with _servings_lock:
+        known = _servings.get(db)
+    if known is not None and known[0] == key and known[1].damaged:
+        return  # set aside already
+    chosen = choose(db, distrusted=why)
+    with _servings_lock:
+        _servings[db] = (key, chosen)
+
+
 class Reader:
     """Read-only access to the published snapshot, re-attached when the file is replaced, and every
     REOPEN_AFTER queries: DuckDB keeps a little memory for each query run on a connection (~300 bytes for a
     count, ~1 kB for a page's query) until the connection is closed, which over weeks of a wall screen and
-    its viewers would be gigabytes."""
+    its viewers would be gigabytes. A published file that cannot be read is not attached: the newest kept
+    snapshot that can is (``serving``)."""
 
     REOPEN_AFTER = 500
 
@@ -694,25 +857,29 @@ class Reader:
         self.db = Path(db)
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
+        self._path: Path | None = None  # the file attached: the published one or a kept snapshot
         self._con: duckdb.DuckDBPyConnection | None = None
         self._served = 0
 
+    def serving(self) -> Serving:
+        return serving(self.db)
+
+    def distrust(self, why: str | None = None) -> None:
+        distrust(self.db, why)
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published snapshot; one per query, safe across threads."""
-        try:
-            st = os.stat(self.db)
-        except FileNotFoundError:
-            raise FileNotFoundError(
-                f"没有数据库 {self.db}：请先导入数据 (no database yet: run `campaign ingest` first)"
-            ) from None
-        key = (st.st_ino, st.st_mtime_ns)
+        key = _identity(self.db)
+        chosen = serving(self.db)
+        if chosen.path is None:
+            raise Unreadable(self.db, chosen.damaged or "")
         with self._lock:
-            if key != self._key or self._con is None or self._served >= self.REOPEN_AFTER:
+            if key != self._key or chosen.path != self._path or self._con is None or self._served >= self.REOPEN_AFTER:
                 con = duckdb.connect()
-                con.execute(f"attach '{_quote(self.db)}' as snapshot (read_only)")
+                con.execute(f"attach '{_quote(chosen.path)}' as snapshot (read_only)")
                 con.execute("use snapshot")
                 # the old connection keeps its (unlinked) file open until its cursors are gone, then goes
-                self._con, self._key, self._served = con, key, 0
+                self._con, self._key, self._path, self._served = con, key, chosen.path, 0
             self._served += 1
             cur = self._con.cursor()
         cur.execute("use snapshot")  # the default catalog is per cursor

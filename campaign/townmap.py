@@ -22,7 +22,10 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.colors import sample_colorscale
 
+from campaign import text
+
 LAYOUT_FILE = Path(__file__).with_name("town_tiles.csv")
+TILE_CHARS = 8  # a town's name on its tile or shape, cut to this (the hover has it whole)
 BOUNDARIES_NAME = "town_boundaries.geojson"
 COLOURSCALE = "RdYlGn"
 NAME_KEYS = ("town", "街镇", "name", "NAME", "Name", "名称", "乡镇")
@@ -102,9 +105,9 @@ def tile_figure(towns: pl.DataFrame, district: str, colour_title: str) -> tuple[
                 line={"color": "white", "width": 1},
                 hoveron="fills",
                 hoverinfo="text",
-                text=f"{t['town']} {pct} {counts}",
+                text=f"{text.chart(t['town'])} {pct} {counts}",
                 showlegend=False,
-                name=t["town"],
+                name=text.chart(t["town"]),
             )
         )
     fig.add_trace(
@@ -113,7 +116,7 @@ def tile_figure(towns: pl.DataFrame, district: str, colour_title: str) -> tuple[
             y=[-r - 0.5 for r in tiles.get_column("row")],
             mode="text",
             text=[
-                f"{t}<br>{'—' if p is None else f'{p:.0f}%'}"
+                f"{text.chart_short(t, TILE_CHARS)}<br>{'—' if p is None else f'{p:.0f}%'}"
                 for t, p in tiles.select("town", "coverage_pct").iter_rows()
             ],
             textfont={"size": 12, "color": [text_colour(p) for p in tiles.get_column("coverage_pct")]},
@@ -234,9 +237,9 @@ def shape_figure(
                 line={"color": "white", "width": 1},
                 hoveron="fills",
                 hoverinfo="text",
-                text=f"{t['town']} {pct}",
+                text=f"{text.chart(t['town'])} {pct}",
                 showlegend=False,
-                name=t["town"],
+                name=text.chart(t["town"]),
             )
         )
         ring = max(rings, key=len)
@@ -246,7 +249,7 @@ def shape_figure(
                 x=[sum(x for x, _ in points) / len(points)],
                 y=[sum(y for _, y in points) / len(points)],
                 mode="text",
-                text=[t["town"]],
+                text=[text.chart_short(t["town"], TILE_CHARS)],
                 textfont={"size": 11, "color": text_colour(t["coverage_pct"])},
                 hoverinfo="skip",
                 showlegend=False,

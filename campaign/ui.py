@@ -20,6 +20,10 @@ import polars as pl
 import streamlit as st
 
 from campaign import export, i18n, queries, store
+from campaign.offline import no_outside_lookups
+from campaign.text import markdown
+
+no_outside_lookups()  # the server under `streamlit run` too, once the first page has run
 
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {
@@ -427,7 +431,7 @@ def page_header(title_key: str) -> None:
     st.title(t(title_key))
     note = f"{t('as_of')}{t('colon')}{i18n.fmt_date(day(ctx), ctx.lang)}"
     if ctx.district:
-        note += f" · {ctx.district}"
+        note += f" · {markdown(ctx.district)}"
     st.caption(note)
 
 
@@ -656,6 +660,14 @@ def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = Non
             margin={"t": 100},
         )
     return fig
+
+
+def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
+    """``frame`` in st.table, which reads Markdown in its cells: every text cell (file names, values as read)
+    escaped so it shows as written."""
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    escaped = frame.with_columns(pl.col(c).map_elements(markdown, pl.String) for c in text)
+    st.table(escaped.rename({c: markdown(c) for c in escaped.columns}), hide_index=True, **kwargs)
 
 
 def _plain(text: str) -> str:

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import figures, ui
+from campaign import figures, text, ui
 
 ctx = ui.context()
 ui.page_header("changes_title")
@@ -69,7 +69,7 @@ if view == "changes":
     districts = changes.get_column("district").n_unique()
     if districts <= ui.CHARTS_PER_DISTRICT_MAX:
         for district, rows in changes.group_by("district", maintain_order=True):
-            st.subheader(district[0])
+            st.subheader(text.markdown(district[0]))
             draw(rows, district[0])
             ui.table(rows, columns)
     else:
@@ -117,7 +117,7 @@ else:
             whole = figures.whole_together(whole).with_columns(district=pl.lit(None, pl.String))
         fig = go.Figure()
         for (district, kind), rows in whole.group_by(["district", "kind"], maintain_order=True):
-            label = ui.t("whole_" + kind) if together else f"{district} · {ui.t('whole_' + kind)}"
+            label = ui.t("whole_" + kind) if together else f"{text.chart_short(district)} · {ui.t('whole_' + kind)}"
             fig.add_scatter(
                 name=label,
                 x=rows.get_column("published").to_list(),
@@ -125,7 +125,8 @@ else:
                 mode="lines+markers",
                 line_shape="hv",
                 customdata=rows.get_column("committees").to_list(),
-                hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}: %{{y:,}} / %{{customdata:,}}<extra></extra>",
+                # the trace's name by reference: a name in the template itself would be read as one ("%{y}")
+                hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}: %{y:,} / %{customdata:,}<extra></extra>",
             )
         days = whole.get_column("published")
         fig.update_layout(

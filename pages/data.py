@@ -1,11 +1,12 @@
 """数据 Data: upload status files (preview, then confirm), the validation report, ingest history, templates."""
 
 import datetime as dt
+import hashlib
 
 import polars as pl
 import streamlit as st
 
-from campaign import export, intake, store, ui
+from campaign import access, export, intake, login, store, text, ui
 from campaign.ingest import Defaults, ingest
 from campaign.problems import IngestRefused
 from campaign.vocabulary import KINDS
@@ -25,16 +26,38 @@ except Exception:  # no secrets file: the environment variable is the other way 
     secrets = None
 expected = intake.admin_password(secrets)
 if expected is None:
-    st.info(ui.t("upload_off"), icon="🔒")
+    st.info(ui.t("upload_short" if intake.password_too_short(secrets) else "upload_off"), icon="🔒")
     admin = False
 else:
+    st.text_input(ui.t("col_who"), key="data_who", max_chars=40)
     given = st.text_input(ui.t("password"), type="password", key="data_password")
-    admin = intake.password_ok(given, expected)
-    if given and not admin:
-        st.error(ui.t("password_wrong"))
+    admin = False
+    if given:
+        # each new guess is checked once (a rerun keeps the field's value), and only when no wait is due
+        tried = hashlib.sha256(f"{given}\0{expected}".encode()).hexdigest()
+        seen, done = st.session_state.get("data_login", (None, None))
+        if seen != tried:
+            done = None
+        if done is None:
+            done = login.attempt(
+                given,
+                expected,
+                access.current_session() or "",
+                who=st.session_state.get("data_who") or None,
+                address=st.context.ip_address,
+                db=store.default_db(),
+            )
+            if done.outcome != "locked":
+                st.session_state["data_login"] = (tried, done)
+        admin = done.admin
+        if done.outcome == "locked":
+            st.error(ui.t("password_wait", s=done.wait))
+        elif not admin:
+            st.error(ui.t("password_wrong"))
+# Streamlit's upload endpoint takes files only for a session let in here (campaign.access)
+(access.allow if admin else access.deny)(access.current_session())
 
 if admin:
-    st.text_input(ui.t("col_who"), key="data_who", max_chars=40)
     flash = st.session_state.pop("data_flash", None)
     if flash:
         st.success(flash)
@@ -42,7 +65,9 @@ if admin:
     upload_round = st.session_state.setdefault("data_upload_round", 0)
     files = st.file_uploader(
         ui.t("upload_files"),
-        type=["csv", "tsv", "txt", "xlsx"],
+        # no type list: with one, Streamlit raises before this page runs on a name holding a NUL or another
+        # extension (a traceback); intake.save_upload refuses other types with a message instead
+        type=None,
         accept_multiple_files=True,
         key=f"data_files_{upload_round}",
     )
@@ -71,13 +96,22 @@ if admin:
         (saved if isinstance(kept, intake.SavedUpload) else refused_uploads).append(kept)
 
     def run_ingest(dry_run: bool):
-        return ingest(
-            [s.path for s in saved],
-            names=[s.name for s in saved],
-            defaults=defaults,
-            dry_run=dry_run,
-            who=st.session_state.get("data_who") or None,
-        )
+        # the steps as they happen (reading, checking, matching, publishing): a country's files take minutes
+        with st.status(ui.t("step_start"), expanded=False) as status:
+
+            def tell(step: str, done: int, total: int, rows: int) -> None:
+                status.update(label=ui.t(f"step_{step}", done=done, total=total, rows=f"{rows:,}"))
+
+            result = ingest(
+                [s.path for s in saved],
+                names=[s.name for s in saved],
+                defaults=defaults,
+                dry_run=dry_run,
+                who=st.session_state.get("data_who") or None,
+                progress=tell,
+            )
+            status.update(label=ui.t("step_checked" if dry_run else "step_done"), state="complete")
+        return result
 
     if files:
         problems = list(refused_uploads)
@@ -90,7 +124,7 @@ if admin:
         if problems:
             st.error(ui.t("refused", n=len(problems)))
             frame = intake.problems_frame(problems)
-            st.table(frame, hide_index=True)
+            ui.text_table(frame)
             st.download_button(
                 ui.t("download_report"),
                 data=export.csv_bytes(frame),
@@ -101,13 +135,12 @@ if admin:
             )
         elif report is not None:
             st.subheader(ui.t("preview_title"))
-            st.table(
+            ui.text_table(
                 pl.DataFrame(
                     [(f.name, ui.i18n.role_label(f.role, ctx.lang), f.rows, f.note) for f in report.files],
                     schema=[ui.t("col_file"), ui.t("col_role"), ui.t("col_rows"), ui.t("col_note")],
                     orient="row",
-                ),
-                hide_index=True,
+                )
             )
             if report.by_district:
                 changes = pl.DataFrame(report.by_district).rename(
@@ -120,9 +153,13 @@ if admin:
                         "applied": "申报" if ctx.lang == "zh" else "Applied",
                     }
                 )
-                st.table(changes, hide_index=True)
+                ui.text_table(changes)
             if report.implied:
                 st.warning(ui.t("preview_implied", n=report.implied), icon="⚠️")
+            if report.warnings:
+                # what the data-quality page will flag once published: the official confirms knowingly, or not
+                st.warning(ui.t("preview_warnings", n=len(report.warnings)), icon="⚠️")
+                st.dataframe(intake.problems_frame(report.warnings), hide_index=True, placeholder=ui.PLACEHOLDER)
             if report.grids_loaded or report.services_loaded:
                 st.caption(ui.t("preview_grids_services", grids=report.grids_loaded, services=report.services_loaded))
             if not report.changed:
@@ -132,7 +169,7 @@ if admin:
                     done = run_ingest(dry_run=False)
                 except IngestRefused as refused:  # the data changed between preview and confirm
                     st.error(ui.t("refused", n=len(refused.problems)))
-                    st.table(intake.problems_frame(refused.problems), hide_index=True)
+                    ui.text_table(intake.problems_frame(refused.problems))
                 else:
                     st.session_state["data_flash"] = ui.t("loaded", units=done.units_added, events=done.events_added)
                     st.session_state["data_upload_round"] = upload_round + 1
@@ -205,7 +242,7 @@ if admin:
         try:
             found = townmap.parse_boundaries(geojson.getvalue())
         except ValueError as error:
-            st.error(ui.t("boundaries_bad", why=error))
+            st.error(ui.t("boundaries_bad", why=text.markdown(error)))
         else:
             target.write_bytes(geojson.getvalue())
             st.success(ui.t("boundaries_saved", n=len(found)))

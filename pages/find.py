@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, ui
+from campaign import i18n, text, ui
 
 SHOWN = 50
 
@@ -41,8 +41,9 @@ row = matches.filter(
     & (pl.col("committee") == unit[2])
     & (pl.col("name") == unit[3])
 ).row(0, named=True)
-st.subheader(f"{row['name']}（{i18n.kind_label(row['kind'], ctx.lang, one=True)}）")
-st.markdown(" › ".join(dict.fromkeys([row["district"], row["town"], row["committee"], row["name"]])))
+st.subheader(f"{text.markdown(row['name'])}（{i18n.kind_label(row['kind'], ctx.lang, one=True)}）")
+place = dict.fromkeys([row["district"], row["town"], row["committee"], row["name"]])
+st.markdown(" › ".join(text.markdown(p) for p in place))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.t("status"), i18n.status_label(row["status"], ctx.lang))
 c2.metric(ui.t("households"), i18n.fmt_int(row["households"]))

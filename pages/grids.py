@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, ui
+from campaign import i18n, text, ui
 
 ctx = ui.context()
 ui.page_header("grids_title")
@@ -87,7 +87,7 @@ workers = [row["workers"], *tree.get_column("subtree_workers").to_list()]
 fig = go.Figure(
     go.Treemap(
         ids=ids,
-        labels=ids,
+        labels=[text.chart(i) for i in ids],
         parents=parents,
         values=values,
         branchvalues="total",
@@ -131,16 +131,17 @@ st.caption(ui.t("grids_band_counts", below=below, inside=inside, above=at_level.
 colours = [
     "#c0392b" if v < low else "#d68910" if v > high else "#28b463" for v in at_level.get_column("workers_per_100")
 ]
+grid_values, grid_axis = text.category_axis(at_level.get_column("grid").to_list())
 band = go.Figure(
     go.Bar(
-        x=at_level.get_column("grid").to_list(),
+        x=grid_values,
         y=at_level.get_column("workers_per_100").to_list(),
         marker_color=colours,
         hovertemplate="%{x}: %{y:.1f}<extra></extra>",
     )
 )
 band.add_hrect(y0=low, y1=high, fillcolor="#28b463", opacity=0.12, line_width=0)
-band.update_layout(yaxis={"title": ui.t("workers_per_100")}, showlegend=False)
+band.update_layout(yaxis={"title": ui.t("workers_per_100")}, xaxis=grid_axis, showlegend=False)
 ui.show(band, height=380, name=f"{ui.t('grids_band_chart')} · {committee}", district=district)
 
 st.subheader(ui.t("grids_places"))

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import brief, i18n, store, townmap, ui
+from campaign import brief, i18n, store, text, townmap, ui
 
 ctx = ui.context()
 ui.page_header("overview_title")
@@ -42,7 +42,7 @@ if many:
 for district, rows in [] if many else coverage.group_by("district", maintain_order=True):
     first = rows.row(0, named=True)
     runs = "rounds_run" if first["counts_rounds"] else "batches_run"
-    st.subheader(f"{district[0]} · {ui.t(runs)} {first['batches_run']}")
+    st.subheader(f"{text.markdown(district[0])} · {ui.t(runs)} {first['batches_run']}")
     cols = st.columns(len(rows) + 1)
     for col, row in zip(cols, rows.iter_rows(named=True), strict=False):
         label = i18n.kind_label(row["kind"], ctx.lang)
@@ -101,11 +101,13 @@ if many:  # only what does not reconcile, one line each; the rest counted
     targets = targets.filter(pl.col("roster") != pl.col("target"))
 for row in targets.iter_rows(named=True):
     scope = ui.t("all_kinds_together") if row["kind"] is None else i18n.kind_label(row["kind"], ctx.lang)
-    text = ui.t("target_line", district=row["district"], kind=scope, target=row["target"], roster=row["roster"])
+    line = ui.t(
+        "target_line", district=text.markdown(row["district"]), kind=scope, target=row["target"], roster=row["roster"]
+    )
     if row["roster"] == row["target"]:
-        st.success(text, icon="✅")
+        st.success(line, icon="✅")
     else:
-        st.warning(text + ui.t("target_mismatch", diff=row["roster"] - row["target"]), icon="⚠️")
+        st.warning(line + ui.t("target_mismatch", diff=row["roster"] - row["target"]), icon="⚠️")
 
 # the coverage bars and the town map one at a time: a district change redraws one chart, not two
 chart = ui.view("overview_chart", {"coverage": "coverage_chart", "map": "map_title"})
@@ -116,11 +118,17 @@ if chart == "coverage":
         with_roster = with_roster.sort("coverage_pct", "district").head(2 * ui.MANY_DISTRICTS)
         st.caption(ui.t("lowest_bars", n=with_roster.height))
     fig = go.Figure()
+    ticks: dict[str, list[str]] = {"tickvals": [], "ticktext": []}
     for kind, rows in with_roster.group_by("kind", maintain_order=True):
-        # one bar per (district, kind): grouping by district would leave empty slots for kinds it lacks
+        # one bar per (district, kind): grouping by district would leave empty slots for kinds it lacks; a long
+        # district name is cut on the axis (the hover has it whole) so the bars keep their width
+        bars = [f"{d} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")]
+        shown = [f"{text.short(d)} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")]
+        ticks["tickvals"] += [text.chart(b) for b in bars]
+        ticks["ticktext"] += [text.chart(s) for s in shown]
         fig.add_bar(
             name=i18n.kind_label(kind[0], ctx.lang),
-            y=[f"{d} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")],
+            y=[text.chart(b) for b in bars],
             x=rows.get_column("coverage_pct").to_list(),
             orientation="h",
             marker_color=ui.KIND_COLOURS.get(kind[0]),
@@ -133,7 +141,7 @@ if chart == "coverage":
         )
     fig.update_layout(
         xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", "tickmode": "array", **ticks},
         uniformtext_minsize=10,
         uniformtext_mode="hide",
     )
@@ -152,14 +160,14 @@ else:
         if shapes:
             fig, missing = townmap.shape_figure(towns, shapes, ui.t("coverage"))
             if len(missing) < towns.height:
-                st.markdown(f"**{district}** · {ui.t('map_boundaries')}")
+                st.markdown(f"**{text.markdown(district)}** · {ui.t('map_boundaries')}")
                 if missing:
-                    st.caption(ui.t("map_unmatched", towns="、".join(missing)))
+                    st.caption(ui.t("map_unmatched", towns="、".join(text.markdown(m) for m in missing)))
                 ui.show(fig, height=520, name=ui.t("map_title"), district=district)
                 continue
         fig, laid_out = townmap.tile_figure(towns, district, ui.t("coverage"))
         positions, _ = townmap.tile_positions(district, towns.get_column("town").to_list())
-        st.markdown(f"**{district}**{'' if laid_out else ' ' + ui.t('map_ordered')}")
+        st.markdown(f"**{text.markdown(district)}**{'' if laid_out else ' ' + ui.t('map_ordered')}")
         ui.show(fig, height=townmap.figure_height(positions), name=ui.t("map_title"), district=district)
     st.caption(ui.t("map_schematic"))
 ui.sample_note()

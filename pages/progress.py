@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import figures, i18n, ui
+from campaign import figures, i18n, text, ui
 
 ctx = ui.context()
 ui.page_header("progress_title")
@@ -34,7 +34,7 @@ if view == "curve":
         curve = figures.district_curves(curve)
     fig = go.Figure()
     for (district, kind), rows in curve.group_by(["district", "kind"], maintain_order=True):
-        label = district if together else f"{district} · {i18n.kind_label(kind, ctx.lang)}"
+        label = text.chart_short(district) + ("" if together else f" · {i18n.kind_label(kind, ctx.lang)}")
         fig.add_scatter(
             name=label,
             x=rows.get_column("published").to_list(),
@@ -42,7 +42,8 @@ if view == "curve":
             mode="lines+markers",
             line_shape="hv",
             customdata=rows.select("created", "total").rows(),
-            hovertemplate=f"{label}<br>%{{x|%Y-%m-%d}}<br>%{{y:.1f}}%（%{{customdata[0]:,}} / %{{customdata[1]:,}}）"
+            # the trace's name by reference: a name in the template itself would be read as one ("%{y}")
+            hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}<br>%{y:.1f}%（%{customdata[0]:,} / %{customdata[1]:,}）"
             "<extra></extra>",
         )
     fig.update_layout(
@@ -61,15 +62,17 @@ elif view == "batch":
         per_batch = per_batch.filter(pl.col("district").is_in(focus))
     drawn = figures.batches_together(per_batch).with_columns(kind=pl.lit(None)) if together else per_batch
     fig = go.Figure()
+    ticks: dict[str, list[str]] = {"tickvals": [], "ticktext": []}
     # numbers on the bars while they are few: fitting text into a city's hundreds of bars takes the browser seconds
     labelled = drawn.height <= ui.LABELLED_BARS_MAX
     for (district, kind), rows in drawn.group_by(["district", "kind"], maintain_order=True):
-        labels = [
-            f"{district} {i18n.batch_label(b, r, ctx.lang)}"
-            for b, r in rows.select("batch", "counts_rounds").iter_rows()
-        ]
+        # the bars' categories are the whole names (escaped); the axis shows them cut
+        batches = [i18n.batch_label(b, r, ctx.lang) for b, r in rows.select("batch", "counts_rounds").iter_rows()]
+        labels = [text.chart(f"{district} {b}") for b in batches]
+        ticks["tickvals"] += labels
+        ticks["ticktext"] += [text.chart(f"{text.short(district)} {b}") for b in batches]
         fig.add_bar(
-            name=district if together else f"{district} · {i18n.kind_label(kind, ctx.lang)}",
+            name=text.chart_short(district) + ("" if together else f" · {i18n.kind_label(kind, ctx.lang)}"),
             x=labels,
             y=rows.get_column("units").to_list(),
             marker_color=None if together else ui.KIND_COLOURS.get(kind),
@@ -78,11 +81,12 @@ elif view == "batch":
             hovertemplate="%{x}<br>%{customdata}<br>%{y:,}<extra></extra>",
         )
     # a label under every bar of a city (hundreds, tilted) cost Plotly more than the bars: one every few
-    fig.update_layout(
-        barmode="stack",
-        yaxis={"title": ui.t("units_axis")},
-        xaxis={"nticks": None if labelled else 2 * ui.TICK_LABELS_MAX},
-    )
+    xaxis = {"nticks": None if labelled else 2 * ui.TICK_LABELS_MAX}
+    if ticks["tickvals"] != ticks["ticktext"]:  # a long district name: the labels cut, as few as nticks gives
+        cut = dict(zip(ticks["tickvals"], ticks["ticktext"], strict=True))
+        step = 1 if labelled else max(1, len(cut) // (2 * ui.TICK_LABELS_MAX))
+        xaxis = {"tickmode": "array", "tickvals": list(cut)[::step], "ticktext": list(cut.values())[::step]}
+    fig.update_layout(barmode="stack", yaxis={"title": ui.t("units_axis")}, xaxis=xaxis)
     if labelled:
         fig.update_layout(uniformtext_minsize=9, uniformtext_mode="hide")
     ui.show(fig, name=ui.t("per_batch_title"))
@@ -110,11 +114,12 @@ else:
         towns = rows.get_column("town").unique(maintain_order=True).to_list()
         cells = {(tn, b): u for tn, b, u in rows.select("town", "batch", "units").iter_rows()}
         z = [[cells.get((tn, b), 0) for b in batches] for tn in towns]
+        town_values, town_axis = text.category_axis(towns)
         fig = go.Figure(
             go.Heatmap(
                 z=z,
                 x=[i18n.batch_label(b, rounds, ctx.lang) for b in batches],
-                y=towns,
+                y=town_values,
                 colorscale="Reds",
                 text=[[f"{v:,}" if v else "" for v in row] for row in z],
                 texttemplate="%{text}",
@@ -122,6 +127,6 @@ else:
                 colorbar={"title": ui.t("units")},
             )
         )
-        fig.update_layout(yaxis={"autorange": "reversed"})
+        fig.update_layout(yaxis={"autorange": "reversed", **town_axis})
         ui.show(fig, height=max(320, 28 * len(towns) + 80), name=ui.t("heatmap_title"), district=shown)
 ui.sample_note()

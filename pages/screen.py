@@ -24,6 +24,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402  (after the module docstring on purpose)
 
 from campaign import i18n, screen
+from campaign.text import short
 
 if PagesManager.uses_pages_directory:
     PagesManager.uses_pages_directory = False
@@ -476,14 +477,18 @@ def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
             f'stroke-dasharray="{dash}" stroke-linejoin="round"/>'
         )
         ly = legend_y + i * legend_step
-        label = f"{district} {i18n.fmt_pct(previous)}"
-        if kind != "all":
-            label = f"{district} · {i18n.kind_label(kind, LANG)} {i18n.fmt_pct(previous)}"
+        size = min(30, legend_step * 0.6)
+        rest = (
+            f" {i18n.fmt_pct(previous)}"
+            if kind == "all"
+            else f" · {i18n.kind_label(kind, LANG)} {i18n.fmt_pct(previous)}"
+        )
+        label = screen.fit_name(district, rest, size, right - 104 - 10)  # a long name is cut, never the figure
         svg.append(
             f'<line x1="{width - right + 30}" x2="{width - right + 90}" y1="{ly + 14:.1f}" y2="{ly + 14:.1f}" '
             f'stroke="{colour}" stroke-width="8" stroke-dasharray="{dash}"/>'
             f'<text x="{width - right + 104}" y="{ly + 24:.1f}" fill="{TEXT}" '
-            f'font-size="{min(30, legend_step * 0.6):.0f}">'
+            f'font-size="{size:.0f}">'
             f"{e(label)}</text>"
         )
     svg.append("</svg>")
@@ -560,7 +565,7 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
         ]
         board = rows_html(bars, "minmax(0,2fr) minmax(0,3fr) minmax(0,1fr)", 4.2, max(1, len(bars)), 1)
         columns.append(
-            f'<div class="scr-col"><div class="scr-h scr-line">{e(g["district"])} · {e(label)} · '
+            f'<div class="scr-col"><div class="scr-h scr-line">{e(short(g["district"]))} · {e(label)} · '
             f"{e(day(g['latest_published']))}</div>"
             f'<div class="scr-pair"><div>{e(t("screen_new"))}'
             f'<b style="color:{GOOD}">{i18n.fmt_int(g["latest_new"])}</b></div>'

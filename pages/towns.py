@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, ui
+from campaign import i18n, text, ui
 
 ctx = ui.context()
 ui.page_header("towns_title")
@@ -30,17 +30,21 @@ if ranked.is_empty():
     st.warning(ui.t("no_data"))
     st.stop()
 
-ranked = ranked.with_columns(
-    label=pl.col("town")
-    + pl.when(pl.lit(ctx.district is None)).then("（" + pl.col("district") + "）").otherwise(pl.lit(""))
-)
 order = ranked.sort(["coverage_pct", "created"], descending=[False, False], nulls_last=False)
 if order.height > ui.TOWN_BARS_MAX:  # a bar per town of a whole country would be a chart no one can read
     order = order.head(ui.TOWN_BARS_MAX)
     st.caption(ui.t("lowest_bars", n=order.height))
+# a bar a town, named whole in the hover; on the axis a long name is cut, so the bars and their figures keep
+# their width (two towns that start alike stay two bars: the categories are the whole names)
+several = ctx.district is None
+labels = [f"{tn}（{d}）" if several else tn for d, tn in order.select("district", "town").iter_rows()]
+shown = [
+    f"{text.short(tn)}（{text.short(d, 12)}）" if several else text.short(tn)
+    for d, tn in order.select("district", "town").iter_rows()
+]
 fig = go.Figure(
     go.Bar(
-        y=order.get_column("label").to_list(),
+        y=[text.chart(label) for label in labels],
         x=order.get_column("coverage_pct").to_list(),
         orientation="h",
         marker_color="#c0392b",
@@ -52,7 +56,15 @@ fig = go.Figure(
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
     )
 )
-fig.update_layout(xaxis={"title": ui.t("percent_axis"), "range": [0, 105]}, showlegend=False)
+fig.update_layout(
+    xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
+    yaxis={
+        "tickmode": "array",
+        "tickvals": [text.chart(label) for label in labels],
+        "ticktext": [text.chart(s) for s in shown],
+    },
+    showlegend=False,
+)
 ui.show(fig, height=max(360, 24 * order.height + 80))
 ui.table(
     ranked,
@@ -90,7 +102,7 @@ if not town:
     ui.to_url("committee", None)
 else:
     district, town_name = town
-    st.subheader(ui.t("committees_of", town=town_name))
+    st.subheader(ui.t("committees_of", town=text.markdown(town_name)))
     committees = ui.q("committees_in_town", district=district, town=town_name)
     if kind:
         committees = committees.filter(pl.col("kind") == kind)
@@ -117,7 +129,7 @@ else:
     )
     ui.to_url("committee", committee)
     if committee:
-        st.subheader(ui.t("units_of", committee=committee))
+        st.subheader(ui.t("units_of", committee=text.markdown(committee)))
         units = ui.q("find_units", district=district, town=town_name, committee=committee, kind=kind)
         ui.table(
             units,

@@ -263,13 +263,13 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
     bad = files / "闵行区第二批.csv"
     bad.write_text("区,名称,批次,公布日期\n闵行区,乙苑,第二批,2022/13/5\n", "utf-8")
 
-    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123"}) as url:
+    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url:
         context = browser.new_context(viewport=VIEWPORT)
         try:
             page = context.new_page()
             page.set_default_timeout(30_000)
             open_page(page, url + "/data", title("data_title"))
-            page.locator('input[type="password"]').fill("口令-123")
+            page.locator('input[type="password"]').fill("口令-12345678")
             page.keyboard.press("Enter")
             settle(page)
             uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first  # then GeoJSON
@@ -286,7 +286,7 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
             page.get_by_text("已创建 1 / 1").wait_for()
 
             open_page(page, url + "/data", title("data_title"))
-            page.locator('input[type="password"]').fill("口令-123")
+            page.locator('input[type="password"]').fill("口令-12345678")
             page.keyboard.press("Enter")
             settle(page)
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])

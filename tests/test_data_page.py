@@ -49,10 +49,11 @@ def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
 
 
 def test_password_comparison() -> None:
-    assert intake.password_ok("abc", "abc")
-    assert not intake.password_ok("abd", "abc")
+    assert intake.password_ok("abcdefgh", "abcdefgh")
+    assert not intake.password_ok("abcdefgi", "abcdefgh")
     assert not intake.password_ok("", "")
-    assert not intake.password_ok("abc", None)
+    assert not intake.password_ok("abcdefgh", None)
+    assert not intake.password_ok("abc", "abc")  # shorter than the minimum: never a match
 
 
 def test_uploads_are_stored_by_content_inside_the_data_folder(tmp_path) -> None:
@@ -102,12 +103,12 @@ def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     ingest(paths[:2], db, who="甲")
     ingest(paths[2:], db, who="乙")
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
-    monkeypatch.setenv(intake.PASSWORD_ENV, "pw")
+    monkeypatch.setenv(intake.PASSWORD_ENV, "pw-long-enough")
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     at.switch_page("pages/data.py").run()
     assert "乙区" in at.selectbox(key="district").options
-    at.text_input(key="data_password").input("pw").run()
+    at.text_input(key="data_password").input("pw-long-enough").run()
     snapshot_ids = at.selectbox(key="data_snap").options
     assert len(snapshot_ids) == 1 and snapshot_ids[0].endswith("-ingest1")
     at.selectbox(key="data_snap").set_value(snapshot_ids[0]).run()

@@ -25,7 +25,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign import queries
+from campaign import queries, store
 from campaign.ingest import Defaults, ingest
 
 EXAMPLES = int(os.environ.get("CAMPAIGN_HYPOTHESIS_EXAMPLES", "200"))
@@ -113,6 +113,8 @@ def districts(draw) -> District:
             u.revoked = later
         elif fate in ("model", "model_only"):
             u.model = later
+    if not any(u.created or u.model for u in units):
+        units[0].created, units[0].batch = days[0], 1  # a district that has begun: one unit listed at least
     return District(name, kind, units, days, draw(st.booleans()))
 
 
@@ -365,8 +367,8 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
 
 
 # ------------------------------------------------------------------------------------------- checks ---
-def published_figures(db: Path, day: dt.date) -> dict[str, int]:
-    frame = queries.run("coverage_by_district", db=db, as_of=day)
+def published_figures(con, day: dt.date) -> dict[str, int]:
+    frame = queries.run("coverage_by_district", con=con, as_of=day)
     sums = frame.select(pl.col("created", "revoked", "model").sum()).row(0, named=True)
     return {k: int(v or 0) for k, v in sums.items()}
 
@@ -385,17 +387,24 @@ def test_an_unseen_district_loads_right_the_first_time(data) -> None:
         files, defaults = write_files(data.draw, d, folder)
         db = folder / "c.duckdb"
         report = ingest(files, db, today=TODAY, defaults=defaults, who="hypothesis")
-        kinds = queries.run("coverage_by_district", db=db)
-        assert kinds.get_column("kind").to_list() == [d.kind], "every unit of the kind the files say"
-        assert kinds.get_column("district").to_list() == [d.name]
-        total = kinds.item(0, "total")
-        roster = any("名册" in f.name for f in files)
-        assert total == (len(d.units) if roster else None)
-        days = sorted({u.created for u in d.units if u.created} | {u.revoked for u in d.units if u.revoked})
-        days += sorted({u.model for u in d.units if u.model} - set(days))
-        for day in [days[0] - dt.timedelta(days=1), *sorted(days)]:
-            assert published_figures(db, day) == d.state(day), f"as of {day}"
-        # the report says what the pages show
-        end = d.state(max(days))
-        said = {row["district"]: row for row in report.by_district}[d.name]
-        assert {k: said[k] for k in ("created", "revoked", "model")} == end
+        # a connection of its own, closed with the example: the shared readers are kept per path, for good
+        with store.read_only(db) as con:
+            check(d, files, report, con)
+
+
+def check(d: District, files: list[Path], report, con) -> None:
+    """The published figures as of every date, the kinds and the totals, and the report, against the truth."""
+    kinds = queries.run("coverage_by_district", con=con)
+    assert kinds.get_column("kind").to_list() == [d.kind], "every unit of the kind the files say"
+    assert kinds.get_column("district").to_list() == [d.name]
+    total = kinds.item(0, "total")
+    roster = any("名册" in f.name for f in files)
+    assert total == (len(d.units) if roster else None)
+    days = sorted({u.created for u in d.units if u.created} | {u.revoked for u in d.units if u.revoked})
+    days += sorted({u.model for u in d.units if u.model} - set(days))
+    for day in [days[0] - dt.timedelta(days=1), *sorted(days)]:
+        assert published_figures(con, day) == d.state(day), f"as of {day}"
+    # the report says what the pages show
+    end = d.state(max(days))
+    said = {row["district"]: row for row in report.by_district}[d.name]
+    assert {k: said[k] for k in ("created", "revoked", "model")} == end

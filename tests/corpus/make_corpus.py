@@ -1603,6 +1603,16 @@ def unseen_district_cases(c: Corpus) -> None:
         ],
     )
     c.accepted(
+        "roster_kind_from_its_header_with_a_list",
+        "found by tests/test_unseen_districts.py: a roster whose kind only its header 小区名称 says, and in the same "
+        "run a list whose header 名称 says none: the list's units take the roster's kind",
+        [
+            ("名册.csv", text("闵行区名册\n街镇,居委,小区名称\n古美路街道,古美一居委,古美苑\n")),
+            ("名单.csv", text("区,街镇,居委,名称,批次,公布日期\n闵行区,古美路街道,古美一居委,古美苑,1,2022-05-12\n")),
+        ],
+        [check("coverage_by_district", ["district", "kind", "total", "created"], [["闵行区", "compound", 1, 1]])],
+    )
+    c.accepted(
         "village_list_kind_from_names",
         "a district's first list of 村居 (villages and communities, no 类型, no roster): each unit's kind from how its "
         "name ends (…村 village, …社区 community)",
