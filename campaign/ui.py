@@ -278,7 +278,8 @@ def streamlit_words(lang: str) -> None:
         mb = max(1, int(st.get_option("server.maxUploadSize")))
         # the types are in each uploader's own label; the button keeps its icon, its word replaced
         instructions = '[data-testid="stFileUploaderDropzoneInstructions"] span'
-        button = '[data-testid="stFileUploaderDropzone"] button'
+        # only the button that has a word (Upload): not a chosen file's delete button nor the add-more "+"
+        button = '[data-testid="stFileUploaderDropzone"] button:has([data-testid="stMarkdownContainer"])'
         rules += (
             f"{instructions}{{font-size:0}}"
             f'{instructions}::after{{content:"{i18n.t("upload_limit", lang, mb=mb)}";font-size:0.875rem}}'

@@ -229,7 +229,7 @@ def test_the_uploaders_own_words_are_chinese(desktop, served):
     shown = dropzone.evaluate(
         """(zone) => {
           const span = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
-          const button = zone.querySelector('button');
+          const button = zone.querySelector('button:has([data-testid="stMarkdownContainer"])');
           const word = button.querySelector('[data-testid="stMarkdownContainer"]');
           return {hint: getComputedStyle(span, '::after').content, hintSize: getComputedStyle(span).fontSize,
                   button: getComputedStyle(button, '::after').content,
@@ -239,6 +239,19 @@ def test_the_uploaders_own_words_are_chinese(desktop, served):
     assert shown["hintSize"] == "0px" and shown["english"] == "none", shown
     assert "每个文件不超过" in shown["hint"] and "MB" in shown["hint"], shown
     assert shown["button"] == '"选择文件"', shown
+    # with a file chosen, its delete button and the add-more "+" keep their own icons, no word over them
+    template = Path(__file__).resolve().parent.parent / "data" / "sample"
+    chosen = next(template.glob("*.csv"))
+    desktop.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(chosen)])
+    desktop.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stFileUploaderDropzone\"]').querySelectorAll('button').length > 1"
+    )
+    others = dropzone.evaluate(
+        """(zone) => [...zone.querySelectorAll('button')]
+            .filter((b) => !b.querySelector('[data-testid="stMarkdownContainer"]'))
+            .map((b) => getComputedStyle(b, '::after').content)"""
+    )
+    assert others and all(c in ("none", "normal") for c in others), others
 
 
 def test_the_server_log_stays_clean_in_normal_use(desktop, served):
