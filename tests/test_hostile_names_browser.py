@@ -196,7 +196,7 @@ def test_a_hostile_upload_is_shown_as_text_in_the_preview_and_the_report(browser
     from campaign import i18n
 
     files = tmp_path / "files"
-    good = write_hostile(files)[1]  # the list with the hostile file name
+    roster, good = write_hostile(files)[:2]  # the list with the hostile file name, and the roster it needs
     bad = files / "**坏**![b](http:⁄⁄127.0.0.2:9⁄b.png).csv"
     bad.write_text(f"区,名称,批次,公布日期\n{DISTRICT},{UNIT.replace('&', '')},第二批,2022/13/5\n", "utf-8")
     with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345"}) as url:
@@ -211,7 +211,7 @@ def test_a_hostile_upload_is_shown_as_text_in_the_preview_and_the_report(browser
             page.locator('input[type="password"]').fill("口令-12345")
             page.keyboard.press("Enter")
             settle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(good)])
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(roster), str(good)])
             page.get_by_text(i18n.t("preview_title", "zh")).wait_for()
             page.locator('[data-testid="stTable"]').nth(1).wait_for()
             settle(page)
