@@ -168,12 +168,8 @@ WHOLE_WORDS: dict[str, bool] = {
 }
 WHOLE_NOT_STATED = ("/", "-", "—", "——")
 
-# headers that say the list counts rounds (轮) rather than batches (批)
-ROUND_HEADERS = ("轮次", "创建轮次", "round")
-
-
 def says_rounds(header: str) -> bool:
-    """A batch column's header that counts rounds: 轮次, 创建轮次（第几轮）, Round."""
+    """A batch column's header that says the list counts rounds (轮) rather than batches (批): 轮次, 创建轮次, Round."""
     key = fold(header or "")
     return "轮" in key or "round" in key
 
