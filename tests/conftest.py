@@ -139,3 +139,14 @@ def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def healthy(url: str) -> bool:
+    """A Streamlit server answers ``ok`` on its health endpoint (``url``)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:  # URLError is an OSError
+        return False

@@ -17,14 +17,12 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import free_port, require_chromium, stop
+from conftest import free_port, healthy, require_chromium, stop
 
 from campaign import i18n
 from campaign.ingest import ingest
@@ -51,14 +49,6 @@ PAGES = {
     "data": ("data", "data_title", '[data-testid="stDataFrame"]'),
     "explorer": ("explorer", "explorer_title", '[data-testid="stDataFrame"]'),
 }
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @contextlib.contextmanager

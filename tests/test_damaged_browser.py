@@ -8,12 +8,11 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, require_chromium, stop, write_tiny
+from conftest import free_port, healthy, require_chromium, stop, write_tiny
 from test_damaged import damage
 
 from campaign import store
@@ -24,14 +23,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 KPI = '[data-testid="screen-kpi"]'
 EXCEPTION = '[data-testid="stException"]'
-
-
-def _up(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 @contextlib.contextmanager
@@ -45,7 +36,7 @@ def dashboard(db: Path) -> Iterator[str]:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
-        while not _up(port):
+        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"server did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.25)

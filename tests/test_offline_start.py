@@ -14,12 +14,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, stop
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, healthy, stop
 
 from campaign.ingest import ingest
 from campaign.reader import status_files
@@ -51,14 +50,6 @@ def outside(log: Path) -> list[str]:
             continue
         found.append(line)
     return found
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @contextlib.contextmanager

@@ -16,12 +16,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, require_chromium, stop
+from conftest import free_port, healthy, require_chromium, stop
 
 from campaign.ingest import ingest
 from campaign.reader import status_files
@@ -30,14 +29,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "上传口令-2022"
-
-
-def _up(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 @contextlib.contextmanager
@@ -57,7 +48,7 @@ def server(folder: Path, how: str) -> Iterator[int]:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
-        while not _up(port):
+        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"server did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.25)
