@@ -320,8 +320,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "rolled_back": ("已回滚到快照 {id}。", "Rolled back to snapshot {id}."),
     "templates_title": ("模板下载", "Templates"),
     "templates_caption": (
-        "请各街镇按模板填报；列的顺序不限，标题行可保留。详见 README 中的文件格式说明。",
-        "Towns fill these in; column order is free and a title line is fine. README describes every variant.",
+        "请各街镇按模板填报；列的顺序不限，标题行可保留。详见 docs/files.md 中的文件格式说明。",
+        "Towns fill these in; column order is free and a title line is fine. docs/files.md describes every variant.",
     ),
     "col_file": ("文件", "File"),
     "col_role": ("类型", "Role"),
