@@ -55,6 +55,26 @@ def test_every_screen_parameter_is_in_the_pages_document():
     assert documented == screen.KNOWN_PARAMS
 
 
+def url_parameters() -> set[str]:
+    """The URL parameters the pages read and write (ui.from_url / ui.to_url / st.query_params with a literal)."""
+    sources = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "dashboard.py", ROOT / "campaign" / "ui.py"]
+    found = {"view"}  # ui.view's own parameter
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        found |= set(re.findall(r'from_url\(\s*[^,]+,\s*"([a-z_]+)"', text))
+        found |= set(re.findall(r'to_url\(\s*"([a-z_]+)"', text))
+        found |= set(re.findall(r'query_params(?:\.get\(|\[)\s*"([a-z_]+)"', text))
+    return found
+
+
+def test_every_page_url_parameter_is_in_the_pages_document():
+    params = url_parameters()
+    assert {"as_of", "district", "lang", "q", "unit"} <= params  # the scan finds what it should
+    text = read("docs/pages.md")
+    missing = sorted(p for p in params if not re.search(rf"[`?&]{p}[=`]", text))
+    assert missing == []
+
+
 def test_relative_links_in_the_documents_point_at_files():
     documents = [ROOT / "README.md", ROOT / "BENCHMARKS.md", *sorted((ROOT / "docs").glob("*.md"))]
     broken = []
