@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from campaign import config, screen
+from campaign import config
+from campaign.answers import screen
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_COMMAND = "python -m pip install uv && python -m uv run pytest"
@@ -57,7 +58,7 @@ def test_every_screen_parameter_is_in_the_pages_document():
 
 def url_parameters() -> set[str]:
     """The URL parameters the pages read and write (ui.from_url / ui.to_url / st.query_params with a literal)."""
-    sources = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "dashboard.py", ROOT / "campaign" / "ui.py"]
+    sources = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "dashboard.py", ROOT / "campaign" / "app" / "ui.py"]
     found = {"view"}  # ui.view's own parameter
     for source in sources:
         text = source.read_text(encoding="utf-8")
