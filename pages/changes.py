@@ -48,8 +48,8 @@ def draw(rows: pl.DataFrame, district: str | None = None) -> None:
     )
     fig.update_layout(
         barmode="relative",
-        # every date's label, tilted, took Plotly longer than the bars (a city's 51: 0.12 s, against 0.04 s for
-        # a label every few dates); the hover names each bar's date
+        # every date's label, tilted, took Plotly longer to lay out than the bars (against a label every few
+        # dates); the hover names each bar's date
         xaxis={"title": ui.t("date_axis"), "type": "category", "nticks": None if labelled else ui.TICK_LABELS_MAX},
         yaxis={"title": ui.t("units_axis")},
     )
@@ -110,8 +110,8 @@ else:
     whole = ui.q("whole_over_time")
     if not whole.is_empty():
         st.subheader(ui.t("whole_title"))
-        # as the changes: with more districts than get a chart each, a curve per kind (24 traces of a city's
-        # 12 lowest districts took Chromium ~0.2 s to draw, 2 a few hundredths)
+        # as the changes: with more districts than get a chart each, a curve per kind (a trace per district and
+        # kind was an order of magnitude slower to draw)
         together = whole.get_column("district").n_unique() > ui.CHARTS_PER_DISTRICT_MAX
         if together:
             st.caption(ui.t("whole_together", n=whole.get_column("district").n_unique()))

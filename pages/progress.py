@@ -23,8 +23,9 @@ if view != "towns":
     curve = curve.filter(pl.col("total").is_not_null())
     if focus is not None:
         curve = curve.filter(pl.col("district").is_in(focus))
-    # a curve and a bar series per district and kind: 45 of them for a city's 12 lowest districts took Chromium
-    # ~0.5 s to draw; with more districts than get a chart each elsewhere, one per district, its kinds together
+    # a curve and a bar series per district and kind is dozens of traces for a city, slow for the browser to draw
+    # (BENCHMARKS.md, "Browser"); with more districts than get a chart each elsewhere, one per district, its
+    # kinds together
     together = curve.get_column("district").n_unique() > ui.CHARTS_PER_DISTRICT_MAX
     if together:
         st.caption(ui.t("progress_kinds_together", n=curve.get_column("district").n_unique()))

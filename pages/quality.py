@@ -24,8 +24,8 @@ def labelled(frame: pl.DataFrame, columns: dict[str, str], lang: str, every_kind
 
 
 # The checks depend only on the snapshot and the filters, and are shared by every session: nine queries
-# (0.2-0.3 s at city) once a publish for each district and day looked at, not on every rerun. An entry is a
-# few kB for a district, ~1.7 MB for a whole country (national: never-listed's first 10,000 rows).
+# once a publish for each district and day looked at, not on every rerun. An entry is small for a district,
+# a whole country's is bounded by never-listed's first 10,000 rows.
 @st.cache_data(max_entries=256, show_spinner=False)
 def findings(
     snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None, limit: int

@@ -48,8 +48,7 @@ def backtest(db: Path | None = None, district: str | None = None, as_of: dt.date
     )
     if wanted.is_empty():
         return pl.DataFrame(schema=BACKTEST_SCHEMA)
-    # every day's projection in one query, not one a day: planning it was most of a district's backtest (a
-    # city district's 0.5-0.8 s -> ~0.1 s)
+    # every day's projection in one query, not one a day: planning each query was most of a district's backtest
     days = sorted(set(wanted.get_column("published").to_list()))
     projected = queries.run("forecast", db=db, district=district, days=days, towns=False)
     rows = wanted.join(

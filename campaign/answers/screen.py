@@ -328,7 +328,8 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
         serving = store.serving(path)  # a damaged published file: the newest kept snapshot that reads
         if serving.path is None:
             raise store.Unreadable(path, serving.damaged or "")
-        # a connection per fetch: a screen fetches every refresh for weeks (~10 kB kept per fetch otherwise)
+        # a connection per fetch: a screen fetches every refresh for weeks, and DuckDB keeps memory per query on a
+        # connection until it closes (BENCHMARKS.md, "Screen soak")
         with store.read_only(serving.path) as con:
             data = ScreenData(
                 key=before,

@@ -1,6 +1,6 @@
 """Frames for lighter charts: with many districts on a chart, a trace per district and kind costs the browser
-more than the points do (45 traces of a city's 12 lowest districts took Chromium ~0.25 s a chart to draw, 12
-traces ~0.07 s), so the pages draw kinds (or districts) together and leave the detail to the tables."""
+more than the points do (BENCHMARKS.md, "Browser"), so the pages draw kinds (or districts) together and leave
+the detail to the tables."""
 
 from __future__ import annotations
 

@@ -614,8 +614,8 @@ def first_rows(name: str, /, **params: object) -> tuple[pl.DataFrame, int, Calla
 
 def view(key: str, views: dict[str, str], param: str = "view") -> str:
     """Which one of a page's charts to draw (``views``: value -> label key), chosen above them and kept in the
-    URL (``param``), the first by default. A district change then redraws one chart: in Chromium on two busy
-    cores each Plotly chart took 0.1-0.2 s to draw again."""
+    URL (``param``), the first by default. A district change then redraws one chart: each Plotly chart on a page
+    is a redraw the browser pays for (BENCHMARKS.md, "Browser")."""
     first = next(iter(views))
     from_url(key, param, one_of(list(views)))
     if key not in st.session_state:

@@ -12,7 +12,7 @@ has at most one event per list, so no list names a unit twice. Output is byte-fo
 a given scale and seed: NumPy's seeded generator, Polars writers, sorted frames, no clock.
 
 Memory is bounded at any scale: the model is numbers only (``build_model``: arrays of one entry per
-unit and event, ~0.4 GB at national scale); names are made once per place and gathered for one
+unit and event, small at national scale too); names are made once per place and gathered for one
 district's files at a time (``write_scale``) or a million snapshot rows at a time (``build_database``,
 which commits each chunk into the snapshot being built), so neither holds 20M rows of strings.
 
@@ -87,7 +87,7 @@ CHUNK_ROWS = 1_000_000  # rows named and inserted at a time by build_database
 @dataclass(frozen=True)
 class Model:
     """A campaign as numbers, before any name: a few arrays of one entry per unit, event, committee or town
-    (about 0.4 GB at national scale). Units are numbered in district order, so district ``d``'s units are
+    (small at national scale too). Units are numbered in district order, so district ``d``'s units are
     ``unit_start[d]:unit_start[d + 1]``; events are sorted by unit, then batch, so its events are
     ``event_start[d]:event_start[d + 1]``. Names are made once per place (``names``) and gathered for a
     district or a chunk of rows at a time (``unit_frame``)."""
@@ -519,7 +519,7 @@ def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
 
     The snapshot store.publish builds is a private file until it is swapped in (and is removed if the build
     fails), so this loses no atomicity. It bounds memory: DuckDB holds an open transaction's inserted rows
-    in memory until it ends, ~130 MB per million events, 3 GB and more at national scale."""
+    in memory until it ends, which at national scale would pass the memory target (BENCHMARKS.md, "Memory")."""
     try:
         con.execute("commit")
     except duckdb.TransactionException:

@@ -202,7 +202,7 @@ def ingest(
 
 # a run whose files hold more than this many bytes is read, checked and matched a group of districts at a time
 # (all into the one snapshot it publishes): its memory then follows the largest group, not the whole run. A
-# country's first load is 1.6 GB of CSV and 24.7M rows: held at once, ~12 GB of frames (4.2M rows took 2.1 GB)
+# country's first load held at once would need several times the 4 GB target (BENCHMARKS.md, "Memory")
 CHUNK_BYTES = 64 * 2**20
 
 _Item = tuple[int, Path, str]  # a file of the run: its position, its path, its name as shown to the user
@@ -534,8 +534,9 @@ def _ingest_in_chunks(
 
 def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
     """Commit the snapshot being built so far: DuckDB holds an open transaction's rows in memory until it ends (a
-    country's first load grew to 3.5 GB by its last group). The file is private until publish swaps it in, and
-    removed if the run is refused, so this loses nothing of all or nothing."""
+    country's first load in one transaction grew past the memory target by its last group). The file is
+    private until publish swaps it in, and removed if the run is refused, so this loses nothing of all or
+    nothing."""
     try:
         con.execute("commit")
     except duckdb.TransactionException as error:

@@ -237,7 +237,7 @@ def _sheet_first_rows(path: Path) -> dict[str, int]:
             target = targets.get(rid, "")
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
             try:
-                # only the first rows are wanted: unzip 2 MB, not a whole sheet of tens of MB
+                # only the first rows are wanted: unzip the sheet's head, not a whole sheet
                 with zf.open(member) as sheet:
                     xml = sheet.read(2_000_000).decode("utf-8", "replace")
             except KeyError:

@@ -24,7 +24,7 @@ _SEPARATOR = "\n"
 
 def spell_many(names: list[str]) -> list[tuple[str, str]]:
     """``spell`` of every name, in one pass of pypinyin over the names joined by a separator: a call per name
-    costs ~0.3 ms, which a whole country's millions of names turn into the better part of an hour.
+    has a fixed cost, which a whole country's millions of names turn into most of an hour.
 
     The separator is no Chinese character, so no word is read across two names; the initials are each
     syllable's first letter (as pypinyin's FIRST_LETTER style gives), text other than Chinese kept whole.

@@ -91,8 +91,9 @@ WHOLE_ORDERS = _whole_orders()
 # the tables files fill, copied from the previous snapshot into the next: every table schema.sql creates
 TABLES = tuple(re.findall(r"^create table (\w+)", SCHEMA.read_text(encoding="utf-8"), re.M))
 # events are stored in unit order, so one unit's history (the find page) reads a row group or two through
-# DuckDB's min/max zone maps instead of scanning every event: 0.7 s -> 35 ms at national scale, at no cost
-# in space. Fills insert their new events in this order too; an in-place publish appends a small tail.
+# DuckDB's min/max zone maps instead of scanning every event, at no cost in space (an index would cost
+# space and build time; BENCHMARKS.md, "Tried and not taken"). Fills insert their new events in this order
+# too; an in-place publish appends a small tail.
 EVENTS_ORDER = " order by unit_id, event_id"
 SNAPSHOTS_DIR = "snapshots"
 KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
@@ -227,8 +228,8 @@ def _copied(base: Path, building: Path) -> bool:
 
 def _update_copy(building: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], districts: list[str]) -> None:
     """In ``building``, a byte copy of the published snapshot: ``fill``, then only ``districts``' derived rows
-    replaced. Rebuilding row by row costs what the whole snapshot costs (86 s at national scale for an ingest
-    of one district); copying the file costs seconds, and fill and derive touch only a few districts' rows.
+    replaced. Rebuilding row by row costs what the whole snapshot costs, whichever few districts changed;
+    copying the file is cheap, and fill and derive touch only a few districts' rows (BENCHMARKS.md, "Memory").
     """
     con = _building(building)
     try:
@@ -248,8 +249,8 @@ def derive_districts(con: duckdb.DuckDBPyConnection, districts: list[str]) -> No
     later in the fill touches them); the build then derives only the districts fill did not, and event_range.
 
     A country's first load, a group of districts at a time, so derives each group as it is added: every derived
-    table but event_range is per district, and one pass over the whole country at the end took 1.5-5 minutes
-    beyond DuckDB's memory cap (spilling), where its groups take a fraction of that each, well within it.
+    table but event_range is per district, and one pass over the whole country at the end went
+    beyond DuckDB's memory cap (spilling), where its groups each stay well within it (BENCHMARKS.md, "Ingest").
 
     Commits what fill has added so far and leaves no transaction open: derive.sql's statements commit one by one,
     as in the build (DuckDB refuses to commit its tables replaced in one transaction with the scratch schema that
@@ -846,10 +847,9 @@ def distrust(db: Path, why: str | None = None) -> None:
 
 class Reader:
     """Read-only access to the published snapshot, re-attached when the file is replaced, and every
-    REOPEN_AFTER queries: DuckDB keeps a little memory for each query run on a connection (~300 bytes for a
-    count, ~1 kB for a page's query) until the connection is closed, which over weeks of a wall screen and
-    its viewers would be gigabytes. A published file that cannot be read is not attached: the newest kept
-    snapshot that can is (``serving``)."""
+    REOPEN_AFTER queries: DuckDB keeps a little memory for each query run on a connection until the connection
+    is closed, which over weeks of a wall screen and its viewers adds up (BENCHMARKS.md, "Memory"). A published file
+    that cannot be read is not attached: the newest kept snapshot that can is (``serving``)."""
 
     REOPEN_AFTER = 500
 
