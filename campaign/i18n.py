@@ -458,6 +458,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_per_batch": ("各批次 / 轮次创建单位", "Units created per batch / round"),
     "screen_no_roster": ("无名册，仅计数", "no roster, counts only"),
     "screen_kpi_page": ("各区 第 {page} / {pages} 页", "Districts, page {page} of {pages}"),
+    "screen_board_page": ("第 {page} / {pages} 页", "page {page} of {pages}"),
     "screen_lowest": ("覆盖率最低的 {n} 个区", "the {n} lowest by coverage"),
     # grids, services and the map (pages/grids.py, pages/services.py, the overview's map)
     "page_grids": ("网格", "Grids"),
