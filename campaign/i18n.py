@@ -360,6 +360,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer_title": ("创建单位明细", "Creation units"),
     "search": ("名称搜索", "Search by name"),
     "search_help": ("单位、居委 / 村或街镇名称的一部分", "Part of a unit's, committee's or town's name"),
+    "date_input_help": (
+        "按 年-月-日 输入（yyyy-mm-dd 即 年-月-日），如 2022-05-20；或点开日历选择",
+        "Type year-month-day, e.g. 2022-05-20, or pick a day in the calendar",
+    ),
     "date_range": ("状态日期范围", "Status date range"),
     "many_districts": (
         "共 {n:,} 个区：下表列出全部；在侧栏选择一个区，可看它的指标卡和街镇地图。",

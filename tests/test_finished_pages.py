@@ -118,3 +118,11 @@ def test_the_screens_town_ranking_reads_down_each_column_in_order(open_page):
     assert len(reading) == 29  # the sample's towns: 18 of 崇明区, 11 of 金山区
     restarts = [i for i in range(1, len(reading)) if reading[i] < reading[i - 1]]
     assert restarts == [18], reading  # once, where 金山区 begins
+
+
+def test_a_date_field_says_in_chinese_how_to_type_a_day(open_page):
+    """Streamlit 1.67's date field shows yyyy-mm-dd and has no option for another language: the field's help
+    says it in the reader's, and the field uses the order it describes."""
+    field = open_page("pages/explorer.py").date_input(key="ex_dates")
+    assert field.proto.format == "YYYY-MM-DD"
+    assert "年-月-日" in field.help and "2022-05-20" in field.help, field.help
