@@ -126,3 +126,13 @@ def test_a_date_field_says_in_chinese_how_to_type_a_day(open_page):
     field = open_page("pages/explorer.py").date_input(key="ex_dates")
     assert field.proto.format == "YYYY-MM-DD"
     assert "年-月-日" in field.help and "2022-05-20" in field.help, field.help
+
+
+def test_the_changes_charts_leave_room_above_the_highest_bar_for_its_label(open_page):
+    for spec, _ in _charts(open_page("pages/changes.py")):
+        bars = [t for t in spec["data"] if t["type"] == "bar" and "y" in t]
+        net = next(t for t in spec["data"] if t["type"] == "scatter")
+        assert "text" in net["mode"]
+        highest = max(sum(v for t in bars for v in [t["y"][i]] if v > 0) for i in range(len(bars[0]["y"])))
+        low, high = spec["layout"]["yaxis"]["range"]
+        assert high >= 1.1 * highest and low < 0, (low, high, highest)
