@@ -78,6 +78,7 @@ for i, kind in enumerate(kinds, start=1):
         col=1,
     )
 fig.update_layout(showlegend=False)
+fig.update_xaxes(tickformat="%m-%d")  # Plotly's own ticks are English month names (Mar 27)
 ui.show(fig, height=max(300, 170 * len(kinds)), name=ui.t("services_trend"))
 st.caption(ui.t("week"))
 

@@ -136,3 +136,9 @@ def test_the_changes_charts_leave_room_above_the_highest_bar_for_its_label(open_
         highest = max(sum(v for t in bars for v in [t["y"][i]] if v > 0) for i in range(len(bars[0]["y"])))
         low, high = spec["layout"]["yaxis"]["range"]
         assert high >= 1.1 * highest and low < 0, (low, high, highest)
+
+
+def test_the_services_weeks_are_dated_without_english_month_names(open_page):
+    (spec, _), *_ = _charts(open_page("pages/services.py"))
+    axes = [v for k, v in spec["layout"].items() if k.startswith("xaxis")]
+    assert axes and all(a.get("tickformat") == "%m-%d" for a in axes), axes
