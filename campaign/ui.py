@@ -691,9 +691,13 @@ def chart_title(name: str | None = None, district: str | None = None) -> tuple[t
     return drawn, file
 
 
-def show(fig: go.Figure, height: int = 420, name: str | None = None, district: str | None = None) -> None:
+def show(fig: go.Figure, height: int = 420, name: str | None = None, district: str | None = None, top: int = 0) -> None:
     """A chart, titled (``name``, else the page's title) with its district and day, which its PNG export keeps;
-    the PNG named after the same. ``district``: the one a chart of a page of several shows."""
+    the PNG named after the same. ``district``: the one a chart of a page of several shows. ``top``: pixels more
+    above the plot, for what a figure draws there itself (subplot titles)."""
     drawn, file = chart_title(name, district)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
-    st.plotly_chart(style(fig, height, drawn), config=config, width="stretch")
+    styled = style(fig, height, drawn)
+    if top:
+        styled.update_layout(margin={"t": styled.layout.margin.t + top})
+    st.plotly_chart(styled, config=config, width="stretch")

@@ -138,7 +138,9 @@ def test_the_changes_charts_leave_room_above_the_highest_bar_for_its_label(open_
         assert high >= 1.1 * highest and low < 0, (low, high, highest)
 
 
-def test_the_services_weeks_are_dated_without_english_month_names(open_page):
+def test_the_services_weeks_are_dated_in_numbers_and_their_titles_clear_the_subtitle(open_page):
     (spec, _), *_ = _charts(open_page("pages/services.py"))
     axes = [v for k, v in spec["layout"].items() if k.startswith("xaxis")]
     assert axes and all(a.get("tickformat") == "%m-%d" for a in axes), axes
+    # the first kind's title, above the plot, below the chart's subtitle (they overlapped on a phone)
+    assert spec["layout"]["margin"]["t"] > 100, spec["layout"]["margin"]
