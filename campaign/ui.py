@@ -691,13 +691,21 @@ def chart_title(name: str | None = None, district: str | None = None) -> tuple[t
     return drawn, file
 
 
-def show(fig: go.Figure, height: int = 420, name: str | None = None, district: str | None = None, top: int = 0) -> None:
+def show(
+    fig: go.Figure,
+    height: int = 420,
+    name: str | None = None,
+    district: str | None = None,
+    top: int = 0,
+    bottom: int = 0,
+) -> None:
     """A chart, titled (``name``, else the page's title) with its district and day, which its PNG export keeps;
-    the PNG named after the same. ``district``: the one a chart of a page of several shows. ``top``: pixels more
-    above the plot, for what a figure draws there itself (subplot titles)."""
+    the PNG named after the same. ``district``: the one a chart of a page of several shows. ``top``, ``bottom``:
+    pixels more above the plot (for a figure's own titles there) and below it (a table's toolbar, always shown
+    on a touch screen, covers the bottom of what stands above the table)."""
     drawn, file = chart_title(name, district)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
     styled = style(fig, height, drawn)
-    if top:
-        styled.update_layout(margin={"t": styled.layout.margin.t + top})
+    if top or bottom:
+        styled.update_layout(margin={"t": styled.layout.margin.t + top, "b": styled.layout.margin.b + bottom})
     st.plotly_chart(styled, config=config, width="stretch")

@@ -283,3 +283,25 @@ def test_the_date_picker_speaks_the_browsers_language_and_offers_no_english_rang
         assert quick.count() == 0 or not quick.first.is_visible()
     finally:
         context.close()
+
+
+# what covers the bottom of an element (another element on top of it, outside its chart)
+COVERED = """(sel) => {
+  const t = document.querySelector(sel), r = t.getBoundingClientRect(), out = [];
+  for (const f of [0.1, 0.3, 0.5, 0.7, 0.9]) {
+    const el = document.elementFromPoint(r.left + f * r.width, r.bottom - 3);
+    if (!el || !el.closest('[data-testid="stPlotlyChart"]'))
+      out.push(el ? (el.getAttribute('data-testid') || el.className.baseVal || el.className || el.tagName) + '' : '-');
+  }
+  return out;
+}"""
+
+
+def test_the_table_toolbar_leaves_the_chart_axis_title_above_it_whole(phone, served):
+    """On a touch screen a table's toolbar is always shown, just above the table: over the bottom of what
+    stands above it. The towns chart's axis title was cut in half by it."""
+    url, _ = served
+    load(phone, f"{url}/towns", CHART)
+    title = f"{CHART} .xtitle"
+    phone.locator(title).first.scroll_into_view_if_needed()
+    assert phone.evaluate(COVERED, title) == []
