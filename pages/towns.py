@@ -65,7 +65,7 @@ fig.update_layout(
     },
     showlegend=False,
 )
-ui.show(fig, height=max(360, 24 * order.height + 80), bottom=70)  # below the axis title: the table's toolbar
+ui.show(fig, height=max(360, 24 * order.height + 80))
 ui.table(
     ranked,
     {

@@ -285,23 +285,19 @@ def test_the_date_picker_speaks_the_browsers_language_and_offers_no_english_rang
         context.close()
 
 
-# what covers the bottom of an element (another element on top of it, outside its chart)
-COVERED = """(sel) => {
-  const t = document.querySelector(sel), r = t.getBoundingClientRect(), out = [];
-  for (const f of [0.1, 0.3, 0.5, 0.7, 0.9]) {
-    const el = document.elementFromPoint(r.left + f * r.width, r.bottom - 3);
-    if (!el || !el.closest('[data-testid="stPlotlyChart"]'))
-      out.push(el ? (el.getAttribute('data-testid') || el.className.baseVal || el.className || el.tagName) + '' : '-');
-  }
-  return out;
-}"""
+# each table's toolbar against what stands above the table: [toolbar's top, bottom of the element above, its end]
+TOOLBARS = """() => [...document.querySelectorAll('[data-testid="stElementToolbar"]')].flatMap((bar) => {
+  const above = bar.closest('[data-testid="stElementContainer"]')?.previousElementSibling;
+  const r = bar.getBoundingClientRect();
+  return above && r.height ? [[r.top, above.getBoundingClientRect().bottom, above.textContent.slice(-20)]] : [];
+})"""
 
 
-def test_the_table_toolbar_leaves_the_chart_axis_title_above_it_whole(phone, served):
-    """On a touch screen a table's toolbar is always shown, just above the table: over the bottom of what
-    stands above it. The towns chart's axis title was cut in half by it."""
+@pytest.mark.parametrize("path", ["towns", "forecast", "grids"])
+def test_a_tables_toolbar_leaves_the_line_above_the_table_whole(phone, served, path):
+    """On a touch screen a table's toolbar is always shown, just above the table: it covered the end of the
+    line above (the towns chart's axis title, the forecast's backtest sentence, the grids' level counts)."""
     url, _ = served
-    load(phone, f"{url}/towns", CHART)
-    title = f"{CHART} .xtitle"
-    phone.locator(title).first.scroll_into_view_if_needed()
-    assert phone.evaluate(COVERED, title) == []
+    load(phone, f"{url}/{path}", TABLE)
+    bars = phone.evaluate(TOOLBARS)
+    assert bars and all(top >= bottom - 0.5 for top, bottom, _ in bars), bars
