@@ -3,9 +3,10 @@
 import duckdb
 import streamlit as st
 
-from campaign import access, recovery, store, ui
+from campaign.app import access, recovery, ui
+from campaign.snapshot import store
 
-access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/access.py)
+access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/app/access.py)
 
 # A folder named pages/ next to this file switches a fresh Streamlit server into its old pages-folder
 # mode until st.navigation first runs: the first run of the first session would give the sidebar's
@@ -18,7 +19,7 @@ if ui.pages_folder_mode():
 
 st.set_page_config(page_title="无疫小区创建进度 · Campaign progress", page_icon="🏘️", layout="wide")
 
-# a published snapshot that cannot be read: a notice, and the newest kept one that can (campaign/recovery.py);
+# a published snapshot that cannot be read: a notice, and the newest kept one that can (campaign/app/recovery.py);
 # nothing is upgraded or topped up from a damaged file
 shown = recovery.notice()
 if shown == "unreadable":

@@ -8,7 +8,7 @@ In one run, for the chosen scale, it prints a table and writes JSON (benchmarks/
   every CSV file into a fresh database (the database every later step reads), then the XLSX files
   (for city and national the ``xlsx/`` copy of the first districts; for seed the sample's XLSX files)
   into another; rows/s = rows read from the files / seconds of ``ingest()``;
-  with ``--skip ingest`` (and no database in --work yet) the database is built with ``campaign.scale.
+  with ``--skip ingest`` (and no database in --work yet) the database is built with ``campaign.generate.scale.
   build_database`` instead, in a child process (its time and peak memory are shown in the same table):
   the way to get a national database without an hour of ingest;
 - every named query a page runs: cold (a fresh process, a fresh connection, first run) and warm
@@ -121,7 +121,7 @@ def ms(seconds: float) -> float:
 def prepare_files(scale: str, work: Path) -> dict:
     """The files to ingest: CSV, XLSX, and the counts."""
     if scale == "seed":
-        from campaign.reader import status_files
+        from campaign.intake.reader import status_files
 
         files = status_files(ROOT / "data" / "sample")
         return {
@@ -131,7 +131,7 @@ def prepare_files(scale: str, work: Path) -> dict:
             "all": [str(p) for p in files],
             "generate_s": 0.0,
         }
-    from campaign.scale import SCALES, write_scale
+    from campaign.generate.scale import SCALES, write_scale
 
     folder = work / "files"
     started = time.perf_counter()
@@ -155,7 +155,7 @@ def prepare_files(scale: str, work: Path) -> dict:
 
 
 def child_ingest(db: str, files: list[str]) -> None:
-    from campaign.ingest import ingest
+    from campaign.intake.ingest import ingest
 
     started = time.perf_counter()
     report = ingest([Path(f) for f in files], Path(db), who="bench")
@@ -203,7 +203,7 @@ def measure_ingest(label: str, db: Path, files: list[str], timeout: float) -> di
 
 
 def child_build(scale: str, db: str) -> None:
-    from campaign.scale import SCALES, build_database
+    from campaign.generate.scale import SCALES, build_database
 
     started = time.perf_counter()
     done = build_database(SCALES[scale], db, who="bench")
@@ -248,8 +248,8 @@ def measure_build(scale: str, db: Path, timeout: float) -> dict:
 # queries
 
 
-TABLE_ROWS_MAX = 10_000  # campaign.ui.TABLE_ROWS_MAX: the explorer's limit (not imported: ui imports Streamlit)
-MANY_DISTRICTS = 12  # campaign.ui.MANY_DISTRICTS: past it, pages ask for towns only with a district chosen
+TABLE_ROWS_MAX = 10_000  # campaign.app.ui.TABLE_ROWS_MAX: the explorer's limit (not imported: ui imports Streamlit)
+MANY_DISTRICTS = 12  # campaign.app.ui.MANY_DISTRICTS: past it, pages ask for towns only with a district chosen
 STATUSES = ["created", "not_created", "revoked", "model"]  # the explorer's status filter
 FIND_SHOWN = 50  # pages/find.py's SHOWN: the find page fetches the first 50 matches and counts them all
 
@@ -258,7 +258,7 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
     """For every query a page runs: ``count`` parameter sets, varied, the first one the pages' default."""
     import duckdb
 
-    from campaign import queries
+    from campaign.answers import queries
 
     con = duckdb.connect()
     con.execute(f"attach '{db}' as s (read_only); use s")
@@ -322,7 +322,7 @@ def child_cold(db: str) -> None:
     """Each query's first run on a fresh connection, in this fresh process."""
     import duckdb
 
-    from campaign import queries
+    from campaign.answers import queries
 
     names = json.loads(sys.stdin.read())
     result = {}
@@ -340,7 +340,7 @@ def child_cold(db: str) -> None:
 
 
 def measure_queries(db: Path, repeat: int) -> dict:
-    from campaign import queries
+    from campaign.answers import queries
 
     sets = variants(db, repeat)
     for params in (p for ps in sets.values() for p in ps):
@@ -681,7 +681,7 @@ def pandas_baseline(files: dict, db: Path, query_times: dict, repeat: int) -> di
             result = compute(rosters, events, as_of)
             times.append(time.perf_counter() - started)
             if i == 0 and name == "coverage_by_district":
-                from campaign import queries
+                from campaign.answers import queries
 
                 ours = queries.run("coverage_by_district", db=db).get_column("created").sum()
                 out["check_created_latest"] = {"pandas": int(result["created"].sum()), "duckdb": int(ours)}

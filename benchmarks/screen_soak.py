@@ -144,8 +144,8 @@ def server_mb(pid: int) -> float:
 
 
 def start_server(folder: Path, env: dict[str, str], trace: Path | None) -> tuple[subprocess.Popen, str]:
-    from campaign.ingest import ingest
-    from campaign.reader import status_files
+    from campaign.intake.ingest import ingest
+    from campaign.intake.reader import status_files
 
     db = folder / "campaign.duckdb"
     ingest(status_files(ROOT / "data" / "sample"), db, who="sample")

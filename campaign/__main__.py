@@ -1,5 +1,5 @@
 import sys
 
-from campaign.cli import main
+from campaign.ops.cli import main
 
 sys.exit(main())

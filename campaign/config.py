@@ -28,7 +28,7 @@ file key                environment variable        meaning (default)
 ``max_zip_ratio``       ``CAMPAIGN_MAX_ZIP_RATIO``  a workbook part's compression ratio (200)
 ======================  ==========================  ================================================
 
-The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.limits``).
+The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.intake.limits``).
 
 ``load()`` reads and checks everything and raises ``ConfigError`` listing every wrong value: that is
 what ``campaign serve`` does before it starts. The library's own look-ups (``default_db``,
@@ -67,7 +67,7 @@ ENV = {
     "language": "CAMPAIGN_LANG",
     "keep_snapshots": "CAMPAIGN_KEEP_SNAPSHOTS",
     "max_upload_mb": "CAMPAIGN_MAX_UPLOAD_MB",
-    # what a file may hold before anything parses it (campaign.limits)
+    # what a file may hold before anything parses it (campaign.intake.limits)
     "max_file_mb": "CAMPAIGN_MAX_FILE_MB",
     "max_rows": "CAMPAIGN_MAX_ROWS",
     "max_columns": "CAMPAIGN_MAX_COLUMNS",
@@ -108,12 +108,14 @@ class Settings:
     language: str = "zh"
     keep_snapshots: int = 10
     max_upload_mb: float = 50.0
-    file_limits: Mapping[str, float] = field(default_factory=dict)  # campaign.limits' keys set (others: defaults)
+    file_limits: Mapping[str, float] = field(
+        default_factory=dict
+    )  # campaign.intake.limits' keys set (others: defaults)
     file: Path | None = None  # the config file read, if any
 
     def public(self) -> dict:
         """What ``campaign serve --check`` prints: every value, the password only as set or not."""
-        from campaign import limits  # it reads this module's look-ups
+        from campaign.intake import limits  # it reads this module's look-ups
 
         return {
             "config_file": str(self.file) if self.file else None,
@@ -394,7 +396,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     keep = int(number("keep_snapshots", 10, 0, 10_000, True, "应为 0 或更大的整数 (a whole number, 0 or more)"))
     upload = number("max_upload_mb", 50.0, 0.001, 10_000, False, "上传上限应为大于 0 的 MB 数 (a number of MB above 0)")
 
-    from campaign import limits  # it reads this module's look-ups
+    from campaign.intake import limits  # it reads this module's look-ups
 
     file_limits: dict[str, float] = {}
     for key in FILE_LIMITS:

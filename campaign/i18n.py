@@ -563,7 +563,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "latest_linear": ("最晚（仅按最慢速度）", "Latest at the slowest pace alone"),
     "daily_share": ("慢尾模型每日完成剩余比例", "Slow-tail model: share of the rest created a day"),
-    # the one-page daily brief (campaign/brief.py, the overview's download)
+    # the one-page daily brief (campaign/outputs/brief.py, the overview's download)
     "brief_title": ("无疫小区创建进度日报", "Epidemic-free compound campaign: daily brief"),
     "brief_as_of": ("数据截至 {day} 当天结束", "Data as of the end of {day}"),
     "brief_snapshot": ("数据快照发布于 {time}", "data snapshot published {time}"),
@@ -625,7 +625,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_one_village": ("村", "Village"),
     "kind_one_community": ("社区", "Community"),
     "kind_one_unknown": ("未分类", "Unclassified"),
-    # an ingest's outcome in the history table, as campaign/ingest.py and store.rollback record it
+    # an ingest's outcome in the history table, as campaign/intake/ingest.py and store.rollback record it
     "outcome_loaded": ("已导入", "Loaded"),
     "outcome_unchanged": ("无变化", "Unchanged"),
     "outcome_rollback": ("回滚到快照 {id}", "Rolled back to snapshot {id}"),

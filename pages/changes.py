@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import figures, text, ui
+from campaign import text
+from campaign.app import figures, ui
 
 ctx = ui.context()
 ui.page_header("changes_title")

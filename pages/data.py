@@ -6,10 +6,14 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from campaign import access, export, intake, login, store, text, ui
-from campaign.ingest import Defaults, ingest
-from campaign.problems import IngestRefused
-from campaign.vocabulary import KINDS
+from campaign import text
+from campaign.app import access, login, ui
+from campaign.intake import uploads
+from campaign.intake.ingest import Defaults, ingest
+from campaign.intake.problems import IngestRefused
+from campaign.intake.vocabulary import KINDS
+from campaign.outputs import export
+from campaign.snapshot import store
 
 ctx = ui.context()
 st.title(ui.t("data_title"))
@@ -24,9 +28,9 @@ try:
     secrets = st.secrets
 except Exception:  # no secrets file: the environment variable is the other way to set the password
     secrets = None
-expected = intake.admin_password(secrets)
+expected = uploads.admin_password(secrets)
 if expected is None:
-    st.info(ui.t("upload_short" if intake.password_too_short(secrets) else "upload_off"), icon="🔒")
+    st.info(ui.t("upload_short" if uploads.password_too_short(secrets) else "upload_off"), icon="🔒")
     admin = False
 else:
     st.text_input(ui.t("col_who"), key="data_who", max_chars=40)
@@ -54,7 +58,7 @@ else:
             st.error(ui.t("password_wait", s=done.wait))
         elif not admin:
             st.error(ui.t("password_wrong"))
-# Streamlit's upload endpoint takes files only for a session let in here (campaign.access)
+# Streamlit's upload endpoint takes files only for a session let in here (campaign.app.access)
 (access.allow if admin else access.deny)(access.current_session())
 
 if admin:
@@ -66,7 +70,7 @@ if admin:
     files = st.file_uploader(
         ui.t("upload_files"),
         # no type list: with one, Streamlit raises before this page runs on a name holding a NUL or another
-        # extension (a traceback); intake.save_upload refuses other types with a message instead
+        # extension (a traceback); uploads.save_upload refuses other types with a message instead
         type=None,
         accept_multiple_files=True,
         key=f"data_files_{upload_round}",
@@ -101,8 +105,8 @@ if admin:
 
     saved, refused_uploads = [], []
     for upload in files or []:
-        kept = intake.save_upload(upload.name, upload.getvalue(), intake.uploads_folder())
-        (saved if isinstance(kept, intake.SavedUpload) else refused_uploads).append(kept)
+        kept = uploads.save_upload(upload.name, upload.getvalue(), uploads.uploads_folder())
+        (saved if isinstance(kept, uploads.SavedUpload) else refused_uploads).append(kept)
 
     def run_ingest(dry_run: bool):
         # the steps as they happen (reading, checking, matching, publishing): a country's files take minutes
@@ -132,7 +136,7 @@ if admin:
                 problems = refused.problems
         if problems:
             st.error(ui.t("refused", n=len(problems)))
-            frame = intake.problems_frame(problems)
+            frame = uploads.problems_frame(problems)
             ui.text_table(frame)
             st.download_button(
                 ui.t("download_report"),
@@ -168,7 +172,7 @@ if admin:
             if report.warnings:
                 # what the data-quality page will flag once published: the official confirms knowingly, or not
                 st.warning(ui.t("preview_warnings", n=len(report.warnings)), icon="⚠️")
-                st.dataframe(intake.problems_frame(report.warnings), hide_index=True, placeholder=ui.PLACEHOLDER)
+                st.dataframe(uploads.problems_frame(report.warnings), hide_index=True, placeholder=ui.PLACEHOLDER)
             if report.grids_loaded or report.services_loaded:
                 st.caption(ui.t("preview_grids_services", grids=report.grids_loaded, services=report.services_loaded))
             if not report.changed:
@@ -178,7 +182,7 @@ if admin:
                     done = run_ingest(dry_run=False)
                 except IngestRefused as refused:  # the data changed between preview and confirm
                     st.error(ui.t("refused", n=len(refused.problems)))
-                    ui.text_table(intake.problems_frame(refused.problems))
+                    ui.text_table(uploads.problems_frame(refused.problems))
                 else:
                     st.session_state["data_flash"] = ui.t("loaded", units=done.units_added, events=done.events_added)
                     st.session_state["data_upload_round"] = upload_round + 1
@@ -234,16 +238,16 @@ if kept:
 st.header(ui.t("templates_title"))
 st.caption(ui.t("templates_caption"))
 cols = st.columns(3)  # three a row: the names are long
-for i, name in enumerate(intake.TEMPLATES):
+for i, name in enumerate(uploads.TEMPLATES):
     cols[i % 3].download_button(
-        name, data=intake.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
+        name, data=uploads.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
     )
 
 # --- town boundaries for the overview's map (administrators upload; everyone sees the map) ---------
 st.header(ui.t("boundaries_title"))
 st.caption(ui.t("boundaries_caption"))
 if admin:
-    from campaign import townmap
+    from campaign.app import townmap
 
     target = townmap.boundaries_path(store.default_db())
     geojson = st.file_uploader("GeoJSON", type=["geojson", "json"], key="data_boundaries")

@@ -5,7 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from campaign import export, i18n, ui
+from campaign import i18n
+from campaign.app import ui
+from campaign.outputs import export
 
 ctx = ui.context()
 ui.page_header("explorer_title")

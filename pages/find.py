@@ -3,7 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, text, ui
+from campaign import i18n, text
+from campaign.app import ui
 
 SHOWN = 50
 

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from campaign import forecast, queries, ui
+from campaign.answers import forecast, queries
+from campaign.app import ui
 
 
 # These depend only on the snapshot and the filters, and are shared by every session: an official opening a

@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n, text, ui
+from campaign import i18n, text
+from campaign.app import ui
 
 ctx = ui.context()
 ui.page_header("grids_title")
@@ -157,7 +158,7 @@ ui.table(
     },
 )
 if ctx.from_sample:
-    from campaign.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
+    from campaign.generate.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
 
     st.info(f"**{ui.t('synthetic')}**{ui.t('colon')}{GRIDS_NOTE_EN if ctx.lang == 'en' else GRIDS_NOTE_ZH}", icon="ℹ️")
 ui.sample_note()

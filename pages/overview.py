@@ -4,7 +4,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import brief, i18n, store, text, townmap, ui
+from campaign import i18n, text
+from campaign.app import townmap, ui
+from campaign.outputs import brief
+from campaign.snapshot import store
 
 ctx = ui.context()
 ui.page_header("overview_title")

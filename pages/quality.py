@@ -7,7 +7,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from campaign import export, i18n, queries, ui
+from campaign import i18n
+from campaign.answers import queries
+from campaign.app import ui
+from campaign.outputs import export
 
 NEVER_LISTED = "check_never_listed"
 EVERY_KIND = ("check_targets", "check_batch_counts")  # their rows of no kind are an official total of every kind

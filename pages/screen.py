@@ -20,10 +20,11 @@ import polars as pl
 import streamlit as st
 
 # A fresh server's first visitor on /screen is served by Streamlit's old pages-folder mode, without
-# dashboard.py: leave that mode and run again, through dashboard.py (as campaign.ui.context() does).
+# dashboard.py: leave that mode and run again, through dashboard.py (as campaign.app.ui.context() does).
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402  (after the module docstring on purpose)
 
-from campaign import i18n, screen
+from campaign import i18n
+from campaign.answers import screen
 from campaign.text import short
 
 if PagesManager.uses_pages_directory:

@@ -12,7 +12,9 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from campaign import brief, cli, queries
+from campaign.answers import queries
+from campaign.ops import cli
+from campaign.outputs import brief
 
 D = dt.date
 A4 = (595.28, 841.89)  # points
@@ -181,7 +183,7 @@ def test_the_overview_offers_the_brief(sample_db, monkeypatch, app_mode) -> None
 
 
 def test_many_districts_stay_on_one_page(tmp_path) -> None:
-    from campaign.scale import SCALES, build_database
+    from campaign.generate.scale import SCALES, build_database
 
     db = tmp_path / "many.duckdb"
     build_database(SCALES["tiny"].with_(districts=12, towns=24, units=1500), db)

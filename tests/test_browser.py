@@ -25,8 +25,8 @@ import pytest
 from conftest import free_port, healthy, require_chromium, stop
 
 from campaign import i18n
-from campaign.ingest import ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import ingest
+from campaign.intake.reader import status_files
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from campaign import queries
+from campaign.answers import queries
 
 D = dt.date
 
@@ -38,7 +38,7 @@ def test_revoked_open(tiny_db) -> None:
 
 
 def test_revoked_open_first_rows_and_count(tmp_path) -> None:
-    from campaign import scale
+    from campaign.generate import scale
 
     db = tmp_path / "tiny.duckdb"
     scale.build_database(scale.SCALES["tiny"], db)  # 164 units waiting on 04-12
@@ -87,7 +87,7 @@ def test_changes_page(changes_page: AppTest) -> None:
 def test_changes_page_with_many_districts_draws_them_together(sample_db, monkeypatch, app_mode) -> None:
     import json
 
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "CHARTS_PER_DISTRICT_MAX", 1)  # the sample's two districts count as many
     monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # and too many for a chart each: summed all the same
@@ -179,7 +179,7 @@ def test_pinyin_search_in_the_units_query(sample_db) -> None:
 def test_names_spelled_together_as_each_alone() -> None:
     """One pass of pypinyin over many names gives what a call per name gives: no word read across two names,
     text other than Chinese kept, the separator inside a name handled."""
-    from campaign.pinyin import _spell_alone, spell, spell_many
+    from campaign.snapshot.pinyin import _spell_alone, spell, spell_many
 
     names = ["长兴镇", "海皓馨苑", "5组", "10组", "A栋", "", "朝阳1期", "银行大厦", "行", "abc", "重庆路", "第3居委"]
     names += ["a\nb", "长"]

@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import ROOT, TINY_FILES, write_tiny
 
-from campaign.cli import main
+from campaign.ops.cli import main
 
 SUMMARY_KEYS = ["district", "kind", "total", "created", "model", "revoked", "coverage_pct"]
 

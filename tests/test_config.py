@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from campaign import cli, config, intake, store
+from campaign import config
+from campaign.intake import uploads
+from campaign.ops import cli
+from campaign.snapshot import store
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIABLES = [config.CONFIG_ENV, *config.ENV.values()]
@@ -154,25 +157,25 @@ def test_the_library_reads_the_file_where_it_read_the_environment(tmp_path, monk
     )
     monkeypatch.setenv(config.CONFIG_ENV, str(path))
     assert store.default_db() == tmp_path / "d" / "campaign.duckdb"
-    assert intake.admin_password() == "from the file"
+    assert uploads.admin_password() == "from the file"
     assert store.keep_count() == 4
-    assert intake.max_upload_bytes() == 2 * 1024 * 1024
+    assert uploads.max_upload_bytes() == 2 * 1024 * 1024
     # the environment still wins, exactly as before
     monkeypatch.setenv("CAMPAIGN_DB", str(tmp_path / "env.duckdb"))
     monkeypatch.setenv("CAMPAIGN_ADMIN_PASSWORD", "from env")
     monkeypatch.setenv("CAMPAIGN_KEEP_SNAPSHOTS", "7")
     monkeypatch.setenv("CAMPAIGN_MAX_UPLOAD_MB", "3")
     assert store.default_db() == tmp_path / "env.duckdb"
-    assert intake.admin_password() == "from env"
+    assert uploads.admin_password() == "from env"
     assert store.keep_count() == 7
-    assert intake.max_upload_bytes() == 3 * 1024 * 1024
+    assert uploads.max_upload_bytes() == 3 * 1024 * 1024
 
 
 def test_a_broken_file_never_breaks_the_library_lookups(tmp_path, monkeypatch):
     monkeypatch.setenv(config.CONFIG_ENV, str(write_config(tmp_path, "port = \n")))
     assert store.default_db() == ROOT / "data" / "campaign.duckdb"
     assert store.keep_count() == store.KEEP_DEFAULT
-    assert intake.admin_password() is None
+    assert uploads.admin_password() is None
 
 
 def test_serve_check_prints_the_settings(tmp_path, capsys):

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from campaign import queries
-from campaign.ingest import Defaults, ingest
-from campaign.problems import IngestRefused, Problem
+from campaign.answers import queries
+from campaign.intake.ingest import Defaults, ingest
+from campaign.intake.problems import IngestRefused, Problem
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BASE = CORPUS / "base"

@@ -12,8 +12,11 @@ import pytest
 from conftest import write_tiny
 from streamlit.testing.v1 import AppTest
 
-from campaign import cli, health, intake, queries, store
-from campaign.ingest import ingest
+from campaign.answers import queries
+from campaign.intake import uploads
+from campaign.intake.ingest import ingest
+from campaign.ops import cli, health
+from campaign.snapshot import store
 
 DAMAGE = ["truncated", "zeroed", "random"]
 
@@ -126,7 +129,7 @@ def test_publish_never_replaces_the_published_file_with_one_that_does_not_open(t
 
 def open_dashboard(db: Path, monkeypatch, page: str | None = None) -> AppTest:
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
-    monkeypatch.setenv(intake.PASSWORD_ENV, "long-enough-pw")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "long-enough-pw")
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     if page:
@@ -198,7 +201,7 @@ def test_a_query_failing_on_a_page_gives_a_notice_not_a_traceback(two_ingests, m
 
 
 def test_serve_says_at_start_which_snapshot_it_serves(two_ingests, caplog) -> None:
-    from campaign import serve
+    from campaign.ops import serve
 
     db, kept = two_ingests
     damage(db, "random")
@@ -210,7 +213,7 @@ def test_serve_says_at_start_which_snapshot_it_serves(two_ingests, caplog) -> No
 @pytest.mark.parametrize("how", DAMAGE)
 def test_an_ingest_onto_a_damaged_snapshot_is_refused_saying_roll_back_first(two_ingests, tmp_path, how) -> None:
     """The data page's upload and the library alike: new files on a file that does not open would be lost with it."""
-    from campaign.problems import IngestRefused
+    from campaign.intake.problems import IngestRefused
 
     db, _ = two_ingests
     damage(db, how)

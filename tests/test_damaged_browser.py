@@ -15,8 +15,8 @@ import pytest
 from conftest import free_port, healthy, require_chromium, stop, write_tiny
 from test_damaged import damage
 
-from campaign import store
-from campaign.ingest import ingest
+from campaign.intake.ingest import ingest
+from campaign.snapshot import store
 
 pytestmark = pytest.mark.browser
 

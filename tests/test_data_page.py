@@ -6,15 +6,16 @@ import pytest
 from conftest import write_tiny
 from streamlit.testing.v1 import AppTest
 
-from campaign import intake, queries
-from campaign.ingest import ingest
-from campaign.problems import Problem
+from campaign.answers import queries
+from campaign.intake import uploads
+from campaign.intake.ingest import ingest
+from campaign.intake.problems import Problem
 
 
 @pytest.fixture
 def data_page(sample_db, monkeypatch, app_mode):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    monkeypatch.delenv(intake.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(uploads.PASSWORD_ENV, raising=False)
 
     def open_page() -> AppTest:
         at = AppTest.from_file("../dashboard.py", default_timeout=60)
@@ -35,7 +36,7 @@ def test_viewing_needs_no_password_and_uploads_are_off_without_one(data_page) ->
 
 
 def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
-    monkeypatch.setenv(intake.PASSWORD_ENV, "s3cret-口令")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "s3cret-口令")
     at = data_page()
     assert not at.get("file_uploader")
     at.text_input(key="data_password").input("wrong").run()
@@ -49,17 +50,17 @@ def test_uploads_need_the_right_password(data_page, monkeypatch) -> None:
 
 
 def test_password_comparison() -> None:
-    assert intake.password_ok("abcdefgh", "abcdefgh")
-    assert not intake.password_ok("abcdefgi", "abcdefgh")
-    assert not intake.password_ok("", "")
-    assert not intake.password_ok("abcdefgh", None)
-    assert not intake.password_ok("abc", "abc")  # shorter than the minimum: never a match
+    assert uploads.password_ok("abcdefgh", "abcdefgh")
+    assert not uploads.password_ok("abcdefgi", "abcdefgh")
+    assert not uploads.password_ok("", "")
+    assert not uploads.password_ok("abcdefgh", None)
+    assert not uploads.password_ok("abc", "abc")  # shorter than the minimum: never a match
 
 
 def test_uploads_are_stored_by_content_inside_the_data_folder(tmp_path) -> None:
     folder = tmp_path / "data" / "uploads"
-    kept = intake.save_upload("../../etc/passwd.csv", b"a,b\n", folder)
-    assert isinstance(kept, intake.SavedUpload)
+    kept = uploads.save_upload("../../etc/passwd.csv", b"a,b\n", folder)
+    assert isinstance(kept, uploads.SavedUpload)
     assert kept.path.parent == folder and kept.path.suffix == ".csv" and len(kept.path.stem) == 64
     assert kept.name == "passwd.csv"
     assert kept.path.read_bytes() == b"a,b\n"
@@ -68,24 +69,24 @@ def test_uploads_are_stored_by_content_inside_the_data_folder(tmp_path) -> None:
 
 def test_uploads_of_other_types_or_too_large_are_refused(tmp_path, monkeypatch) -> None:
     folder = tmp_path / "uploads"
-    refused = intake.save_upload("list.exe", b"MZ", folder)
+    refused = uploads.save_upload("list.exe", b"MZ", folder)
     assert isinstance(refused, Problem) and "不支持的文件类型" in refused.message
-    monkeypatch.setenv(intake.MAX_UPLOAD_MB_ENV, "0.001")
-    too_big = intake.save_upload("list.csv", b"x" * 2000, folder)
+    monkeypatch.setenv(uploads.MAX_UPLOAD_MB_ENV, "0.001")
+    too_big = uploads.save_upload("list.csv", b"x" * 2000, folder)
     assert isinstance(too_big, Problem) and "上限" in too_big.message
     assert not folder.exists() or not any(folder.iterdir())
 
 
 def test_validation_report_has_a_row_per_problem() -> None:
-    frame = intake.problems_frame([Problem("a.csv", "不是有效日期", row=4, column="公布日期", value="2022/13/5")])
+    frame = uploads.problems_frame([Problem("a.csv", "不是有效日期", row=4, column="公布日期", value="2022/13/5")])
     assert frame.rows() == [("a.csv", 4, "公布日期", "2022/13/5", "不是有效日期")]
 
 
 def test_templates_are_files_that_ingest_accepts(tmp_path) -> None:
     paths = []
-    for name in intake.TEMPLATES:
+    for name in uploads.TEMPLATES:
         path = tmp_path / name
-        path.write_bytes(intake.template_bytes(name))
+        path.write_bytes(uploads.template_bytes(name))
         paths.append(path)
     db = tmp_path / "t.duckdb"
     report = ingest(paths, db)
@@ -103,7 +104,7 @@ def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     ingest(paths[:2], db, who="甲")
     ingest(paths[2:], db, who="乙")
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
-    monkeypatch.setenv(intake.PASSWORD_ENV, "pw-long-enough")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "pw-long-enough")
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.run()
     at.switch_page("pages/data.py").run()

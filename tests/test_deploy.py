@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from conftest import free_port, stop
 
-from campaign.ingest import ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import ingest
+from campaign.intake.reader import status_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

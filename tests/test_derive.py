@@ -1,4 +1,4 @@
-"""The derived tables (campaign/derive.sql) against a direct replay of the status history, day by day.
+"""The derived tables (campaign/snapshot/derive.sql) against a direct replay of the status history, day by day.
 
 The replay below is the definition the precomputed tables must keep: the latest creation or revocation
 up to the day decides a unit's status; a model listing on or after it makes a created unit a model.
@@ -11,7 +11,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from campaign import queries, scale, store
+from campaign.answers import queries
+from campaign.generate import scale
+from campaign.snapshot import store
 
 REPLAY = """
 create temp macro replay(as_of) as table

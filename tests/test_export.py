@@ -8,7 +8,9 @@ import io
 
 import polars as pl
 
-from campaign import export, i18n, queries
+from campaign import i18n
+from campaign.answers import queries
+from campaign.outputs import export
 
 
 def _read(data: bytes) -> list[list[str]]:

@@ -18,10 +18,11 @@ from conftest import ROOT, write_tiny
 from hostile_files import bomb_xlsx, row_xml, write_xlsx
 from streamlit.testing.v1 import AppTest
 
-from campaign import intake, store
-from campaign.cli import main
-from campaign.ingest import LOG_NAME, ingest
-from campaign.problems import IngestRefused
+from campaign.intake import uploads
+from campaign.intake.ingest import LOG_NAME, ingest
+from campaign.intake.problems import IngestRefused
+from campaign.ops.cli import main
+from campaign.snapshot import store
 
 ROSTER = "区,街镇,居委,小区名称,类型,户数,人口\n丙区,D镇,五居委,丁苑,小区,10,20\n"
 
@@ -96,8 +97,8 @@ def test_other_errors_are_not_taken_for_a_full_disk(tmp_path, monkeypatch) -> No
     "name", ["a\x00b.csv", "\x00.csv", "名单\x1b[31m\r\n.csv", "list\u202egpj.csv", "\x07\x7f.csv"]
 )
 def test_upload_names_with_control_characters_are_kept_printable(tmp_path, name) -> None:
-    kept = intake.save_upload(name, ROSTER.encode(), tmp_path / "uploads")
-    assert isinstance(kept, intake.SavedUpload)
+    kept = uploads.save_upload(name, ROSTER.encode(), tmp_path / "uploads")
+    assert isinstance(kept, uploads.SavedUpload)
     assert kept.name.endswith(".csv") and kept.path.parent == tmp_path / "uploads"
     assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u202a\u202b\u202c\u202d\u202e" for c in kept.name)
     report = ingest([kept.path], tmp_path / "c.duckdb", names=[kept.name])
@@ -121,15 +122,15 @@ def shown(column) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", value) for value in column.tolist()]
 
 
-def _data_page_with(tmp_path, monkeypatch, uploads: list[_Upload]) -> AppTest:
-    """The data page, logged in, with ``uploads`` in its uploader (AppTest cannot upload)."""
+def _data_page_with(tmp_path, monkeypatch, chosen: list[_Upload]) -> AppTest:
+    """The data page, logged in, with ``chosen`` in its uploader (AppTest cannot upload)."""
     monkeypatch.setenv("CAMPAIGN_DB", str(tmp_path / "c.duckdb"))
-    monkeypatch.setenv(intake.PASSWORD_ENV, "pw-for-tests")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "pw-for-tests")
     real = st.file_uploader
 
     def uploader(label, *args, **kwargs):
         real(label, *args, **kwargs)
-        return uploads if str(kwargs.get("key", "")).startswith("data_files") else None
+        return chosen if str(kwargs.get("key", "")).startswith("data_files") else None
 
     monkeypatch.setattr(st, "file_uploader", uploader)
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
@@ -155,8 +156,8 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
     wide = (",".join(["区,名称"] + ["1"] * 1000) + "\n").encode()
     # a sheet of 16,384 columns: before the limits, an error from deep inside Polars
     book = write_xlsx(tmp_path / "book.xlsx", [row_xml(1, ["区", "名称", *["x"] * 16_382])]).read_bytes()
-    uploads = [_Upload("长.csv", long_field), _Upload("宽.csv", wide), _Upload("宽.xlsx", book)]
-    at = _data_page_with(tmp_path, monkeypatch, uploads)
+    chosen = [_Upload("长.csv", long_field), _Upload("宽.csv", wide), _Upload("宽.xlsx", book)]
+    at = _data_page_with(tmp_path, monkeypatch, chosen)
     assert not at.exception, at.exception
     problems = at.table[0].value
     assert shown(problems.iloc[:, 0]) == ["长.csv", "宽.csv", "宽.xlsx"]

@@ -1,12 +1,12 @@
-"""The preview warns, before confirming, about every row the data-quality page would later flag (campaign.findings):
-each warning names file and row, and none refuses the run."""
+"""The preview warns, before confirming, about every row the data-quality page would later flag
+(campaign.intake.findings): each warning names file and row, and none refuses the run."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from campaign.ingest import SAMPLE_DIR, ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import SAMPLE_DIR, ingest
+from campaign.intake.reader import status_files
 
 ROSTER = "区,街镇,居委,小区名称,类型\n丙区,A镇,一居委,甲苑,小区\n丙区,A镇,一居委,乙苑,小区\n丙区,A镇,二居委,丙苑,小区\n"
 

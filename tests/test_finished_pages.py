@@ -87,7 +87,7 @@ def test_a_chart_carries_its_title_and_day_and_its_png_is_named_after_them(open_
 
 
 def test_a_chart_title_shows_a_district_name_as_written(open_page):
-    from campaign import ui
+    from campaign.app import ui
 
     assert ui._plain("<b>甲</b>区") == "&lt;b&gt;甲&lt;/b&gt;区"
 

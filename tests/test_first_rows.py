@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from campaign import queries, scale
+from campaign.answers import queries
+from campaign.generate import scale
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,10 @@ from conftest import require_chromium
 from playwright.sync_api import expect
 from test_browser import ROOT, VIEWPORT, fail_on_exception, open_page, running_dashboard, settle
 
-from campaign import i18n, queries
-from campaign.ingest import ingest
-from campaign.reader import status_files
+from campaign import i18n
+from campaign.answers import queries
+from campaign.intake.ingest import ingest
+from campaign.intake.reader import status_files
 
 pytestmark = pytest.mark.browser
 

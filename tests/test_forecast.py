@@ -1,5 +1,5 @@
 """The forecast's range: the slow-tail latest date worked out by hand, and its coverage on the sample's backtest
-held to what the forecast page claims (campaign.forecast.RANGE_CLAIM)."""
+held to what the forecast page claims (campaign.answers.forecast.RANGE_CLAIM)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from campaign import forecast, queries
-from campaign.ingest import ingest
+from campaign.answers import forecast, queries
+from campaign.intake.ingest import ingest
 
 D = dt.date
 
@@ -137,7 +137,7 @@ def test_the_forecast_page_states_the_method_in_both_languages(sample_db, monkey
 
 def test_the_forecast_page_says_so_when_no_projection_can_be_scored(sample_db, monkeypatch, app_mode) -> None:
     # a backtest whose projections all lacked a pace (no progress in 14 days) has no error to show
-    from campaign import forecast
+    from campaign.answers import forecast
 
     tested = forecast.backtest(db=sample_db)
     unscored = tested.with_columns(pl.lit(None, pl.Date).alias("projected"), pl.lit(None, pl.Int64).alias("error_days"))
@@ -154,7 +154,7 @@ def test_the_forecast_page_says_so_when_no_projection_can_be_scored(sample_db, m
 def test_backtest_range_coverage_on_a_generated_campaign(tmp_path, capsys) -> None:
     """Out of sample: the range was fitted on the sample's history; a generated city campaign holds it to the
     weaker figure the page states beside the sample's."""
-    from campaign import scale
+    from campaign.generate import scale
 
     db = tmp_path / "city.duckdb"
     scale.build_database(scale.SCALES["city"], db)
@@ -210,7 +210,7 @@ def test_the_forecast_page_backtests_once_a_snapshot_and_again_after_a_publish(t
 def test_with_many_districts_the_towns_wait_for_a_district_without_an_empty_table(
     sample_db, monkeypatch, app_mode
 ) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))

@@ -9,9 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from campaign import queries, store, townmap
-from campaign.ingest import ingest
-from campaign.problems import IngestRefused
+from campaign.answers import queries
+from campaign.app import townmap
+from campaign.intake.ingest import ingest
+from campaign.intake.problems import IngestRefused
+from campaign.snapshot import store
 
 TODAY = dt.date(2022, 5, 23)
 GRID_HEADER = "区,街镇,居委/村,网格,上级网格,网格层级,户数,工作人员和志愿者,每人联系户数\n"
@@ -92,7 +94,7 @@ def test_grid_roster_accepted_with_merged_cells_english_headers_and_gbk(tmp_path
     assert report.grids_loaded == 5 and report.changed
     import json
 
-    from campaign.ingest import LOG_NAME
+    from campaign.intake.ingest import LOG_NAME
 
     logged = json.loads((tmp_path / LOG_NAME).read_text(encoding="utf-8").splitlines()[-1])
     assert (logged["grids_loaded"], logged["services_loaded"]) == (5, 0)
@@ -229,7 +231,7 @@ def test_published_grid_and_service_figures_from_the_sample(sample_db):
 
 # ------------------------------------------------------------------------------------- the map ---
 def test_tile_layouts_cover_the_sample_towns():
-    from campaign import sample
+    from campaign.generate import sample
 
     assert set(townmap.layout("金山区")["town"]) == set(sample.JINSHAN_TOWNS)
     assert set(townmap.layout("崇明区")["town"]) == set(sample.CHONGMING_TOWNS)

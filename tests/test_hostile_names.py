@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from campaign import screen, text
-from campaign.ingest import ingest
-from campaign.normalise import NAME_MAX_CHARS
-from campaign.problems import IngestRefused
+from campaign import text
+from campaign.answers import screen
+from campaign.intake.ingest import ingest
+from campaign.intake.normalise import NAME_MAX_CHARS
+from campaign.intake.problems import IngestRefused
 
 # a name in every field that Markdown, Streamlit's directives, KaTeX, Plotly or HTML would read as markup
 DISTRICT = "**粗**[a](javascript:alert(1))![b](http://127.0.0.2:9/x.png)区"
@@ -166,7 +167,7 @@ def test_ingest_refuses_a_long_grid_in_a_path_and_many_long_names_in_brief(tmp_p
 
 
 def test_ingest_accepts_names_of_the_limit_and_hostile_characters(hostile_db):
-    from campaign import queries
+    from campaign.answers import queries
 
     units = queries.run(
         "find_units",

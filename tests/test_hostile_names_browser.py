@@ -27,7 +27,7 @@ from test_hostile_names import (
     write_hostile,
 )
 
-from campaign.ingest import ingest
+from campaign.intake.ingest import ingest
 from campaign.text import JOINER
 
 pytestmark = pytest.mark.browser

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import TINY_FILES, write_tiny
 
-from campaign import queries
-from campaign.ingest import Defaults, ingest
-from campaign.problems import IngestRefused
+from campaign.answers import queries
+from campaign.intake.ingest import Defaults, ingest
+from campaign.intake.problems import IngestRefused
 
 D = dt.date
 TODAY = D(2022, 5, 23)
@@ -208,7 +208,7 @@ def list_rows(db: Path) -> dict[tuple, tuple]:
     ],
 )
 def test_whole_mark_spellings(cell, word):
-    from campaign.normalise import whole_word
+    from campaign.intake.normalise import whole_word
 
     assert whole_word(cell) == word
 
@@ -217,7 +217,7 @@ def test_whole_mark_spellings(cell, word):
     "header", ["整建制", "是否整建制", "整居创建", "整村创建", "是否整村创建", "整居/整村", "Whole"]
 )
 def test_whole_mark_headers(header):
-    from campaign.vocabulary import HEADER_LOOKUP, fold
+    from campaign.intake.vocabulary import HEADER_LOOKUP, fold
 
     assert HEADER_LOOKUP[fold(header)] == "whole"
 
@@ -330,12 +330,12 @@ def test_a_file_name_saying_cumulative_and_two_cumulative_lists_in_one_run(db, t
 
 
 def test_the_cumulative_template_is_read_as_a_cumulative_list(tmp_path):
-    from campaign import intake
+    from campaign.intake import uploads
 
     paths = []
     for name in ("名册模板_roster.csv", "累计名单模板_cumulative-list.csv"):
-        paths.append(write(tmp_path, name, intake.template_bytes(name)))
-    renamed = write(tmp_path / "renamed", "名单.csv", intake.template_bytes("累计名单模板_cumulative-list.csv"))
+        paths.append(write(tmp_path, name, uploads.template_bytes(name)))
+    renamed = write(tmp_path / "renamed", "名单.csv", uploads.template_bytes("累计名单模板_cumulative-list.csv"))
     for run in (paths, [paths[0], renamed]):  # by its title line, whatever the file is called
         db = tmp_path / f"t{len(list(tmp_path.glob('*.duckdb')))}.duckdb"
         ingest(run, db, today=TODAY)

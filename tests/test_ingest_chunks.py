@@ -1,4 +1,4 @@
-"""A large run is read, checked and matched a group of districts at a time (campaign.ingest.CHUNK_BYTES), into
+"""A large run is read, checked and matched a group of districts at a time (campaign.intake.ingest.CHUNK_BYTES), into
 one snapshot: the same snapshot, report and problems as one pass, and still all or nothing."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import duckdb
 import pytest
 from conftest import SAMPLE_DIR, write_tiny
 
-from campaign import ingest as ingest_module
-from campaign import queries, store
-from campaign.ingest import ingest
-from campaign.problems import IngestRefused
-from campaign.reader import status_files
+from campaign.answers import queries
+from campaign.intake import ingest as ingest_module
+from campaign.intake.ingest import ingest
+from campaign.intake.problems import IngestRefused
+from campaign.intake.reader import status_files
+from campaign.snapshot import store
 
 # every table an ingest writes, in an order that does not depend on event ids (numbered per group of
 # districts in a chunked run, and so in another order than in one pass)
@@ -224,7 +225,7 @@ def test_groups_never_split_a_district(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_a_glance_at_a_text_file_gives_its_headers_and_districts(tmp_path, encoding):
-    from campaign.reader import read_tables
+    from campaign.intake.reader import read_tables
 
     text = (
         "甲区第一批无疫小区名单\r\n"

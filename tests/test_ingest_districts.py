@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from campaign.ingest import ingest
+from campaign.intake.ingest import ingest
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 TODAY = dt.date(2022, 6, 30)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from campaign import queries
-from campaign.ingest import LOG_NAME, Defaults, ingest
-from campaign.problems import IngestRefused
-from campaign.title import parse_title
+from campaign.answers import queries
+from campaign.intake.ingest import LOG_NAME, Defaults, ingest
+from campaign.intake.problems import IngestRefused
+from campaign.intake.title import parse_title
 
 ROSTER = (
     "区,街镇,居委/村,名称,类型,户数,人口\n"
@@ -127,7 +127,7 @@ def test_every_run_loaded_unchanged_or_refused_is_logged(tmp_path: Path, monkeyp
 
 
 def test_cli_options_and_dry_run(tmp_path: Path, capsys) -> None:
-    from campaign import cli
+    from campaign.ops import cli
 
     db = tmp_path / "c.duckdb"
     roster = _write(tmp_path, "roster.csv", ROSTER)
@@ -143,7 +143,7 @@ def test_cli_options_and_dry_run(tmp_path: Path, capsys) -> None:
 
 
 def test_cli_refuses_batch_and_round_together(tmp_path: Path, capsys) -> None:
-    from campaign import cli
+    from campaign.ops import cli
 
     listing = _write(tmp_path, "list.csv", "名称\n乙苑\n")
     assert cli.main(["ingest", "--db", str(tmp_path / "c.duckdb"), "--batch", "1", "--round", "1", str(listing)]) == 2
@@ -192,8 +192,8 @@ def test_unknown_columns_are_kept_aside_and_named_in_the_report(tmp_path: Path) 
 
 
 def test_a_sample_database_takes_sample_files_added_later(tmp_path: Path) -> None:
-    from campaign.ingest import SAMPLE_DIR, top_up_sample
-    from campaign.reader import status_files
+    from campaign.intake.ingest import SAMPLE_DIR, top_up_sample
+    from campaign.intake.reader import status_files
 
     files = status_files(SAMPLE_DIR)
     db = tmp_path / "sample.duckdb"

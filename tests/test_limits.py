@@ -28,10 +28,11 @@ from hostile_files import (
     write_zip,
 )
 
-from campaign import config, limits
-from campaign.ingest import ingest
-from campaign.problems import IngestRefused
-from campaign.reader import status_files
+from campaign import config
+from campaign.intake import limits
+from campaign.intake.ingest import ingest
+from campaign.intake.problems import IngestRefused
+from campaign.intake.reader import status_files
 
 MB = 2**20
 MEMORY_BOUND = 1024 * MB  # the peak stated for an ingest refusing any of these files
@@ -250,7 +251,7 @@ def test_a_raised_limit_lets_the_file_through(tmp_path, monkeypatch) -> None:
 
 def test_a_field_over_the_csv_modules_limit_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys) -> None:
     """With the limits raised past the csv module's 131,072 characters, the reader says so itself."""
-    from campaign.cli import main
+    from campaign.ops.cli import main
 
     monkeypatch.setenv("CAMPAIGN_MAX_FIELD_CHARS", "1000000")
     monkeypatch.setenv("CAMPAIGN_MAX_LINE_KB", "4096")
@@ -275,7 +276,7 @@ def _peak():
         kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     sys.stderr.write(f"\\nPEAK_KB {kb}\\n")
 atexit.register(_peak)
-from campaign.cli import main
+from campaign.ops.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

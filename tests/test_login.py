@@ -8,7 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from campaign import intake, login
+from campaign.app import login
+from campaign.intake import uploads
 
 PASSWORD = "correct-horse-口令"
 
@@ -29,12 +30,12 @@ def log_lines(db) -> list[dict]:
 
 
 def test_a_short_password_opens_nothing(monkeypatch) -> None:
-    monkeypatch.setenv(intake.PASSWORD_ENV, "1")
-    assert intake.admin_password() is None and intake.password_too_short()
-    assert not intake.password_ok("1", "1")
-    monkeypatch.setenv(intake.PASSWORD_ENV, "12345678")
-    assert intake.admin_password() == "12345678" and not intake.password_too_short()
-    assert intake.password_ok("12345678", "12345678")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "1")
+    assert uploads.admin_password() is None and uploads.password_too_short()
+    assert not uploads.password_ok("1", "1")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "12345678")
+    assert uploads.admin_password() == "12345678" and not uploads.password_too_short()
+    assert uploads.password_ok("12345678", "12345678")
 
 
 def test_waits_grow_after_the_free_failures_and_stop_at_the_cap() -> None:
@@ -100,7 +101,7 @@ def data_page(sample_db, monkeypatch, app_mode):
 
 
 def test_the_page_says_a_short_password_keeps_uploads_off(data_page, monkeypatch) -> None:
-    monkeypatch.setenv(intake.PASSWORD_ENV, "short")
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "short")
     at = data_page()
     assert any("少于 8 个字符" in i.value for i in at.info)
     assert not at.get("file_uploader")
@@ -108,7 +109,7 @@ def test_the_page_says_a_short_password_keeps_uploads_off(data_page, monkeypatch
 
 
 def test_the_page_slows_guesses_and_logs_who_logged_in(data_page, monkeypatch, sample_db) -> None:
-    monkeypatch.setenv(intake.PASSWORD_ENV, PASSWORD)
+    monkeypatch.setenv(uploads.PASSWORD_ENV, PASSWORD)
     monkeypatch.setattr(login, "PER_SESSION", login.Throttle(free=3, cap=900.0, base=600.0))  # still waiting below
     before = len(log_lines(sample_db))
     at = data_page()
@@ -130,6 +131,6 @@ def test_the_page_slows_guesses_and_logs_who_logged_in(data_page, monkeypatch, s
 
 
 def test_logins_go_to_the_ingest_log() -> None:
-    from campaign import ingest
+    from campaign.intake import ingest
 
     assert login.LOG_NAME == ingest.LOG_NAME

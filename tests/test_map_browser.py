@@ -21,7 +21,7 @@ from test_browser import (
     title,
 )
 
-from campaign import townmap
+from campaign.app import townmap
 
 pytestmark = pytest.mark.browser
 CHART = '[data-testid="stPlotlyChart"]'

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, healthy, stop
 
-from campaign.ingest import ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import ingest
+from campaign.intake.reader import status_files
 
 # every name looked up, address connected or sent to, by any Python code of the server process
 AUDIT_HOOK = """

@@ -119,7 +119,7 @@ def test_towns_drill_down(app: AppTest) -> None:
 
 
 def test_towns_chart_draws_the_lowest_towns_when_there_are_many(app: AppTest, monkeypatch) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "TOWN_BARS_MAX", 5)
     app.switch_page("pages/towns.py").run()
@@ -140,7 +140,7 @@ def test_towns_chart_draws_the_lowest_towns_when_there_are_many(app: AppTest, mo
 
 
 def test_explorer_asks_to_narrow_a_country_of_units_first(app: AppTest, monkeypatch) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "EXPLORE_UNITS_MAX", 1_000)  # the sample's 3,043 units count as too many
     app.switch_page("pages/explorer.py").run()
@@ -153,7 +153,7 @@ def test_explorer_asks_to_narrow_a_country_of_units_first(app: AppTest, monkeypa
 
 
 def test_long_tables_show_their_first_rows_and_offer_every_row(app: AppTest, monkeypatch) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 5)
     app.switch_page("pages/towns.py").run()
@@ -190,7 +190,7 @@ def test_forecast_links_the_units_still_missing_to_the_explorer(sample_db, monke
 
 
 def test_progress_numbers_on_the_bars_only_while_they_are_few(app: AppTest, monkeypatch) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     def per_batch_texts() -> list:
         app.switch_page("pages/progress.py").run()
@@ -206,7 +206,7 @@ def test_progress_numbers_on_the_bars_only_while_they_are_few(app: AppTest, monk
 def test_progress_with_many_districts_draws_their_kinds_together(app: AppTest, sample_db, monkeypatch) -> None:
     """More districts than get a chart each: a curve and a bar series per district (not per district and kind),
     whose figures are the kinds summed; the table still lists each kind."""
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "CHARTS_PER_DISTRICT_MAX", 1)  # the sample's two districts count as many
     app.switch_page("pages/progress.py").run()
@@ -239,7 +239,7 @@ def test_explorer_filters(app: AppTest) -> None:
 
 
 def test_explorer_shows_the_first_rows_and_downloads_them_all(app: AppTest, monkeypatch) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 100)
     app.switch_page("pages/explorer.py").run()
@@ -255,7 +255,8 @@ def test_explorer_shows_the_first_rows_and_downloads_them_all(app: AppTest, monk
 def test_cli_summary_agrees_with_the_overview(app: AppTest, sample_db, capsys) -> None:
     import json
 
-    from campaign import cli, i18n
+    from campaign import i18n
+    from campaign.ops import cli
 
     _set_as_of(app, dt.date(2022, 5, 5))
     metrics = _metrics(app)
@@ -279,7 +280,7 @@ def test_the_default_language_comes_from_the_configuration(sample_db, monkeypatc
 
 
 def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app: AppTest, monkeypatch) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
     app.run()
@@ -294,7 +295,7 @@ def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app:
 
 @pytest.mark.parametrize("page", ["pages/progress.py", "pages/forecast.py"])
 def test_pages_with_many_districts_draw_the_lowest_only(app: AppTest, monkeypatch, page) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
     app.switch_page(page).run()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from campaign.ingest import ingest
-from campaign.progress import Printer
+from campaign.intake.ingest import ingest
+from campaign.intake.progress import Printer
 
 ROSTER = "区,街镇,居委,小区名称,类型\n丙区,A镇,一居委,甲苑,小区\n"
 LIST = "区,街镇,居委,小区名称,批次,公布日期\n丙区,A镇,一居委,甲苑,1,2022-05-10\n"
@@ -44,7 +44,7 @@ def test_an_upload_on_the_data_page_shows_its_steps(tmp_path: Path, monkeypatch,
     from test_failures import ROSTER as ONE_UNIT
     from test_failures import _data_page_with, _Upload
 
-    import campaign.ingest as ingest_module
+    import campaign.intake.ingest as ingest_module
     from campaign import i18n
 
     steps: list[str] = []

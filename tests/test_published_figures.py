@@ -1,6 +1,6 @@
 """The published figures, read back through the named queries from the bundled sample once ingested.
 
-Sources (see campaign.sample): Jinshan 393 compounds and 2,293 village groups, all created by 2022-05-23;
+Sources (see campaign.generate.sample): Jinshan 393 compounds and 2,293 village groups, all created by 2022-05-23;
 its first batch (2022-05-05) 150 compounds in 76 residents' committees, 43 of them whole, and 1,487
 village groups in 80 villages, every one whole; 海皓馨苑 (山阳镇 海欣居民区) in batch 2. Chongming 357
 villages and communities, all created by 2022-05-23 in four rounds, round 1 on 2022-04-22 (桃源村 in it)
@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from campaign import queries
+from campaign.answers import queries
 
 D = dt.date
 AS_OF = D(2022, 5, 23)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from campaign import queries
-from campaign.ingest import ingest
+from campaign.answers import queries
+from campaign.intake.ingest import ingest
 
 D = dt.date
 ROSTER = (
@@ -131,7 +131,7 @@ def test_forecast_on_the_tiny_campaign(tiny_db) -> None:
 
 
 def test_forecast_backtest_on_the_sample(sample_db, capsys) -> None:
-    from campaign import forecast
+    from campaign.answers import forecast
 
     tested = forecast.backtest(sample_db)
     score = forecast.summary(tested)
@@ -288,7 +288,7 @@ def test_the_quality_page_shows_the_new_findings(tmp_path, monkeypatch, app_mode
 
 
 def test_the_quality_page_shows_the_first_rows_of_a_long_finding(sample_db, monkeypatch, app_mode) -> None:
-    from campaign import ui
+    from campaign.app import ui
 
     monkeypatch.setattr(ui, "TABLE_ROWS_MAX", 100)
     at = _quality_page(sample_db, monkeypatch)

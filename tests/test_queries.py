@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 from conftest import write_tiny
 
-from campaign import queries
-from campaign.ingest import ingest
+from campaign.answers import queries
+from campaign.intake.ingest import ingest
 
 D = dt.date
 ALL_QUERIES = {

@@ -42,7 +42,7 @@ def test_tables_show_a_dash_for_empty_cells_and_one_decimal(
 
 
 def test_downloads_hold_figures_as_people_read_them():
-    from campaign import ui
+    from campaign.app import ui
 
     frame = pl.DataFrame(
         {"pace14": [4.928571, 0.071, None], "coverage_pct": [99.96, 0.01, 65.648855], "total": [1, 2, 3]}

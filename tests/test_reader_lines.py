@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from campaign import reader
+from campaign.intake import reader
 
 BODY = [
     "区,街镇,居委/村,名称,批次,公布日期",

@@ -10,10 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from campaign import store
-from campaign.cli import summary_frame
-from campaign.ingest import SAMPLE_DIR, IngestReport, ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import SAMPLE_DIR, IngestReport, ingest
+from campaign.intake.reader import status_files
+from campaign.ops.cli import summary_frame
+from campaign.snapshot import store
 
 CORPUS = Path(__file__).parent / "corpus" / "accepted"
 FIGURES = ("created", "revoked", "model")
@@ -48,7 +48,7 @@ def run_case(case: Path, db: Path) -> None:
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     options: dict = {"today": dt.date.fromisoformat(expected["today"]) if "today" in expected else dt.date.today()}
     if "defaults" in expected:
-        from campaign.ingest import Defaults
+        from campaign.intake.ingest import Defaults
 
         given = dict(expected["defaults"])
         if given.get("published"):

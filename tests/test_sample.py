@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from campaign import sample
-from campaign.sample import build_model, write_sample
+from campaign.generate import sample
+from campaign.generate.sample import build_model, write_sample
 
 FILES = [
     "README.md",
@@ -65,7 +65,7 @@ def clean(text):
 def test_two_runs_write_identical_bytes(tmp_path):
     first = write_sample(tmp_path / "a")
     # A second interpreter with another hash seed: no set/dict-order or clock dependence.
-    script = f"from campaign.sample import write_sample; write_sample({str(tmp_path / 'b')!r})"
+    script = f"from campaign.generate.sample import write_sample; write_sample({str(tmp_path / 'b')!r})"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
     assert [p.name for p in first] == FILES

@@ -1,4 +1,4 @@
-"""The scale generator (campaign.scale) at a tiny scale: seeded, the counts asked for, files that ingest."""
+"""The scale generator (campaign.generate.scale) at a tiny scale: seeded, the counts asked for, files that ingest."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from campaign import cli
-from campaign.ingest import ingest
-from campaign.scale import SCALES, build_database, write_scale
+from campaign.generate.scale import SCALES, build_database, write_scale
+from campaign.intake.ingest import ingest
+from campaign.ops import cli
 
 TINY = SCALES["tiny"]
 

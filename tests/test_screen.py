@@ -15,8 +15,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from campaign import screen
-from campaign.screen import PANELS, Config, Slide
+from campaign.answers import screen
+from campaign.answers.screen import PANELS, Config, Slide
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -178,7 +178,8 @@ def publish_midway(sample_db, tmp_path, monkeypatch) -> tuple[Path, list[bool]]:
     """A copy of the sample whose first fetch publishes a revocation of 海皓馨苑 halfway (before towns_ranked)."""
     import shutil
 
-    from campaign import queries, store
+    from campaign.answers import queries
+    from campaign.snapshot import store
 
     db = tmp_path / "c.duckdb"
     shutil.copyfile(sample_db, db)
@@ -359,7 +360,7 @@ def test_screens_share_one_fetch_per_snapshot(sample_db, tmp_path, monkeypatch):
     seconds); a publish makes the next tick fetch again, once."""
     import shutil
 
-    from campaign import store
+    from campaign.snapshot import store
 
     db = tmp_path / "c.duckdb"
     shutil.copyfile(sample_db, db)
@@ -385,7 +386,7 @@ def test_screens_share_one_fetch_per_snapshot(sample_db, tmp_path, monkeypatch):
 def test_a_failed_fetch_keeps_the_figures_on_screen(sample_db, tmp_path, monkeypatch):
     import shutil
 
-    from campaign import store
+    from campaign.snapshot import store
 
     db = tmp_path / "c.duckdb"
     shutil.copyfile(sample_db, db)
@@ -406,7 +407,7 @@ def test_a_failed_fetch_keeps_the_figures_on_screen(sample_db, tmp_path, monkeyp
 
 def test_fetch_leaves_the_shared_reader_alone(sample_db, monkeypatch):
     # the shared reader's connection keeps memory for every query it runs: the screen uses its own
-    from campaign import store
+    from campaign.snapshot import store
 
     monkeypatch.setattr(store, "reader", lambda *args, **kwargs: pytest.fail("the shared reader was used"))
     assert screen.fetch(sample_db).districts == ["崇明区", "金山区"]
@@ -472,7 +473,7 @@ def test_district_curves_sum_the_kinds(sample_db):
 
 ARENAS_PROBE = """
 import ctypes, os, re, sys, tempfile, threading
-from campaign import serve
+from campaign.ops import serve
 
 limited = serve.limit_malloc_arenas() if sys.argv[1] == "limit" else False
 ready = threading.Barrier(12)

@@ -29,8 +29,8 @@ from test_browser import (
     require_chromium,
 )
 
-from campaign.ingest import ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import ingest
+from campaign.intake.reader import status_files
 
 pytestmark = pytest.mark.browser
 

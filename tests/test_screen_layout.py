@@ -1,7 +1,7 @@
 """The command-centre screen with many districts (16, a city) in a real browser: the KPI tiles fill the
 strip without a scrollbar, and every numeral and line on them reads across a room at every display setting.
 
-The 16-district database is built in code (campaign.scale, a few seconds); the server and the page are
+The 16-district database is built in code (campaign.generate.scale, a few seconds); the server and the page are
 driven as in tests/test_screen_browser.py.
 """
 
@@ -23,8 +23,8 @@ from test_screen_browser import (
     walk,
 )
 
-from campaign import screen
-from campaign.scale import SCALES, build_database
+from campaign.answers import screen
+from campaign.generate.scale import SCALES, build_database
 
 pytestmark = pytest.mark.browser
 

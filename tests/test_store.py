@@ -15,9 +15,10 @@ import duckdb
 import pytest
 from conftest import ROOT, TINY_FILES, write_tiny
 
-from campaign import queries, store
-from campaign.cli import main
-from campaign.ingest import ingest
+from campaign.answers import queries
+from campaign.intake.ingest import ingest
+from campaign.ops.cli import main
+from campaign.snapshot import store
 
 LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
 SERIES_UNITS = 12
@@ -362,7 +363,7 @@ def test_kill_9_during_the_publish_step(tmp_path, big, keep, when):
 # -------------------------------------------------------------------- readers during publishes ---
 READER_SCRIPT = """
 import sys, time
-from campaign import queries
+from campaign.answers import queries
 db, final = sys.argv[1], int(sys.argv[2])
 deadline = time.monotonic() + 120
 last = None
@@ -643,7 +644,7 @@ def test_events_are_stored_in_unit_order(sample_db, tmp_path):
     """One unit's history reads a row group or two through DuckDB's zone maps only if events lie in unit order
     on disk (rowid is the stored position): after an ingest, a full rebuild from a base stored otherwise, and
     build-scale."""
-    from campaign.scale import SCALES, build_database
+    from campaign.generate.scale import SCALES, build_database
 
     stored = stored_unit_ids(sample_db)
     assert len(stored) > 3000 and stored == sorted(stored)

@@ -109,7 +109,7 @@ def names(sample_db) -> set[str]:
 
 @pytest.mark.parametrize(("page", "params"), PAGES, ids=[f"{p[6:-3]}-{'-'.join(q.values())}" for p, q in PAGES])
 def test_a_page_in_english_shows_no_chinese_but_the_datas(sample_db, monkeypatch, app_mode, names, page, params):
-    from campaign import intake
+    from campaign.intake import uploads
 
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
@@ -118,6 +118,6 @@ def test_a_page_in_english_shows_no_chinese_but_the_datas(sample_db, monkeypatch
     at.switch_page(page).run()
     assert not at.exception, at.exception
     # data: names in the data, the templates' file names, the language switch's 中文
-    allowed = names | {c for name in intake.TEMPLATES for c in CJK.findall(name)} | {"中文", "语言", "街镇"}
+    allowed = names | {c for name in uploads.TEMPLATES for c in CJK.findall(name)} | {"中文", "语言", "街镇"}
     chinese = {c: t for t in texts(at) for c in CJK.findall(t) if c not in allowed}
     assert not chinese, f"Chinese on {page} in English: {dict(list(chinese.items())[:8])}"

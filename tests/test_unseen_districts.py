@@ -25,8 +25,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign import queries, store
-from campaign.ingest import Defaults, ingest
+from campaign.answers import queries
+from campaign.intake.ingest import Defaults, ingest
+from campaign.snapshot import store
 
 EXAMPLES = int(os.environ.get("CAMPAIGN_HYPOTHESIS_EXAMPLES", "200"))
 TODAY = dt.date(2026, 12, 3)

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import free_port, healthy, require_chromium, stop
 
-from campaign.ingest import ingest
-from campaign.reader import status_files
+from campaign.intake.ingest import ingest
+from campaign.intake.reader import status_files
 
 pytestmark = pytest.mark.browser
 

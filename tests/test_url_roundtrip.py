@@ -100,7 +100,7 @@ def test_every_parameter_opens_in_its_widget_and_every_widget_writes_the_url(sam
 
 
 def test_a_towns_name_shared_by_two_districts_is_written_with_its_district():
-    from campaign import ui
+    from campaign.app import ui
 
     towns = [("甲区", "新城镇"), ("乙区", "新城镇"), ("甲区", "老街镇")]
     assert ui.place_text(("乙区", "新城镇"), towns) == "乙区/新城镇"
@@ -133,7 +133,7 @@ def test_find_takes_pinyin_with_spaces_and_tones(sample_db, monkeypatch, app_mod
 
 
 def test_search_text_folds_typed_pinyin_only():
-    from campaign.ui import search_text
+    from campaign.app.ui import search_text
 
     assert search_text("xi'an  lü ") == "xianlv"
     assert search_text("A1") == "A1" and search_text("10") == "10"  # a building, a number: as typed

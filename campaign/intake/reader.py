@@ -1,0 +1,346 @@
+"""Read a status file as towns send it into tables of text cells with canonical column names.
+
+A file may have title lines above its header, several sheets (XLSX), any of the usual encodings.
+Every cell comes back as text (or null); typing and validation happen in ``normalise``.
+Each table keeps ``_row``: the row number the user sees in Excel or a text editor.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from campaign.intake.problems import Problem
+from campaign.intake.vocabulary import header_column, header_match, says_rounds
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+HEADER_SCAN_ROWS = 20
+
+
+@dataclass
+class Table:
+    file: str  # the file's name as the user gave it
+    sheet: str | None
+    frame: pl.DataFrame  # canonical columns (text) + _row
+    headers: dict[str, str]  # canonical column -> header as written
+    extra: list[str] = field(default_factory=list)  # headers kept aside, not understood
+    counts_rounds: bool = False  # the batch column says 轮次 (round), not 批次
+    title: str = ""  # the text of any lines above the header, e.g. 金山区第一批“无疫小区”名单（2022年5月5日公布）
+    cumulative: bool = False  # a cumulative list (累计名单): its title or file name says so (set by ingest)
+    inferred: list[str] = field(default_factory=list)  # what ingest read from other hints than a column, and whence
+    unresolved: dict[str, str] = field(default_factory=dict)  # canonical column -> why no hint gave it (ingest)
+
+    @property
+    def label(self) -> str:
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+
+def status_files(folder: Path) -> list[Path]:
+    """The files in a folder that ingest can read, in name order."""
+    return sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def read_tables(
+    path: Path, display_name: str | None = None, *, data: bytes | None = None, only: frozenset[str] | None = None
+) -> tuple[list[Table], list[Problem]]:
+    """All tables of one file, or the problems that make it unreadable (``data``: its bytes, if read already).
+
+    ``only``: a quick look (which districts a large run's files name): a text file's table then holds only these
+    canonical columns, though its headers name them all, and keeps its blank lines; XLSX is read in full."""
+    name = display_name or path.name
+    suffix = path.suffix.lower()
+    data = path.read_bytes() if data is None else data
+    if not data.strip():
+        return [], [Problem(name, "文件是空的 (the file is empty)")]
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, data, name)
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(data, name, suffix, only)
+    return [], [Problem(name, f"不支持的文件类型「{suffix}」，请提供 CSV、TSV 或 XLSX (unsupported file type)")]
+
+
+def decode(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312); None if neither."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str | None, bool]:
+    """``decode``, and whether the bytes were UTF-8."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), encoding == "utf-8-sig"
+        except UnicodeDecodeError:
+            continue
+    return None, False
+
+
+def _read_text(
+    data: bytes, name: str, suffix: str, only: frozenset[str] | None = None
+) -> tuple[list[Table], list[Problem]]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Excel's "Unicode text" (Unicode 文本): tab-separated UTF-16 with a byte-order mark
+        data = data.decode("utf-16").encode("utf-8")
+    if data[:2] == b"PK" or b"\x00" in data[:4096]:
+        return [], [Problem(name, "文件内容不是文本，扩展名与内容不符 (not a text file, whatever its extension says)")]
+    text, utf8 = _decode(data)
+    if text is None:
+        return [], [Problem(name, "无法识别文件编码，请存为 UTF-8 或 GBK (encoding not UTF-8 or GBK/GB18030)")]
+    # when lines end in \n or \r\n only, split off the first lines, not all of them (a file can have millions)
+    plain = not any(sep in text for sep in _OTHER_LINE_BREAKS)
+    crlf = b"\r" in data  # \r is no part of any other character in UTF-8 or GB18030
+    if plain and crlf:
+        unix = text.replace("\r\n", "\n")
+        plain = "\r" not in unix
+        text = unix if plain else text
+    if plain:
+        parts = text.split("\n", HEADER_SCAN_ROWS)
+        head = parts[:HEADER_SCAN_ROWS] if len(parts) > HEADER_SCAN_ROWS else text.splitlines()
+    else:
+        lines = text.splitlines()
+        head = lines[:HEADER_SCAN_ROWS]
+    delimiter = "\t" if suffix == ".tsv" or (head and _count_tabs(head) > _count_commas(head)) else ","
+    try:
+        rows = list(csv.reader(head, delimiter=delimiter))
+    except (
+        csv.Error
+    ) as error:  # e.g. a field over the csv module's 131,072 characters (campaign.intake.limits allowing it)
+        return [], [Problem(name, f"无法按 CSV 读取文件开头 (cannot read the first lines as CSV): {error}")]
+    found = _find_header(rows)
+    if found is None:
+        return [], [_no_header_problem(name, rows)]
+    header_at = found
+    if plain:
+        # the same text as "\n".join(text.splitlines()[header_at:]); UTF-8 files as they are, not re-encoded
+        raw = data.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")
+        raw = raw.replace(b"\r\n", b"\n") if crlf else raw
+        start = 0
+        for _ in range(header_at):
+            start = raw.index(b"\n", start) + 1
+        body = raw[start:-1] if raw.endswith(b"\n") else raw[start:]
+    else:
+        body = "\n".join(lines[header_at:]).encode("utf-8")
+    title = _title(rows[:header_at])
+    wanted = _wanted_columns(rows[header_at], only)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body),
+            separator=delimiter,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            quote_char='"',
+            columns=wanted,
+        )
+    except pl.exceptions.PolarsError as error:
+        return [], [Problem(name, f"无法按 CSV 读取 (cannot read the file as CSV): {error}")]
+    if wanted is not None:
+        return _glance_table(frame, rows[header_at], name, title)
+    # one row per line is assumed for row numbers; quoted line breaks are rare in town files
+    return _make_table(frame, header_at + 1, name, None, title)
+
+
+def _wanted_columns(header: list[str], only: frozenset[str] | None) -> list[int] | None:
+    """The positions of ``only``'s columns in ``header``; None (read every column) without ``only``, or when
+    two columns mean the same (the full read says so)."""
+    if only is None:
+        return None
+    canonical = [header_column(c) if c and c.strip() else None for c in header]
+    wanted = [k for k, c in enumerate(canonical) if c in only]
+    return wanted if wanted and len({canonical[k] for k in wanted}) == len(wanted) else None
+
+
+def _glance_table(frame: pl.DataFrame, header: list[str], name: str, title: str) -> tuple[list[Table], list[Problem]]:
+    """``read_tables(only=...)``'s table: headers of every column, frame of the wanted ones (and no _row)."""
+    headers: dict[str, str] = {}
+    for written in header:
+        canonical = header_column(written) if written and written.strip() else None
+        if canonical is not None:
+            headers.setdefault(canonical, written.strip())
+    body = frame.slice(1).rename({c: header_column(frame.item(0, c)) for c in frame.columns})
+    counts_rounds = says_rounds(headers.get("batch", ""))
+    return [Table(name, None, body, headers, [], counts_rounds, title)], []
+
+
+# what str.splitlines() also takes for the end of a line, besides \n and \r\n
+_OTHER_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _count_tabs(lines: list[str]) -> int:
+    return sum(line.count("\t") for line in lines)
+
+
+def _count_commas(lines: list[str]) -> int:
+    return sum(line.count(",") for line in lines)
+
+
+def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[Problem]]:
+    if data[:2] != b"PK":
+        return [], [Problem(name, "文件不是有效的 XLSX 工作簿，扩展名与内容不符 (not an XLSX workbook)")]
+    try:
+        sheets = pl.read_excel(
+            path,
+            sheet_id=0,
+            has_header=False,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
+            raise_if_empty=False,
+        )
+        first_rows = _sheet_first_rows(path)
+    except Exception as exc:  # a damaged workbook raises whatever its parser raises
+        # the parser's words may hold the server's path to the upload: say the user's file name instead
+        why = str(exc).replace(str(path), name)
+        return [], [Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {why}")]
+    tables: list[Table] = []
+    skipped: list[tuple[str, list[list[str]]]] = []
+    for sheet, frame in sheets.items():
+        if frame.height == 0:
+            continue
+        frame = frame.select(pl.all().cast(pl.String))
+        rows = [list(r) for r in frame.head(HEADER_SCAN_ROWS).iter_rows()]
+        found = _find_header(rows)
+        if found is None:
+            skipped.append((sheet, rows))  # an instruction sheet, or a table nobody can read
+            continue
+        first = first_rows.get(sheet, 1)
+        made, problems = _make_table(frame.slice(found), first + found, name, sheet, _title(rows[:found]))
+        if problems:
+            return [], problems
+        tables.extend(made)
+    if not tables:
+        rows = skipped[0][1] if skipped else []
+        return [], [_no_header_problem(name, rows)]
+    return tables, []
+
+
+def _sheet_first_rows(path: Path) -> dict[str, int]:
+    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks)."""
+    out: dict[str, int] = {}
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").decode("utf-8")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        targets |= {k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
+        for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
+            target = targets.get(rid, "")
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            try:
+                # only the first rows are wanted: unzip 2 MB, not a whole sheet of tens of MB
+                with zf.open(member) as sheet:
+                    xml = sheet.read(2_000_000).decode("utf-8", "replace")
+            except KeyError:
+                continue
+            for row in _ROW.finditer(xml):  # the first rows only: not all rows of a sheet
+                number, content = row.groups()
+                if "<v>" in content or "<t" in content:
+                    out[_unescape(sheet_name)] = int(number)
+                    break
+    return out
+
+
+_ROW = re.compile(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', flags=re.S)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def _find_header(rows: list[list[str | None]]) -> int | None:
+    """The first row in which at least two cells are known headers, one of them a name or place named exactly (a
+    title line holding 小区 is no header)."""
+    places = {"name", "district", "town", "committee"}
+    for i, row in enumerate(rows):
+        found = [header_match(c) for c in row if c and c.strip()]
+        known = [col for col, _ in found if col]
+        if len(known) >= 2 and any(exact and col in places for col, exact in found):
+            return i
+        if known == ["name"] and ("name", True) in found and len(found) <= 3:
+            return i  # a bare list of names whose title says the rest, perhaps numbered (序号, 名称, 备注)
+    return None
+
+
+def _no_header_problem(name: str, rows: list[list[str | None]]) -> Problem:
+    seen = next((r for r in rows if any(r)), [])
+    shown = "、".join(c for c in seen if c)[:80]
+    return Problem(
+        name,
+        "找不到表头：需要「区」「街镇」「居委/村」「名称」等列名 (no header row found: expected columns such "
+        f"as 区, 街镇, 居委/村, 名称){'; 首行为 (first row): ' + shown if shown else ''}",
+    )
+
+
+def _title(rows: list[list[str | None]]) -> str:
+    return " ".join(c.strip() for row in rows for c in row if c and c.strip())
+
+
+def _make_table(
+    frame: pl.DataFrame, header_row_number: int, name: str, sheet: str | None, title: str = ""
+) -> tuple[list[Table], list[Problem]]:
+    """frame's first row is the header; header_row_number is its row number as the user sees it."""
+    header = [c if c is None else str(c) for c in frame.row(0)]
+    body = frame.slice(1)
+    headers: dict[str, str] = {}
+    rename: dict[str, str] = {}
+    extra: list[str] = []
+    label = f"{name} [{sheet}]" if sheet else name
+    named: dict[str, list[tuple[str, str, bool]]] = {}  # canonical -> (source column, header, exactly named)
+    for source_col, written in zip(frame.columns, header, strict=True):
+        if written is None or not written.strip():
+            if body.get_column(source_col).drop_nulls().len() == 0:
+                continue
+            extra.append(source_col)
+            continue
+        canonical, exact = header_match(written)
+        if canonical is None:
+            extra.append(written.strip())
+            rename[source_col] = "extra:" + written.strip()
+            continue
+        named.setdefault(canonical, []).append((source_col, written.strip(), exact))
+    for canonical, columns in named.items():
+        # a header naming a column exactly wins over one that only holds its word (小区名称 over 小区地址名): those go
+        # aside; two headers naming it alike could each be it, so the file is refused naming both
+        exact = [c for c in columns if c[2]]
+        chosen = exact or columns
+        if len(chosen) > 1:
+            return [], [
+                Problem(
+                    label,
+                    f"两列都表示同一含义：「{chosen[0][1]}」和「{chosen[1][1]}」，请删去或改名其中一列 "
+                    "(two columns mean the same thing: remove or rename one)",
+                    row=header_row_number,
+                )
+            ]
+        source_col, written, _ = chosen[0]
+        headers[canonical] = written
+        rename[source_col] = canonical
+        for other_col, other, _ in columns:
+            if other_col != source_col:
+                extra.append(other)
+                rename[other_col] = "extra:" + other
+    rename = {c: rename[c] for c in frame.columns if c in rename}  # in the file's order
+    first = header_row_number + 1
+    lazy = body.lazy().select(
+        *[pl.col(c).alias(n) for c, n in rename.items()],
+        _row=pl.int_range(first, first + pl.len(), dtype=pl.Int64),
+    )
+    # blank lines between and after records are not records
+    data_cols = list(rename.values())
+    if data_cols:
+        lazy = lazy.filter(
+            pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
+        )
+    body = lazy.collect()
+    counts_rounds = says_rounds(headers.get("batch", ""))
+    return [Table(name, sheet, body, headers, extra, counts_rounds, title)], []

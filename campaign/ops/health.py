@@ -1,0 +1,145 @@
+"""Health: is the dashboard answering, and how old is the published snapshot?
+
+``check`` gives one JSON-ready dict and a status:
+
+- ``ok``: a snapshot is published, newer than the stale limit, and the dashboard (when asked) answers;
+- ``stale``: as ok, but the last ingest is older than the stale limit (no new data for too long);
+- ``no-data``: there is no published snapshot, or it cannot be read;
+- ``down``: the dashboard does not answer its own health check (``/_stcore/health``).
+
+``campaign health`` prints it and exits 0 (ok), 1 (stale) or 2 (no-data, down). ``campaign serve`` also
+answers it over HTTP on the health port (``GET /health``): 200 for ok and stale (the process is fine,
+the data is old), 503 for no-data and down. Streamlit 1.67's own server has no custom routes we can
+rely on (``st.App`` is experimental), so the endpoint is a small server of its own beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+
+EXIT = {"ok": 0, "stale": 1, "no-data": 2, "down": 2}
+HTTP = {"ok": 200, "stale": 200, "no-data": 503, "down": 503}
+
+log = logging.getLogger(__name__)
+
+
+def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None = None) -> dict:
+    """The published snapshot: when it was published, its last ingest, its age and whether it is stale."""
+    db = Path(db)
+    now = now or dt.datetime.now()
+    info: dict = {"database": str(db), "exists": db.exists()}
+    info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
+    if not db.exists():
+        return info
+    from campaign.snapshot import (
+        store,  # not at import: campaign.ops.serve limits malloc's arenas before Polars starts threads
+    )
+
+    why = store.damage(db)
+    if why is not None:  # the dashboard serves the newest kept snapshot that reads, if any, until a rollback
+        found = store.newest_readable(db)
+        info |= {"error": why, "damaged": True, "serving_kept_snapshot": found[0] if found else None}
+        info["rollback"] = f"campaign rollback --db {db} {found[0] if found else 'SNAPSHOT_ID'}"
+        return info
+    try:
+        info["published_at"] = dt.datetime.fromtimestamp(db.stat().st_mtime).isoformat(timespec="seconds")
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
+            row = con.execute(
+                "select ingest_id, loaded_at, outcome from s.ingests order by ingest_id desc limit 1"
+            ).fetchall()
+            units, events = con.execute(
+                "select (select count(*) from s.units), (select count(*) from s.events)"
+            ).fetchall()[0]
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as error:
+        info["error"] = str(error)
+        return info
+    info["units"], info["events"] = units, events
+    if row:
+        ingest_id, loaded_at, outcome = row[0]
+        age = (now - loaded_at).total_seconds()  # loaded_at is local time, as the ingests table keeps it
+        info |= {
+            "last_ingest_id": ingest_id,
+            "last_ingest_at": loaded_at.isoformat(timespec="seconds"),
+            "last_ingest_outcome": outcome,
+            "age_seconds": round(age, 1),
+            "stale": bool(stale_after and age > stale_after.total_seconds()),
+        }
+    return info
+
+
+def dashboard_answers(url: str, timeout: float = 3.0) -> bool:
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/_stcore/health", timeout=timeout) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def check(db: Path, stale_after: dt.timedelta | None, dashboard_url: str | None = None) -> tuple[str, dict]:
+    info = {"checked_at": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    info["snapshot"] = snap = snapshot(db, stale_after)
+    if dashboard_url:
+        info["dashboard"] = {"url": dashboard_url, "answers": dashboard_answers(dashboard_url)}
+    if dashboard_url and not info["dashboard"]["answers"]:
+        status = "down"
+    elif not snap["exists"] or "error" in snap or "last_ingest_id" not in snap:
+        status = "no-data"
+    elif snap.get("stale"):
+        status = "stale"
+    else:
+        status = "ok"
+    return status, {"status": status, **info}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: HealthServer
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        if self.path.split("?")[0] not in ("/", "/health", "/healthz"):
+            self.send_error(404)
+            return
+        try:
+            status, body = check(self.server.db, self.server.stale_after, self.server.dashboard_url)
+        except Exception as error:  # the endpoint must answer whatever happens
+            log.exception("health check failed")
+            status, body = "down", {"status": "down", "error": str(error)}
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(HTTP[status])
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # monitors poll often; their requests are not worth a log line
+
+
+class HealthServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: str, port: int, db: Path, stale_after: dt.timedelta | None, dashboard_url: str):
+        super().__init__((address, port), _Handler)
+        self.db, self.stale_after, self.dashboard_url = Path(db), stale_after, dashboard_url
+
+
+def start_server(
+    address: str, port: int, db: Path, stale_after: dt.timedelta | None, dashboard_url: str
+) -> HealthServer:
+    """Answer ``GET /health`` on ``address:port`` from a daemon thread; returns the server (``shutdown()``)."""
+    server = HealthServer(address, port, db, stale_after, dashboard_url)
+    threading.Thread(target=server.serve_forever, name="campaign-health", daemon=True).start()
+    return server
