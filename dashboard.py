@@ -11,6 +11,8 @@ access.install()  # Streamlit's upload endpoint: only sessions logged in on the 
 # A folder named pages/ next to this file switches a fresh Streamlit server into its old pages-folder
 # mode until st.navigation first runs: the first run of the first session would give the sidebar's
 # widgets other ids than every later run (dropping the user's first change). Leave it before any widget.
+# .streamlit/config.toml starts with the menu off, so that the pages-folder run draws none; this is the app's menu
+st.set_option("client.showSidebarNavigation", True)
 if ui.pages_folder_mode():
     ui.leave_pages_folder_mode()
     st.rerun()

@@ -360,6 +360,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer_title": ("创建单位明细", "Creation units"),
     "search": ("名称搜索", "Search by name"),
     "search_help": ("单位、居委 / 村或街镇名称的一部分", "Part of a unit's, committee's or town's name"),
+    "date_input_help": (
+        "按 年-月-日 输入（yyyy-mm-dd 即 年-月-日），如 2022-05-20；或点开日历选择",
+        "Type year-month-day, e.g. 2022-05-20, or pick a day in the calendar",
+    ),
     "date_range": ("状态日期范围", "Status date range"),
     "many_districts": (
         "共 {n:,} 个区：下表列出全部；在侧栏选择一个区，可看它的指标卡和街镇地图。",
@@ -458,6 +462,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_per_batch": ("各批次 / 轮次创建单位", "Units created per batch / round"),
     "screen_no_roster": ("无名册，仅计数", "no roster, counts only"),
     "screen_kpi_page": ("各区 第 {page} / {pages} 页", "Districts, page {page} of {pages}"),
+    "screen_board_page": ("第 {page} / {pages} 页", "page {page} of {pages}"),
     "screen_lowest": ("覆盖率最低的 {n} 个区", "the {n} lowest by coverage"),
     # grids, services and the map (pages/grids.py, pages/services.py, the overview's map)
     "page_grids": ("网格", "Grids"),

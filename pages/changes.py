@@ -53,6 +53,12 @@ def draw(rows: pl.DataFrame, district: str | None = None) -> None:
         xaxis={"title": ui.t("date_axis"), "type": "category", "nticks": None if labelled else ui.TICK_LABELS_MAX},
         yaxis={"title": ui.t("units_axis")},
     )
+    if labelled:  # room above the highest bar for its label: Plotly's own range ends at the bar and cut it
+        up = [a + b for a, b in zip(rows.get_column("created_new"), rows.get_column("created_again"), strict=True)]
+        top = max([0, *up, *rows.get_column("net")])
+        bottom = min([0, *(-v for v in rows.get_column("revoked")), *rows.get_column("net")])
+        span = max(1, top - bottom)
+        fig.update_yaxes(range=[bottom - 0.05 * span, top + 0.15 * span])
     ui.show(fig, height=360, name=ui.t("view_changes"), district=district)
 
 

@@ -83,7 +83,16 @@ if admin:
         opt_cumulative = c3.checkbox(
             ui.t("opt_cumulative"), help=ui.t("opt_cumulative_help"), key="data_opt_cumulative"
         )
-        opt_date = c4.date_input(ui.t("opt_date"), value=None, max_value=dt.date.today(), key="data_opt_date")
+        # Streamlit draws the empty field's yyyy-mm-dd and the picker's screen-reader words in English, with no
+        # option for another language: the help says it in the reader's
+        opt_date = c4.date_input(
+            ui.t("opt_date"),
+            value=None,
+            max_value=dt.date.today(),
+            format="YYYY-MM-DD",
+            help=ui.t("date_input_help"),
+            key="data_opt_date",
+        )
         opt_kind = c1.selectbox(
             ui.t("opt_kind"),
             [None, *KINDS],

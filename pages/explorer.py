@@ -49,7 +49,7 @@ ui.from_url("ex_search", "q", str)
 search = c5.text_input(ui.t("search"), help=ui.t("search_help"), key="ex_search").strip() or None
 ui.from_url("ex_dates", "dates", lambda text: tuple(ui.iso_date(d) for d in text.split("~", 1)))
 st.session_state.setdefault("ex_dates", ())  # a range, empty until chosen; set before the widget, as the URL's
-dates = c6.date_input(ui.t("date_range"), key="ex_dates", format="YYYY-MM-DD")
+dates = c6.date_input(ui.t("date_range"), key="ex_dates", format="YYYY-MM-DD", help=ui.t("date_input_help"))
 date_from: dt.date | None = dates[0] if len(dates) >= 1 else None
 date_to: dt.date | None = dates[1] if len(dates) == 2 else date_from
 for param, value in (("town", town), ("kind", kind), ("status", status), ("batch", batch), ("q", search)):

@@ -5,7 +5,7 @@ largest 16:9 box that fits), fixed to the window, so it fills 1920×1080 and 384
 device scale, and never scrolls. A fragment re-runs every ``tick`` seconds: it picks the slide from the
 time since the screen started and fetches the figures again when a new snapshot is published or the
 refresh period has passed. Each region is its own element, so a region whose HTML did not change is not
-touched (no flicker, the town board keeps scrolling). The clock ticks in the browser.
+touched (no flicker). The clock ticks in the browser.
 """
 
 from __future__ import annotations
@@ -127,9 +127,6 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .scr-bar i {{ display: block; height: 100%; border-radius: calc(var(--u) * 0.5); }}
 .scr-num {{ text-align: right; }}
 .scr-muted {{ color: {MUTED}; }}
-.scr-clip {{ position: absolute; inset: 0; overflow: hidden; }}
-.scr-scroll {{ animation: scr-scroll var(--dur) linear infinite; }}
-@keyframes scr-scroll {{ from {{ transform: translateY(0); }} to {{ transform: translateY(-50%); }} }}
 .scr-cols {{ display: grid; height: 100%; gap: calc(var(--u) * 2); }}
 .scr-col {{ background: {PANEL_BG}; border-radius: calc(var(--u) * 1.2); padding: calc(var(--u) * 1.6);
             display: flex; flex-direction: column; min-width: 0; min-height: 0; overflow: hidden;
@@ -365,43 +362,33 @@ def tiles_html(rows: pl.DataFrame, layout: screen.KpiLayout, current: str | None
     return f'<div class="scr scr-kpis" data-compact="1" style="{style}">{"".join(tiles)}</div>'
 
 
-def rows_html(rows: list[list[str]], columns: str, row_height: float, per_col: int, cols: int, scroll_s=None) -> str:
-    """A board of rows: ``cols`` columns of ``per_col`` rows; scrolling when the rows do not fit."""
+def rows_html(rows: list[list[str]], columns: str, row_height: float, per_col: int, cols: int) -> str:
+    """A board of rows: ``cols`` columns of ``per_col`` rows, placed across, then down (see down_then_across)."""
     cells = "".join(
         f'<div class="scr-row" style="grid-template-columns:{columns};height:calc(var(--u)*{row_height:.3f});'
-        f'font-size:calc(var(--u)*{row_height * 0.52:.3f})">{"".join(r)}</div>'
+        f'font-size:calc(var(--u)*{row_height * 0.52:.3f}){"" if any(r) else ";border-color:transparent"}">'
+        f"{''.join(r)}</div>"
         for r in rows
     )
-    if scroll_s is None:
-        style = (
-            f"grid-template-columns:repeat({cols},minmax(0,1fr));grid-template-rows:repeat({per_col},auto);"
-            "align-content:start"
-        )
-        return f'<div class="scr-rows" style="{style}">{cells}</div>'
-    style = f"grid-template-columns:repeat({cols},minmax(0,1fr));height:auto;--dur:{scroll_s:.1f}s"
-    return f'<div class="scr-clip"><div class="scr-rows scr-scroll" style="{style}">{cells}{cells}</div></div>'
+    style = (
+        f"grid-template-columns:repeat({cols},minmax(0,1fr));grid-template-rows:repeat({per_col},auto);"
+        "align-content:start"
+    )
+    return f'<div class="scr-rows" data-testid="screen-board" style="{style}">{cells}</div>'
 
 
-BODY_HEIGHT = 52.0  # units: the panel body's height (58.4 - the title's 6, less a little)
-
-
-# the lowest row of a board that still reads across a room (its text is half of it: 17 px at 1080 lines)
-MIN_ROW = 3.2
-
-
-def overview_body(data: screen.ScreenData, districts: list[str], rotate: float) -> str:
+def overview_body(data: screen.ScreenData, districts: list[str], page: int) -> str:
     rows = data.coverage.filter(pl.col("district").is_in(districts))
     if rows.is_empty():
         return f'<div class="scr-empty">{e(t("no_data"))}</div>'
-    cols = 1 if rows.height <= 8 else 2
-    per_col = math.ceil(rows.height / cols)
-    height = max(MIN_ROW, min(8.5, BODY_HEIGHT / max(per_col, 1)))
+    board = screen.overview_board(rows.height)
     out = []
     for r in rows.iter_rows(named=True):
         pct = r["coverage_pct"]
         out.append(
             [
-                f"<span><b>{e(r['district'])}</b> · {e(i18n.kind_label(r['kind'], LANG))}</span>",
+                f'<span data-district="{e(r["district"])}"><b>{e(r["district"])}</b> · '
+                f"{e(i18n.kind_label(r['kind'], LANG))}</span>",
                 bar(pct, KIND_COLOURS.get(r["kind"]) if pct is not None and pct < 100 else None),
                 f'<span class="scr-num" style="color:{colour_for(pct)}"><b>{e(i18n.fmt_pct(pct))}</b></span>',
                 f'<span class="scr-num">{i18n.fmt_int(r["created"])} / {i18n.fmt_int(r["total"])}</span>',
@@ -410,14 +397,11 @@ def overview_body(data: screen.ScreenData, districts: list[str], rotate: float) 
             ]
         )
     columns = "minmax(0,2.6fr) minmax(0,3fr) minmax(0,1.1fr) minmax(0,1.9fr) minmax(0,1.3fr) minmax(0,1.2fr)"
-    if cols == 2:
+    if board.cols == 2:
         columns = "minmax(0,2.4fr) minmax(0,2fr) minmax(0,1.2fr) minmax(0,2fr)"
         out = [r[:4] for r in out]
-    if height * per_col <= BODY_HEIGHT:
-        return rows_html(out, columns, height, per_col, cols)
-    if len(out) % cols:  # many districts: a scrolling board, as the towns'
-        out += [[""] * len(out[0])] * (cols - len(out) % cols)
-    return rows_html(out, columns, height, per_col, cols, scroll_s=max(rotate, per_col * 1.6))
+    out = down_then_across(board.page(out, page), board.per_col, board.cols)
+    return rows_html(out, columns, board.row, board.per_col, board.cols)
 
 
 def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
@@ -496,34 +480,28 @@ def progress_body(data: screen.ScreenData, districts: list[str]) -> str:
     return svg_image("".join(svg), t("screen_panel_progress"))
 
 
-def towns_body(data: screen.ScreenData, districts: list[str], rotate: float) -> str:
+def towns_body(data: screen.ScreenData, districts: list[str], page: int) -> str:
     towns = data.towns.filter(pl.col("district").is_in(districts))
     if towns.is_empty():
         return f'<div class="scr-empty">{e(t("no_data"))}</div>'
     several = len(districts) > 1
-    row_height = 5.0
-    per_col = int(BODY_HEIGHT // row_height)
-    cols = 2
+    board = screen.towns_board(towns.height)
     out = []
     for r in towns.iter_rows(named=True):
         pct = r["coverage_pct"]
         name = e(r["town"]) + (f' <span class="scr-muted">{e(r["district"])}</span>' if several else "")
         out.append(
             [
-                f'<span class="scr-num scr-muted">{r["rank"]}</span>',
-                f"<span>{name}</span>",
+                f'<span data-rank="{r["rank"]}" class="scr-num scr-muted">{r["rank"]}</span>',
+                f'<span data-district="{e(r["district"])}">{name}</span>',
                 bar(pct),
                 f'<span class="scr-num" style="color:{colour_for(pct)}"><b>{e(i18n.fmt_pct(pct))}</b></span>',
                 f'<span class="scr-num">{i18n.fmt_int(r["created"])} / {i18n.fmt_int(r["total"])}</span>',
             ]
         )
     columns = "minmax(0,0.6fr) minmax(0,3fr) minmax(0,2.2fr) minmax(0,1.4fr) minmax(0,1.9fr)"
-    fits = len(out) <= per_col * cols
-    lines = math.ceil(len(out) / cols)
-    out = down_then_across(out, lines, cols)
-    if fits:
-        return rows_html(out, columns, row_height, per_col, cols)
-    return rows_html(out, columns, row_height, lines, cols, scroll_s=max(rotate, lines * 1.6))
+    out = down_then_across(board.page(out, page), board.per_col, board.cols)
+    return rows_html(out, columns, board.row, board.per_col, board.cols)
 
 
 def down_then_across(rows: list[list[str]], lines: int, cols: int) -> list[list[str]]:
@@ -564,7 +542,8 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
             ]
             for town, units in top.select("town", "units").iter_rows()
         ]
-        board = rows_html(bars, "minmax(0,2fr) minmax(0,3fr) minmax(0,1fr)", 4.2, max(1, len(bars)), 1)
+        # six rows under the figures fill the column (a row of 4.2 left the last one cut at the bottom)
+        board = rows_html(bars, "minmax(0,2fr) minmax(0,3fr) minmax(0,1fr)", 3.8, max(1, len(bars)), 1)
         columns.append(
             f'<div class="scr-col"><div class="scr-h scr-line">{e(short(g["district"]))} · {e(label)} · '
             f"{e(day(g['latest_published']))}</div>"
@@ -580,6 +559,8 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
     return f'<div class="scr-cols" style="{style}">{"".join(columns)}</div>'
 
 
+BATCH_ROW_MIN = 2.8  # a town card's batch rows: no lower (its text is half of it)
+BATCH_COLUMNS = "minmax(0,1.4fr) minmax(0,4fr) minmax(0,1.2fr)"
 KIND_COLUMNS = "minmax(0,1.4fr) minmax(0,3fr) minmax(0,1.2fr) minmax(0,1.6fr)"
 
 
@@ -611,6 +592,11 @@ def town_body(data: screen.ScreenData, district: str, town: str) -> str:
         ]
         for b, u in batches.select("batch", "units").iter_rows()
     ]
+    # the batches share what the kinds leave of the column (its padding, the kinds, the caption, two gaps):
+    # lower rows for many, and the latest only when even those do not fit
+    room = screen.BOARD_HEIGHT - 3.2 - 4.6 * max(1, len(kind_rows)) - 2.6 - 2.4
+    batch_row = min(4.2, max(BATCH_ROW_MIN, room / max(1, len(batch_rows))))
+    batch_rows = batch_rows[-max(1, int(room // batch_row)) :]
     cls = "" if pct is not None and pct >= 100 else " part"
     left = (
         f'<div class="scr-col" style="flex-direction:row;align-items:center;gap:calc(var(--u)*3)">'
@@ -629,33 +615,47 @@ def town_body(data: screen.ScreenData, district: str, town: str) -> str:
         f"{rows_html(kind_rows, KIND_COLUMNS, 4.6, len(kind_rows), 1)}"
         f'</div><div class="scr-sub" style="--k:1">{e(t("screen_per_batch"))}</div>'
         f'<div style="flex:1;min-height:0;overflow:hidden">'
-        f"{rows_html(batch_rows, 'minmax(0,1.4fr) minmax(0,4fr) minmax(0,1.2fr)', 4.2, max(1, len(batch_rows)), 1)}"
+        f"{rows_html(batch_rows, BATCH_COLUMNS, batch_row, max(1, len(batch_rows)), 1)}"
         f"</div></div>"
     )
     return f'<div class="scr-cols" style="grid-template-columns:minmax(0,1fr) minmax(0,1fr)">{left}{right}</div>'
 
 
-def panel_html(data: screen.ScreenData, slide: screen.Slide, districts: list[str], rotate: float) -> str:
+def panel_html(data: screen.ScreenData, slide: screen.Slide, districts: list[str]) -> str:
     shown = [slide.district] if slide.district else districts
     title = t(f"screen_panel_{slide.panel}")
     tag = slide.town or slide.district or ""
     if slide.panel == "progress" and len(shown) > screen.KPI_FULL_MAX:
         tag = t("screen_lowest", n=min(len(shown), screen.PROGRESS_MAX))
     if slide.panel == "overview":
-        body = overview_body(data, shown, rotate)
+        body = overview_body(data, shown, slide.page)
     elif slide.panel == "progress":
         body = progress_body(data, shown)
     elif slide.panel == "towns":
-        body = towns_body(data, shown, rotate)
+        body = towns_body(data, shown, slide.page)
     elif slide.panel == "batch":
         body = batch_body(data, shown)
     else:
         body = town_body(data, slide.district, slide.town)
     tag_html = f'<span class="tag">{e(tag)}</span>' if tag else ""
+    if slide.pages > 1:
+        tag_html += f'<span class="tag">{e(t("screen_board_page", page=slide.page + 1, pages=slide.pages))}</span>'
+
     return (
-        f'<div class="scr scr-panel" data-testid="screen-panel" data-panel="{e(slide.panel)}">'
+        f'<div class="scr scr-panel" data-testid="screen-panel" data-panel="{e(slide.panel)}" data-page="{slide.page}">'
         f'<div class="scr-panel-title">{e(title)}{tag_html}</div><div class="scr-panel-body">{body}</div></div>'
     )
+
+
+def board_pages(data: screen.ScreenData, panel: str, shown: list[str]) -> int:
+    """How many slides a panel's board takes for the districts ``shown``."""
+    if panel == "overview":
+        frame, layout = data.coverage, screen.overview_board
+    elif panel == "towns":
+        frame, layout = data.towns, screen.towns_board
+    else:
+        return 1
+    return layout(frame.filter(pl.col("district").is_in(shown)).height).pages
 
 
 def foot_html(slides: list[screen.Slide], index: int, notes: list[str], page: tuple[int, int] = (0, 1)) -> str:
@@ -667,7 +667,8 @@ def foot_html(slides: list[screen.Slide], index: int, notes: list[str], page: tu
     if page[1] > 1:
         pages = f'<div data-testid="screen-kpi-page">{e(t("screen_kpi_page", page=page[0] + 1, pages=page[1]))}</div>'
     return (
-        f'<div class="scr scr-foot"><div class="scr-dots">{dots}</div><div>{index + 1} / {len(slides)}</div>{pages}'
+        f'<div class="scr scr-foot"><div class="scr-dots">{dots}</div>'
+        f'<div data-testid="screen-slide">{index + 1} / {len(slides)}</div>{pages}'
         f'<div class="scr-notes" data-testid="screen-notes" title="{e(text)}">{e(text)}</div></div>'
     )
 
@@ -710,8 +711,10 @@ def live() -> None:
     if towns:
         ranked = ranked.filter(pl.col("town").is_in(towns))
     pairs = list(ranked.select("district", "town").iter_rows())
-    slides = screen.schedule(config, districts, pairs)
-    turn = screen.slide_turn(now - started, config.rotate, config.tick)
+    slides = screen.schedule(
+        config, districts, pairs, lambda panel, one: board_pages(data, panel, [one] if one else districts)
+    )
+    turn = screen.slide_turn(now - started, config.rotate, config.tick) + config.start - 1
     index = turn % len(slides)
     slide = slides[index]
     pages = screen.kpi_pages(districts)
@@ -719,7 +722,7 @@ def live() -> None:
 
     draw(head_html(data, wall, warning))
     draw(kpis_html(data, pages[page], slide.district))
-    draw(panel_html(data, slide, districts, config.rotate))
+    draw(panel_html(data, slide, districts))
     draw(foot_html(slides, index, notes, (page, len(pages))))
 
 

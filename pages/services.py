@@ -78,7 +78,9 @@ for i, kind in enumerate(kinds, start=1):
         col=1,
     )
 fig.update_layout(showlegend=False)
-ui.show(fig, height=max(300, 170 * len(kinds)), name=ui.t("services_trend"))
+fig.update_xaxes(tickformat="%m-%d")  # Plotly's own ticks are English month names (Mar 27)
+# the first kind's title sits above the plot, where the chart's subtitle is: room for both
+ui.show(fig, height=max(300, 170 * len(kinds)), name=ui.t("services_trend"), top=24)
 st.caption(ui.t("week"))
 
 

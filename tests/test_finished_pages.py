@@ -118,3 +118,29 @@ def test_the_screens_town_ranking_reads_down_each_column_in_order(open_page):
     assert len(reading) == 29  # the sample's towns: 18 of 崇明区, 11 of 金山区
     restarts = [i for i in range(1, len(reading)) if reading[i] < reading[i - 1]]
     assert restarts == [18], reading  # once, where 金山区 begins
+
+
+def test_a_date_field_says_in_chinese_how_to_type_a_day(open_page):
+    """Streamlit 1.67's date field shows yyyy-mm-dd and has no option for another language: the field's help
+    says it in the reader's, and the field uses the order it describes."""
+    field = open_page("pages/explorer.py").date_input(key="ex_dates")
+    assert field.proto.format == "YYYY-MM-DD"
+    assert "年-月-日" in field.help and "2022-05-20" in field.help, field.help
+
+
+def test_the_changes_charts_leave_room_above_the_highest_bar_for_its_label(open_page):
+    for spec, _ in _charts(open_page("pages/changes.py")):
+        bars = [t for t in spec["data"] if t["type"] == "bar" and "y" in t]
+        net = next(t for t in spec["data"] if t["type"] == "scatter")
+        assert "text" in net["mode"]
+        highest = max(sum(v for t in bars for v in [t["y"][i]] if v > 0) for i in range(len(bars[0]["y"])))
+        low, high = spec["layout"]["yaxis"]["range"]
+        assert high >= 1.1 * highest and low < 0, (low, high, highest)
+
+
+def test_the_services_weeks_are_dated_in_numbers_and_their_titles_clear_the_subtitle(open_page):
+    (spec, _), *_ = _charts(open_page("pages/services.py"))
+    axes = [v for k, v in spec["layout"].items() if k.startswith("xaxis")]
+    assert axes and all(a.get("tickformat") == "%m-%d" for a in axes), axes
+    # the first kind's title, above the plot, below the chart's subtitle (they overlapped on a phone)
+    assert spec["layout"]["margin"]["t"] > 100, spec["layout"]["margin"]

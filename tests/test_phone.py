@@ -283,3 +283,21 @@ def test_the_date_picker_speaks_the_browsers_language_and_offers_no_english_rang
         assert quick.count() == 0 or not quick.first.is_visible()
     finally:
         context.close()
+
+
+# each table's toolbar against what stands above the table: [toolbar's top, bottom of the element above, its end]
+TOOLBARS = """() => [...document.querySelectorAll('[data-testid="stElementToolbar"]')].flatMap((bar) => {
+  const above = bar.closest('[data-testid="stElementContainer"]')?.previousElementSibling;
+  const r = bar.getBoundingClientRect();
+  return above && r.height ? [[r.top, above.getBoundingClientRect().bottom, above.textContent.slice(-20)]] : [];
+})"""
+
+
+@pytest.mark.parametrize("path", ["towns", "forecast", "grids"])
+def test_a_tables_toolbar_leaves_the_line_above_the_table_whole(phone, served, path):
+    """On a touch screen a table's toolbar is always shown, just above the table: it covered the end of the
+    line above (the towns chart's axis title, the forecast's backtest sentence, the grids' level counts)."""
+    url, _ = served
+    load(phone, f"{url}/{path}", TABLE)
+    bars = phone.evaluate(TOOLBARS)
+    assert bars and all(top >= bottom - 0.5 for top, bottom, _ in bars), bars

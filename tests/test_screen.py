@@ -518,3 +518,28 @@ def test_the_server_limits_glibcs_malloc_arenas():
     assert arenas("free")[1] > 2  # what it would be otherwise (8 per core)
     env["MALLOC_ARENA_MAX"] = "3"  # the operator's own setting is left alone
     assert arenas("limit") == ("False", 3)
+
+
+def test_a_board_keeps_every_row_whole_in_pages_of_readable_rows():
+    assert screen.towns_board(20) == screen.Board(20, 2, 10, 5.0, 1, 20)  # two columns of 10 at full height
+    b = screen.towns_board(29)  # the sample's towns: lower rows, one page, no scrolling
+    assert (b.cols, b.per_col, b.pages) == (2, 15, 1) and b.row * b.per_col <= screen.BOARD_HEIGHT
+    b = screen.towns_board(200)  # a city's: pages as even as can be, rows never below reading size
+    assert b.pages == 7 and b.size == 29 and b.row >= screen.BOARD_MIN_ROW
+    assert [len(b.page(list(range(200)), i)) for i in range(b.pages)] == [29] * 6 + [26]
+    assert screen.overview_board(8).cols == 1 and screen.overview_board(9).cols == 2
+    config, _ = screen.parse({"panels": "overview,towns"})
+    slides = screen.schedule(config, ["甲区"], [], lambda panel, _: 3 if panel == "towns" else 1)
+    assert slides == [
+        Slide("overview"),
+        Slide("towns", page=0, pages=3),
+        Slide("towns", page=1, pages=3),
+        Slide("towns", page=2, pages=3),
+    ]
+
+
+def test_start_picks_the_first_slide_and_a_bad_one_says_so():
+    assert screen.parse({"start": "3"})[0].start == 3
+    config, notes = screen.parse({"start": "0"})
+    assert config.start == 1 and [n.param for n in notes] == ["start"]
+    assert screen.parse({})[0].start == 1

@@ -131,7 +131,6 @@ LAYOUT_JS = """() => {
                         main ? main.clientWidth : 0, main ? main.clientHeight : 0],
                outside: [], cut: []};
   for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.scr-clip')) continue;  // the scrolling town board: its window is checked instead
     const cs = getComputedStyle(el);
     if (cs.display === 'none' || cs.visibility === 'hidden' || cs.opacity === '0') continue;
     const r = el.getBoundingClientRect();
@@ -172,7 +171,6 @@ def assert_fills_the_screen(page, url: str, what: str) -> tuple[float, float]:
 def test_fills_the_screen_at_every_display_setting(browser, server, setting):
     viewport, scale = SETTINGS[setting]
     with tab(browser, viewport, scale) as page:
-        # the towns board scrolls (29 towns): its clip window must fit, the rows may move inside it
         for panels in ("overview", "towns", "progress", "batch"):
             assert_fills_the_screen(page, f"{server}/screen?panels={panels}&rotate=60", f"{setting} {panels}")
             texts = [" ".join(k.inner_text().split()) for k in page.locator(KPI).all()]
@@ -189,6 +187,117 @@ def test_fills_the_screen_at_every_display_setting(browser, server, setting):
                 DOCS.mkdir(exist_ok=True)
                 shutil.copyfile(shot, DOCS / "screenshot-screen.png")
         assert page.requests and off_machine(page.requests) == [], off_machine(page.requests)[:10]
+
+
+# Every element of the panel: inside the window, inside each box that clips it (a row below the panel's body
+# is hidden by the body's overflow, inside the window: the "last row cut at the bottom edge"), no text cut
+# short by an ellipsis. And the board's rows with the district and rank they show, where they are.
+PANEL_JS = """() => {
+  const panel = document.querySelector('[data-testid="screen-panel"]');
+  const out = {cut: [], rows: []};
+  const inside = (r, b) => r.left >= b.left - 0.5 && r.top >= b.top - 0.5
+                           && r.right <= b.right + 0.5 && r.bottom <= b.bottom + 0.5;
+  const screen = {left: 0, top: 0, right: innerWidth, bottom: innerHeight};
+  for (const el of [panel, ...panel.querySelectorAll('*')]) {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;
+    const what = `${el.tagName}.${el.className} «${el.textContent.trim().slice(0, 24)}» `
+                 + [r.left, r.top, r.right, r.bottom].map(Math.round);
+    if (!inside(r, screen)) out.cut.push('outside the window: ' + what);
+    // an inline element's box is its font's whole content area, taller than the line it sits on: across only
+    for (let a = el.parentElement; a && a !== panel.parentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      const b = a.getBoundingClientRect();
+      const holds = cs.display === 'inline' ? r.left >= b.left - 0.5 && r.right <= b.right + 0.5 : inside(r, b);
+      if ((s.overflowX !== 'visible' || s.overflowY !== 'visible') && !holds) {
+        out.cut.push(`clipped by ${a.tagName}.${a.className}: ` + what);
+        break;
+      }
+    }
+    if (el.children.length === 0 && el.textContent.trim() && cs.overflowX === 'hidden'
+        && el.scrollWidth > el.clientWidth + 1)
+      out.cut.push('text cut short: ' + what);
+  }
+  for (const row of panel.querySelectorAll('.scr-row')) {
+    const who = row.querySelector('[data-district]');
+    if (!who) continue;
+    const rank = row.querySelector('[data-rank]'), r = row.getBoundingClientRect();
+    out.rows.push([Math.round(r.left), r.top, who.dataset.district, rank ? +rank.dataset.rank : null,
+                   row.textContent.trim()]);
+  }
+  return out;
+}"""
+
+
+def reading_order(rows: list) -> list:
+    """The board's rows as a reader takes them: down the leftmost column, then down the next."""
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+def assert_reads_in_order(rows: list, what: str) -> None:
+    """Each district's rows together, in the order of the data, and its ranks never going back."""
+    districts = [r[2] for r in rows]
+    groups = [d for i, d in enumerate(districts) if i == 0 or d != districts[i - 1]]
+    assert len(groups) == len(set(groups)), f"{what}: districts interleaved {groups}"
+    for before, after in zip(rows, rows[1:], strict=False):
+        if before[2] == after[2] and before[3] is not None:
+            assert after[3] >= before[3], f"{what}: rank {after[3]} after {before[3]} in {before[2]}: {rows}"
+
+
+def walk(page, url: str, what: str) -> list[tuple[str, str, list]]:
+    """Every slide of the rotation at ``url`` (pinned with start=k): each fits and reads in order.
+    Returns (panel, page, rows in reading order) for each slide."""
+    assert_fills_the_screen(page, f"{url}&rotate=3600&start=1", f"{what} slide 1")
+    count = int(page.locator('[data-testid="screen-slide"]').inner_text().split("/")[1])
+    seen = []
+    for k in range(1, count + 1):
+        if k > 1:
+            assert_fills_the_screen(page, f"{url}&rotate=3600&start={k}", f"{what} slide {k}")
+        here = f"{what} slide {k}/{count}"
+        assert page.locator('[data-testid="screen-slide"]').inner_text() == f"{k} / {count}", here
+        found = page.evaluate(PANEL_JS)
+        assert found["cut"] == [], f"{here}: {found['cut'][:6]}"
+        rows = reading_order(found["rows"])
+        assert_reads_in_order(rows, here)
+        box = page.locator(PANEL).first
+        seen.append((box.get_attribute("data-panel"), box.get_attribute("data-page"), rows))
+    return seen
+
+
+def assert_boards_whole(seen: list, what: str) -> None:
+    """A board on several slides: its pages follow each other in order and show every row once."""
+    for name in ("overview", "towns"):
+        boards = [rows for panel, _, rows in seen if panel == name]
+        if not boards:
+            continue
+        joined = [r for rows in boards for r in rows]
+        assert_reads_in_order(joined, f"{what} {name}, its pages one after the other")
+        texts = [r[4] for r in joined]
+        assert len(texts) == len(set(texts)), f"{what} {name}: a row shown twice"
+
+
+ROTATIONS = {"default": "", "step=district": "&step=district", "step=town": "&step=town"}
+
+
+@pytest.mark.parametrize("rotation", list(ROTATIONS))
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_every_slide_of_a_rotation_fits_and_reads_in_order(browser, server, setting, rotation):
+    viewport, scale = SETTINGS[setting]
+    with tab(browser, viewport, scale) as page:
+        seen = walk(page, f"{server}/screen?lang=zh{ROTATIONS[rotation]}", f"{setting} {rotation}")
+    panels = [p for p, _, _ in seen]
+    if rotation == "step=town":
+        assert panels == ["town"] * 29, panels  # the sample's towns, a card each
+        return
+    for_each = 1 if rotation == "default" else 2  # the sample's two districts
+    assert set(panels) == {"overview", "progress", "towns", "batch"} and len(panels) >= 4 * for_each, panels
+    assert_boards_whole(seen, f"{setting} {rotation}")
+    towns = [r for p, _, rows in seen if p == "towns" for r in rows]
+    assert len(towns) == 29, towns  # every town of the sample, once
+    ranks = [r[3] for r in towns]
+    assert ranks.count(1) == 2, ranks  # each district's ranking begins at 1
 
 
 def test_bad_url_shows_a_note_and_defaults(browser, server):

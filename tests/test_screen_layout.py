@@ -12,7 +12,16 @@ from collections.abc import Iterator
 
 import pytest
 from test_browser import ARTIFACTS, require_chromium
-from test_screen_browser import KPI, SETTINGS, assert_fills_the_screen, open_screen, serving, tab
+from test_screen_browser import (
+    KPI,
+    SETTINGS,
+    assert_boards_whole,
+    assert_fills_the_screen,
+    open_screen,
+    serving,
+    tab,
+    walk,
+)
 
 from campaign.answers import screen
 from campaign.generate.scale import SCALES, build_database
@@ -80,3 +89,19 @@ def test_the_progress_panel_draws_the_lowest_districts_only(browser, city):
         src = page.locator('[data-testid="screen-panel"] img').get_attribute("src")
         svg = base64.b64decode(src.split(",", 1)[1]).decode()
         assert svg.count("<polyline") == screen.PROGRESS_MAX
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_every_slide_of_the_citys_rotation_fits_and_reads_in_order(browser, city, setting):
+    """A row per district and kind is more than one panel holds: the overview takes pages, a slide each, every
+    row whole on one of them, in order (a board that scrolled cut a row at each edge)."""
+    viewport, scale = SETTINGS[setting]
+    with tab(browser, viewport, scale) as page:
+        seen = walk(page, f"{city}/screen?lang=zh", setting)
+    panels = [p for p, _, _ in seen]
+    assert panels.count("overview") >= 2 and {"progress", "towns", "batch"} <= set(panels), panels
+    assert_boards_whole(seen, setting)
+    overview = [r for p, _, rows in seen if p == "overview" for r in rows]
+    assert len({r[2] for r in overview}) == 16, overview  # every district's rows, across the pages
+    towns = [r for p, _, rows in seen if p == "towns" for r in rows]
+    assert len(towns) == CITY.towns, towns

@@ -15,7 +15,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +34,7 @@ REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX = 60.0, 2.0, 86400.0
 STALE_DEFAULT = dt.timedelta(hours=24)
 # parameters Streamlit itself reads from a page's URL
 STREAMLIT_PARAMS = {"embed", "embed_options"}
-KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stale", "lang"}
+KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stale", "lang", "start"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Config:
     step: str = "none"  # none | district | town
     stale_after: dt.timedelta | None = STALE_DEFAULT  # None: never warn
     lang: str = "zh"
+    start: int = 1  # the slide shown first (1 = the first): screens side by side can show different slides
 
     @property
     def tick(self) -> float:
@@ -200,6 +201,14 @@ def parse(params: Mapping[str, str | list[str]], defaults: Defaults | None = Non
         else:
             stale_after = age
 
+    start = 1
+    if "start" in values:
+        found = re.fullmatch(r"\s*(\d{1,6})\s*", values["start"])
+        if found and int(found.group(1)) >= 1:
+            start = int(found.group(1))
+        else:
+            notes.append(Note("start", values["start"], "1"))
+
     config = Config(
         districts=tuple(dict.fromkeys(_items(values.get("district", "")))),
         towns=tuple(dict.fromkeys(_items(values.get("town", "")))),
@@ -209,6 +218,7 @@ def parse(params: Mapping[str, str | list[str]], defaults: Defaults | None = Non
         step=step,
         stale_after=stale_after,
         lang=lang,
+        start=start,
     )
     return config, notes
 
@@ -238,15 +248,76 @@ class Slide:
     panel: str  # one of PANELS, or "town" (one town's card when stepping through towns)
     district: str | None = None  # None: every district shown
     town: str | None = None
+    page: int = 0  # a board with more rows than one panel holds: its pages, a slide each
+    pages: int = 1
 
 
-def schedule(config: Config, districts: list[str], towns: list[tuple[str, str]]) -> list[Slide]:
-    """The slides in order. ``towns``: (district, town) pairs, best ranked first, to step through."""
+def schedule(
+    config: Config,
+    districts: list[str],
+    towns: list[tuple[str, str]],
+    pages: Callable[[str, str | None], int] | None = None,
+) -> list[Slide]:
+    """The slides in order. ``towns``: (district, town) pairs, best ranked first, to step through.
+    ``pages(panel, district)``: how many pages that panel's board needs (district None: every one)."""
+
+    def turns(panel: str, district: str | None) -> list[Slide]:
+        count = max(1, pages(panel, district)) if pages else 1
+        return [Slide(panel, district, None, i, count) for i in range(count)]
+
     if config.step == "district":
-        return [Slide(p, d) for d in districts for p in config.panels]
+        return [s for d in districts for p in config.panels for s in turns(p, d)]
     if config.step == "town" and towns:
         return [Slide("town", d, t) for d, t in towns]
-    return [Slide(p) for p in config.panels]
+    return [s for p in config.panels for s in turns(p, None)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# boards: rows of a panel (the overview's districts and kinds, the towns' ranking) in columns
+
+BOARD_HEIGHT = 52.0  # units of --u: the panel body's height (58.4 less the title's 6, less a little)
+BOARD_MIN_ROW = 3.2  # the lowest row that still reads across a room (its text is half of it: 17 px at 1080 lines)
+
+
+@dataclass(frozen=True)
+class Board:
+    """A board of ``n`` rows: ``cols`` columns of ``per_col`` rows ``row`` units high, ``pages`` pages of
+    ``size`` rows. Every row is whole on the screen: a board that scrolled cut a row at each edge."""
+
+    n: int
+    cols: int
+    per_col: int
+    row: float
+    pages: int
+    size: int
+
+    def page(self, rows: list, index: int) -> list:
+        return rows[index * self.size : (index + 1) * self.size]
+
+
+def board(n: int, row_max: float, one_col_max: int = 0, cols: int = 2, height: float = BOARD_HEIGHT) -> Board:
+    """How ``n`` rows fill the panel: one column up to ``one_col_max`` rows, else ``cols``; rows as high as
+    ``row_max``, lower to keep every row on one page, never below ``BOARD_MIN_ROW``: then pages, as even as
+    can be (40 rows -> 20 + 20, not 32 + 8)."""
+    n = max(1, n)
+    cols = 1 if n <= one_col_max else cols
+    per_page = cols * int(height // BOARD_MIN_ROW)
+    pages = math.ceil(n / per_page)
+    size = math.ceil(n / pages)
+    per_col = math.ceil(size / cols)
+    return Board(n, cols, per_col, min(row_max, height / per_col), pages, size)
+
+
+OVERVIEW_ROW, OVERVIEW_ONE_COL = 8.5, 8  # the overview: a row per district and kind
+TOWNS_ROW = 5.0  # the town ranking: two columns, read down the first, then the second
+
+
+def overview_board(n: int) -> Board:
+    return board(n, OVERVIEW_ROW, OVERVIEW_ONE_COL)
+
+
+def towns_board(n: int) -> Board:
+    return board(n, TOWNS_ROW)
 
 
 def slide_index(elapsed: float, rotate: float, count: int, tick: float | None = None) -> int:

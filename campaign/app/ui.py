@@ -277,6 +277,11 @@ def streamlit_words(lang: str) -> None:
     browser's language (a Chinese browser shows 十二月, 一 二 三 …); its quick ranges ("Date range: Past week"),
     English and counted back from today, never meet the campaign's days: hidden in both languages."""
     rules = '[data-testid="stDateInputQuickSelect"]{display:none}'
+    # on a touch screen a table's toolbar is always shown, just above the table: room for it there, so that it
+    # does not cover the end of the line above (a sentence, a heading, a chart's axis title)
+    rules += (
+        '@media (hover:none){[data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){margin-top:2.25rem}}'
+    )
     if lang != "en":
         mb = max(1, int(st.get_option("server.maxUploadSize")))
         # the types are in each uploader's own label; the button keeps its icon, its word replaced
@@ -694,9 +699,13 @@ def chart_title(name: str | None = None, district: str | None = None) -> tuple[t
     return drawn, file
 
 
-def show(fig: go.Figure, height: int = 420, name: str | None = None, district: str | None = None) -> None:
+def show(fig: go.Figure, height: int = 420, name: str | None = None, district: str | None = None, top: int = 0) -> None:
     """A chart, titled (``name``, else the page's title) with its district and day, which its PNG export keeps;
-    the PNG named after the same. ``district``: the one a chart of a page of several shows."""
+    the PNG named after the same. ``district``: the one a chart of a page of several shows. ``top``: pixels more
+    above the plot, for what a figure draws there itself (subplot titles)."""
     drawn, file = chart_title(name, district)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
-    st.plotly_chart(style(fig, height, drawn), config=config, width="stretch")
+    styled = style(fig, height, drawn)
+    if top:
+        styled.update_layout(margin={"t": styled.layout.margin.t + top})
+    st.plotly_chart(styled, config=config, width="stretch")
