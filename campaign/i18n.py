@@ -706,3 +706,31 @@ def fmt_date(value: dt.date | None, lang: str = "zh") -> str:
     if value is None:
         return "—"
     return f"{value.year}年{value.month}月{value.day}日" if lang != "en" else value.isoformat()
+
+
+# What of the bundled sample is published and what is synthetic: shown by the app and the brief, written into
+# the sample's own files by campaign.generate.sample (the app never imports the generator)
+SYNTHETIC_NOTE_ZH = (
+    "金山区393个小区和2293个村民小组、崇明区357个村居的总数，金山区第一批名单规模，"
+    "两区首批公布日期，以及海欣居民区、星火村、桃源村、米洪村、汲浜村的相关数字来自公开报道；"
+    "其余名称、户数、人口、街镇分布、后续批次日期、取消名单和示范名单均为合成数据。"
+)
+SYNTHETIC_NOTE_EN = (
+    "The district totals (Jinshan 393 compounds and 2,293 village groups, Chongming 357 villages and "
+    "communities), the size of Jinshan's first batch, the first published dates and the figures for "
+    "海欣居民区, 星火村, 桃源村, 米洪村 and 汲浜村 are published; all other names, households, "
+    "populations, per-town splits, later batch dates, revocations and the model list are synthetic."
+)
+GRIDS_NOTE_ZH = (
+    "网格与服务：星火村 1 个总网格、4 个子网格、20 个微网格、宅基网格每格 5-15 户、287 名工作人员和志愿者"
+    "（每人联系 3-5 户），送药 1500 余次、开具证明 320 余份、跨区转运就医 32 次、配送物资 15000 余份、"
+    "62 名特殊人员或家庭专人服务；海欣家园 7 个大网格、26 个小网格；汲浜村 28 个道口值守：来自公开报道。"
+    "其余网格、户数和人员的分配、日期、其他村居的服务记录均为合成数据。"
+)
+GRIDS_NOTE_EN = (
+    "Grids and services: 星火村's 1 total grid, 4 sub-grids, 20 micro-grids, house-base grids of 5-15 "
+    "households, 287 workers and volunteers (each linked to 3-5 households), 1,500+ medicine deliveries, "
+    "320+ certificates, 32 cross-district hospital transfers, 15,000+ supply parcels and 62 special persons "
+    "or households; 海欣家园's 7 big and 26 small grids; 汲浜村's 28 guarded road entrances are published. "
+    "All other grids, the split of households and workers, the days and other places' services are synthetic."
+)

@@ -158,7 +158,7 @@ ui.table(
     },
 )
 if ctx.from_sample:
-    from campaign.generate.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
+    from campaign.i18n import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
 
     st.info(f"**{ui.t('synthetic')}**{ui.t('colon')}{GRIDS_NOTE_EN if ctx.lang == 'en' else GRIDS_NOTE_ZH}", icon="ℹ️")
 ui.sample_note()

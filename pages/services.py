@@ -102,7 +102,7 @@ by_place = pivot(scope, ["district", "town", "committee"]).rename(
 st.dataframe(by_place, hide_index=True, column_config=ui.number_config(by_place), placeholder=ui.PLACEHOLDER)
 
 if ctx.from_sample:
-    from campaign.generate.sample import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
+    from campaign.i18n import GRIDS_NOTE_EN, GRIDS_NOTE_ZH
 
     st.info(f"**{ui.t('synthetic')}**{ui.t('colon')}{GRIDS_NOTE_EN if ctx.lang == 'en' else GRIDS_NOTE_ZH}", icon="ℹ️")
 ui.sample_note()

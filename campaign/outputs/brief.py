@@ -575,7 +575,7 @@ def render(data: BriefData, lang: str = "zh") -> bytes:
     page.font(6.5, colour=MUTED)
     notes = [t("brief_method")]
     if data.info.get("from_sample"):
-        from campaign.generate.sample import SYNTHETIC_NOTE_EN, SYNTHETIC_NOTE_ZH
+        from campaign.i18n import SYNTHETIC_NOTE_EN, SYNTHETIC_NOTE_ZH
 
         notes.append(f"{t('synthetic')}{t('colon')}{SYNTHETIC_NOTE_EN if lang == 'en' else SYNTHETIC_NOTE_ZH}")
     pdf.set_xy(MARGIN, footer_top + 0.8)
