@@ -178,6 +178,9 @@ def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browse
             open_page(page, url + "/data", title("data_title"))
             page.locator('input[type="password"]').fill("口令-12345678")
             page.keyboard.press("Enter")
+            # the uploader is drawn by the run the login starts: wait for it and for that run to end, so the file
+            # is not given to a page that is still being drawn (CI once lost it there)
+            page.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for()
             settle(page)
             uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
             named = {"name": "丙区\x00名册.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}
