@@ -42,7 +42,7 @@ row = matches.filter(
     & (pl.col("committee") == unit[2])
     & (pl.col("name") == unit[3])
 ).row(0, named=True)
-st.subheader(f"{text.markdown(row['name'])}（{i18n.kind_label(row['kind'], ctx.lang, one=True)}）")
+st.subheader(ui.aside(text.markdown(row["name"]), i18n.kind_label(row["kind"], ctx.lang, one=True)))
 place = dict.fromkeys([row["district"], row["town"], row["committee"], row["name"]])
 st.markdown(" › ".join(text.markdown(p) for p in place))
 c1, c2, c3, c4 = st.columns(4)

@@ -23,7 +23,7 @@ place = st.selectbox(
     ui.t("grids_place"),
     options,
     index=biggest,
-    format_func=lambda p: f"{p[2]}（{p[1]}，{p[0]}）",
+    format_func=lambda p: ui.aside(p[2], p[1], p[0]),
     key="grids_place",
 )
 ui.to_url("place", "/".join(place) if place else None, default="/".join(options[biggest]))

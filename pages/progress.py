@@ -45,8 +45,9 @@ if view == "curve":
             line_shape="hv",
             customdata=rows.select("created", "total").rows(),
             # the trace's name by reference: a name in the template itself would be read as one ("%{y}")
-            hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}<br>%{y:.1f}%（%{customdata[0]:,} / %{customdata[1]:,}）"
-            "<extra></extra>",
+            hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}<br>"
+            + ui.aside("%{y:.1f}%", "%{customdata[0]:,} / %{customdata[1]:,}")
+            + "<extra></extra>",
         )
     fig.update_layout(
         yaxis={"title": ui.t("percent_axis"), "range": [0, 105], "ticksuffix": "%"},

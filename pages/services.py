@@ -28,7 +28,7 @@ ui.from_url("services_town", "town", ui.place_parser(towns))
 town = c1.selectbox(
     ui.t("town"),
     [None, *towns],
-    format_func=lambda t: ui.t("all_towns") if t is None else f"{t[1]}（{t[0]}）",
+    format_func=lambda t: ui.t("all_towns") if t is None else ui.aside(t[1], t[0]),
     key="services_town",
 )
 in_town = (
@@ -42,7 +42,7 @@ if st.session_state.get("services_place") not in (None, *committees):  # a villa
 place = c2.selectbox(
     ui.t("committee"),
     [None, *committees],
-    format_func=lambda p: ui.t("all_places") if p is None else f"{p[2]}（{p[1]}）",
+    format_func=lambda p: ui.t("all_places") if p is None else ui.aside(p[2], p[1]),
     key="services_place",
 )
 ui.to_url("place", ui.place_text(place, committees) if place else None)

@@ -38,9 +38,9 @@ if order.height > ui.TOWN_BARS_MAX:  # a bar per town of a whole country would b
 # a bar a town, named whole in the hover; on the axis a long name is cut, so the bars and their figures keep
 # their width (two towns that start alike stay two bars: the categories are the whole names)
 several = ctx.district is None
-labels = [f"{tn}（{d}）" if several else tn for d, tn in order.select("district", "town").iter_rows()]
+labels = [ui.aside(tn, d) if several else tn for d, tn in order.select("district", "town").iter_rows()]
 shown = [
-    f"{text.short(tn)}（{text.short(d, 12)}）" if several else text.short(tn)
+    ui.aside(text.short(tn), text.short(d, 12)) if several else text.short(tn)
     for d, tn in order.select("district", "town").iter_rows()
 ]
 fig = go.Figure(
@@ -93,7 +93,7 @@ if st.session_state.get("towns_town") not in (None, *towns):  # a town of anothe
 town = st.selectbox(
     ui.t("drill_town"),
     towns,
-    format_func=lambda dt: f"{dt[1]}（{dt[0]}）",
+    format_func=lambda dt: ui.aside(dt[1], dt[0]),
     index=None,
     key="towns_town",
     placeholder=ui.t("choose"),

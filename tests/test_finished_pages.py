@@ -49,7 +49,7 @@ def test_a_single_units_kind_is_singular_in_english(open_page):
     kinds = set(explorer.dataframe[0].value["Kind"])
     assert kinds == {"Compound"}
     find = open_page("pages/find.py", lang="en", q="hhxy")
-    assert find.subheader[0].value.endswith("（Compound）"), find.subheader[0].value
+    assert find.subheader[0].value.endswith(" (Compound)"), find.subheader[0].value
     # a group of units keeps the plural: the overview's cards
     overview = open_page("pages/overview.py", lang="en")
     assert any(m.label.startswith("Compounds ·") for m in overview.metric)
@@ -144,3 +144,14 @@ def test_the_services_weeks_are_dated_in_numbers_and_their_titles_clear_the_subt
     assert axes and all(a.get("tickformat") == "%m-%d" for a in axes), axes
     # the first kind's title, above the plot, below the chart's subtitle (they overlapped on a phone)
     assert spec["layout"]["margin"]["t"] > 100, spec["layout"]["margin"]
+
+
+def test_a_place_named_with_where_it_is_reads_in_the_pages_language(open_page):
+    """星火村（金山卫镇，金山区） in Chinese; in English the brackets and comma are English ones."""
+    for lang, opened, closed in (("zh", "（", "）"), ("en", " (", ")")):
+        towns = open_page("pages/towns.py", lang=lang)
+        labels = list(towns.selectbox(key="towns_town").options)
+        labels += open_page("pages/grids.py", lang=lang).selectbox(key="grids_place").options
+        assert labels and all(opened in label and label.endswith(closed) for label in labels), labels[:3]
+        if lang == "en":
+            assert not any("（" in label or "，" in label for label in labels), labels[:3]

@@ -76,6 +76,13 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, _lang(), **values)
 
 
+def aside(name: object, *where: object) -> str:
+    """A name with where it is: 星火村（金山卫镇，金山区） in Chinese, 星火村 (金山卫镇, 金山区) in English."""
+    if _lang() == "en":
+        return f"{name} ({', '.join(map(str, where))})"
+    return f"{name}（{'，'.join(map(str, where))}）"
+
+
 def _lang() -> str:
     """The language of this run: the switch's value (already the new one when the user just flipped it, so
     the page titles drawn before the sidebar follow at once), else the URL's, else the configured default."""
