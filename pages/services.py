@@ -78,7 +78,10 @@ for i, kind in enumerate(kinds, start=1):
         col=1,
     )
 fig.update_layout(showlegend=False)
-fig.update_xaxes(tickformat="%m-%d")  # Plotly's own ticks are English month names (Mar 27)
+weeks = trend.get_column("week").n_unique() if trend.height else 1
+# ticks on the weeks' Mondays (the caption says weeks start on Monday; Plotly's own fall on Sundays), at most
+# about eight; as 03-28, not Plotly's English month names (Mar 27)
+fig.update_xaxes(tickformat="%m-%d", tick0="2022-03-28", dtick=7 * 24 * 3600 * 1000 * -(-weeks // 8))
 # the first kind's title sits above the plot, where the chart's subtitle is: room for both
 ui.show(fig, height=max(300, 170 * len(kinds)), name=ui.t("services_trend"), top=24)
 st.caption(ui.t("week"))

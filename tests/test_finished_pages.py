@@ -4,6 +4,7 @@ district and day, its PNG named after them; the town card on the screen titled b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -142,6 +143,9 @@ def test_the_services_weeks_are_dated_in_numbers_and_their_titles_clear_the_subt
     (spec, _), *_ = _charts(open_page("pages/services.py"))
     axes = [v for k, v in spec["layout"].items() if k.startswith("xaxis")]
     assert axes and all(a.get("tickformat") == "%m-%d" for a in axes), axes
+    # ticks on Mondays, where the weeks start (Plotly's own fell on Sundays), a whole number of weeks apart
+    week = 7 * 24 * 3600 * 1000
+    assert all(dt.date.fromisoformat(a["tick0"][:10]).weekday() == 0 and a["dtick"] % week == 0 for a in axes), axes
     # the first kind's title, above the plot, below the chart's subtitle (they overlapped on a phone)
     assert spec["layout"]["margin"]["t"] > 100, spec["layout"]["margin"]
 

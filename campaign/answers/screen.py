@@ -27,7 +27,7 @@ from campaign.snapshot import store
 
 PANELS = ("overview", "progress", "towns", "batch")
 STEPS = ("none", "district", "town")
-LANGS = ("zh", "en")
+LANGS = i18n.LANGS
 
 ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX = 20.0, 3.0, 3600.0
 REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX = 60.0, 2.0, 86400.0
