@@ -681,3 +681,25 @@ def test_builds_draw_no_progress_bar(sample_db, tmp_path):
         store.publish(db, fill, districts=["金山区"])  # in place
         store.publish(db, fill)  # a full build
     assert seen == [False, False]
+
+
+def test_a_commit_that_fails_is_never_swallowed() -> None:
+    """One commit-so-far for the ingest and the generator at scale: no open transaction is fine, any other
+    failure of the commit raises (its rows were rolled back; going on would publish a snapshot without them)."""
+    import duckdb
+
+    con = duckdb.connect()
+    store.commit_so_far(con)  # autocommit: nothing open, nothing to do
+    con.execute("begin transaction")
+    con.execute("create table t (x int)")
+    store.commit_so_far(con, begin=True)
+    con.execute("insert into t values (1)")
+    store.commit_so_far(con)
+    assert con.sql("select count(*) from t").fetchall() == [(1,)]
+
+    class Failing:
+        def execute(self, sql: str) -> None:
+            raise duckdb.TransactionException("TransactionContext Error: Failed to commit: could not write")
+
+    with pytest.raises(duckdb.TransactionException, match="Failed to commit"):
+        store.commit_so_far(Failing())

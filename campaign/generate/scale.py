@@ -35,7 +35,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import polars as pl
 
@@ -514,19 +513,6 @@ def _write_xlsx(path: Path, frame: pl.DataFrame) -> None:
 # straight into a published snapshot, a chunk at a time
 
 
-def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
-    """Commit what has been inserted so far and go on in a new transaction.
-
-    The snapshot store.publish builds is a private file until it is swapped in (and is removed if the build
-    fails), so this loses no atomicity. It bounds memory: DuckDB holds an open transaction's inserted rows
-    in memory until it ends, which at national scale would pass the memory target (BENCHMARKS.md, "Memory")."""
-    try:
-        con.execute("commit")
-    except duckdb.TransactionException:
-        return  # no transaction open: every statement is committed already
-    con.execute("begin transaction")
-
-
 EPOCH_DAY = (FIRST_DAY - dt.date(1970, 1, 1)).days
 
 
@@ -612,7 +598,7 @@ def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale"
             con.execute(f"insert into {table} by name select * from new_rows")
         finally:
             con.unregister("new_rows")
-        _commit_so_far(con)
+        store.commit_so_far(con, begin=True)
 
     def fill(con) -> None:
         for table in ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin"):
@@ -625,7 +611,7 @@ def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale"
             insert(con, "staged_events", frame)
         con.execute(f"insert into events select * from staged_events{store.EVENTS_ORDER}")
         con.execute("drop table staged_events")
-        _commit_so_far(con)
+        store.commit_so_far(con, begin=True)
         insert(con, "targets", totals)
         fill_missing(con)  # as an ingest does, so the find page's pinyin search works
         con.execute(

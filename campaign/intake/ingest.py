@@ -511,7 +511,7 @@ def _ingest_in_chunks(
                 loaded.extend(load.loaded)
                 if con is not None:
                     _insert(con, load)
-                    _commit_so_far(con)
+                    store.commit_so_far(con)
                     # no later group touches these districts: their derived rows now, a group's worth of memory,
                     # not the whole country's at the end (outside a transaction, as the build derives)
                     store.derive_districts(con, load.districts)
@@ -530,19 +530,6 @@ def _ingest_in_chunks(
     report.files = [f for _, f in sorted(files, key=lambda pair: pair[0])]
     report.by_district.sort(key=lambda row: row["district"])
     return report
-
-
-def _commit_so_far(con: duckdb.DuckDBPyConnection) -> None:
-    """Commit the snapshot being built so far: DuckDB holds an open transaction's rows in memory until it ends (a
-    country's first load in one transaction grew past the memory target by its last group). The file is
-    private until publish swaps it in, and removed if the run is refused, so this loses nothing of all or
-    nothing."""
-    try:
-        con.execute("commit")
-    except duckdb.TransactionException as error:
-        # a commit that fails has rolled the group back: going on would publish a snapshot without it
-        if "no transaction is active" not in str(error):
-            raise
 
 
 def _add_report(total: IngestReport, part: IngestReport) -> None:

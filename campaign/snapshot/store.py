@@ -896,3 +896,18 @@ def reader(db: Path | None = None) -> Reader:
         if path not in _readers:
             _readers[path] = Reader(path)
         return _readers[path]
+
+
+def commit_so_far(con: duckdb.DuckDBPyConnection, *, begin: bool = False) -> None:
+    """Commit the snapshot being built so far, and with ``begin`` go on in a new transaction: DuckDB holds an
+    open transaction's rows in memory until it ends (BENCHMARKS.md, "Memory"). The file is private until
+    publish swaps it in, and removed if the build fails, so this loses nothing of all or nothing. A commit
+    that fails has rolled the work back: it raises, since going on would publish a snapshot without it."""
+    try:
+        con.execute("commit")
+    except duckdb.TransactionException as error:
+        if "no transaction is active" not in str(error):
+            raise
+        return  # every statement is committed already
+    if begin:
+        con.execute("begin transaction")
