@@ -240,7 +240,7 @@ st.caption(ui.t("templates_caption"))
 cols = st.columns(3)  # three a row: the names are long
 for i, name in enumerate(uploads.TEMPLATES):
     cols[i % 3].download_button(
-        name, data=uploads.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
+        name, data=export.template_bytes(name), file_name=name, mime="text/csv", key=f"tpl_{name}", on_click="ignore"
     )
 
 # --- town boundaries for the overview's map (administrators upload; everyone sees the map) ---------

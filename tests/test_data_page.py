@@ -10,6 +10,7 @@ from campaign.answers import queries
 from campaign.intake import uploads
 from campaign.intake.ingest import ingest
 from campaign.intake.problems import Problem
+from campaign.outputs import export
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_templates_are_files_that_ingest_accepts(tmp_path) -> None:
     paths = []
     for name in uploads.TEMPLATES:
         path = tmp_path / name
-        path.write_bytes(uploads.template_bytes(name))
+        path.write_bytes(export.template_bytes(name))
         paths.append(path)
     db = tmp_path / "t.duckdb"
     report = ingest(paths, db)

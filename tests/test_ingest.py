@@ -330,12 +330,12 @@ def test_a_file_name_saying_cumulative_and_two_cumulative_lists_in_one_run(db, t
 
 
 def test_the_cumulative_template_is_read_as_a_cumulative_list(tmp_path):
-    from campaign.intake import uploads
+    from campaign.outputs import export
 
     paths = []
     for name in ("名册模板_roster.csv", "累计名单模板_cumulative-list.csv"):
-        paths.append(write(tmp_path, name, uploads.template_bytes(name)))
-    renamed = write(tmp_path / "renamed", "名单.csv", uploads.template_bytes("累计名单模板_cumulative-list.csv"))
+        paths.append(write(tmp_path, name, export.template_bytes(name)))
+    renamed = write(tmp_path / "renamed", "名单.csv", export.template_bytes("累计名单模板_cumulative-list.csv"))
     for run in (paths, [paths[0], renamed]):  # by its title line, whatever the file is called
         db = tmp_path / f"t{len(list(tmp_path.glob('*.duckdb')))}.duckdb"
         ingest(run, db, today=TODAY)

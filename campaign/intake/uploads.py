@@ -15,7 +15,6 @@ import polars as pl
 from campaign import config
 from campaign.intake.problems import Problem
 from campaign.intake.reader import EXCEL_SUFFIXES, TEXT_SUFFIXES
-from campaign.outputs import export
 from campaign.snapshot import store
 
 PASSWORD_ENV = "CAMPAIGN_ADMIN_PASSWORD"
@@ -160,12 +159,3 @@ TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
 
 # a title line above a template's header, as towns write one
 TEMPLATE_TITLES = {"累计名单模板_cumulative-list.csv": "金山区累计无疫小区名单（截至2022年5月10日）"}
-
-
-def template_bytes(name: str) -> bytes:
-    header, example = TEMPLATES[name]
-    table = export.csv_bytes(pl.DataFrame([example], schema=header, orient="row"))
-    if name not in TEMPLATE_TITLES:
-        return table
-    bom = "\ufeff".encode()
-    return bom + f"{TEMPLATE_TITLES[name]}\r\n".encode() + table.removeprefix(bom)

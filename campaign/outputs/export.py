@@ -80,3 +80,15 @@ def xlsx_bytes(
         notes.write_string(r, 1, value)
     book.close()
     return buffer.getvalue()
+
+
+def template_bytes(name: str) -> bytes:
+    """A template of the data page (uploads.TEMPLATES): its header and example row as the downloads write CSV."""
+    from campaign.intake.uploads import TEMPLATE_TITLES, TEMPLATES
+
+    header, example = TEMPLATES[name]
+    table = csv_bytes(pl.DataFrame([example], schema=header, orient="row"))
+    if name not in TEMPLATE_TITLES:
+        return table
+    bom = "\ufeff".encode()
+    return bom + f"{TEMPLATE_TITLES[name]}\r\n".encode() + table.removeprefix(bom)
