@@ -1757,11 +1757,10 @@ def load_sample_if_missing(db: Path | None = None) -> None:
 def top_up_sample(db: Path | None = None) -> bool:
     """A database built from the bundled sample takes sample files added since (a newer version's grids,
     say); files already loaded are skipped by their checksum. Databases of real data are left alone."""
-    from campaign.answers import queries
     from campaign.intake.reader import status_files
 
     db = Path(db) if db else store.default_db()
-    if not db.exists() or not queries.run("snapshot_info", db=db).item(0, "from_sample"):
+    if not db.exists() or not store.from_sample(db):
         return False
     try:
         return ingest(status_files(SAMPLE_DIR), db, who="sample").changed

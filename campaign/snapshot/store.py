@@ -911,3 +911,13 @@ def commit_so_far(con: duckdb.DuckDBPyConnection, *, begin: bool = False) -> Non
         return  # every statement is committed already
     if begin:
         con.execute("begin transaction")
+
+
+def from_sample(db: Path) -> bool:
+    """Whether the snapshot at ``db`` was built from the bundled sample (an ingest by ``sample``); False for one
+    that cannot be read (its recovery is the app's, not this question's)."""
+    try:
+        with read_only(db) as con:
+            return bool(con.sql("select coalesce(bool_or(who = 'sample'), false) from ingests").fetchall()[0][0])
+    except duckdb.Error:
+        return False
