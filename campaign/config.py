@@ -242,16 +242,23 @@ def _relative_to(config: Path | None, value: str) -> Path:
 # checking every value
 
 
-def duration(value: object) -> float | None:
-    """Seconds from 90, "90", "90s", "10m", "24h", "2d"; None when it is not one."""
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+
+
+def duration(value: object, bare: str = "s") -> float | None:
+    """Seconds from 90, "90", "90s", "1.5m", "10min", "24h", "2d"; a number without a unit is in ``bare`` (seconds
+    for how often, hours for how old: ``stale`` reads the same in the settings and in the screen's URL).
+    None when it is not a finite duration. The one duration parser of the settings, the screen and its URL."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
-    if not found:
-        return None
-    return float(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
+        seconds = float(value) * _UNIT_SECONDS[bare]
+    else:
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*", str(value).lower())
+        if not found:
+            return None
+        seconds = float(found.group(1)) * _UNIT_SECONDS[found.group(2) or bare]
+    return seconds if math.isfinite(seconds) else None
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
@@ -376,7 +383,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if str(value).strip().lower() in ("off", "never", "0"):
             stale = None
         else:
-            seconds = duration(value)
+            seconds = duration(value, bare="h")
             if seconds is None or seconds <= 0:
                 problems.append(
                     f"{source} = {value!r}: 应为时长，如 24h、2d，或 off (a duration such as 24h or 2d, or off)"

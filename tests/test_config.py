@@ -210,3 +210,17 @@ def test_durations():
         5400,
     ]
     assert config.duration("soon") is None and config.duration(True) is None
+
+
+def test_one_duration_reads_alike_in_the_settings_and_the_screens_url():
+    """``stale`` = 36 is 36 hours in campaign.toml, in CAMPAIGN_STALE and in /screen?stale=36 (it was 36 seconds in
+    the settings); how-often values without a unit stay seconds."""
+    from campaign.answers import screen
+
+    assert config.duration("36", bare="h") == config.duration("36h") == 36 * 3600
+    assert config.duration(90) == config.duration("1.5m") == config.duration("1.5min") == 90
+    assert config.duration("2d") == 2 * 86400 and config.duration("soon") is None
+    settings = config.load({"CAMPAIGN_STALE": "36"})
+    shown, notes = screen.parse({"stale": "36"})
+    assert settings.stale == shown.stale_after == dt.timedelta(hours=36) and not notes
+    assert screen.parse({"rotate": "90"})[0].rotate == 90 == config.duration("90")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from campaign import i18n, text
+from campaign import config, i18n, text
 from campaign.answers import queries
 from campaign.snapshot import store
 
@@ -52,7 +52,6 @@ def server_defaults(env: Mapping[str, str] | None = None) -> Defaults:
     ``campaign serve`` refuses to start with a wrong value; a dashboard started otherwise keeps the
     built-in defaults then, as the screen must never stop on configuration.
     """
-    from campaign import config
 
     try:
         settings = config.load(env)
@@ -108,12 +107,8 @@ def _items(text: str) -> list[str]:
 
 
 def _seconds(text: str) -> float | None:
-    """'20', '20s', '1.5m', '2h' -> seconds; None when not a finite positive duration."""
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*", text.lower())
-    if not found:
-        return None
-    value = float(found.group(1)) * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}.get(found.group(2) or "s", 1)
-    return value if math.isfinite(value) else None
+    """'20', '20s', '1.5m', '2h' -> seconds; None when not a finite duration (config.duration)."""
+    return config.duration(text)
 
 
 def _age(text: str) -> dt.timedelta | None | bool:
@@ -121,12 +116,10 @@ def _age(text: str) -> dt.timedelta | None | bool:
     lowered = text.strip().lower()
     if lowered in ("off", "0", "none", "no"):
         return None
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(m|min|h|d)?", lowered)
-    if not found:
+    seconds = config.duration(lowered, bare="h")
+    if seconds is None:
         return False
-    unit = {"m": 60, "min": 60, "h": 3600, "d": 86400}.get(found.group(2) or "h", 3600)
-    seconds = float(found.group(1)) * unit
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > 365 * 86400:
+    if seconds <= 0 or seconds > 365 * 86400:
         return False
     return dt.timedelta(seconds=seconds)
 
