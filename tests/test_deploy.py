@@ -30,6 +30,8 @@ from conftest import free_port, stop
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 ARTIFACTS = ROOT / "tests" / "artifacts"

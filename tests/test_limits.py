@@ -34,6 +34,8 @@ from campaign.intake.ingest import ingest
 from campaign.intake.problems import IngestRefused
 from campaign.intake.reader import status_files
 
+pytestmark = pytest.mark.slow
+
 MB = 2**20
 MEMORY_BOUND = 1024 * MB  # the peak stated for an ingest refusing any of these files
 SAFETY_NET = 4096 * MB  # address space the child may take, so that a regression fails instead of swapping

@@ -322,6 +322,7 @@ def _old_or_new(big: dict, db: Path) -> str:
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.5, 1.0, 2.0])
+@pytest.mark.slow
 def test_kill_9_during_an_ingest_leaves_the_old_or_the_new_snapshot(tmp_path, big, keep, delay):
     db, proc = _start_big_ingest(big, tmp_path / "run")
     time.sleep(delay)

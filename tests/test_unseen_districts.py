@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,8 @@ from hypothesis import strategies as st
 from campaign.answers import queries
 from campaign.intake.ingest import Defaults, ingest
 from campaign.snapshot import store
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("CAMPAIGN_HYPOTHESIS_EXAMPLES", "200"))
 TODAY = dt.date(2026, 12, 3)
