@@ -3,19 +3,12 @@
 import duckdb
 import streamlit as st
 
-from campaign.app import access, recovery, ui
+from campaign.app import access, pages_folder, recovery, ui
 from campaign.snapshot import store
 
 access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/app/access.py)
 
-# A folder named pages/ next to this file switches a fresh Streamlit server into its old pages-folder
-# mode until st.navigation first runs: the first run of the first session would give the sidebar's
-# widgets other ids than every later run (dropping the user's first change). Leave it before any widget.
-# .streamlit/config.toml starts with the menu off, so that the pages-folder run draws none; this is the app's menu
-st.set_option("client.showSidebarNavigation", True)
-if ui.pages_folder_mode():
-    ui.leave_pages_folder_mode()
-    st.rerun()
+pages_folder.leave()  # the pages/ folder beside this file puts Streamlit in its old mode: left here, before any widget
 
 st.set_page_config(page_title="无疫小区创建进度 · Campaign progress", page_icon="🏘️", layout="wide")
 

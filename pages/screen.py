@@ -19,17 +19,13 @@ import time
 import polars as pl
 import streamlit as st
 
-# A fresh server's first visitor on /screen is served by Streamlit's old pages-folder mode, without
-# dashboard.py: leave that mode and run again, through dashboard.py (as campaign.app.ui.context() does).
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402  (after the module docstring on purpose)
-
 from campaign import i18n
 from campaign.answers import screen
+from campaign.app import pages_folder
 from campaign.text import short
 
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+if pages_folder.on():  # a fresh server's first visitor here, without dashboard.py (campaign.app.pages_folder)
+    pages_folder.run_through_dashboard()
 
 config, url_notes = screen.parse(st.query_params.to_dict(), screen.server_defaults())
 LANG = config.lang

@@ -81,13 +81,9 @@ def app_mode(monkeypatch) -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    original_init = PagesManager.__init__
+    from campaign.app import pages_folder
 
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(PagesManager, "__init__", pages_folder.staying_off(PagesManager.__init__))
 
 
 # Real-browser tests: Debian's Chromium driven by Playwright; never a browser of Playwright's own.

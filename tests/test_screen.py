@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from campaign.answers import screen
 from campaign.answers.screen import PANELS, Config, Slide
+from campaign.app import pages_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,13 +221,7 @@ def test_fetch_is_one_snapshot_when_another_is_published_mid_fetch(sample_db, tm
 def screen_app(sample_db, monkeypatch):
     """AppTest of dashboard.py, switched to the screen with the given URL parameters."""
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):  # see tests/test_pages.py
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(PagesManager, "__init__", pages_folder.staying_off(PagesManager.__init__))
 
     def open_screen(**params: str) -> AppTest:
         at = AppTest.from_file("../dashboard.py", default_timeout=60)

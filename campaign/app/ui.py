@@ -21,6 +21,7 @@ import streamlit as st
 
 from campaign import i18n
 from campaign.answers import queries
+from campaign.app import pages_folder
 from campaign.app.offline import no_outside_lookups
 from campaign.outputs import export
 from campaign.snapshot import store
@@ -50,26 +51,12 @@ class Context:
 def context() -> Context:
     """The shared context dashboard.py set up for this run.
 
-    Missing only when Streamlit ran a page without dashboard.py: a fresh server's first visitor who
-    lands on a page's own URL is served by Streamlit's old pages-folder mode (a folder named pages/
-    switches it on until st.navigation first runs). Leave that mode and run again, through dashboard.py.
+    Missing only when Streamlit ran a page without dashboard.py (campaign.app.pages_folder): run it again,
+    through dashboard.py.
     """
     if "campaign_context" not in st.session_state:
-        leave_pages_folder_mode()
-        st.rerun()
+        pages_folder.run_through_dashboard()
     return st.session_state["campaign_context"]
-
-
-def pages_folder_mode() -> bool:
-    from streamlit.runtime.pages_manager import PagesManager
-
-    return bool(PagesManager.uses_pages_directory)
-
-
-def leave_pages_folder_mode() -> None:
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
 
 
 def t(key: str, **values: object) -> str:
