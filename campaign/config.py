@@ -143,7 +143,7 @@ class Settings:
             "CAMPAIGN_ADDRESS": self.address,
             "CAMPAIGN_HEALTH_PORT": str(self.health_port),
             "CAMPAIGN_REFRESH": f"{self.refresh:g}",
-            "CAMPAIGN_STALE": f"{self.stale.total_seconds():g}" if self.stale else "off",
+            "CAMPAIGN_STALE": f"{self.stale.total_seconds():g}s" if self.stale else "off",
             "CAMPAIGN_LANG": self.language,
             "CAMPAIGN_KEEP_SNAPSHOTS": str(self.keep_snapshots),
             "CAMPAIGN_MAX_UPLOAD_MB": f"{self.max_upload_mb:g}",

@@ -224,3 +224,12 @@ def test_one_duration_reads_alike_in_the_settings_and_the_screens_url():
     shown, notes = screen.parse({"stale": "36"})
     assert settings.stale == shown.stale_after == dt.timedelta(hours=36) and not notes
     assert screen.parse({"rotate": "90"})[0].rotate == 90 == config.duration("90")
+
+
+def test_the_settings_handed_to_a_child_read_back_the_same():
+    """``campaign serve`` hands its settings on as environment variables: a stale limit keeps its unit."""
+    settings = config.load({"CAMPAIGN_STALE": "36", "CAMPAIGN_REFRESH": "90"})
+    again = config.load(
+        {k: v for k, v in settings.environment().items() if k in ("CAMPAIGN_STALE", "CAMPAIGN_REFRESH")}
+    )
+    assert again.stale == settings.stale == dt.timedelta(hours=36) and again.refresh == settings.refresh == 90
