@@ -33,12 +33,12 @@ def sample_copy_source(tmp_path_factory) -> Path:
     return db
 
 
-def fresh_server(source: Path, folder: Path):
+def fresh_server(source: Path, folder: Path, refresh: str = "2"):
     """A server of its own on a copy of the sample (a test that publishes changes the data for good)."""
     require_chromium()
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, folder / "campaign.duckdb")
-    return running_dashboard(folder, {"CAMPAIGN_REFRESH": "2"})
+    return running_dashboard(folder, {"CAMPAIGN_REFRESH": refresh})
 
 
 def last_published(db: Path) -> dt.date:
@@ -138,7 +138,9 @@ def type_day(page, text: str, key: str) -> None:
 
 @pytest.fixture(scope="module")
 def unchanged_server(sample_copy_source, tmp_path_factory):
-    with fresh_server(sample_copy_source, tmp_path_factory.mktemp("unchanged")) as url:
+    # Nothing is published here, so the tab's poll is slowed: a poll's fragment run landing as a day is typed is the
+    # likeliest cause of the one typed day CI saw lost (not reproduced; see the note on issue #17).
+    with fresh_server(sample_copy_source, tmp_path_factory.mktemp("unchanged"), refresh="1h") as url:
         yield url
 
 
