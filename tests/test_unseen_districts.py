@@ -198,7 +198,25 @@ class Sheet:
     rows: list[list[str]]
 
 
+FOOTERS = [
+    ["合计"],
+    ["注：以上排名不分先后"],
+    ["填报人：王某", "联系电话：021-12345678"],
+    ["共12个单位"],
+    ["制表日期：2022年5月9日"],
+]
+
+
+def _footers(draw, sheet: Sheet) -> Sheet:
+    """What towns write around a table: a 合计 row, notes under it (tests/test_table_edges.py has more)."""
+    width = len(sheet.header)
+    extra = draw(st.lists(st.sampled_from(FOOTERS), max_size=2))
+    padded = [(line + [""] * width)[:width] for line in extra]
+    return Sheet(sheet.title, sheet.header, sheet.rows + padded)
+
+
 def _write(draw, folder: Path, stem: str, sheet: Sheet) -> Path:
+    sheet = _footers(draw, sheet)
     form = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "xlsx"]))
     if form == "xlsx":
         path = folder / f"{stem}.xlsx"
@@ -313,6 +331,8 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
             how_kind = "header"  # a compound's name says no kind
         if how_kind == "column":
             cols.append("kind")
+        if draw(st.integers(0, 3)) == 0:
+            cols.append("households")  # a list may carry 户数 for the record: still a list
         names = {c: draw(st.sampled_from(HEADERS[c])) for c in cols if c != "name"}
         if batch is not None and "batch" in names and d.rounds:
             names["batch"] = draw(st.sampled_from(["轮次", "round"]))
@@ -333,6 +353,7 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
                 "batch": full_width(draw, batch_word(draw, batch, d.rounds)) if batch is not None else "",
                 "status": status_word,
                 "kind": kind_cell,
+                "households": str(draw(st.integers(1, 3000))),
             }
             for u in sorted(units, key=lambda u: (u.town, u.committee, u.name))
         ]

@@ -55,8 +55,8 @@ KIND_LABELS = {
 }
 KIND_CHOICES = "、".join(KIND_LABELS.values())
 
-# columns only rosters, totals, grids and services have: a table with none of them may be a list
-_NOT_LIST_COLUMNS = {"households", "population", "target", "grid", "grid_path", "service_kind"}
+# columns only totals, grids and services have: a table with none of them, and not a roster, is a list
+_NOT_LIST_COLUMNS = {"target", "grid", "grid_path", "service_kind"}
 _LIST_COLUMNS = {"batch", "status", "published"}
 # sheet names that are no town's: Sheet1, 说明, 名单, 汇总
 _TOWN_SHEET = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:镇|乡|街道|社区|工业区|园区)$")
@@ -75,11 +75,24 @@ class Defaults:
 
 
 def is_roster_shaped(table: Table) -> bool:
-    """A roster by its columns (户数, 人口 and no batch, status or date) or by its title or file name (名册)."""
+    """A roster by its title or file name (名册), else by its columns (户数, 人口 and no batch, status or date),
+    unless its title, file name or sheet says a list's: a batch or round, a cumulative list, or 名单 with a day."""
     cols = set(table.headers)
     if cols & _LIST_COLUMNS or cols & {"target", "grid", "grid_path", "service_kind"}:
         return False
-    return bool(cols & {"households", "population"}) or says_roster(table.title) or says_roster(Path(table.file).stem)
+    stem = Path(table.file).stem
+    if says_roster(table.title) or says_roster(stem):
+        return True
+    # a batch list that carries 户数 for the record (闵行区第三批无疫小区名单 with 户数) is a list, not households to
+    # update: read as a roster, its units would not be created and nobody would be told
+    return bool(cols & {"households", "population"}) and not any(
+        _says_list(text) for text in (table.title, stem, table.sheet or "")
+    )
+
+
+def _says_list(text: str) -> bool:
+    facts = parse_title(text)
+    return facts.batch is not None or facts.cumulative or (facts.published is not None and "名单" in text)
 
 
 def fill_stated(table: Table, defaults: Defaults) -> Table:

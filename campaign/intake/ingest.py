@@ -341,6 +341,8 @@ def _read_files(
             notes.append("累计名单：已创建的单位不重复记录 (cumulative list: units already created get no new event)")
         if extra:
             notes.append(f"未使用的列 (columns not used): {'、'.join(extra)}")
+        if skipped := [row for t in tables for row in t.skipped]:
+            notes.append(f"合计行与表下说明未作数据 (totals rows and notes, not data): {'、'.join(skipped)}")
         runs.append((i, (name, digest, file_problems, slots, "；".join(notes))))
     runs.sort(key=lambda run: run[0])
     return runs

@@ -19,6 +19,7 @@ import polars as pl
 
 from campaign.intake.problems import Problem
 from campaign.intake.vocabulary import header_column, header_match, says_rounds
+from campaign.text import short
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -37,6 +38,7 @@ class Table:
     cumulative: bool = False  # a cumulative list (累计名单): its title or file name says so (set by ingest)
     inferred: list[str] = field(default_factory=list)  # what ingest read from other hints than a column, and whence
     unresolved: dict[str, str] = field(default_factory=dict)  # canonical column -> why no hint gave it (ingest)
+    skipped: list[str] = field(default_factory=list)  # rows read as totals or notes, not records: "第9行「合计」"
 
     @property
     def label(self) -> str:
@@ -341,6 +343,52 @@ def _make_table(
         lazy = lazy.filter(
             pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
         )
-    body = lazy.collect()
+    body, skipped = _without_totals_and_notes(lazy.collect(), data_cols)
     counts_rounds = says_rounds(headers.get("batch", ""))
-    return [Table(name, sheet, body, headers, extra, counts_rounds, title)], []
+    return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
+
+
+# A 合计 / 小计 row sums the rows above it; a line under the table (注：…, 填报人：…, 以上排名不分先后) is a note.
+TOTALS_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "合计数", "total", "totals", "subtotal", "sum"})
+_NOTE = re.compile(
+    r"^(?:注|备注|说明|附注|附件|附表|填报|填表|制表|审核|联系|负责人|签字|签名|盖章|数据来源|来源|以上|本表"
+    r"|共计|合计|总计|共\s*\d|note|source|total)|[:：]",
+    re.IGNORECASE,
+)
+# the columns a record is about: the one that names it, else the first of its places
+_RECORD_COLUMNS = ("name", "grid", "grid_path", "committee", "town", "district")
+
+
+def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """Drop totals rows (anywhere) and note lines under the table, each said by row.
+
+    A totals row holds a totals word alone in a cell and names no unit (or the word is its name). A note line
+    comes after the table's last record, every cell of it text that opens with a note word or holds a colon.
+    Anything else that looks unfinished stays, for normalise to name it.
+    """
+    if body.is_empty() or not data_cols:
+        return body, []
+    key = next((c for c in _RECORD_COLUMNS if c in body.columns), None)
+    rows = [[c.strip() for c in cells if c is not None and c.strip()] for cells in body.select(data_cols).rows()]
+    at = body.get_column("_row").to_list()
+    names = body.get_column(key).to_list() if key else [None] * len(rows)
+    drop: dict[int, str] = {}
+    for k, (filled, named) in enumerate(zip(rows, names, strict=True)):
+        totals = [c for c in filled if _folded(c) in TOTALS_WORDS]
+        if totals and (not named or _folded(named) in TOTALS_WORDS):
+            drop[k] = totals[0]
+
+    def note(filled: list[str]) -> bool:
+        return bool(filled) and all(_NOTE.search(c) for c in filled)
+
+    last = max((k for k, n in enumerate(names) if n and n.strip() and k not in drop and not note(rows[k])), default=-1)
+    drop |= {k: rows[k][0] for k in range(last + 1, len(rows)) if k not in drop and note(rows[k])}
+    if not drop:
+        return body, []
+    keep = [k not in drop for k in range(len(rows))]
+    said = [f"第{at[k]}行「{short(drop[k], 16)}」" for k in sorted(drop)]
+    return body.filter(pl.Series(keep)), said
+
+
+def _folded(text: str) -> str:
+    return "".join(text.split()).casefold()

@@ -1633,6 +1633,72 @@ def unseen_district_cases(c: Corpus) -> None:
         ],
     )
 
+    c.accepted(
+        "totals_rows_and_notes",
+        "found trying a district no test knew: a roster's 合计 row, a list's notes under the table (注：…, 共2个小区, "
+        "填报人：… 联系电话：…) are not units; the report names each row",
+        [
+            (
+                "闵行区_小区名册.csv",
+                text(
+                    "闵行区居民小区基本情况表\n序号,街镇,居委会,小区名称,户数（户）\n1,七宝镇,航华一村居委,航华一村,900\n"
+                    "2,古美路街道,古美一居委,古美苑,700\n合计,,,,1600\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+            (
+                "闵行区第一批无疫小区名单.csv",
+                text(
+                    "闵行区第一批“无疫小区”名单\n（2022年4月29日公布）\n序号,街镇,居委,小区名称\n"
+                    "1,七宝镇,航华一村居委,航华一村\n\n注：以上排名不分先后\n共1个小区\n填报人：王某,联系电话：021-1234\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+        ],
+        [
+            check(
+                "find_units",
+                ["town", "name", "households"],
+                [["七宝镇", "航华一村", 900], ["古美路街道", "古美苑", 700]],
+            ),
+            check("coverage_by_district", ["district", "kind", "total", "created"], [["闵行区", "compound", 2, 1]]),
+        ],
+        encodings={"闵行区_小区名册.csv": "gb18030", "闵行区第一批无疫小区名单.csv": "gb18030"},
+    )
+    c.accepted(
+        "batch_list_with_households",
+        "found trying a district no test knew: a batch list carrying 户数 (its title says 第三批 and the day, its "
+        "小计 and 合计 rows) is a list that creates its units, not a roster that updates their households",
+        [
+            ("名册.csv", text(MH_ROSTER)),
+            (
+                "闵行区_名单.xlsx",
+                xlsx(
+                    {
+                        "第三批": {
+                            0: ["闵行区第三批无疫小区名单（2022年5月16日）"],
+                            1: ["序号", "街镇", "居委", "小区名称", "户数"],
+                            2: [1, "七宝镇", "航华一村居委", "航华二村", 700],
+                            3: ["小计", "七宝镇", "", "", 700],
+                            4: ["合计", "", "", "", 700],
+                            6: ["注：名单按街镇排序"],
+                        }
+                    }
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["district", "town", "name", "batch", "status_date"],
+                [["闵行区", "七宝镇", "航华二村", 3, "2022-05-16"]],
+                status="created",
+            )
+        ],
+    )
+
 
 def _merged_roster(book: xlsxwriter.Workbook) -> None:
     ws = sheet(
