@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from campaign.intake import limits
+from campaign.intake import limits, places
 from campaign.intake.findings import findings
 from campaign.intake.grids import combine as _combine_grids_and_services
 from campaign.intake.grids import fill as _fill_grids_and_services
@@ -433,6 +433,9 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
         )
     parsed.rosters.clear()
     _tell(existing, "match")
+    place_warnings: list[Problem] = []
+    if statuses is not None:  # 川沙新镇人民政府 in a list, 川沙新镇 in the roster: the roster's, and a warning
+        statuses.frame, place_warnings = places.align(statuses.frame, units, statuses.files)
     matched = _match_statuses(units, existing, statuses)
     statuses = None
     if matched.problems:
@@ -449,7 +452,7 @@ def _prepare(runs: list, db: Path, existing: _Existing, today: dt.date) -> _Load
     history = pl.concat([existing.events, events.select(existing.events.columns)], how="vertical_relaxed")
     after = _figures(units, history)
     report.by_district = _changes_by_district(before, after, events)
-    report.warnings = findings(units, existing.events, events, list_rows)
+    report.warnings = place_warnings + findings(units, existing.events, events, list_rows)
     grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
     if problems:
         raise IngestRefused(problems)
@@ -1652,6 +1655,18 @@ def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFram
             value=record["name"],
         )
     pool = units.filter(pl.col("district") == record["district"])
+    elsewhere = pool.filter(pl.col("name") == record["name"])
+    if elsewhere.height:  # the name is in the roster, under another town or committee than the list says
+        places = "、".join(" / ".join(p for p in place if p) for place in elsewhere.select("town", "committee").rows())
+        return Problem(
+            file,
+            f"「{where}」不在{record['district']}的名册中；名册中的「{record['name']}」在 {places}，"
+            f"请核对街镇和居委/村 (not in the district's roster: the roster has this name in {places}; "
+            "check town and committee)",
+            row=row,
+            column=record.get("_name_header"),
+            value=record["name"],
+        )
     if record.get("town"):
         in_town = pool.filter(pl.col("town") == record["town"])
         pool = in_town if in_town.height else pool

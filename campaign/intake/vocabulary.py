@@ -18,6 +18,8 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     "committee": (
         "居委",
         "居委会",
+        "居民委员会",
+        "社区居委会",
         "居民区",
         "村",
         "居村委",
@@ -29,6 +31,7 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
         "行政村",
         "村委",
         "村委会",
+        "村民委员会",
         "社区",
         "committee",
         "village",

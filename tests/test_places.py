@@ -1,0 +1,114 @@
+"""A list that writes a town or committee otherwise than the district's roster (campaign/intake/places.py).
+
+Found trying a district no test knew (浦东新区): a list saying 川沙新镇人民政府 and 城南居委 where the roster says
+川沙新镇 and 城南居民委员会 was refused row by row, "not in the roster", its nearest name the very same name; and
+its 居民委员会 column was not recognised at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from campaign.answers import queries
+from campaign.intake.ingest import ingest
+from campaign.intake.places import committee_key, town_key
+from campaign.intake.problems import IngestRefused
+from campaign.intake.vocabulary import header_column
+
+TODAY = dt.date(2026, 12, 3)
+ROSTER = (
+    "区,街镇,居委,小区名称,类型,户数\n"
+    "浦东新区,川沙新镇,城南居民委员会,城南小区,小区,100\n"
+    "浦东新区,川沙新镇,城北居民委员会,城北一村,小区,200\n"
+    "浦东新区,川沙新镇,城北居民委员会,城北二村,小区,300\n"
+    "浦东新区,高桥镇,星火村,星火一组,村民小组,30\n"
+    "浦东新区,高桥镇,星火居委,星火苑,小区,300\n"
+)
+STEMS = st.text(alphabet="东西南北安宁和平康泰嘉兴瑞丰青云金银玉华光明川沙城高桥", min_size=1, max_size=5)
+
+
+@given(STEMS, st.sampled_from(["镇", "街道", "乡"]), st.sampled_from(["", "人民政府", "政府", "办事处"]))
+def test_a_town_with_or_without_its_administrative_ending_has_one_key(stem, kind, ending) -> None:
+    assert town_key(stem + kind + ending) == town_key(stem + kind) == town_key(stem)
+
+
+@given(
+    STEMS, st.sampled_from(["居委", "居委会", "居民委员会", "居民区", "社区居委会"]), st.sampled_from(["村", "村委会"])
+)
+def test_a_committee_is_one_key_however_written_and_never_a_village(stem, committee, village) -> None:
+    assert committee_key(stem + committee) == committee_key(stem + "居民委员会")
+    assert committee_key(stem + village) == committee_key(stem + "村民委员会")
+    assert committee_key(stem + committee) != committee_key(stem + village)
+
+
+@pytest.mark.parametrize("header", ["居民委员会", "村民委员会", "社区居委会", "所属居民委员会", "村居委会", "居村委会"])
+def test_committee_headers_written_in_full_are_the_committee_column(header) -> None:
+    assert header_column(header) == "committee"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_places_written_otherwise_are_read_as_the_rosters_with_a_warning(tmp_path) -> None:
+    db = tmp_path / "campaign.duckdb"
+    roster = write(tmp_path / "名册.csv", ROSTER)
+    listed = write(
+        tmp_path / "浦东新区第一批.csv",
+        "浦东新区第一批无疫小区名单（2022年5月6日）\n街道/镇,居民委员会,小区名称\n"
+        "川沙新镇人民政府,城南居委,城南小区\n川沙新镇人民政府,城北居委会,城北一村\n高桥,星火村委会,星火一组\n",
+    )
+    report = ingest([roster, listed], db, who="test", today=TODAY)
+    said = [(w.row, w.column, w.value, w.message) for w in report.warnings]
+    assert (
+        3,
+        "街镇",
+        "川沙新镇人民政府",
+        "街镇「川沙新镇人民政府」按名册读作「川沙新镇」 (town read as the roster's 川沙新镇)",
+    ) in said
+    assert any(row == 3 and value == "城南居委" and "城南居民委员会" in message for row, _, value, message in said)
+    assert any(row == 4 and value == "城北居委会" and "城北居民委员会" in message for row, _, value, message in said)
+    assert any(row == 5 and value == "高桥" and "高桥镇" in message for row, _, value, message in said)
+    assert any(row == 5 and value == "星火村委会" and "「星火村」" in message for row, _, value, message in said)
+    assert len([w for w in report.warnings if w.value == "川沙新镇人民政府"]) == 1  # once a place, not once a row
+    created = queries.run("units", db=db, district="浦东新区", status="created")
+    assert sorted(created.select("town", "committee", "name").rows()) == [
+        ("川沙新镇", "城北居民委员会", "城北一村"),
+        ("川沙新镇", "城南居民委员会", "城南小区"),
+        ("高桥镇", "星火村", "星火一组"),
+    ]
+
+
+def test_a_place_two_roster_places_could_be_stays_as_written_and_is_refused(tmp_path) -> None:
+    db = tmp_path / "campaign.duckdb"
+    roster = write(tmp_path / "名册.csv", ROSTER + "浦东新区,高桥街道,东湖居委,东湖苑,小区,80\n")
+    ingest([roster], db, who="test", today=TODAY)
+    # 高桥 could be 高桥镇 or 高桥街道: not guessed
+    listed = write(
+        tmp_path / "浦东新区第二批.csv",
+        "浦东新区第二批无疫小区名单（2022年5月9日）\n街镇,居委,小区名称\n高桥,东湖居委,东湖苑\n",
+    )
+    with pytest.raises(IngestRefused) as refused:
+        ingest([listed], db, who="test", today=TODAY, dry_run=True)
+    (problem,) = refused.value.problems
+    assert problem.row == 3 and "不在浦东新区的名册中" in problem.message
+    assert "名册中的「东湖苑」在 高桥街道 / 东湖居委" in problem.message  # where the roster has the name
+
+
+def test_a_town_that_is_another_town_is_not_read_as_it(tmp_path) -> None:
+    """川沙镇 is not 川沙新镇 (their stems differ): refused, saying where the roster has the name."""
+    db = tmp_path / "campaign.duckdb"
+    ingest([write(tmp_path / "名册.csv", ROSTER)], db, who="test", today=TODAY)
+    listed = write(
+        tmp_path / "浦东新区第二批.csv",
+        "浦东新区第二批无疫小区名单（2022年5月9日）\n街镇,居委,小区名称\n川沙镇,城北居委,城北二村\n",
+    )
+    with pytest.raises(IngestRefused) as refused:
+        ingest([listed], db, who="test", today=TODAY, dry_run=True)
+    assert "名册中的「城北二村」在 川沙新镇 / 城北居民委员会" in refused.value.problems[0].message
