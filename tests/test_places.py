@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
-from campaign.intake.places import committee_key, town_key
+from campaign.intake.places import committee_key, group_key, town_key
 from campaign.intake.problems import IngestRefused
 from campaign.intake.vocabulary import header_column
 
@@ -112,3 +112,51 @@ def test_a_town_that_is_another_town_is_not_read_as_it(tmp_path) -> None:
     with pytest.raises(IngestRefused) as refused:
         ingest([listed], db, who="test", today=TODAY, dry_run=True)
     assert "名册中的「城北二村」在 川沙新镇 / 城北居民委员会" in refused.value.problems[0].message
+
+
+CN = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else CN[tens]) + "十" if tens else "") + (CN[ones] if ones or not tens else "")
+
+
+@given(
+    st.integers(1, 99),
+    st.sampled_from(["{n}组", "第{n}组", "0{n}组", "第{n}村民小组", "{v}{n}组", "{c}第{n}组", "{n}小组"]),
+)
+def test_a_village_group_is_its_number_however_written(n, style) -> None:
+    for number in (str(n), chinese(n)):
+        if style.startswith("0") and not number.isdigit():
+            continue
+        written = style.format(n=number, v="和欣村", c="和欣")
+        assert group_key(written, "和欣村") == f"{n}组", written
+    assert group_key("和欣苑", "和欣村") is None and group_key("一组团", "和欣村") is None
+
+
+def test_village_groups_written_otherwise_are_read_as_the_rosters_with_one_warning_a_table(tmp_path) -> None:
+    db = tmp_path / "campaign.duckdb"
+    roster = write(
+        tmp_path / "名册.csv",
+        "区,街镇,村,村民小组,类型\n"
+        + "".join(f"金山区,枫泾镇,和欣村,{k}组,村民小组\n" for k in range(1, 13))
+        + "金山区,枫泾镇,新义村,1组,村民小组\n",
+    )
+    listed = write(
+        tmp_path / "金山区第二批.csv",
+        "金山区第二批无疫小区名单（2022年5月9日）\n街镇,村,村民小组\n"
+        "枫泾镇,和欣村,第一组\n枫泾镇,和欣村,和欣村2组\n枫泾镇,和欣村,第3村民小组\n枫泾镇,和欣村,012组\n"
+        "枫泾镇,新义村,一组\n",
+    )
+    report = ingest([roster, listed], db, who="test", today=TODAY)
+    (warning,) = report.warnings
+    assert (warning.row, warning.value) == (3, "第一组") and "本表共 5 行如此" in warning.message
+    created = queries.run("units", db=db, district="金山区", status="created")
+    assert sorted(created.select("committee", "name").rows()) == [
+        ("和欣村", "12组"),
+        ("和欣村", "1组"),
+        ("和欣村", "2组"),
+        ("和欣村", "3组"),
+        ("新义村", "1组"),
+    ]

@@ -1,10 +1,12 @@
-"""Towns and committees a list writes otherwise than its district's roster: 川沙新镇人民政府 for 川沙新镇, 城南居委 for
-城南居民委员会, 星火村委会 for 星火村.
+"""Towns, committees and village groups a list writes otherwise than its district's roster: 川沙新镇人民政府 for
+川沙新镇, 城南居委 for 城南居民委员会, 星火村委会 for 星火村, 第一组 or 和欣村2组 for 1组 and 2组.
 
 Officials write a place with or without its administrative ending (人民政府, 办事处, 居民委员会, 居委会, 居民区,
 村委会). A list row whose town (or committee) is not in the district's roster is read as the roster's place when
 the two agree once those endings are set aside and exactly one roster place of the district (of the town) does;
-each such reading is a warning the official sees before confirming. Two roster places with the same stem (星火村
+each such reading is a warning the official sees before confirming. A village group is its number within its
+village: 第一组, 1组, 01组, 第1村民小组 and 和欣村1组 are one group of 和欣村, read as the roster writes it when the
+roster has exactly one group of that number there. Two roster places with the same stem (星火村
 and 星火居委 are told apart; 七宝镇 and 七宝街道 are not) leave the row as written, to be refused as not in the roster.
 """
 
@@ -16,6 +18,7 @@ import unicodedata
 import polars as pl
 
 from campaign.intake.problems import Problem
+from campaign.intake.vocabulary import chinese_number
 
 # longest first: 社区居民委员会 before 居民委员会 before 居委会
 _TOWN_ENDINGS = ("街道办事处", "人民政府", "办事处", "政府")
@@ -51,6 +54,26 @@ def committee_key(committee: str) -> str:
             if key.endswith(ending) and len(key) > len(ending):
                 return f"{key.removesuffix(ending)}/{kind}"
     return key
+
+
+_GROUP = re.compile(r"^第?([0-9]+|[零一二三四五六七八九十]+)(?:村民小组|小组|组|生产队|队)$")
+
+
+def group_key(name: str, committee: str | None = None) -> str | None:
+    """第一组, 1组, 01组, 第1村民小组, 和欣村1组 (of 和欣村) -> 1组; None for a name that is no numbered group."""
+    key = _plain(name)
+    if committee:
+        village = _plain(committee)
+        stem = committee_key(committee).partition("/")[0]
+        for prefix in (village, stem):
+            if prefix and key.startswith(prefix) and len(key) > len(prefix):
+                key = key.removeprefix(prefix)
+                break
+    m = _GROUP.match(key)
+    if not m:
+        return None
+    number = int(m.group(1)) if m.group(1).isdigit() else chinese_number(m.group(1))
+    return None if number is None else f"{number}组"
 
 
 _LABELS = {"town": ("街镇", "town"), "committee": ("居委/村", "committee or village")}
@@ -101,4 +124,48 @@ def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tup
             for t, row, written, roster_place in first.select("_t", "_row", col, "_roster").iter_rows()
         ]
         rows = rows.with_columns(pl.coalesce("_roster", col).alias(col)).drop("_roster")
-    return rows, warnings
+    rows, groups = _align_groups(rows, roster, files)
+    return rows, warnings + groups
+
+
+def _align_groups(
+    rows: pl.DataFrame, roster: pl.DataFrame, files: dict[int, str]
+) -> tuple[pl.DataFrame, list[Problem]]:
+    """Village groups named otherwise than the roster names them, in a village of the roster: one warning a table."""
+    on = ["district", "town", "committee", "name"]
+    if any(c not in rows.columns for c in on) or roster.is_empty():
+        return rows, []
+    missing = rows.select(on).drop_nulls().unique().join(roster.select(on).unique(), on=on, how="anti")
+    if missing.is_empty():
+        return rows, []
+
+    def keyed(frame: pl.DataFrame) -> pl.DataFrame:
+        keys = [group_key(name, committee) for committee, name in frame.select("committee", "name").iter_rows()]
+        return frame.with_columns(pl.Series("_key", keys, dtype=pl.String)).filter(pl.col("_key").is_not_null())
+
+    groups = keyed(roster.select(on).unique().join(missing.select(on[:3]).unique(), on=on[:3]))
+    numbered = (
+        groups.group_by(*on[:3], "_key")
+        .agg(pl.col("name").first().alias("_roster"), pl.len().alias("_n"))
+        .filter(pl.col("_n") == 1)
+        .drop("_n")
+    )
+    read_as = keyed(missing).join(numbered, on=[*on[:3], "_key"], how="inner").drop("_key")
+    if read_as.is_empty():
+        return rows, []
+    rows = rows.join(read_as, on=on, how="left", maintain_order="left")
+    so_read = rows.filter(pl.col("_roster").is_not_null()).sort("_t", "_row")
+    warnings = [
+        Problem(
+            files[t],
+            f"村民小组「{written}」按名册读作「{roster_name}」，本表共 {n} 行如此 "
+            f"(village group read as the roster's {roster_name}; {n} rows of this table read so)",
+            row=row,
+            column=header,
+            value=written,
+        )
+        for t, row, written, roster_name, header, n in so_read.group_by("_t", maintain_order=True)
+        .agg(pl.first("_row"), pl.first("name"), pl.first("_roster"), pl.first("_name_header"), pl.len())
+        .iter_rows()
+    ]
+    return rows.with_columns(pl.coalesce("_roster", "name").alias("name")).drop("_roster"), warnings
