@@ -213,3 +213,57 @@ def test_totals_and_notes_around_any_table_leave_its_records_as_they_are(tmp_pat
     assert not problems
     assert read.frame.drop("_row").to_dicts() == clean.frame.drop("_row").to_dicts()
     assert len(read.skipped) == len(totals_at) + len(footers)
+
+
+def two_row_header_xlsx(folder: Path) -> Path:
+    """基本情况 merged over 户数 and 人口, the other headers merged down over both rows, as Excel reports are made."""
+    path = folder / "闵行区_第二批.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet()
+    ws.merge_range(0, 0, 0, 6, "闵行区第二批无疫小区名单")
+    for col, word in enumerate(["序号", "街镇", "居委", "小区名称"]):
+        ws.merge_range(1, col, 2, col, word)
+    ws.merge_range(1, 4, 1, 5, "基本情况")
+    ws.write_row(2, 4, ["户数", "人口"])
+    ws.merge_range(1, 6, 2, 6, "公布日期")
+    ws.write_row(3, 0, [1, "七宝镇", "号文居委会", "号文小区", 300, 700, "5月9日"])
+    book.close()
+    return path
+
+
+def test_a_header_of_two_rows_is_one_header_and_a_day_without_its_year_is_the_campaigns(tmp_path) -> None:
+    (table,), problems = read_tables(two_row_header_xlsx(tmp_path))
+    assert not problems
+    assert table.headers == {
+        "town": "街镇",
+        "committee": "居委",
+        "name": "小区名称",
+        "households": "户数",
+        "population": "人口",
+        "published": "公布日期",
+    }
+    assert table.frame.select("name", "households", "_row").rows() == [("号文小区", "300", 4)]
+    csv_path = write_csv(
+        tmp_path / "two.csv",
+        [
+            ["序号", "街镇", "小区名称", "基本情况", ""],
+            ["", "", "", "户数", "人口"],
+            ["1", "七宝镇", "号文小区", "300", "700"],
+        ],
+        encoding="utf-8",
+    )
+    (table,), _ = read_tables(csv_path)
+    assert table.frame.select("name", "households", "population", "_row").rows() == [("号文小区", "300", "700", 3)]
+    # a row under the header that holds data is data, even beside blank cells
+    data_below = write_csv(
+        tmp_path / "one.csv",
+        [["街镇", "小区名称", "户数"], ["", "号文小区", ""], ["七宝镇", "甲苑", "3"]],
+        encoding="utf-8",
+    )
+    (table,), _ = read_tables(data_below)
+    assert table.frame["name"].to_list() == ["号文小区", "甲苑"]
+    db = tmp_path / "campaign.duckdb"
+    report = ingest([roster_with_totals(tmp_path), two_row_header_xlsx(tmp_path)], db, who="test", today=TODAY)
+    assert [f.role for f in report.files] == ["roster", "status"]
+    created = queries.run("units", db=db, district="闵行区", status="created")
+    assert created.select("name", "batch", "status_date").rows() == [("号文小区", 2, dt.date(2022, 5, 9))]

@@ -15,6 +15,7 @@ import polars as pl
 from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
 from campaign.intake.vocabulary import (
+    CAMPAIGN_YEAR,
     GRID_LEVEL_WORDS,
     KIND_WORDS,
     SERVICE_WORDS,
@@ -243,15 +244,22 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
     """Date text (see ``parse_date``) -> date; null where it is not one."""
     compact = raw.str.extract_groups(r"^(\d{4})(\d{2})(\d{2})$")
     parts = raw.str.extract_groups(_DATE_RE)
-    y = pl.coalesce(parts.struct.field("1"), compact.struct.field("1"))
-    m = pl.coalesce(parts.struct.field("2"), compact.struct.field("2")).str.zfill(2)
-    d = pl.coalesce(parts.struct.field("3"), compact.struct.field("3")).str.zfill(2)
+    # 5月9日 with no year, as in titles: the campaign's year
+    month_day = raw.str.extract_groups(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+    y = pl.coalesce(
+        parts.struct.field("1"),
+        compact.struct.field("1"),
+        pl.when(month_day.struct.field("1").is_not_null()).then(pl.lit(str(CAMPAIGN_YEAR))),
+    )
+    m = pl.coalesce(parts.struct.field("2"), compact.struct.field("2"), month_day.struct.field("1")).str.zfill(2)
+    d = pl.coalesce(parts.struct.field("3"), compact.struct.field("3"), month_day.struct.field("2")).str.zfill(2)
     iso = pl.concat_str([y, m, d], separator="-")
     return iso.str.to_date("%Y-%m-%d", strict=False)
 
 
 def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> tuple[pl.DataFrame, list[Problem]]:
-    """ISO, 2022/5/16, 2022.5.16, 2022年5月16日, 20220516, Excel date cells (read as text) -> date."""
+    """ISO, 2022/5/16, 2022.5.16, 2022年5月16日, 20220516, 5月16日 (the campaign's year), Excel date cells (read as
+    text) -> date."""
     raw = pl.col(col)
     frame = frame.with_columns(date_expr(raw).alias("_parsed"))
     bad_form = frame.filter(raw.is_not_null() & pl.col("_parsed").is_null())

@@ -293,6 +293,8 @@ def _make_table(
     """frame's first row is the header; header_row_number is its row number as the user sees it."""
     header = [c if c is None else str(c) for c in frame.row(0)]
     body = frame.slice(1)
+    if body.height and (merged := _two_row_header(header, [c if c is None else str(c) for c in body.row(0)])):
+        header, body, header_row_number = merged, body.slice(1), header_row_number + 1
     headers: dict[str, str] = {}
     rename: dict[str, str] = {}
     extra: list[str] = []
@@ -346,6 +348,21 @@ def _make_table(
     body, skipped = _without_totals_and_notes(lazy.collect(), data_cols)
     counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
+
+
+def _two_row_header(top: list[str | None], below: list[str | None]) -> list[str | None] | None:
+    """A header of two rows (基本情况 merged over 户数 and 人口): the one header they make, else None.
+
+    The row below the header is a second header row when each of its cells is a known header word standing under
+    a cell that names nothing known (a group's title, or the blank that a merged cell leaves)."""
+    filled = [k for k, c in enumerate(below) if c and c.strip()]
+    if not filled:
+        return None
+    for k in filled:
+        above = top[k]
+        if header_match(below[k])[0] is None or (above and above.strip() and header_match(above)[0] is not None):
+            return None
+    return [below[k] if k in filled else top[k] for k in range(len(top))]
 
 
 # A 合计 / 小计 row sums the rows above it; a line under the table (注：…, 填报人：…, 以上排名不分先后) is a note.
