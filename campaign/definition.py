@@ -220,13 +220,19 @@ class _Reader:
             raise self.fail(key, f"应为一个或多个 [[{key}]] 表", f"must be one or more [[{key}]] tables")
         return value
 
+    def entry_key(self, entry: dict, name: str, i: int) -> tuple[str, str]:
+        """An entry's key, and how messages name the entry: kinds.compound (kinds[0] when it has no key)."""
+        if "key" not in entry:
+            raise self.fail(f"{name}[{i}].key", "缺少此键", "missing")
+        key = self.key_of(entry["key"], f"{name}[{i}].key")
+        return key, f"{name}.{key}"
+
     def kinds(self, value: object) -> tuple[Kind, ...]:
         out: list[Kind] = []
         allowed = ("key", "label", "one", "words", "header_words", "title_words", "name_ending")
         for i, entry in enumerate(self.entries(value, "kinds")):
-            key = self.key_of(self.table(entry, f"kinds[{i}]", allowed, ("key",))["key"], f"kinds[{i}].key")
-            at = f"kinds.{key}"
-            self.table(entry, at, allowed, ("key", "label", "one", "words"))
+            key, at = self.entry_key(entry, "kinds", i)
+            self.table(entry, at, allowed, ("label", "one", "words"))
             if key in _RESERVED_KINDS or any(k.key == key for k in out):
                 raise self.fail(f"{at}.key", "重复或保留的类型", "a kind listed twice, or reserved")
             ending = entry.get("name_ending")
@@ -256,9 +262,8 @@ class _Reader:
         out: list[Status] = []
         allowed = ("key", "label", "event", "words", "done", "undoes", "implies")
         for i, entry in enumerate(self.entries(value, "statuses")):
-            key = self.key_of(self.table(entry, f"statuses[{i}]", allowed, ("key",))["key"], f"statuses[{i}].key")
-            at = f"statuses.{key}"
-            self.table(entry, at, allowed, ("key", "label", "event", "words"))
+            key, at = self.entry_key(entry, "statuses", i)
+            self.table(entry, at, allowed, ("label", "event", "words"))
             if key not in SNAPSHOT_STATUSES:
                 raise self.fail(
                     f"{at}.key",
