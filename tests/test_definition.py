@@ -531,3 +531,18 @@ def test_a_campaign_no_code_mentions_is_read_from_its_file(tmp_path) -> None:
     assert text["not_created"] == ("未达标", "Not yet passed")
     # the active campaign's words are untouched by reading another
     assert i18n.t("app_title") == "无疫小区创建进度"
+
+
+def test_the_definition_reads_with_the_standard_library_alone() -> None:
+    """Every layer reads the definition (the shared base's i18n included), so it imports nothing of the package's
+    and no third-party module: a breach would tie the base to a layer above it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, campaign.definition as d; d.definition(); "
+        "print(sorted(m.split('.')[0] for m in sys.modules if m.startswith('campaign.') or "
+        "m.split('.')[0] in ('polars', 'duckdb', 'streamlit', 'numpy', 'plotly')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "['campaign']", done.stdout
