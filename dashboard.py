@@ -10,7 +10,7 @@ access.install()  # Streamlit's upload endpoint: only sessions logged in on the 
 
 pages_folder.leave()  # the pages/ folder beside this file puts Streamlit in its old mode: left here, before any widget
 
-st.set_page_config(page_title="无疫小区创建进度 · Campaign progress", page_icon="🏘️", layout="wide")
+st.set_page_config(page_title=f"{ui.i18n.t('app_title')} · Campaign progress", page_icon="🏘️", layout="wide")
 
 # a published snapshot that cannot be read: a notice, and the newest kept one that can (campaign/app/recovery.py);
 # nothing is upgraded or topped up from a damaged file

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from campaign.definition import Definition, definition
+
 LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
-    "app_title": ("无疫小区创建进度", "Epidemic-free compound campaign"),
     "page_overview": ("总览", "Overview"),
     "page_progress": ("创建进度", "Progress"),
     "page_towns": ("街镇", "Towns"),
     "page_explorer": ("明细", "Explorer"),
     "language": ("语言 / Language", "语言 / Language"),
-    "district": ("区", "District"),
     "all_districts": ("全部区", "All districts"),
-    "town": ("街镇", "Town"),
     "all_towns": ("全部街镇", "All towns"),
-    "committee": ("居委 / 村", "Committee / village"),
     "all_committees": ("全部居委 / 村", "All committees / villages"),
     "name": ("名称", "Name"),
     "kind": ("类型", "Kind"),
@@ -33,10 +31,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every figure is recomputed as it stood at the end of this day",
     ),
     "total": ("总数", "Total"),
-    "created": ("已创建", "Created"),
-    "model": ("示范", "Model"),
-    "revoked": ("已取消", "Revoked"),
-    "not_created": ("未创建", "Not created"),
     "coverage": ("覆盖率", "Coverage"),
     "remaining": ("待创建", "Remaining"),
     "batches_run": ("已公布批次", "Batches published"),
@@ -59,17 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "no_roster": ("无名册（仅计数）", "no roster (counts only)"),
-    "kind_compound": ("小区", "Compounds"),
-    "kind_village_group": ("村民小组", "Village groups"),
-    "kind_village": ("村", "Villages"),
-    "kind_community": ("社区", "Communities"),
     "kind_unknown": ("未分类", "Unclassified"),
-    "status_created": ("已创建", "Created"),
-    "status_model": ("示范", "Model"),
-    "status_revoked": ("已取消", "Revoked"),
-    "status_not_created": ("未创建", "Not created"),
-    "batch_n": ("第{n}批", "batch {n}"),
-    "round_n": ("第{n}轮", "round {n}"),
     "whole_compound": ("整居创建", "Whole-committee creation"),
     "whole_village_group": ("整村创建", "Whole-village creation"),
     "whole_detail": (
@@ -156,10 +140,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "find_pick": ("选择单位", "Choose a unit"),
     "history": ("状态记录", "History"),
     "event": ("事件", "Event"),
-    "event_created": ("创建", "created"),
-    "event_revoked": ("取消", "revoked"),
-    "event_model": ("示范", "model"),
-    "event_applied": ("申报", "applied"),
     "source_file": ("来源文件", "Source file"),
     "source_row": ("行", "Row"),
     # the data-quality findings' columns (pages/quality.py): col_ + the query's column name
@@ -427,11 +407,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "percent_axis": ("覆盖率（%）", "Coverage (%)"),
     "units_axis": ("单位数（个）", "Units"),
     "date_axis": ("公布日期", "Publication date"),
-    "export_prefix": ("无疫小区明细", "epidemic-free-units"),
     "as_of_file": ("截至", "as-of-"),
     # the command-centre screen (pages/screen.py)
     "page_screen": ("指挥中心大屏", "Command-centre screen"),
-    "screen_title": ("无疫小区创建进度 · 指挥中心", "Epidemic-free compounds · Command centre"),
     "screen_as_of": ("数据截至 {day}", "Data as of {day}"),
     "screen_snapshot": ("快照发布于 {time}", "snapshot published {time}"),
     "screen_stale": ("⚠️ 数据已 {age} 未更新", "⚠️ No new data for {age}"),
@@ -564,7 +542,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "latest_linear": ("最晚（仅按最慢速度）", "Latest at the slowest pace alone"),
     "daily_share": ("慢尾模型每日完成剩余比例", "Slow-tail model: share of the rest created a day"),
     # the one-page daily brief (campaign/outputs/brief.py, the overview's download)
-    "brief_title": ("无疫小区创建进度日报", "Epidemic-free compound campaign: daily brief"),
     "brief_as_of": ("数据截至 {day} 当天结束", "Data as of the end of {day}"),
     "brief_snapshot": ("数据快照发布于 {time}", "data snapshot published {time}"),
     "brief_scope": ("范围：{scope}", "Scope: {scope}"),
@@ -590,7 +567,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "一页 A4：所选日期的各区覆盖率、已创建 / 总数、待创建、最新批次及图表",
         "One A4 page: the chosen day's coverage, created / total, remaining, latest batch and charts per district",
     ),
-    "brief_prefix": ("无疫小区日报", "daily-brief"),
     "brief_no_font": (
         "没有找到中文字体，无法生成 PDF 日报：请安装 fonts-noto-cjk（apt-get install -y fonts-noto-cjk），"
         "或将环境变量 CAMPAIGN_CJK_FONT 设为一个中文字体文件（.ttf、.otf 或 .ttc）。",
@@ -620,10 +596,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "show_newest": ("查看最新数据", "Show the newest data"),
     "as_of_placeholder": ("最新数据（或输入日期，如 2022-05-21）", "the newest data (or a day, e.g. 2022-05-21)"),
     # one unit's kind (a table's cell, a unit's heading): singular in English
-    "kind_one_compound": ("小区", "Compound"),
-    "kind_one_village_group": ("村民小组", "Village group"),
-    "kind_one_village": ("村", "Village"),
-    "kind_one_community": ("社区", "Community"),
     "kind_one_unknown": ("未分类", "Unclassified"),
     # an ingest's outcome in the history table, as campaign/intake/ingest.py and store.rollback record it
     "outcome_loaded": ("已导入", "Loaded"),
@@ -648,6 +620,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "who_sample": ("样例数据", "the sample"),
     "who_dashboard": ("看板", "the dashboard"),
 }
+
+
+def campaign_text(campaign: Definition) -> dict[str, tuple[str, str]]:
+    """The words of the UI that are the campaign's own (its titles, levels, kinds, statuses, batches), from its
+    definition file rather than from this module."""
+    d = campaign
+    out = {
+        "app_title": d.title,
+        "screen_title": d.screen_title,
+        "brief_title": d.brief_title,
+        "export_prefix": d.export_name,
+        "brief_prefix": d.brief_name,
+        "batch_n": d.batch,
+        "round_n": d.round,
+        "not_created": d.not_done,
+        "status_not_created": d.not_done,
+        **dict(d.levels),
+    }
+    for k in d.kinds:
+        out[f"kind_{k.key}"], out[f"kind_one_{k.key}"] = k.label, k.one
+    for s in d.statuses:
+        # a card's heading (已创建 12,345) and a unit's status say the same word
+        out[s.key] = out[f"status_{s.key}"] = s.label
+        out[f"event_{s.key}"] = s.event
+    return {key: (label.zh, label.en) for key, label in out.items()}
+
+
+TEXT.update(campaign_text(definition()))
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:

@@ -163,7 +163,7 @@ if admin:
                         "created": ui.t("created"),
                         "revoked": ui.t("revoked"),
                         "model": ui.t("model"),
-                        "applied": "申报" if ctx.lang == "zh" else "Applied",
+                        "applied": ui.t("applied"),
                     }
                 )
                 ui.text_table(changes)

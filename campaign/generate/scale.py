@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from campaign.definition import definition
+
 SEED = 2022
 FIRST_DAY = dt.date(2022, 4, 1)
 DAYS_BETWEEN_BATCHES = 4
@@ -45,8 +47,9 @@ DAYS_BETWEEN_BATCHES = 4
 # syllables for place names: pairs give 1,600 distinct names per level
 SYLLABLES = tuple("安宝北滨长城春大东枫高古广海和红华嘉江金康兰临龙明南平浦青庆瑞山泰天文西新星阳永")
 COMPOUND_SUFFIXES = ("苑", "小区", "花园", "新村", "公寓", "家园", "大厦", "里")
-KIND_WORDS = {"compound": "小区", "village_group": "村民小组", "village": "村", "community": "社区"}
-STATUS_WORDS = {"created": None, "revoked": "取消", "model": "示范", "applied": "申报"}
+# each kind and status written as its first word in the campaign's definition; a creation as a blank status
+KIND_WORDS = {k.key: k.words[0] for k in definition().kinds}
+STATUS_WORDS = {s.key: None if s.done else s.words[0] for s in definition().statuses}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from campaign.definition import definition
 from campaign.intake.normalise import by_value, clean_expr, kind_word, word_map
 from campaign.intake.reader import Table
 from campaign.intake.title import parse_title, says_cumulative, says_roster
@@ -40,19 +41,12 @@ FROM_SHEET = "（工作表名 sheet name）"
 FROM_ROSTER = "（名册 roster）"
 FROM_HEADER = "（表头 header）"
 FROM_NAME = "（名称 name）"
-# a unit's kind by how its name ends, when nothing else says it: 红浦村, 城桥社区, 一居委, 三组 / 第三村民小组
-_NAME_ENDINGS = (
-    (r"(?:村民小组|村组|[0-9一二三四五六七八九十]+组)$", "village_group"),
-    (r"(?:社区|居委会?|居民区|居民委员会)$", "community"),
-    (r"村$", "village"),
-)
+# a unit's kind by how its name ends, when nothing else says it (红浦村, 城桥社区, 一居委, 三组 / 第三村民小组): each
+# kind's name_ending in the campaign's definition
+_NAME_ENDINGS = tuple((k.name_ending, k.key) for k in definition().kinds if k.name_ending)
 
-KIND_LABELS = {
-    "compound": "小区 compound",
-    "village_group": "村民小组 village group",
-    "village": "村 village",
-    "community": "社区 community",
-}
+# 小区 compound, 村民小组 village group: how a kind is named in the ingest's messages
+KIND_LABELS = {k.key: f"{k.one.zh} {k.key.replace('_', ' ')}" for k in definition().kinds}
 KIND_CHOICES = "、".join(KIND_LABELS.values())
 
 # columns only totals, grids and services have: a table with none of them, and not a roster, is a list

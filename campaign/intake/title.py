@@ -8,19 +8,19 @@ the batch's new ones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from campaign.intake.vocabulary import CAMPAIGN_YEAR, batch_number
+from campaign.definition import Definition, definition
+from campaign.intake.vocabulary import batch_number
 
 # the district opens the title: 金山区…, 上海市浦东新区…; a 区 later in the title is 小区, not a district
 _DISTRICT = re.compile(r"^(?:上海市)?([\u4e00-\u9fff]{1,5}?(?:新区|区|县))")
 _BATCH = re.compile(r"(首批|首轮|第\s*[0-9一二两三四五六七八九十]+\s*[批轮])")
-# 累计名单, 全部已创建名单, 全部无疫小区名单; not 全部整村创建 (a batch's note) nor a bare 全部
-_CUMULATIVE = re.compile(r"累计|全部已创建|全部已通过|全部的?(?:无疫|名单)")
 _DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?")
-# 5月9日 without a year: the campaign's year
+# 5月9日 without a year: the campaign's year (its definition's)
 _DAY_OF_YEAR = re.compile(r"(?<![\d年/.-])(\d{1,2})月(\d{1,2})日")
 # a 区 that ends a word which is no district: 小区, 社区, 园区 (高新区社区 is a town; 金山区 a district)
 _NOT_DISTRICTS = ("小区", "社区", "园区", "片区", "街区", "景区", "校区", "厂区", "城区", "营区", "矿区")
@@ -28,6 +28,15 @@ _NOT_DISTRICTS = ("小区", "社区", "园区", "片区", "街区", "景区", "�
 _LEADING = re.compile(r"^[\d\s_.\-—()（）\[\]【】年月日号]+")
 # a roster (名册) rather than a list (名单): 金山区居民小区名册, 崇明区_村居名册.csv
 _ROSTER = re.compile(r"名册|花名册|底册|清册")
+
+
+@functools.lru_cache(maxsize=16)
+def _cumulative(campaign: Definition) -> re.Pattern[str]:
+    """累计名单, 全部已创建名单 (全部 and a done status's word in its 已 form), 全部无疫小区名单 (全部 and the
+    campaign's stem); not 全部整村创建 (a batch's note) nor a bare 全部."""
+    done = [w for s in campaign.statuses if s.done for w in s.words if w.startswith("已")]
+    stated = "|".join(f"全部{re.escape(w)}" for w in done)
+    return re.compile(rf"累计|{stated}{'|' if stated else ''}全部的?(?:{re.escape(campaign.stem)}|名单)")
 
 
 @dataclass(frozen=True)
@@ -39,12 +48,13 @@ class TitleFacts:
     cumulative: bool = False  # 累计 / 全部已创建: the list holds every unit created as of its date
 
 
-def says_cumulative(text: str) -> bool:
+def says_cumulative(text: str, campaign: Definition | None = None) -> bool:
     """A title or file name that calls the list cumulative (累计名单, 全部已创建名单)."""
-    return bool(_CUMULATIVE.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))))
+    pattern = _cumulative(campaign or definition())
+    return bool(pattern.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))))
 
 
-def parse_title(title: str) -> TitleFacts:
+def parse_title(title: str, campaign: Definition | None = None) -> TitleFacts:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", title or ""))
     if not text:
         return TitleFacts()
@@ -65,13 +75,14 @@ def parse_title(title: str) -> TitleFacts:
         except ValueError:
             published = None  # an impossible date in a title is ignored, as if the title had none
     else:
-        m = _DAY_OF_YEAR.search(text)
+        year = (campaign or definition()).year
+        m = _DAY_OF_YEAR.search(text) if year is not None else None
         if m:
             try:
-                published = dt.date(CAMPAIGN_YEAR, int(m.group(1)), int(m.group(2)))
+                published = dt.date(year, int(m.group(1)), int(m.group(2)))
             except ValueError:
                 published = None
-    return TitleFacts(district, batch, rounds, published, says_cumulative(text))
+    return TitleFacts(district, batch, rounds, published, says_cumulative(text, campaign))
 
 
 def says_roster(text: str) -> bool:

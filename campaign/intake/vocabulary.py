@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+from dataclasses import dataclass
+
+from campaign.definition import Definition, definition, fold
 
 # canonical column -> header spellings seen in town files (Chinese first, then English)
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -178,58 +180,64 @@ def says_rounds(header: str) -> bool:
     return "轮" in key or "round" in key
 
 
-KINDS = ("compound", "village_group", "village", "community")
+# the campaign's own words (kinds, statuses, what implies what, its year) are in its definition file
+# (campaign/campaigns/wuyi.toml, read by campaign.definition); ``words(definition)`` keys them for lookup, and the
+# names below are the bundled campaign's
 
-KIND_WORDS: dict[str, str] = {
-    "小区": "compound",
-    "住宅小区": "compound",
-    "居民小区": "compound",
-    "compound": "compound",
-    "村民小组": "village_group",
-    "村组": "village_group",
-    "组": "village_group",
-    "villagegroup": "village_group",
-    "village_group": "village_group",
-    "村": "village",
-    "行政村": "village",
-    "village": "village",
-    "社区": "community",
-    "居委": "community",
-    "居委会": "community",
-    "居民区": "community",
-    "community": "community",
-}
 
-# a target may count several kinds at once: Chongming publishes villages and communities together
-TARGET_KIND_WORDS: dict[str, str | None] = {
-    **KIND_WORDS,
-    "村居": None,
-    "全部": None,
-    "合计": None,
-    "all": None,
-    "": None,
-}
+@dataclass(frozen=True)
+class Words:
+    """A campaign definition's words, folded and keyed for lookup."""
 
-STATUS_WORDS: dict[str, str] = {
-    "已创建": "created",
-    "创建": "created",
-    "已通过": "created",
-    "通过": "created",
-    "无疫": "created",
-    "created": "created",
-    "取消": "revoked",
-    "已取消": "revoked",
-    "撤销": "revoked",
-    "已撤销": "revoked",
-    "revoked": "revoked",
-    "示范": "model",
-    "示范无疫小区": "model",
-    "示范小区": "model",
-    "model": "model",
-    "申报": "applied",
-    "已申报": "applied",
-    "applied": "applied",
-}
+    kinds: tuple[str, ...]
+    kind_words: dict[str, str]  # a 类型 cell -> kind
+    target_kind_words: dict[str, str | None]  # a target's kind cell -> kind; None: every kind (村居, 全部)
+    status_words: dict[str, str]  # a 状态 cell -> status
+    implies: dict[str, str]  # a status -> the status a unit had first (示范 -> created)
+    year: int | None  # for dates written without one (5月9日)
+    header_kinds: tuple[tuple[str, str], ...]  # name column header word -> kind, longest word first
+    title_kinds: tuple[tuple[str, str], ...]  # title word -> kind
+    several_kinds: tuple[str, ...]  # words naming several kinds at once (村居)
+    campaign_words: re.Pattern[str] | None  # the campaign's own name in a title (无疫小区), which says no kind
+
+
+# a target may count several kinds at once (Chongming publishes villages and communities together): these say so
+# for every campaign, beside the campaign's own words for it (村居)
+_ALL_KINDS_WORDS = ("全部", "合计", "all", "")
+
+
+@functools.lru_cache(maxsize=16)
+def words(campaign: Definition | None = None) -> Words:
+    """The words of ``campaign`` (the active definition by default) as lookup tables."""
+    d = campaign or definition()
+    kind_words = {fold(w): k.key for k in d.kinds for w in k.words}
+    several = tuple(fold(w) for w in d.several_kinds)
+    header = [(fold(w), k.key) for k in d.kinds for w in k.header_words]
+    named = sorted(fold(w) for w in d.title_words)
+    return Words(
+        kinds=tuple(k.key for k in d.kinds),
+        kind_words=kind_words,
+        target_kind_words={**kind_words, **dict.fromkeys(several), **dict.fromkeys(_ALL_KINDS_WORDS)},
+        status_words={fold(w): s.key for s in d.statuses for w in s.words},
+        implies={s.key: s.implies for s in d.statuses if s.implies},
+        year=d.year,
+        # the longest word first: 村民小组 before 村, villagegroup before village
+        header_kinds=tuple(sorted(header, key=lambda wk: -len(wk[0]))),
+        title_kinds=tuple((fold(w), k.key) for k in d.kinds for w in k.title_words),
+        several_kinds=several,
+        campaign_words=re.compile("|".join(map(re.escape, sorted(named, key=len, reverse=True)))) if named else None,
+    )
+
+
+_BUNDLED = words()
+KINDS = _BUNDLED.kinds
+KIND_WORDS = _BUNDLED.kind_words
+TARGET_KIND_WORDS = _BUNDLED.target_kind_words
+STATUS_WORDS = _BUNDLED.status_words
+# statuses that imply another when the unit has no record of it: a model (示范) unit was created first
+IMPLIES = _BUNDLED.implies
+# the campaign's year, for dates written without one (5月9日)
+CAMPAIGN_YEAR = _BUNDLED.year
 
 _CN_DIGITS = {
     "零": 0,
@@ -246,11 +254,6 @@ _CN_DIGITS = {
     "九": 9,
 }
 _BATCH_RE = re.compile(r"^(?:第)?([0-9]+|[零〇一二两三四五六七八九十]+)(?:批次?|轮次?)?$")
-
-
-def fold(text: str) -> str:
-    """The key under which a header or word is looked up."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
 HEADER_LOOKUP: dict[str, str] = {fold(v): col for col, vs in HEADER_VARIANTS.items() for v in vs}
@@ -368,51 +371,27 @@ def header_column(written: str) -> str | None:
     return header_match(written)[0]
 
 
-# the name column's header says the unit's kind: 小区名称 -> compound, 村民小组 -> village group
-_NAME_HEADER_KINDS: tuple[tuple[str, str], ...] = (
-    ("村民小组", "village_group"),
-    ("村组", "village_group"),
-    ("villagegroup", "village_group"),
-    ("小区", "compound"),
-    ("compound", "compound"),
-    ("社区", "community"),
-    ("居委", "community"),
-    ("居民区", "community"),
-    ("community", "community"),
-    ("行政村", "village"),
-    ("村名", "village"),
-    ("village", "village"),
-)
+def header_kind(written: str, campaign: Definition | None = None) -> str | None:
+    """The unit kind a name column's header says (小区名称（全称） -> compound), None when it says none (名称, 村居).
 
-
-def header_kind(written: str) -> str | None:
-    """The unit kind a name column's header says (小区名称（全称） -> compound), None when it says none (名称, 村居)."""
+    The campaign's header words are tried longest first; a word of one character (村) names the kind only as the
+    whole header."""
+    w = words(campaign)
     for form in _forms(fold(written or "")):
-        if "村居" in form or "/" in form or "、" in form:
+        if any(s in form for s in w.several_kinds) or "/" in form or "、" in form:
             return None  # 村居名称, 居委/村: several kinds
-        if form in ("村", "village"):
-            return "village"
-        for word, kind in _NAME_HEADER_KINDS:
-            if word in form:
+        for word, kind in w.header_kinds:
+            if form == word if len(word) == 1 else word in form:
                 return kind
     return None
 
 
-# a title's kind: 金山区居民小区名册 -> compound; the campaign's own name (无疫小区, 示范无疫小区) is no kind
-_CAMPAIGN_WORDS = re.compile(r"(?:示范)?无疫(?:小区|村组|村居|单元)")
-
-
-def title_kind(title: str) -> str | None:
-    text = _CAMPAIGN_WORDS.sub("", fold(title or ""))
-    found = {kind for word, kind in _NAME_HEADER_KINDS if word in text and word.isascii() is False}
-    if "村民小组" in text or "村组" in text:
-        return "village_group" if not ({"compound", "community"} & found) else None
-    found.discard("village")  # 村 in a title is mostly a place's name (桃源村), not the kind of the units
+def title_kind(title: str, campaign: Definition | None = None) -> str | None:
+    """A title's kind: 金山区居民小区名册 -> compound; the campaign's own name (无疫小区, 示范无疫小区) is no kind, and
+    a title naming the words of two kinds says none."""
+    w = words(campaign)
+    text = fold(title or "")
+    if w.campaign_words is not None:
+        text = w.campaign_words.sub("", text)
+    found = {kind for word, kind in w.title_kinds if word in text}
     return found.pop() if len(found) == 1 else None
-
-
-# statuses that imply another when the unit has no record of it: a model (示范) unit was created first
-IMPLIES: dict[str, str] = {"model": "created"}
-
-# the campaign's year, for dates written without one (5月9日)
-CAMPAIGN_YEAR = 2022

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from campaign.answers import queries
+from campaign.definition import definition
 from campaign.intake.problems import IngestRefused
 from campaign.snapshot import store
 
@@ -42,7 +43,8 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="campaign", description="无疫小区创建进度 campaign-progress data tools")
+    campaign = definition()
+    parser = argparse.ArgumentParser(prog="campaign", description=f"{campaign.title.zh} campaign-progress data tools")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("sample", help="write the bundled sample status files (seeded: the same bytes every time)")
@@ -77,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--kind",
-        choices=["compound", "village_group", "village", "community"],
-        help="the kind of unit (类型: 小区 compound, 村民小组 village_group, 村 village, 社区 community), for files "
+        choices=[k.key for k in campaign.kinds],
+        help=f"the kind of unit (类型: {', '.join(f'{k.one.zh} {k.key}' for k in campaign.kinds)}), for files "
         "that say it neither in a column, the name column's header, the title nor the file name",
     )
     p.add_argument("--dry-run", action="store_true", help="check the files and say what would change; load nothing")
