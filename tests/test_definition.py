@@ -44,6 +44,7 @@ OLD_KIND_WORDS = {
     "community": "community",
 }
 OLD_TARGET_KIND_WORDS = {**OLD_KIND_WORDS, "村居": None, "全部": None, "合计": None, "all": None, "": None}
+# the words as the code held them, and (in the same order, after each status's) the words towns were found to write
 OLD_STATUS_WORDS = {
     "已创建": "created",
     "创建": "created",
@@ -51,11 +52,18 @@ OLD_STATUS_WORDS = {
     "通过": "created",
     "无疫": "created",
     "created": "created",
+    "创建成功": "created",
+    "验收通过": "created",
+    "已验收": "created",
+    "无疫小区": "created",
     "取消": "revoked",
     "已取消": "revoked",
     "撤销": "revoked",
     "已撤销": "revoked",
     "revoked": "revoked",
+    "摘牌": "revoked",
+    "已摘牌": "revoked",
+    "取消资格": "revoked",
     "示范": "model",
     "示范无疫小区": "model",
     "示范小区": "model",
@@ -63,6 +71,9 @@ OLD_STATUS_WORDS = {
     "申报": "applied",
     "已申报": "applied",
     "applied": "applied",
+    "申请": "applied",
+    "已申请": "applied",
+    "待验收": "applied",
 }
 OLD_TEXT = {
     "app_title": ("无疫小区创建进度", "Epidemic-free compound campaign"),
