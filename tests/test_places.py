@@ -42,7 +42,7 @@ def test_a_town_with_or_without_its_administrative_ending_has_one_key(stem, kind
 )
 def test_a_committee_is_one_key_however_written_and_never_a_village(stem, committee, village) -> None:
     assert committee_key(stem + committee) == committee_key(stem + "居民委员会")
-    assert committee_key(stem + village) == committee_key(stem + "村民委员会")
+    assert committee_key(stem + village) == committee_key(stem + "村民委员会") == committee_key(stem + "村村委会")
     assert committee_key(stem + committee) != committee_key(stem + village)
 
 
@@ -160,3 +160,25 @@ def test_village_groups_written_otherwise_are_read_as_the_rosters_with_one_warni
         ("和欣村", "3组"),
         ("新义村", "1组"),
     ]
+
+
+def test_a_district_with_no_roster_reads_places_and_groups_as_its_earlier_lists_wrote_them(tmp_path) -> None:
+    """Without a roster a unit is known by the places its lists give: a later list writing them otherwise would make
+    a second unit of each, and count it twice."""
+    db = tmp_path / "campaign.duckdb"
+    first = write(
+        tmp_path / "奉贤区第一批.csv",
+        "奉贤区第一批无疫村组名单（2022年4月22日）\n街镇,村,村民小组\n南桥镇,杨王村,1组\n南桥镇,杨王村,2组\n",
+    )
+    ingest([first], db, who="test", today=TODAY)
+    revoked = write(
+        tmp_path / "奉贤区取消.csv",
+        "奉贤区取消名单（2022年5月2日）\n街镇,村,村民小组,状态\n南桥镇人民政府,杨王村村委会,第二组,取消\n",
+    )
+    report = ingest([revoked], db, who="test", today=TODAY)
+    assert report.units_added == 0
+    said = [w.message for w in report.warnings]
+    assert any("「南桥镇人民政府」按此前的名单读作「南桥镇」" in m for m in said), said
+    assert any("「第二组」按此前的名单读作「2组」" in m for m in said), said
+    units = queries.run("units", db=db, district="奉贤区")
+    assert sorted(units.select("name", "status").rows()) == [("1组", "created"), ("2组", "revoked")]

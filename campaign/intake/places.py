@@ -3,7 +3,8 @@
 
 Officials write a place with or without its administrative ending (人民政府, 办事处, 居民委员会, 居委会, 居民区,
 村委会). A list row whose town (or committee) is not in the district's roster is read as the roster's place when
-the two agree once those endings are set aside and exactly one roster place of the district (of the town) does;
+the two agree once those endings are set aside and exactly one roster place of the district (of the town) does
+(a district with no roster: the places and groups its earlier lists gave);
 each such reading is a warning the official sees before confirming. A village group is its number within its
 village: 第一组, 1组, 01组, 第1村民小组 and 和欣村1组 are one group of 和欣村, read as the roster writes it when the
 roster has exactly one group of that number there. Two roster places with the same stem (星火村
@@ -47,12 +48,16 @@ def town_key(town: str) -> str:
 
 
 def committee_key(committee: str) -> str:
-    """城南居民委员会, 城南居委, 城南居民区 -> 城南/居; 星火村委会, 星火村 -> 星火/村 (a village is not a committee)."""
+    """城南居民委员会, 城南居委, 城南居民区 -> 城南/居; 星火村委会, 星火村村委会, 星火村 -> 星火/村 (a village is not a
+    committee)."""
     key = _plain(committee)
     for kind, endings in _COMMITTEE_ENDINGS.items():
         for ending in endings:
             if key.endswith(ending) and len(key) > len(ending):
-                return f"{key.removesuffix(ending)}/{kind}"
+                stem = key.removesuffix(ending)
+                if kind == "村" and stem.endswith("村") and len(stem) > 1:
+                    stem = stem.removesuffix("村")  # 杨王村村委会 is 杨王村's committee: 杨王村
+                return f"{stem}/{kind}"
     return key
 
 
@@ -81,8 +86,10 @@ _LABELS = {"town": ("街镇", "town"), "committee": ("居委/村", "committee or
 
 def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tuple[pl.DataFrame, list[Problem]]:
     """``rows`` (status rows: _t, _row, district, town, committee, ...) with each town, then each committee, that
-    the district's roster writes otherwise read as the roster's; a warning for each place so read, in each table."""
-    roster = units.filter(pl.col("in_roster"))
+    the district's roster (or, for a district with none, its earlier lists) writes otherwise read as it writes them;
+    a warning for each place so read, in each table."""
+    roster = units  # a district with no roster: the units its earlier lists gave
+    with_roster = set(units.filter(pl.col("in_roster")).get_column("district").unique().to_list())
     warnings: list[Problem] = []
     for col, within, key in (("town", ["district"], town_key), ("committee", ["district", "town"], committee_key)):
         if col not in rows.columns or any(c not in rows.columns for c in within) or roster.is_empty():
@@ -116,20 +123,29 @@ def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tup
         warnings += [
             Problem(
                 files[t],
-                f"{zh}「{written}」按名册读作「{roster_place}」 ({en} read as the roster's {roster_place})",
+                f"{zh}「{written}」按{_whence(district, with_roster)}读作「{roster_place}」 "
+                f"({en} read as {_whence(district, with_roster, 'en')} {roster_place})",
                 row=row,
                 column=zh,
                 value=written,
             )
-            for t, row, written, roster_place in first.select("_t", "_row", col, "_roster").iter_rows()
+            for t, row, district, written, roster_place in first.select(
+                "_t", "_row", "district", col, "_roster"
+            ).iter_rows()
         ]
         rows = rows.with_columns(pl.coalesce("_roster", col).alias(col)).drop("_roster")
-    rows, groups = _align_groups(rows, roster, files)
+    rows, groups = _align_groups(rows, roster, files, with_roster)
     return rows, warnings + groups
 
 
+def _whence(district: str, with_roster: set[str], lang: str = "zh") -> str:
+    if district in with_roster:
+        return "名册" if lang == "zh" else "the roster's"
+    return "此前的名单" if lang == "zh" else "the earlier lists'"
+
+
 def _align_groups(
-    rows: pl.DataFrame, roster: pl.DataFrame, files: dict[int, str]
+    rows: pl.DataFrame, roster: pl.DataFrame, files: dict[int, str], with_roster: set[str]
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Village groups named otherwise than the roster names them, in a village of the roster: one warning a table."""
     on = ["district", "town", "committee", "name"]
@@ -158,14 +174,22 @@ def _align_groups(
     warnings = [
         Problem(
             files[t],
-            f"村民小组「{written}」按名册读作「{roster_name}」，本表共 {n} 行如此 "
-            f"(village group read as the roster's {roster_name}; {n} rows of this table read so)",
+            f"村民小组「{written}」按{_whence(district, with_roster)}读作「{roster_name}」，本表共 {n} 行如此 "
+            f"(village group read as {_whence(district, with_roster, 'en')} {roster_name}; "
+            f"{n} rows of this table read so)",
             row=row,
             column=header,
             value=written,
         )
-        for t, row, written, roster_name, header, n in so_read.group_by("_t", maintain_order=True)
-        .agg(pl.first("_row"), pl.first("name"), pl.first("_roster"), pl.first("_name_header"), pl.len())
+        for t, row, district, written, roster_name, header, n in so_read.group_by("_t", maintain_order=True)
+        .agg(
+            pl.first("_row"),
+            pl.first("district"),
+            pl.first("name"),
+            pl.first("_roster"),
+            pl.first("_name_header"),
+            pl.len(),
+        )
         .iter_rows()
     ]
     return rows.with_columns(pl.coalesce("_roster", "name").alias("name")).drop("_roster"), warnings
