@@ -24,7 +24,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
+from campaign.snapshot import connect
 
 EXIT = {"ok": 0, "stale": 1, "no-data": 2, "down": 2}
 HTTP = {"ok": 200, "stale": 200, "no-data": 503, "down": 503}
@@ -52,18 +52,14 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
         return info
     try:
         info["published_at"] = dt.datetime.fromtimestamp(db.stat().st_mtime).isoformat(timespec="seconds")
-        con = duckdb.connect()
-        try:
-            con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
+        with connect.read_only(db) as con:
             row = con.execute(
                 "select ingest_id, loaded_at, outcome from s.ingests order by ingest_id desc limit 1"
             ).fetchall()
             units, events = con.execute(
                 "select (select count(*) from s.units), (select count(*) from s.events)"
             ).fetchall()[0]
-        finally:
-            con.close()
-    except (duckdb.Error, OSError) as error:
+    except (*connect.ERRORS, OSError) as error:
         info["error"] = str(error)
         return info
     info["units"], info["events"] = units, events
