@@ -395,7 +395,7 @@ def _ingest_in_chunks(
                     # no later group touches these districts: their derived rows now, a group's worth of memory,
                     # not the whole country's at the end (outside a transaction, as the build derives)
                     store.derive_districts(con, load.districts)
-                    con.execute("begin transaction")
+                    store.begin(con)
                 del load
         if problems:
             raise IngestRefused(problems)

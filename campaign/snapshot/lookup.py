@@ -1,11 +1,14 @@
-"""What an ingest looks up in the published snapshot before it builds the next one, read-only.
+"""Small questions to a snapshot file, read-only: what an ingest looks up before it builds the next one, and
+what the health check reports.
 
-First the files loaded already and the last ids (``loaded``), then, once the run's files have named their
-districts, those districts' units, events and list rows (``district_rows``): all a run about them can touch.
+An ingest first asks for the files loaded already and the last ids (``loaded``), then, once the run's files
+have named their districts, for those districts' units, events and list rows (``district_rows``): all a run
+about them can touch. The health check asks for the counts and the last ingest (``counts``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,25 @@ class Loaded:
     max_event_id: int  # 0 for none
     max_file_id: int
     max_ingest_id: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    units: int
+    events: int
+    last_ingest: tuple[int, dt.datetime, str] | None  # id, loaded_at (local time), outcome; None for none
+
+
+def counts(db: Path) -> Counts:
+    """How many units and events ``db`` holds, and its last ingest."""
+    with read_only(db) as con:
+        row = con.execute(
+            "select ingest_id, loaded_at, outcome from s.ingests order by ingest_id desc limit 1"
+        ).fetchall()
+        units, events = con.execute(
+            "select (select count(*) from s.units), (select count(*) from s.events)"
+        ).fetchall()[0]
+    return Counts(units, events, row[0] if row else None)
 
 
 def loaded(db: Path) -> Loaded:

@@ -658,10 +658,9 @@ def rollback(db: Path | None, snapshot_id: str, who: str) -> RolledBack:
         ingest_id = max(_last_ingest_id(source) or 0, (_last_ingest_id(db) or 0) if db.exists() else 0) + 1
 
         def fill(con: duckdb.DuckDBPyConnection) -> None:
-            con.execute(
-                "insert into ingests values ($id, current_localtimestamp(), $who, 0, 0, $outcome)",
-                {"id": ingest_id, "who": who, "outcome": f"rollback to snapshot {wanted}"},
-            )
+            from campaign.snapshot import write  # which builds on this module
+
+            write.log_ingest(con, ingest_id, who, 0, 0, f"rollback to snapshot {wanted}")
 
         kept_as = publish(db, fill, base=source)
     return RolledBack(wanted, ingest_id, kept_as)
@@ -873,6 +872,11 @@ def reader(db: Path | None = None) -> Reader:
         if path not in _readers:
             _readers[path] = Reader(path)
         return _readers[path]
+
+
+def begin(con: duckdb.DuckDBPyConnection) -> None:
+    """Go on in a new transaction (after ``commit_so_far`` and a derive outside one)."""
+    con.execute("begin transaction")
 
 
 def commit_so_far(con: duckdb.DuckDBPyConnection, *, begin: bool = False) -> None:
