@@ -1,10 +1,9 @@
 """The dashboard's frame: page config, shared filters, navigation. Pages live in pages/."""
 
-import duckdb
 import streamlit as st
 
 from campaign.app import access, pages_folder, recovery, ui
-from campaign.snapshot import store
+from campaign.snapshot import connect, store
 
 access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/app/access.py)
 
@@ -52,5 +51,5 @@ try:
     if page.url_path != "screen":
         ui.sidebar_context()
     page.run()
-except (duckdb.Error, store.Unreadable) as error:  # a damaged snapshot: a notice, never a traceback
+except (*connect.ERRORS, store.Unreadable) as error:  # a damaged snapshot: a notice, never a traceback
     recovery.failed(error)

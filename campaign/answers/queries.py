@@ -11,10 +11,10 @@ import functools
 import re
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from campaign.snapshot import store
+from campaign.snapshot.connect import Connection
 
 QUERIES_DIR = store.ROOT / "queries"
 _PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
@@ -38,9 +38,7 @@ def parameters(name: str) -> frozenset[str]:
     return _load(name)[1]
 
 
-def run(
-    name: str, /, db: Path | None = None, con: duckdb.DuckDBPyConnection | None = None, **params: object
-) -> pl.DataFrame:
+def run(name: str, /, db: Path | None = None, con: Connection | None = None, **params: object) -> pl.DataFrame:
     """Run the named query on the newest published snapshot and return a Polars frame.
 
     ``con``: the caller's own connection, its snapshot in use, instead of the shared reader's (left open).

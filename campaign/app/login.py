@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from campaign.intake import uploads
+from campaign.intake.audit import LOG_NAME  # the audit trail of who changed what
 from campaign.snapshot import store
 
-LOG_NAME = "ingest-log.jsonl"  # campaign.intake.ingest's: the audit trail of who changed what
 WINDOW = 3600.0
 
 

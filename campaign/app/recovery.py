@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 
-import duckdb
 import streamlit as st
 
 from campaign.app import ui
-from campaign.snapshot import store
+from campaign.snapshot import connect, store
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,5 @@ def failed(error: Exception) -> None:
     text = " ".join(str(error).split())
     # a block that fails its checksum is damage for good; any other error (a file cut short, a network
     # file system's hiccup) has the file checked again, and set aside only when the check fails
-    corrupt = isinstance(error, duckdb.Error) and ("Corrupt database file" in text or "checksum" in text)
-    store.distrust(store.default_db(), text[:300] if corrupt else None)
+    store.distrust(store.default_db(), text[:300] if connect.corrupt(error) else None)
     st.error(ui.t("damaged_query"), icon="⚠️")

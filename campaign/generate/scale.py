@@ -588,7 +588,7 @@ def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale"
     Replaces whatever ``db`` held (through the same atomic publish as an ingest, so a running dashboard
     switches to it on its next query). Names and rows are made and inserted ``chunk_rows`` at a time, so
     memory stays bounded at any scale. Returns the counts."""
-    from campaign.snapshot import store
+    from campaign.snapshot import store, write
     from campaign.snapshot.pinyin import fill_missing
 
     db = Path(db)
@@ -596,31 +596,21 @@ def build_database(scale: Scale, db: str | os.PathLike, who: str = "build-scale"
     totals = targets(model)
 
     def insert(con, table: str, frame: pl.DataFrame) -> None:
-        con.register("new_rows", store.arrow(frame))
-        try:
-            con.execute(f"insert into {table} by name select * from new_rows")
-        finally:
-            con.unregister("new_rows")
+        write.insert(con, table, frame)
         store.commit_so_far(con, begin=True)
 
     def fill(con) -> None:
-        for table in ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin"):
-            con.execute(f"delete from {table}")
+        write.clear(con, ("units", "events", "targets", "files", "ingests", "grids", "services", "name_pinyin"))
         for frame in snapshot_units(model, chunk_rows):
             insert(con, "units", frame)
         # made in list order a chunk at a time, stored in unit order as an ingest stores them (store.EVENTS_ORDER)
-        con.execute("create table staged_events as select * from events limit 0")
-        for frame in snapshot_events(model, chunk_rows):
-            insert(con, "staged_events", frame)
-        con.execute(f"insert into events select * from staged_events{store.EVENTS_ORDER}")
-        con.execute("drop table staged_events")
+        with write.staged_events(con) as staged:
+            for frame in snapshot_events(model, chunk_rows):
+                insert(con, staged, frame)
         store.commit_so_far(con, begin=True)
         insert(con, "targets", totals)
         fill_missing(con)  # as an ingest does, so the find page's pinyin search works
-        con.execute(
-            "insert into ingests values (1, current_localtimestamp(), $who, 0, $rows, 'loaded')",
-            {"who": who, "rows": model.units + model.events},
-        )
+        write.log_ingest(con, 1, who, 0, model.units + model.events, "loaded")
 
     with store.writer_lock(db):
         store.publish(db, fill, base=db.with_name(db.name + ".none"))

@@ -1,4 +1,4 @@
-"""Below the unit: grid rosters (网格名册) and services logs (服务记录), read, checked and published.
+"""Below the unit: grid rosters (网格名册) and services logs (服务记录), read and checked.
 
 A grid roster has one row per grid of a committee or village: its name, its parent grid (blank for
 the top of a tree), its level (总网格 > 子网格 > 微网格 > 宅基网格, or 大网格 > 小网格), households, workers
@@ -9,7 +9,8 @@ no parent, a cycle, or children whose households add up to more than their paren
 A services log has one row per day, committee or village, and kind of service, with a count.
 
 Loading a grid roster replaces every grid of the committees it covers; loading a services log
-replaces the rows of the same (committee or village, day, kind) and keeps the rest.
+replaces the rows of the same (committee or village, day, kind) and keeps the rest
+(campaign.snapshot.write: ``replace_grids``, ``replace_services``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import duckdb
 import polars as pl
 
 from campaign.intake.normalise import (
@@ -33,7 +33,6 @@ from campaign.intake.normalise import (
 from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
 from campaign.intake.vocabulary import ROOT_GRID_LEVELS
-from campaign.snapshot import store
 
 PLACE = ("district", "town", "committee")
 MAX_TREE_PROBLEMS = 50
@@ -337,22 +336,3 @@ def combine(
             .cast(SERVICE_SCHEMA)
         )
     return grid_frame, service_frame, []
-
-
-def fill(con: duckdb.DuckDBPyConnection, grids: pl.DataFrame | None, services: pl.DataFrame | None) -> None:
-    """Inside the publish transaction: new grids replace their committees' grids; services their keys."""
-    if grids is not None and grids.height:
-        con.register("new_grids", store.arrow(grids))
-        con.execute(
-            "delete from grids where (district, town, committee) in (select (district, town, committee) from new_grids)"
-        )
-        con.execute("insert into grids by name select * from new_grids")
-        con.unregister("new_grids")
-    if services is not None and services.height:
-        con.register("new_services", store.arrow(services))
-        con.execute(
-            "delete from services where (district, town, committee, day, kind) in "
-            "(select (district, town, committee, day, kind) from new_services)"
-        )
-        con.execute("insert into services by name select * from new_services")
-        con.unregister("new_services")

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
+
+# how far a run has come: step ("read", "check", "match", "publish"), files read, files in the run, rows read
+Progress = Callable[[str, int, int, int], None]
+
+
+@dataclass
+class Counter:
+    """A run's progress as it goes: files read and rows, told at every step."""
+
+    tell: Progress
+    total: int
+    files: int = 0
+    rows: int = 0
+
+    def step(self, step: str, *, files: int = 0, rows: int = 0) -> None:
+        self.files += files
+        self.rows += rows
+        self.tell(step, self.files, self.total, self.rows)
+
 
 STEPS = {
     "read": ("读取文件", "reading files"),

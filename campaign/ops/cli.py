@@ -11,13 +11,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from campaign.answers import queries
 from campaign.definition import definition
 from campaign.intake.problems import IngestRefused
-from campaign.snapshot import store
+from campaign.snapshot import connect, store
 
 SUMMARY_COLUMNS = {
     "district": ["district", "kind", "total", "created", "model", "revoked", "coverage_pct"],
@@ -357,7 +356,7 @@ def _rollback(args: argparse.Namespace) -> int:
     except store.UnknownSnapshot as unknown:
         print(unknown, file=sys.stderr)
         return 1
-    except (duckdb.Error, OSError) as error:
+    except (*connect.ERRORS, OSError) as error:
         print(
             f"回滚失败，已发布的数据未改变 (rollback failed, the published data is unchanged): {error}",
             file=sys.stderr,

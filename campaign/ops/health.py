@@ -24,7 +24,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
+from campaign.snapshot import connect
 
 EXIT = {"ok": 0, "stale": 1, "no-data": 2, "down": 2}
 HTTP = {"ok": 200, "stale": 200, "no-data": 503, "down": 503}
@@ -40,9 +40,8 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
     info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
     if not db.exists():
         return info
-    from campaign.snapshot import (
-        store,  # not at import: campaign.ops.serve limits malloc's arenas before Polars starts threads
-    )
+    # not at import: campaign.ops.serve limits malloc's arenas before Polars starts threads
+    from campaign.snapshot import lookup, store
 
     why = store.damage(db)
     if why is not None:  # the dashboard serves the newest kept snapshot that reads, if any, until a rollback
@@ -52,23 +51,13 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
         return info
     try:
         info["published_at"] = dt.datetime.fromtimestamp(db.stat().st_mtime).isoformat(timespec="seconds")
-        con = duckdb.connect()
-        try:
-            con.execute(f"attach '{str(db).replace(chr(39), chr(39) * 2)}' as s (read_only)")
-            row = con.execute(
-                "select ingest_id, loaded_at, outcome from s.ingests order by ingest_id desc limit 1"
-            ).fetchall()
-            units, events = con.execute(
-                "select (select count(*) from s.units), (select count(*) from s.events)"
-            ).fetchall()[0]
-        finally:
-            con.close()
-    except (duckdb.Error, OSError) as error:
+        figures = lookup.counts(db)
+    except (*connect.ERRORS, OSError) as error:
         info["error"] = str(error)
         return info
-    info["units"], info["events"] = units, events
-    if row:
-        ingest_id, loaded_at, outcome = row[0]
+    info["units"], info["events"] = figures.units, figures.events
+    if figures.last_ingest:
+        ingest_id, loaded_at, outcome = figures.last_ingest
         age = (now - loaded_at).total_seconds()  # loaded_at is local time, as the ingests table keeps it
         info |= {
             "last_ingest_id": ingest_id,

@@ -3,7 +3,7 @@
 One process: the health endpoint answers from a thread beside Streamlit's server. Log lines go to
 stderr as JSON (one object a line: ``at``, ``level``, ``logger``, ``message``, ``exc`` for a
 traceback), Streamlit's own included, so journald or ``docker logs`` keep them searchable; every
-ingest is also one JSON line in ``ingest-log.jsonl`` beside the database (campaign.intake.ingest).
+ingest is also one JSON line in ``ingest-log.jsonl`` beside the database (campaign.intake.audit).
 """
 
 from __future__ import annotations

@@ -6,11 +6,11 @@ whenever a snapshot is published by ingest or upgraded.
 
 from __future__ import annotations
 
-import duckdb
 import polars as pl
 from pypinyin import Style, lazy_pinyin
 
-from campaign.snapshot import store
+from campaign.snapshot import write
+from campaign.snapshot.connect import Connection
 
 
 def spell(name: str) -> tuple[str, str]:
@@ -57,7 +57,7 @@ def _spell_alone(name: str) -> tuple[str, str]:
     return _tidy(full), _tidy(initials)
 
 
-def fill_missing(con: duckdb.DuckDBPyConnection) -> int:
+def fill_missing(con: Connection) -> int:
     """Add pinyin for every unit, committee and town name the table lacks; returns how many were added."""
     missing = [
         name
@@ -70,9 +70,5 @@ def fill_missing(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     rows = [(name, *spelled) for name, spelled in zip(missing, spell_many(missing), strict=True)]
     frame = pl.DataFrame(rows, schema=["name", "pinyin", "initials"], orient="row")
-    con.register("new_pinyin", store.arrow(frame))
-    try:
-        con.execute("insert into name_pinyin select name, pinyin, initials from new_pinyin")
-    finally:
-        con.unregister("new_pinyin")
+    write.insert(con, "name_pinyin", frame)
     return len(rows)

@@ -40,6 +40,7 @@ import duckdb
 import polars as pl
 
 from campaign import config
+from campaign.snapshot.connect import attach, read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -175,7 +176,7 @@ def _build(base: Path, building: Path, fill: Callable[[duckdb.DuckDBPyConnection
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         con.execute("begin transaction")
         if base.exists():
-            con.execute(f"attach '{_quote(base)}' as published (read_only)")
+            attach(con, base, "published")
             # a snapshot written before a table existed (grids, services) simply has none of its rows
             present = {
                 name
@@ -189,8 +190,7 @@ def _build(base: Path, building: Path, fill: Callable[[duckdb.DuckDBPyConnection
                     con.execute(f"insert into {table} by name select * from published.{table}{order}")
             con.execute("detach published")
         fill(con)
-        with contextlib.suppress(duckdb.TransactionException):  # a fill may have committed as it went
-            con.execute("commit")
+        commit_so_far(con)  # a fill may have committed as it went
         # the file is private until the swap, so the derived tables need not share fill's transaction; each
         # statement commits on its own, which keeps DuckDB from holding all of them in memory at once
         done = _derived_by_fill(con)
@@ -235,8 +235,7 @@ def _update_copy(building: Path, fill: Callable[[duckdb.DuckDBPyConnection], Non
     try:
         con.execute("begin transaction")
         fill(con)
-        with contextlib.suppress(duckdb.TransactionException):
-            con.execute("commit")
+        commit_so_far(con)
         done = _derived_by_fill(con) or set()
         _derive_in_place(con, [d for d in districts if d not in done])
         con.execute("checkpoint")
@@ -255,8 +254,7 @@ def derive_districts(con: duckdb.DuckDBPyConnection, districts: list[str]) -> No
     Commits what fill has added so far and leaves no transaction open: derive.sql's statements commit one by one,
     as in the build (DuckDB refuses to commit its tables replaced in one transaction with the scratch schema that
     made them dropped, and would hold them all in memory)."""
-    with contextlib.suppress(duckdb.TransactionException):  # none open
-        con.execute("commit")
+    commit_so_far(con)
     if not con.execute(
         "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'main'"
         " and table_name = $t",
@@ -368,10 +366,6 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _unlink_db_file(path: Path) -> None:
@@ -550,23 +544,6 @@ def _prune(db: Path) -> None:
         log.warning("未能清理旧快照 (could not prune old snapshots): %s", error)
 
 
-@contextlib.contextmanager
-def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh in-memory DuckDB with ``path`` attached read-only as the default catalog, closed afterwards.
-
-    Fresh, not the shared reader's: it sees the file published last (a read_only connect to the path can
-    hand back the old file while another connection to it is open), and a DuckDB connection keeps a
-    little memory for every query it has run until it is closed.
-    """
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{_quote(path)}' as s (read_only)")
-        con.execute("use s")
-        yield con
-    finally:
-        con.close()
-
-
 def _columns(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str]]:
     rows = con.execute(
         "select table_name, column_name from duckdb_columns() where database_name = $db", {"db": database}
@@ -681,10 +658,9 @@ def rollback(db: Path | None, snapshot_id: str, who: str) -> RolledBack:
         ingest_id = max(_last_ingest_id(source) or 0, (_last_ingest_id(db) or 0) if db.exists() else 0) + 1
 
         def fill(con: duckdb.DuckDBPyConnection) -> None:
-            con.execute(
-                "insert into ingests values ($id, current_localtimestamp(), $who, 0, 0, $outcome)",
-                {"id": ingest_id, "who": who, "outcome": f"rollback to snapshot {wanted}"},
-            )
+            from campaign.snapshot import write  # which builds on this module
+
+            write.log_ingest(con, ingest_id, who, 0, 0, f"rollback to snapshot {wanted}")
 
         kept_as = publish(db, fill, base=source)
     return RolledBack(wanted, ingest_id, kept_as)
@@ -876,7 +852,7 @@ class Reader:
         with self._lock:
             if key != self._key or chosen.path != self._path or self._con is None or self._served >= self.REOPEN_AFTER:
                 con = duckdb.connect()
-                con.execute(f"attach '{_quote(chosen.path)}' as snapshot (read_only)")
+                attach(con, chosen.path, "snapshot")
                 con.execute("use snapshot")
                 # the old connection keeps its (unlinked) file open until its cursors are gone, then goes
                 self._con, self._key, self._path, self._served = con, key, chosen.path, 0
@@ -896,6 +872,11 @@ def reader(db: Path | None = None) -> Reader:
         if path not in _readers:
             _readers[path] = Reader(path)
         return _readers[path]
+
+
+def begin(con: duckdb.DuckDBPyConnection) -> None:
+    """Go on in a new transaction (after ``commit_so_far`` and a derive outside one)."""
+    con.execute("begin transaction")
 
 
 def commit_so_far(con: duckdb.DuckDBPyConnection, *, begin: bool = False) -> None:

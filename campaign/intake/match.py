@@ -1,0 +1,191 @@
+"""Each status row given its unit: matched to the roster by place and name (or known by its names in a
+district with no roster), numbered as new events, with the list rows kept for the quality checks."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from campaign.intake.existing import EVENT_SCHEMA, LIST_ROW_KEY, LIST_ROW_SCHEMA, UNIT_SCHEMA, Existing
+from campaign.intake.history import drop_known_creations, implied_events
+from campaign.intake.problems import Problem
+from campaign.intake.rosters import with_unit_id
+from campaign.intake.statuses import Statuses
+
+
+@dataclass
+class Matched:
+    events: pl.DataFrame  # new events, with their unit's district (for the report)
+    units: pl.DataFrame
+    units_added: int = 0  # units added roster-less
+    list_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LIST_ROW_SCHEMA))
+    already_created: int = 0  # rows of cumulative lists whose unit was already created: no event
+    implied: int = 0  # events added because another status implied them
+    problems: list[Problem] = field(default_factory=list)
+
+
+def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses | None) -> Matched:
+    """Give each status row its unit: the new events, the list rows kept for the quality checks, or problems.
+
+    All status rows of the run are matched at once; tables with the same place columns share one join."""
+    empty = pl.DataFrame(schema={**EVENT_SCHEMA, "district": pl.String})
+    if statuses is None or statuses.frame.height == 0:
+        return Matched(empty, units)
+    rows = statuses.frame.with_row_index("_g")
+    roster_districts = units.filter(pl.col("in_roster")).get_column("district").unique()
+    listed = pl.col("district").is_in(roster_districts.implode())
+    in_roster = rows.filter(listed)
+    rosterless = rows.filter(~listed)
+    by_table: dict[int, list[Problem]] = {}
+    matched_parts: list[pl.DataFrame] = []
+    if in_roster.height:
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for t, keys in statuses.keys.items():
+            groups.setdefault(tuple(keys), []).append(t)
+        for keys, tables in groups.items():
+            part = in_roster if len(groups) == 1 else in_roster.filter(pl.col("_t").is_in(tables))
+            if not part.height:
+                continue
+            # a blank committee cell matches any committee: those rows are matched without it
+            parts = [(part, list(keys))]
+            if "committee" in keys:
+                blank = pl.col("committee").is_null()
+                without = [k for k in keys if k != "committee"]
+                parts = [(part.filter(~blank), list(keys)), (part.filter(blank), without)]
+            counts = pl.concat([_candidates(rows_, units, on) for rows_, on in parts if rows_.height])
+            unmatched = counts.filter(pl.col("n") != 1).sort("_g")
+            unmatched = unmatched.filter(pl.int_range(pl.len()).over("_t") < 20)
+            for g, t, row, n in unmatched.select("_g", "_t", "_row", "n").iter_rows():
+                record = rows.row(g, named=True)
+                by_table.setdefault(t, []).append(_match_problem(statuses.files[t], row, record, n, units, list(keys)))
+            ok = counts.filter(pl.col("n") == 1).select("_g", "unit_id")
+            matched_parts.append(part.join(ok, on="_g", how="inner").with_columns(pl.lit(0).alias("_part")))
+    if by_table:
+        return Matched(empty, units, problems=[p for t in sorted(by_table) for p in by_table[t]])
+    added_count = 0
+    if rosterless.height:
+        part, added = _rosterless_units(rosterless)
+        matched_parts.append(part.with_columns(pl.lit(1).alias("_part")))
+        added = added.unique("unit_id", keep="first", maintain_order=True)
+        fresh = added.filter(~pl.col("unit_id").is_in(units.get_column("unit_id").implode()))
+        added_count = fresh.height
+        units = pl.concat([units, fresh.select(list(UNIT_SCHEMA)).cast(UNIT_SCHEMA)])
+    # in the order of the tables; in each, the rows matched to roster units first, then roster-less ones
+    events = pl.concat(
+        [
+            m.select(
+                "_t",
+                "_part",
+                "_g",
+                "unit_id",
+                pl.col("status").alias("event"),
+                "batch",
+                "counts_rounds",
+                "published",
+                "source_file",
+                pl.col("_row").alias("source_row"),
+                "district",
+                "cumulative",
+                "whole",
+            )
+            for m in matched_parts
+        ],
+        how="vertical_relaxed",
+    ).sort("_t", "_part", "_g")
+    shown = pl.col("event").is_in(["created", "model"])
+    list_rows = (
+        events.filter(shown & (pl.col("cumulative") | pl.col("whole").is_not_null()))
+        .select(*LIST_ROW_SCHEMA)
+        .cast(LIST_ROW_SCHEMA)
+        # the same list sent again under another file name adds nothing
+        .join(existing.list_rows, on=list(LIST_ROW_KEY), how="anti", nulls_equal=True)
+    )
+    events, already_created = drop_known_creations(events, existing)
+    # the same event already published (the same list sent again under another file name) adds nothing
+    events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
+    events, implied = implied_events(events, existing)
+    events = (
+        events.with_row_index("_load")
+        .sort(["published", "_load"])
+        .with_columns((pl.int_range(1, pl.len() + 1) + existing.max_event_id).alias("event_id"))
+        .drop("_load")
+    )
+    # with the district of each event's unit (its list's district), for the report; dropped before publishing
+    events = events.select(*EVENT_SCHEMA, "district").cast(EVENT_SCHEMA)
+    return Matched(events, units, added_count, list_rows, already_created, implied)
+
+
+def _candidates(rows: pl.DataFrame, units: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """For each status row (_g): how many units have its place and name (n), and the unit if one does."""
+    cand = rows.select("_g", "_t", "_row", *on).join(units.select("unit_id", *on), on=on, how="left")
+    if cand.height == rows.height:  # no row has two units: no need to count them
+        n = pl.col("unit_id").is_not_null().cast(pl.UInt32).alias("n")
+        return cand.select("_g", n, "unit_id", "_row", "_t")
+    return cand.group_by("_g").agg(
+        pl.col("unit_id").drop_nulls().n_unique().alias("n"),
+        pl.col("unit_id").drop_nulls().first(),
+        pl.first("_row"),
+        pl.first("_t"),
+    )
+
+
+def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFrame, keys: list[str]) -> Problem:
+    where = " / ".join(str(record[k]) for k in keys if record.get(k))
+    if n > 1:
+        return Problem(
+            file,
+            f"「{where}」对应名册中 {n} 个单位，无法确定是哪一个；请补充街镇或居委/村 "
+            f"(matches {n} roster units: add town or committee)",
+            row=row,
+            column=record.get("_name_header"),
+            value=record["name"],
+        )
+    pool = units.filter(pl.col("district") == record["district"])
+    elsewhere = pool.filter(pl.col("name") == record["name"])
+    if elsewhere.height:  # the name is in the roster, under another town or committee than the list says
+        places = "、".join(" / ".join(p for p in place if p) for place in elsewhere.select("town", "committee").rows())
+        return Problem(
+            file,
+            f"「{where}」不在{record['district']}的名册中；名册中的「{record['name']}」在 {places}，"
+            f"请核对街镇和居委/村 (not in the district's roster: the roster has this name in {places}; "
+            "check town and committee)",
+            row=row,
+            column=record.get("_name_header"),
+            value=record["name"],
+        )
+    if record.get("town"):
+        in_town = pool.filter(pl.col("town") == record["town"])
+        pool = in_town if in_town.height else pool
+    names = difflib.get_close_matches(record["name"], pool.get_column("name").unique().to_list(), n=3, cutoff=0.4)
+    hint = f"；最接近的名称 (nearest): {'、'.join(names)}" if names else ""
+    return Problem(
+        file,
+        f"「{where}」不在{record['district']}的名册中 (not in the district's roster){hint}",
+        row=row,
+        column=record.get("_name_header"),
+        value=record["name"],
+    )
+
+
+def _rosterless_units(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A district with no roster: each listed unit is known by the names the list gives."""
+    frame = frame.with_columns(
+        pl.col("town").fill_null(""), pl.col("kind").fill_null("unknown"), pl.col("committee").fill_null(pl.col("name"))
+    )
+    frame = with_unit_id(frame)
+    new_units = frame.select(
+        "unit_id",
+        "district",
+        "town",
+        "committee",
+        "name",
+        "kind",
+        pl.lit(None, pl.Int32).alias("households"),
+        pl.lit(None, pl.Int32).alias("population"),
+        pl.lit(False).alias("in_roster"),
+        pl.col("source_file"),
+        pl.col("_row").alias("source_row"),
+    )
+    return frame, new_units
