@@ -402,11 +402,8 @@ def _health(args: argparse.Namespace) -> int:
     from campaign.ops import health
 
     if args.stale is not None:
-        if args.stale.strip().lower() in ("off", "never", "0"):
-            stale = None
-        elif (seconds := config.duration(args.stale, bare="h")) and seconds > 0:
-            stale = dt.timedelta(seconds=seconds)
-        else:
+        stale = config.stale_limit(args.stale)
+        if stale is False:
             print(f"--stale {args.stale!r}: 应为时长，如 24h、2d，或 off (a duration: 24h, 2d, off)", file=sys.stderr)
             return 2
     else:
