@@ -539,3 +539,20 @@ def test_start_picks_the_first_slide_and_a_bad_one_says_so():
     config, notes = screen.parse({"start": "0"})
     assert config.start == 1 and [n.param for n in notes] == ["start"]
     assert screen.parse({})[0].start == 1
+
+
+def test_the_screens_stylesheet_and_clock_are_the_files_in_the_package(screen_app):
+    """campaign/app/screen.css and screen.js, as the page sends them: every rule with its colours filled in, the
+    clock's script whole, and nothing of the files' opening comments."""
+    root = Path(__file__).resolve().parent.parent / "campaign" / "app"
+    css = (root / "screen.css").read_text(encoding="utf-8")
+    js = (root / "screen.js").read_text(encoding="utf-8")
+    body = screen_html(screen_app())
+    rules = css.split("*/\n", 1)[1]
+    fixed = [line for line in rules.splitlines() if line.strip() and "$" not in line]
+    assert len(fixed) > 50 and all(line in body for line in fixed)
+    assert "html, body { overflow: hidden !important; background: #050b17 !important; }" in body  # $BG
+    assert ".scr-stale { background: #ff5a5f; color: #fff;" in body  # $BAD
+    assert js.split("*/\n", 1)[1].strip() in body
+    assert "$" not in body.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "campaign/app/screen_assets.py" not in body  # the files' own comments stay out
