@@ -15,15 +15,12 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import errno
-import logging
 from collections.abc import Iterator
 from itertools import repeat
 from pathlib import Path
 
 from campaign import config
 from campaign.intake.problems import IngestRefused, Problem
-
-log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20  # bytes read (or inflated) at a time
 HEADER_LINES = 20  # the lines the reader looks through for the header (reader.HEADER_SCAN_ROWS)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from campaign import i18n
 from campaign.answers import queries
 from campaign.intake.problems import IngestRefused
 from campaign.snapshot import store
@@ -116,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--as-of", type=_date, help="as at the end of this day (YYYY-MM-DD); default: latest")
     p.add_argument("--district", help="only this district (default: every district)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the brief (default zh)")
+    p.add_argument("--lang", choices=i18n.LANGS, default="zh", help="language of the brief (default zh)")
     p.add_argument("out", type=Path, help="the PDF file to write")
     return parser
 
