@@ -29,7 +29,7 @@ file key                environment variable        meaning (default)
 ======================  ==========================  ================================================
 
 The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.intake.limits``);
-their defaults are ``FileLimits``'.
+their defaults are in ``FileLimits``.
 
 Two ways in, one reading of the values. ``load()`` reads and checks everything and raises ``ConfigError``
 listing every wrong value: that is what ``campaign serve`` does before it starts. ``settings()`` is what

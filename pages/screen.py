@@ -5,7 +5,8 @@ largest 16:9 box that fits), fixed to the window, so it fills 1920×1080 and 384
 device scale, and never scrolls. A fragment re-runs every ``tick`` seconds: it picks the slide from the
 time since the screen started and fetches the figures again when a new snapshot is published or the
 refresh period has passed. Each region is its own element, so a region whose HTML did not change is not
-touched (no flicker). The clock ticks in the browser.
+touched (no flicker). The clock ticks in the browser. The stylesheet and the clock's script are files
+(campaign/app/screen.css, screen.js), with this page's colours filled in.
 """
 
 from __future__ import annotations
