@@ -28,12 +28,15 @@ file key                environment variable        meaning (default)
 ``max_zip_ratio``       ``CAMPAIGN_MAX_ZIP_RATIO``  a workbook part's compression ratio (200)
 ======================  ==========================  ================================================
 
-The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.intake.limits``).
+The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.intake.limits``);
+their defaults are in ``FileLimits``.
 
-``load()`` reads and checks everything and raises ``ConfigError`` listing every wrong value: that is
-what ``campaign serve`` does before it starts. The library's own look-ups (``default_db``,
-``file_value``) never raise: a value they cannot use is logged and the default is used, as before.
-Durations are seconds or a number with s, m, h or d (``90``, ``10m``, ``24h``, ``2d``).
+Two ways in, one reading of the values. ``load()`` reads and checks everything and raises ``ConfigError``
+listing every wrong value: that is what ``campaign serve`` does before it starts. ``settings()`` is what
+every module asks while running: it never raises (a value it cannot use is logged once and its default
+used, so a typo never stops a page), and it is cached by the file and the variables it was read from, so
+a changed variable or file is seen on the next call. Durations are seconds or a number with s, m, h or d
+(``90``, ``10m``, ``24h``, ``2d``): ``duration`` is the one parser of them.
 """
 
 from __future__ import annotations
@@ -44,10 +47,13 @@ import logging
 import math
 import os
 import re
+import threading
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from campaign import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_ENV = "CAMPAIGN_CONFIG"
@@ -78,7 +84,8 @@ ENV = {
     "max_zip_ratio": "CAMPAIGN_MAX_ZIP_RATIO",
 }
 FILE_LIMITS = tuple(k for k in ENV if k.startswith("max_") and k != "max_upload_mb")
-LANGUAGES = ("zh", "en")
+VARIABLES = (CONFIG_ENV, *ENV.values())
+LANGUAGES = i18n.LANGS
 REFRESH_MIN, REFRESH_MAX = 2.0, 86400.0
 MIN_PASSWORD = 8
 HEALTH_OFFSET = 1000
@@ -96,6 +103,42 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class FileLimits:
+    """What a file may hold before anything parses it (``campaign.intake.limits`` checks them). The defaults let
+    the largest legitimate files through with room to spare: a district's roster of ~100,000 rows, a country's
+    files of one district each (``campaign.generate.scale``)."""
+
+    max_file_mb: float = 256.0  # a file's size on disk
+    max_rows: int = 1_000_000  # lines of a text file; rows a sheet spans
+    max_columns: int = 200  # fields of a line; columns a sheet spans
+    max_cells: int = 10_000_000  # rows x columns of a text file; of a workbook, its sheets together
+    max_field_chars: int = 32_767  # one field or cell (Excel's own limit for a cell)
+    max_line_kb: float = 1024.0  # one line of a text file
+    max_unzipped_mb: float = 1024.0  # a workbook's parts unzipped, together
+    max_zip_ratio: float = 200.0  # a workbook part's unzipped size over its compressed size
+
+    def describe(self) -> dict[str, float | int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+WHOLE_LIMITS = frozenset(f.name for f in fields(FileLimits) if f.type == "int")
+
+
+def limit_value(key: str, raw: object) -> float | int | None:
+    """``raw`` as the file limit ``key`` takes (a positive number; whole for counts), or None."""
+    if isinstance(raw, bool):
+        return None
+    whole = key in WHOLE_LIMITS
+    try:
+        value = float(str(raw).replace("_", "").strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return None
+    if not value > 0 or value == float("inf") or (whole and value != int(value)):
+        return None
+    return int(value) if whole else value
+
+
+@dataclass(frozen=True)
 class Settings:
     port: int = 8501
     address: str = "127.0.0.1"
@@ -108,15 +151,17 @@ class Settings:
     language: str = "zh"
     keep_snapshots: int = 10
     max_upload_mb: float = 50.0
-    file_limits: Mapping[str, float] = field(
-        default_factory=dict
-    )  # campaign.intake.limits' keys set (others: defaults)
+    file_limits: Mapping[str, float] = field(default_factory=dict)  # the FileLimits set (others: defaults)
     file: Path | None = None  # the config file read, if any
+    # a password was set but is shorter than MIN_PASSWORD (so admin_password is None): the data page says so
+    password_too_short: bool = field(default=False, repr=False)
+
+    @property
+    def limits(self) -> FileLimits:
+        return FileLimits(**self.file_limits)
 
     def public(self) -> dict:
         """What ``campaign serve --check`` prints: every value, the password only as set or not."""
-        from campaign.intake import limits  # it reads this module's look-ups
-
         return {
             "config_file": str(self.file) if self.file else None,
             "port": self.port,
@@ -131,7 +176,7 @@ class Settings:
             "keep_snapshots": self.keep_snapshots,
             "max_upload_mb": self.max_upload_mb,
             # every limit in force, the defaults included: what an operator would raise
-            **limits.Limits(**self.file_limits).describe(),
+            **self.limits.describe(),
         }
 
     def environment(self) -> dict[str, str]:
@@ -209,26 +254,50 @@ def _file_values_lenient(env: Mapping[str, str]) -> tuple[Path | None, dict]:
     return path, _cache[key]
 
 
-def file_value(key: str, env: Mapping[str, str] | None = None) -> object | None:
-    """The raw value of ``key`` in the config file (None when absent): for look-ups that never fail."""
+# (the variables, the config file's identity) -> the settings read from them
+_settings: dict[tuple, Settings] = {}
+_settings_lock = threading.Lock()
+
+
+def settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The settings in force, for every module that runs: never raises. A value it cannot use is logged once (the
+    operator's log; ``campaign serve`` refuses it at start: ``load``) and its default used. Read again when a
+    variable or the file changes, else remembered: pages ask on every run."""
     env = os.environ if env is None else env
-    return _file_values_lenient(env)[1].get(key)
+    path = config_file(env)
+    try:
+        stat = path.stat() if path is not None else None
+        identity = (str(path), stat.st_mtime_ns, stat.st_size) if stat else None
+    except OSError:
+        identity = (str(path), None, None)
+    key = (tuple(env.get(name) for name in VARIABLES), identity)
+    with _settings_lock:
+        found = _settings.get(key)
+    if found is not None:
+        return found
+    found, problems = _read(env, path, _file_values_lenient(env)[1], strict=False)
+    for name, value, text in problems:
+        shown = "(not shown)" if name == "admin_password" else repr(value)
+        log.warning(
+            "设置有误，使用默认值 (a setting that cannot be used; its default is used): %s = %s: %s", name, shown, text
+        )
+    with _settings_lock:
+        if len(_settings) > 64:
+            _settings.clear()
+        _settings[key] = found
+    return found
+
+
+def clear_cache() -> None:
+    """Forget the files and settings read (tests that rewrite a config file within one clock tick)."""
+    _cache.clear()
+    with _settings_lock:
+        _settings.clear()
 
 
 def default_db(env: Mapping[str, str] | None = None) -> Path:
     """``$CAMPAIGN_DB``, else ``$CAMPAIGN_DATA_DIR``/campaign.duckdb, else the file's db or data_dir, else data/."""
-    env = os.environ if env is None else env
-    if env.get("CAMPAIGN_DB"):
-        return Path(env["CAMPAIGN_DB"])
-    if env.get("CAMPAIGN_DATA_DIR", "").strip():
-        return Path(env["CAMPAIGN_DATA_DIR"].strip()) / DB_NAME
-    path, values = _file_values_lenient(env)
-    for key, name in (("db", None), ("data_dir", DB_NAME)):
-        value = values.get(key)
-        if isinstance(value, str) and value.strip():
-            found = _relative_to(path, value.strip())
-            return found / name if name else found
-    return ROOT / "data" / DB_NAME
+    return settings(env).db
 
 
 def _relative_to(config: Path | None, value: str) -> Path:
@@ -261,12 +330,37 @@ def duration(value: object, bare: str = "s") -> float | None:
     return seconds if math.isfinite(seconds) else None
 
 
+OFF = ("off", "never", "0")
+
+
+def stale_limit(value: object) -> dt.timedelta | None | bool:
+    """A stale limit as the settings and ``campaign health --stale`` take it: a duration (a bare number is hours)
+    -> a timedelta; off, never or 0 -> None (never stale); False when it is neither."""
+    if str(value).strip().lower() in OFF:
+        return None
+    seconds = duration(value, bare="h")
+    if seconds is None or seconds <= 0:
+        return False
+    return dt.timedelta(seconds=seconds)
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Read the file and the environment, check every value; raise ConfigError listing what is wrong."""
     env = os.environ if env is None else env
     path = config_file(env)
-    values = read_file(path) if path is not None else {}
-    problems: list[str] = []
+    settings, problems = _read(env, path, read_file(path) if path is not None else {}, strict=True)
+    if problems:
+        raise ConfigError([text for _, _, text in problems])
+    return settings
+
+
+def _read(
+    env: Mapping[str, str], path: Path | None, values: Mapping[str, object], strict: bool
+) -> tuple[Settings, list[tuple[str, object, str]]]:
+    """The settings from the variables and the file's ``values``, every wrong value replaced by its default and
+    listed as (key, value, what is wrong). ``strict`` (a start) also checks the data folder on the disk."""
+    problems: list[tuple[str, object, str]] = []
+    built_in = Settings()
 
     def raw(key: str) -> tuple[object | None, str]:
         text = env.get(ENV[key], "")
@@ -275,6 +369,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if key in values:
             return values[key], f"{path}: {key}"
         return None, ""
+
+    def refuse(key: str, text: str) -> None:
+        problems.append((key, raw(key)[0], text))
 
     def number(key: str, default: float, low: float, high: float, whole: bool, what: str) -> float:
         value, source = raw(key)
@@ -289,11 +386,13 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             if not math.isfinite(result) or not low <= result <= high:
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(f"{source} = {value!r}: {what}")
+            refuse(key, f"{source} = {value!r}: {what}")
             return default
         return result
 
-    port = int(number("port", 8501, 1, 65535, True, "端口应为 1–65535 的整数 (a port is a whole number 1–65535)"))
+    port = int(
+        number("port", built_in.port, 1, 65535, True, "端口应为 1–65535 的整数 (a port is a whole number 1–65535)")
+    )
     health_default = port + HEALTH_OFFSET if port + HEALTH_OFFSET <= 65535 else 0
     health_port = int(
         number(
@@ -307,24 +406,26 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     )
     if health_port and health_port == port:
         source = raw("health_port")[1]
-        problems.append(
-            f"{source} = {health_port}: 不能与 port 相同 (the health endpoint needs a port of its own, not {port})"
+        refuse(
+            "health_port",
+            f"{source} = {health_port}: 不能与 port 相同 (the health endpoint needs a port of its own, not {port})",
         )
 
     address, source = raw("address")
     if address is None:
-        address = "127.0.0.1"
+        address = built_in.address
     else:
         address = str(address).strip()
         try:
             ipaddress.ip_address(address)
         except ValueError:
             if address != "localhost":
-                problems.append(
+                refuse(
+                    "address",
                     f"{source} = {address!r}: 应为 IP 地址，如 127.0.0.1 或 0.0.0.0 "
-                    "(an IP address such as 127.0.0.1, or 0.0.0.0 for every interface)"
+                    "(an IP address such as 127.0.0.1, or 0.0.0.0 for every interface)",
                 )
-                address = "127.0.0.1"
+                address = built_in.address
 
     # the first source (environment, then file) that names db or data_dir decides; db beats data_dir
     candidates: list[tuple[int, int, Path]] = []  # (from the file?, data_dir?, database path)
@@ -333,93 +434,98 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{source} = {value!r}: 应为路径 (a path)")
+            refuse(key, f"{source} = {value!r}: 应为路径 (a path)")
             continue
         from_env = source.startswith("$")
         given = Path(value.strip()).expanduser() if from_env else _relative_to(path, value.strip())
         candidates.append((0 if from_env else 1, rank, given if key == "db" else given / DB_NAME))
-    db = min(candidates)[2] if candidates else ROOT / "data" / DB_NAME
+    db = min(candidates)[2] if candidates else built_in.db
     data_dir = db.parent
     db, data_dir = db.absolute(), data_dir.absolute()
-    folder = db.parent
-    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if folder.exists() and not folder.is_dir():
-        problems.append(f"数据文件夹不是文件夹 (the data folder is not a folder): {folder}")
-    elif not db.exists() and existing is not None and not os.access(existing, os.W_OK | os.X_OK):
-        # a published database in a read-only folder is fine (a reader of shared storage); none is not
-        problems.append(
-            f"没有数据库，且数据文件夹不可写 (no database {db}, and this user cannot create it in {existing})"
-        )
-    if db.exists() and db.is_dir():
-        problems.append(f"数据库路径是文件夹 (the database path is a folder): {db}")
+    if strict:
+        for text in _data_folder_problems(db):
+            refuse("db", text)
 
     password, source = raw("admin_password")
+    too_short = False
     if password is not None:
         if not isinstance(password, str):
-            problems.append(f"{source}: 管理员密码应为文本 (the admin password must be a string)")
+            refuse("admin_password", f"{source}: 管理员密码应为文本 (the admin password must be a string)")
             password = None
         elif len(password) < MIN_PASSWORD:
-            problems.append(
+            too_short = bool(password)  # an empty one in the file is not set, for the page
+            refuse(
+                "admin_password",
                 f"{source}: 管理员密码至少 {MIN_PASSWORD} 个字符 (the admin password needs {MIN_PASSWORD} "
-                "characters or more; leave it out to turn uploads off)"
+                "characters or more; leave it out to turn uploads off)",
             )
             password = None
 
-    refresh = 60.0
+    refresh = built_in.refresh
     value, source = raw("refresh")
     if value is not None:
         seconds = duration(value)
         if seconds is None or not REFRESH_MIN <= seconds <= REFRESH_MAX:
-            problems.append(
+            refuse(
+                "refresh",
                 f"{source} = {value!r}: 刷新间隔应在 2 秒到 1 天之间，如 60、60s、5m "
-                "(a refresh interval between 2 seconds and a day, e.g. 60, 60s, 5m)"
+                "(a refresh interval between 2 seconds and a day, e.g. 60, 60s, 5m)",
             )
         else:
             refresh = seconds
 
-    stale: dt.timedelta | None = dt.timedelta(hours=24)
+    stale = built_in.stale
     value, source = raw("stale")
     if value is not None:
-        if str(value).strip().lower() in ("off", "never", "0"):
-            stale = None
+        given = stale_limit(value)
+        if given is False:
+            refuse(
+                "stale", f"{source} = {value!r}: 应为时长，如 24h、2d，或 off (a duration such as 24h or 2d, or off)"
+            )
         else:
-            seconds = duration(value, bare="h")
-            if seconds is None or seconds <= 0:
-                problems.append(
-                    f"{source} = {value!r}: 应为时长，如 24h、2d，或 off (a duration such as 24h or 2d, or off)"
-                )
-            else:
-                stale = dt.timedelta(seconds=seconds)
+            stale = given
 
     language, source = raw("language")
     if language is None:
-        language = "zh"
+        language = built_in.language
     elif str(language).strip().lower() not in LANGUAGES:
-        problems.append(f"{source} = {language!r}: 语言应为 zh 或 en (the language is zh or en)")
-        language = "zh"
+        refuse("language", f"{source} = {language!r}: 语言应为 zh 或 en (the language is zh or en)")
+        language = built_in.language
     else:
         language = str(language).strip().lower()
 
-    keep = int(number("keep_snapshots", 10, 0, 10_000, True, "应为 0 或更大的整数 (a whole number, 0 or more)"))
-    upload = number("max_upload_mb", 50.0, 0.001, 10_000, False, "上传上限应为大于 0 的 MB 数 (a number of MB above 0)")
-
-    from campaign.intake import limits  # it reads this module's look-ups
+    keep = int(
+        number(
+            "keep_snapshots",
+            built_in.keep_snapshots,
+            0,
+            10_000,
+            True,
+            "应为 0 或更大的整数 (a whole number, 0 or more)",
+        )
+    )
+    upload = number(
+        "max_upload_mb",
+        built_in.max_upload_mb,
+        0.001,
+        10_000,
+        False,
+        "上传上限应为大于 0 的 MB 数 (a number of MB above 0)",
+    )
 
     file_limits: dict[str, float] = {}
     for key in FILE_LIMITS:
         value, source = raw(key)
         if value is None:
             continue
-        checked = limits.parse(key, value)
+        checked = limit_value(key, value)
         if checked is None:
-            whole = "整数" if key in limits.WHOLE else "数"
-            problems.append(f"{source} = {value!r}: 应为大于 0 的{whole} (a number above 0; whole for counts)")
+            whole = "整数" if key in WHOLE_LIMITS else "数"
+            refuse(key, f"{source} = {value!r}: 应为大于 0 的{whole} (a number above 0; whole for counts)")
         else:
             file_limits[key] = checked
 
-    if problems:
-        raise ConfigError(problems)
-    return Settings(
+    settings = Settings(
         port=port,
         address=address,
         health_port=health_port,
@@ -433,4 +539,23 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         max_upload_mb=float(upload),
         file_limits=file_limits,
         file=path,
+        password_too_short=too_short,
     )
+    return settings, problems
+
+
+def _data_folder_problems(db: Path) -> list[str]:
+    """At start: the database's folder is a folder, and one that can hold a first database."""
+    problems = []
+    folder = db.parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if folder.exists() and not folder.is_dir():
+        problems.append(f"数据文件夹不是文件夹 (the data folder is not a folder): {folder}")
+    elif not db.exists() and existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        # a published database in a read-only folder is fine (a reader of shared storage); none is not
+        problems.append(
+            f"没有数据库，且数据文件夹不可写 (no database {db}, and this user cannot create it in {existing})"
+        )
+    if db.exists() and db.is_dir():
+        problems.append(f"数据库路径是文件夹 (the database path is a folder): {db}")
+    return problems

@@ -10,23 +10,24 @@ import streamlit as st
 
 from campaign.answers import forecast, queries
 from campaign.app import ui
+from campaign.snapshot import store
 
 
 # These depend only on the snapshot and the filters, and are shared by every session: an official opening a
 # district's page pays for its projection and backtest once a publish, not on every rerun (a language switch).
 @st.cache_data(max_entries=256, show_spinner=False)
-def district_count(snapshot: ui.Snapshot) -> int:
-    return queries.run("districts", db=Path(snapshot[0])).height
+def district_count(shown: store.Published) -> int:
+    return queries.run("districts", db=Path(shown.path)).height
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def projected(snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None, towns: bool) -> pl.DataFrame:
-    return queries.run("forecast", db=Path(snapshot[0]), district=district, as_of=as_of, towns=towns)
+def projected(shown: store.Published, district: str | None, as_of: dt.date | None, towns: bool) -> pl.DataFrame:
+    return queries.run("forecast", db=Path(shown.path), district=district, as_of=as_of, towns=towns)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def backtested(snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None) -> tuple[pl.DataFrame, dict]:
-    tested = forecast.backtest(db=Path(snapshot[0]), district=district, as_of=as_of)
+def backtested(shown: store.Published, district: str | None, as_of: dt.date | None) -> tuple[pl.DataFrame, dict]:
+    tested = forecast.backtest(db=Path(shown.path), district=district, as_of=as_of)
     return tested, forecast.summary(tested)
 
 
@@ -34,7 +35,7 @@ ctx = ui.context()
 ui.page_header("forecast_title")
 st.caption(ui.t("forecast_method_range", claim=forecast.RANGE_CLAIM, generated=forecast.GENERATED_RANGE_CLAIM))
 
-key = ui.snapshot()
+key = ui.published()
 many = ui.many_districts(district_count(key))
 projection = projected(key, ctx.district, ctx.as_of, not many)  # a whole country's towns: only with a district
 open_rows = projection.filter(pl.col("remaining") > 0)

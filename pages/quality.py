@@ -11,6 +11,7 @@ from campaign import i18n
 from campaign.answers import queries
 from campaign.app import ui
 from campaign.outputs import export
+from campaign.snapshot import store
 
 NEVER_LISTED = "check_never_listed"
 EVERY_KIND = ("check_targets", "check_batch_counts")  # their rows of no kind are an official total of every kind
@@ -28,10 +29,10 @@ def labelled(frame: pl.DataFrame, columns: dict[str, str], lang: str, every_kind
 # a whole country's is bounded by never-listed's first 10,000 rows.
 @st.cache_data(max_entries=256, show_spinner=False)
 def findings(
-    snapshot: ui.Snapshot, district: str | None, as_of: dt.date | None, limit: int
+    shown: store.Published, district: str | None, as_of: dt.date | None, limit: int
 ) -> dict[str, tuple[pl.DataFrame, int] | None]:
     """Each check's rows and how many there are, in the page's order; None for a check of data not loaded."""
-    db = Path(snapshot[0])
+    db = Path(shown.path)
 
     def run(name: str, **extra: object) -> pl.DataFrame:
         return queries.run(name, db=db, **ui.with_shared(name, extra, as_of, district))
@@ -72,7 +73,7 @@ ctx = ui.context()
 ui.page_header("quality_title")
 st.caption(ui.t("quality_caption"))
 
-checks = findings(ui.snapshot(), ctx.district, ctx.as_of, ui.TABLE_ROWS_MAX)
+checks = findings(ui.published(), ctx.district, ctx.as_of, ui.TABLE_ROWS_MAX)
 notes = {"check_cumulative_fell": "check_cumulative_note", "check_model_no_creation": "check_model_no_creation_note"}
 for key, result in checks.items():
     name = ui.t(key)

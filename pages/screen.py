@@ -5,7 +5,8 @@ largest 16:9 box that fits), fixed to the window, so it fills 1920×1080 and 384
 device scale, and never scrolls. A fragment re-runs every ``tick`` seconds: it picks the slide from the
 time since the screen started and fetches the figures again when a new snapshot is published or the
 refresh period has passed. Each region is its own element, so a region whose HTML did not change is not
-touched (no flicker). The clock ticks in the browser.
+touched (no flicker). The clock ticks in the browser. The stylesheet and the clock's script are files
+(campaign/app/screen.css, screen.js), with this page's colours filled in.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import streamlit as st
 
 from campaign import i18n
 from campaign.answers import screen
-from campaign.app import pages_folder
+from campaign.app import pages_folder, screen_assets
 from campaign.text import short
 
 if pages_folder.on():  # a fresh server's first visitor here, without dashboard.py (campaign.app.pages_folder)
@@ -50,123 +51,10 @@ DASHES = ["", "14 8", "4 6", "20 6 4 6"]
 # the progress panel's lines when there is one per district (screen.PROGRESS_MAX of them)
 DISTRICT_COLOURS = ["#ff7b6b", "#5ab8ff", "#45e38a", "#ffc05a", "#c58bff", "#ff8fd0", "#7ff0e6", "#e8f0ff"]
 
-CSS = f"""
-<style>
-:root {{ --u: min(1vh, 0.5625vw); --w: calc(var(--u) * 177.7778); --x0: calc((100vw - var(--w)) / 2);
-        --y0: calc((100vh - var(--u) * 100) / 2); }}
-html, body {{ overflow: hidden !important; background: {BG} !important; }}
-.stApp, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
-  background: {BG} !important; color: {TEXT} !important; overflow: hidden !important; }}
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stStatusWidget"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stSidebarNav"], [data-testid="stMainMenu"], [data-testid="stBottom"], footer {{
-  display: none !important; }}
-[data-testid="stMainBlockContainer"], .stMainBlockContainer {{ padding: 0 !important; max-width: none !important; }}
-[data-stale="true"], .stale-element {{ opacity: 1 !important; transition: none !important; }}
-.scr, .scr * {{ box-sizing: border-box; font-family: {FONT}; font-variant-numeric: tabular-nums; }}
-.scr {{ position: fixed; left: var(--x0); width: var(--w); color: {TEXT}; overflow: hidden; z-index: 10;
-        padding: 0 calc(var(--u) * 1.6); line-height: 1.15; }}
-.scr-head {{ top: var(--y0); height: calc(var(--u) * 8); display: flex; align-items: center;
-             gap: calc(var(--u) * 2); border-bottom: calc(var(--u) * 0.2) solid #1d3456; }}
-.scr-title {{ font-size: calc(var(--u) * 3.6); font-weight: 700; letter-spacing: 0.04em; white-space: nowrap;
-              color: {ACCENT}; }}
-.scr-asof {{ flex: 1; font-size: calc(var(--u) * 2.2); color: {MUTED}; white-space: nowrap; overflow: hidden;
-             text-overflow: ellipsis; text-align: center; }}
-.scr-asof b {{ color: {TEXT}; font-weight: 600; }}
-.scr-stale {{ background: {BAD}; color: #fff; font-weight: 700; font-size: calc(var(--u) * 2.4);
-              padding: calc(var(--u) * 0.5) calc(var(--u) * 1.4); border-radius: calc(var(--u) * 0.8);
-              white-space: nowrap; animation: scr-blink 2s steps(2, start) infinite; }}
-@keyframes scr-blink {{ 50% {{ background: #a0161b; }} }}
-.scr-clock {{ text-align: right; white-space: nowrap; }}
-.scr-clock-time {{ font-size: calc(var(--u) * 4); font-weight: 700; display: block; }}
-.scr-clock-date {{ font-size: calc(var(--u) * 1.7); color: {MUTED}; display: block; }}
-.scr-kpis {{ top: calc(var(--y0) + var(--u) * 8.8); height: calc(var(--u) * 25); display: grid;
-             gap: calc(var(--u) * 1.2); }}
-.scr-card {{ background: {PANEL_BG}; border: calc(var(--u) * 0.18) solid #1b3155; border-radius: calc(var(--u) * 1.2);
-             display: flex; align-items: center; gap: calc(var(--u) * 1.6 * var(--k)); min-width: 0; overflow: hidden;
-             padding: calc(var(--u) * 1.2 * var(--k)) calc(var(--u) * 1.8 * var(--k)); }}
-.scr-card.on {{ border-color: {ACCENT}; box-shadow: 0 0 calc(var(--u) * 1.5) rgba(55, 213, 255, .35); }}
-.scr-ring {{ height: 100%; aspect-ratio: 1; flex: none; border-radius: 50%;
-             -webkit-mask: radial-gradient(farthest-side, transparent 71%, #000 72%);
-             mask: radial-gradient(farthest-side, transparent 71%, #000 72%); }}
-.scr-card-body {{ min-width: 0; flex: 1; }}
-.scr-line {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
-.scr-district {{ font-size: calc(var(--u) * 3 * var(--k)); font-weight: 700; }}
-.scr-big {{ font-size: calc(var(--u) * 8 * var(--k)); font-weight: 800; line-height: 1.05; color: {GOOD}; }}
-.scr-big.part {{ color: {ACCENT}; }}
-.scr-big small {{ font-size: 0.4em; color: {MUTED}; font-weight: 600; margin-left: 0.3em; }}
-.scr-sub {{ font-size: calc(var(--u) * 2.2 * var(--k)); color: {MUTED}; }}
-.scr-sub b {{ color: {TEXT}; }}
-.scr-sub .new {{ color: {GOOD}; }} .scr-sub .rev {{ color: {BAD}; }}
-.scr-tile {{ position: relative; background: {PANEL_BG}; border: calc(var(--u) * 0.18) solid #1b3155;
-             border-radius: calc(var(--u) * 1.2); min-width: 0; overflow: hidden; line-height: 1.2;
-             padding: calc(var(--u) * 0.7) calc(var(--u) * 1); display: flex; flex-direction: column; }}
-.scr-tile.on {{ border-color: {ACCENT}; box-shadow: 0 0 calc(var(--u) * 1.5) rgba(55, 213, 255, .35); }}
-.scr-tile .scr-district {{ font-size: calc(var(--u) * var(--name)); line-height: 1.15; }}
-.scr-tile .scr-big {{ font-size: calc(var(--u) * var(--big)); }}
-.scr-tile .scr-sub {{ font-size: calc(var(--u) * var(--detail)); }}
-.scr-tile-bar {{ position: absolute; left: 0; bottom: 0; height: calc(var(--u) * 0.45); }}
-.scr-panel {{ top: calc(var(--y0) + var(--u) * 35); height: calc(var(--u) * 58.4); display: flex;
-              flex-direction: column; }}
-.scr-panel-title {{ height: calc(var(--u) * 6); flex: none; display: flex; align-items: center;
-                    gap: calc(var(--u) * 1.5);
-                    font-size: calc(var(--u) * 3.2); font-weight: 700; }}
-.scr-panel-title .tag {{ color: {ACCENT}; border: calc(var(--u) * 0.18) solid {ACCENT};
-                         border-radius: calc(var(--u) * 0.6);
-                         padding: 0 calc(var(--u) * 0.8); font-size: calc(var(--u) * 2.4); }}
-.scr-panel-body {{ flex: 1; min-height: 0; position: relative; overflow: hidden; }}
-.scr-rows {{ display: grid; height: 100%; column-gap: calc(var(--u) * 3); }}
-.scr-row {{ display: grid; align-items: center; gap: calc(var(--u) * 1.2); min-width: 0;
-            border-bottom: calc(var(--u) * 0.12) solid #15294a; }}
-.scr-row > * {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }}
-.scr-bar {{ height: 52%; background: #14233d; border-radius: calc(var(--u) * 0.5); overflow: hidden; }}
-.scr-bar i {{ display: block; height: 100%; border-radius: calc(var(--u) * 0.5); }}
-.scr-num {{ text-align: right; }}
-.scr-muted {{ color: {MUTED}; }}
-.scr-cols {{ display: grid; height: 100%; gap: calc(var(--u) * 2); }}
-.scr-col {{ background: {PANEL_BG}; border-radius: calc(var(--u) * 1.2); padding: calc(var(--u) * 1.6);
-            display: flex; flex-direction: column; min-width: 0; min-height: 0; overflow: hidden;
-            gap: calc(var(--u) * 1); }}
-.scr-h {{ font-size: calc(var(--u) * 2.8); font-weight: 700; }}
-.scr-pair {{ display: flex; gap: calc(var(--u) * 4); }}
-.scr-pair div {{ font-size: calc(var(--u) * 2.2); color: {MUTED}; }}
-.scr-pair b {{ display: block; font-size: calc(var(--u) * 7); line-height: 1.05; }}
-.scr-foot {{ top: calc(var(--y0) + var(--u) * 94); height: calc(var(--u) * 6); display: flex; align-items: center;
-             gap: calc(var(--u) * 2); font-size: calc(var(--u) * 2); color: {MUTED};
-             border-top: calc(var(--u) * 0.2) solid #1d3456; }}
-.scr-dots {{ white-space: nowrap; letter-spacing: 0.2em; }}
-.scr-dots .on {{ color: {ACCENT}; }}
-.scr-notes {{ flex: 1; min-width: 0; color: {WARN}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-              text-align: right; }}
-.scr-empty {{ font-size: calc(var(--u) * 4); color: {MUTED}; padding-top: calc(var(--u) * 10); text-align: center; }}
-</style>
-"""
-
-CLOCK_JS = """
-<script>
-(function () {
-  if (window.__campaignScreenClock) return;
-  const pad = (n) => String(n).padStart(2, "0");
-  const zhDays = "日一二三四五六";
-  const enDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  function tick() {
-    const d = new Date();
-    const time = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
-    document.querySelectorAll(".scr-clock").forEach((el) => {
-      const en = el.dataset.lang === "en";
-      const date = en
-        ? enDays[d.getDay()] + " " + d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate())
-        : d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日 星期" + zhDays[d.getDay()];
-      const t = el.querySelector(".scr-clock-time"), s = el.querySelector(".scr-clock-date");
-      if (t && t.textContent !== time) t.textContent = time;
-      if (s && s.textContent !== date) s.textContent = date;
-    });
-  }
-  window.__campaignScreenClock = setInterval(tick, 1000);
-  tick();
-})();
-</script>
-"""
+CSS = screen_assets.style(
+    BG=BG, PANEL_BG=PANEL_BG, TEXT=TEXT, MUTED=MUTED, ACCENT=ACCENT, GOOD=GOOD, WARN=WARN, BAD=BAD, FONT=FONT
+)
+CLOCK_JS = screen_assets.clock_script()
 
 
 def t(key: str, **values: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ VARIABLES = [config.CONFIG_ENV, *config.ENV.values()]
 def clean_env(monkeypatch):
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    config._cache.clear()
+    config.clear_cache()
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -233,3 +234,39 @@ def test_the_settings_handed_to_a_child_read_back_the_same():
         {k: v for k, v in settings.environment().items() if k in ("CAMPAIGN_STALE", "CAMPAIGN_REFRESH")}
     )
     assert again.stale == settings.stale == dt.timedelta(hours=36) and again.refresh == settings.refresh == 90
+
+
+def test_settings_never_raise_read_once_and_say_once_what_they_cannot_use(tmp_path, monkeypatch, caplog):
+    """What every module asks while running: a wrong value is its default, logged once (never a password), and a
+    changed variable or file is seen on the next call."""
+    monkeypatch.setenv("CAMPAIGN_REFRESH", "often")
+    monkeypatch.setenv("CAMPAIGN_PORT", "http")
+    monkeypatch.setenv("CAMPAIGN_ADMIN_PASSWORD", "tiny-pw")
+    first = config.settings()
+    assert (first.refresh, first.port, first.admin_password) == (60.0, 8501, None) and first.password_too_short
+    assert config.settings() is first  # remembered
+    said = [r.getMessage() for r in caplog.records]
+    assert sum("'often'" in m for m in said) == 1 and sum("'http'" in m for m in said) == 1
+    assert "tiny-pw" not in caplog.text
+    monkeypatch.setenv("CAMPAIGN_REFRESH", "5m")
+    assert config.settings().refresh == 300.0 and config.settings().port == 8501
+    path = write_config(tmp_path, 'language = "en"\nkeep_snapshots = 3\n')
+    monkeypatch.setenv(config.CONFIG_ENV, str(path))
+    assert (config.settings().language, config.settings().keep_snapshots) == ("en", 3)
+    path.write_text('language = "fr"\nkeep_snapshots = 4\n', encoding="utf-8")
+    later = path.stat().st_mtime_ns + 10**9
+    os.utime(path, ns=(later, later))
+    assert (config.settings().language, config.settings().keep_snapshots) == ("zh", 4)
+    assert "language = 'fr'" in caplog.text
+
+
+def test_one_list_of_languages_and_the_defaults_only_in_settings():
+    from campaign import i18n
+    from campaign.answers import screen
+    from campaign.intake import limits
+
+    assert config.LANGUAGES is i18n.LANGS and screen.LANGS is i18n.LANGS
+    built_in = config.Settings()
+    assert screen.Defaults() == screen.Defaults(built_in.refresh, built_in.stale, built_in.language)
+    assert config.Settings.keep_snapshots == store.KEEP_DEFAULT == 10
+    assert limits.Limits is config.FileLimits and config.settings({}).limits == config.FileLimits()

@@ -279,6 +279,20 @@ def test_the_default_language_comes_from_the_configuration(sample_db, monkeypatc
     assert at.title[0].value == "各区创建总览"
 
 
+def test_wrong_settings_never_stop_a_page(sample_db, monkeypatch, app_mode) -> None:
+    """A dashboard started without ``campaign serve``'s check: each wrong value is its default, and pages run."""
+    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
+    for name, value in {"CAMPAIGN_LANG": "fr", "CAMPAIGN_REFRESH": "often", "CAMPAIGN_STALE": "soon"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CAMPAIGN_KEEP_SNAPSHOTS", "-1")
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "各区创建总览"  # the default language
+    at.switch_page("pages/screen.py").run()
+    assert not at.exception, at.exception
+
+
 def test_overview_with_many_districts_shows_a_table_not_a_card_and_map_each(app: AppTest, monkeypatch) -> None:
     from campaign.app import ui
 

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from campaign.answers import screen
 from campaign.answers.screen import PANELS, Config, Slide
 from campaign.app import pages_folder
+from campaign.snapshot import store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,7 +169,7 @@ def test_stale_and_age():
 
 def test_fetch_reads_one_snapshot(sample_db):
     data = screen.fetch(sample_db)
-    assert data.key == screen.snapshot_key(sample_db)
+    assert data.key == store.published(sample_db)
     assert data.districts == ["崇明区", "金山区"]
     jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
     assert (jinshan["total"], jinshan["created"], jinshan["batches_run"]) == (393 + 2293, 393 + 2293, 4)
@@ -207,7 +208,7 @@ def test_fetch_is_one_snapshot_when_another_is_published_mid_fetch(sample_db, tm
     """A publish between two of the screen's queries: it fetches again, so its figures never mix snapshots."""
     db, published = publish_midway(sample_db, tmp_path, monkeypatch)
     data = screen.fetch(db)
-    assert published and data.key == screen.snapshot_key(db)
+    assert published and data.key == store.published(db)
     jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
     assert (jinshan["created"], jinshan["revoked"]) == (393 + 2293 - 1, 1)
     towns = data.towns.filter(data.towns["district"] == "金山区")
@@ -343,7 +344,7 @@ def test_one_fetch_reads_one_snapshot_even_without_a_second_try(sample_db, tmp_p
     """The fetch's own connection holds the snapshot it attached: a publish halfway changes none of its figures."""
     db, published = publish_midway(sample_db, tmp_path, monkeypatch)
     data = screen.fetch(db, attempts=1)
-    assert published and data.key != screen.snapshot_key(db)  # the old snapshot's figures, all of them
+    assert published and data.key != store.published(db)  # the old snapshot's figures, all of them
     jinshan = data.glance.filter(data.glance["district"] == "金山区").row(0, named=True)
     assert (jinshan["created"], jinshan["revoked"]) == (393 + 2293, 0)
     towns = data.towns.filter(data.towns["district"] == "金山区")
@@ -373,7 +374,7 @@ def test_screens_share_one_fetch_per_snapshot(sample_db, tmp_path, monkeypatch):
     with store.writer_lock(db):
         store.publish(db, forget_jinshan, districts=["金山区"])
     new = screen.current_data(first, db)
-    assert new is not data and new.key == screen.snapshot_key(db) and len(fetches) == 2
+    assert new is not data and new.key == store.published(db) and len(fetches) == 2
     assert "金山区" not in new.coverage.filter(new.coverage["created"] > 0)["district"].to_list()
     assert screen.current_data(second, db) is new and len(fetches) == 2
 
@@ -397,7 +398,7 @@ def test_a_failed_fetch_keeps_the_figures_on_screen(sample_db, tmp_path, monkeyp
     assert screen.current_data(state, db) is data
     assert state["error"] == "OSError: disk gone"
     monkeypatch.undo()
-    assert screen.current_data(state, db).key == screen.snapshot_key(db) and "error" not in state
+    assert screen.current_data(state, db).key == store.published(db) and "error" not in state
 
 
 def test_fetch_leaves_the_shared_reader_alone(sample_db, monkeypatch):
@@ -538,3 +539,20 @@ def test_start_picks_the_first_slide_and_a_bad_one_says_so():
     config, notes = screen.parse({"start": "0"})
     assert config.start == 1 and [n.param for n in notes] == ["start"]
     assert screen.parse({})[0].start == 1
+
+
+def test_the_screens_stylesheet_and_clock_are_the_files_in_the_package(screen_app):
+    """campaign/app/screen.css and screen.js, as the page sends them: every rule with its colours filled in, the
+    clock's script whole, and nothing of the files' opening comments."""
+    root = Path(__file__).resolve().parent.parent / "campaign" / "app"
+    css = (root / "screen.css").read_text(encoding="utf-8")
+    js = (root / "screen.js").read_text(encoding="utf-8")
+    body = screen_html(screen_app())
+    rules = css.split("*/\n", 1)[1]
+    fixed = [line for line in rules.splitlines() if line.strip() and "$" not in line]
+    assert len(fixed) > 50 and all(line in body for line in fixed)
+    assert "html, body { overflow: hidden !important; background: #050b17 !important; }" in body  # $BG
+    assert ".scr-stale { background: #ff5a5f; color: #fff;" in body  # $BAD
+    assert js.split("*/\n", 1)[1].strip() in body
+    assert "$" not in body.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "campaign/app/screen_assets.py" not in body  # the files' own comments stay out

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -30,8 +29,9 @@ STEPS = ("none", "district", "town")
 LANGS = i18n.LANGS
 
 ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX = 20.0, 3.0, 3600.0
-REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX = 60.0, 2.0, 86400.0
-STALE_DEFAULT = dt.timedelta(hours=24)
+# what the operator's settings say when they say nothing (campaign.config.Settings), and the URL's bounds
+REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX = config.Settings.refresh, config.REFRESH_MIN, config.REFRESH_MAX
+STALE_DEFAULT = config.Settings.stale
 # parameters Streamlit itself reads from a page's URL
 STREAMLIT_PARAMS = {"embed", "embed_options"}
 KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stale", "lang", "start"}
@@ -43,23 +43,17 @@ class Defaults:
 
     refresh: float = REFRESH_DEFAULT
     stale_after: dt.timedelta | None = STALE_DEFAULT  # None: never warn
-    lang: str = "zh"
+    lang: str = config.Settings.language
 
 
 def server_defaults(env: Mapping[str, str] | None = None) -> Defaults:
-    """The defaults set by the config file and environment (campaign/config.py: refresh, stale, language).
+    """The defaults set by the config file and environment (``config.settings``: refresh, stale, language).
 
-    ``campaign serve`` refuses to start with a wrong value; a dashboard started otherwise keeps the
-    built-in defaults then, as the screen must never stop on configuration.
+    ``campaign serve`` refuses to start with a wrong value; a dashboard started otherwise uses the built-in
+    default for it, as the screen must never stop on configuration.
     """
-
-    try:
-        settings = config.load(env)
-    except config.ConfigError:
-        return Defaults()
-    refresh = min(max(settings.refresh, REFRESH_MIN), REFRESH_MAX)
-    lang = settings.language if settings.language in LANGS else "zh"
-    return Defaults(refresh=refresh, stale_after=settings.stale, lang=lang)
+    settings = config.settings(env)
+    return Defaults(refresh=settings.refresh, stale_after=settings.stale, lang=settings.language)
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ class Config:
     refresh: float = REFRESH_DEFAULT  # seconds between data checks
     step: str = "none"  # none | district | town
     stale_after: dt.timedelta | None = STALE_DEFAULT  # None: never warn
-    lang: str = "zh"
+    lang: str = config.Settings.language
     start: int = 1  # the slide shown first (1 = the first): screens side by side can show different slides
 
     @property
@@ -349,18 +343,17 @@ def fmt_age(age: dt.timedelta, lang: str) -> str:
 # data: one snapshot's figures
 
 
-def snapshot_key(db=None) -> tuple[int, int] | None:
-    """Identifies the published snapshot file; changes when a new one is published."""
+def _published(db=None) -> store.Published | None:
+    """The published snapshot (store.published); None when there is none to look at just now."""
     try:
-        st = os.stat(db or store.default_db())
+        return store.published(db)
     except OSError:
         return None
-    return (st.st_ino, st.st_mtime_ns)
 
 
 @dataclass
 class ScreenData:
-    key: tuple[int, int] | None
+    key: store.Published | None  # the snapshot the figures are from
     info: dict
     glance: pl.DataFrame  # district_glance
     coverage: pl.DataFrame  # coverage_by_district
@@ -386,7 +379,7 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
     """Every figure the screen shows, all from one snapshot: fetched again if one was published meanwhile."""
     path = Path(db) if db else store.default_db()
     for _ in range(attempts):
-        before = snapshot_key(path)
+        before = _published(path)
         if before is None:
             raise FileNotFoundError(f"没有数据库 {path}：请先导入数据 (no database yet: run `campaign ingest` first)")
         serving = store.serving(path)  # a damaged published file: the newest kept snapshot that reads
@@ -406,7 +399,7 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
                 per_batch=queries.run("created_per_batch", con=con),
                 town_batches=queries.run("town_batch_matrix", con=con),
             )
-        if snapshot_key(path) == before:
+        if _published(path) == before:
             return data
     return data
 
@@ -422,7 +415,7 @@ def fetch_shared(db=None) -> ScreenData:
     path = Path(db) if db else store.default_db()
     with _shared_lock:
         data = _shared.get(path)
-        if data is None or data.key != snapshot_key(path):
+        if data is None or data.key != _published(path):
             data = _shared[path] = fetch(path)
         return data
 
@@ -432,7 +425,7 @@ def current_data(state: dict, db=None) -> ScreenData | None:
     file's identity is checked at every tick, a stat call). A failed fetch is kept in ``state["error"]`` and
     the figures fetched before stay on the screen."""
     data = state.get("data")
-    key = snapshot_key(db)
+    key = _published(db)
     if data is None or key != data.key:
         try:
             state["data"] = fetch_shared(db)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from campaign import i18n
+from campaign import config, i18n
 from campaign.answers import queries
 from campaign.app import pages_folder
 from campaign.app.offline import no_outside_lookups
@@ -80,21 +80,16 @@ def _lang() -> str:
     return ctx.lang if ctx else default_language()
 
 
-Snapshot = tuple[str, int, int]  # the published database's path, inode and modification time
-
-
-def snapshot() -> Snapshot:
-    """The published file as the shared reader sees it (store.Reader): a publish replaces it, so what is cached
-    under the old key (``st.cache_data`` keyed by this) is never shown after."""
-    db = store.default_db()
-    stat = db.stat()
-    return str(db), stat.st_ino, stat.st_mtime_ns
+def published() -> store.Published:
+    """The published snapshot (``store.published``): a publish replaces it, so what is cached under the old one
+    (``st.cache_data`` keyed by this) is never shown after."""
+    return store.published()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _sidebar_figures(snapshot: Snapshot) -> tuple[dict, list[str]]:
+def _sidebar_figures(shown: store.Published) -> tuple[dict, list[str]]:
     # every rerun of every page draws the sidebar: its two queries once a publish, not each time
-    db = Path(snapshot[0])
+    db = Path(shown.path)
     info = queries.run("snapshot_info", db=db).row(0, named=True)
     return info, queries.run("districts", db=db).get_column("district").to_list()
 
@@ -203,30 +198,23 @@ def iso_date(text: str) -> dt.date | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _upgraded(db: str, key: tuple[int, int]) -> bool:
+def _upgraded(shown: store.Published) -> bool:
     from campaign.intake.ingest import top_up_sample
     from campaign.snapshot.pinyin import fill_missing
 
-    upgraded = store.upgrade(Path(db), fill=fill_missing)
-    return top_up_sample(Path(db)) or upgraded
+    upgraded = store.upgrade(Path(shown.path), fill=fill_missing)
+    return top_up_sample(Path(shown.path)) or upgraded
 
 
 def _upgrade_once(db: Path) -> None:
     """A snapshot from an older version is brought to the current schema, and one built from the sample
     takes the sample files added since, once per file, per process."""
-    st_ = db.stat()
-    _upgraded(str(db), (st_.st_ino, st_.st_mtime_ns))
+    _upgraded(store.published(db))
 
 
 def default_language() -> str:
-    """CAMPAIGN_LANG, else ``language`` in the config file, else Chinese (campaign/config.py)."""
-    import os
-
-    from campaign import config
-
-    value = os.environ.get("CAMPAIGN_LANG") or config.file_value("language") or "zh"
-    value = str(value).strip().lower()
-    return value if value in i18n.LANGS else "zh"
+    """CAMPAIGN_LANG, else ``language`` in the config file, else Chinese (``config.settings``)."""
+    return config.settings().language
 
 
 def sidebar_context() -> Context:
@@ -243,7 +231,7 @@ def sidebar_context() -> Context:
     lang = lang or default
     to_url("lang", lang, default)
 
-    shown = snapshot()
+    shown = published()
     info, districts = _sidebar_figures(shown)
     from_url("district", "district", one_of(districts))
     district = st.sidebar.selectbox(
@@ -380,7 +368,7 @@ def as_of_field(lang: str, first: dt.date | None, last: dt.date | None) -> dt.da
     return chosen if chosen and chosen != last else None
 
 
-def publication_notice(lang: str, last: dt.date | None, shown: Snapshot) -> None:
+def publication_notice(lang: str, last: dt.date | None, shown: store.Published) -> None:
     """Above the page: after a publish, that new data is shown; on a chosen day older than the newest
     publication, that newer data exists, with a button to it."""
     seen = st.session_state.get(SEEN)
@@ -397,15 +385,13 @@ def publication_notice(lang: str, last: dt.date | None, shown: Snapshot) -> None
 
 
 def poll_seconds() -> float:
-    """How often an open tab looks for a new publication: the screens' ``refresh`` (campaign/config.py)."""
-    from campaign.answers.screen import server_defaults
-
-    return server_defaults().refresh
+    """How often an open tab looks for a new publication: the screens' ``refresh`` (``config.settings``)."""
+    return config.settings().refresh
 
 
 def _rerun_when_published() -> None:
     try:
-        now = snapshot()
+        now = published()
     except OSError:  # between a publish's steps, or the file removed: look again next time
         return
     seen = st.session_state.get(SEEN)

@@ -15,38 +15,19 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import errno
-import logging
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
 from itertools import repeat
 from pathlib import Path
 
 from campaign import config
 from campaign.intake.problems import IngestRefused, Problem
 
-log = logging.getLogger(__name__)
-
 CHUNK = 1 << 20  # bytes read (or inflated) at a time
 HEADER_LINES = 20  # the lines the reader looks through for the header (reader.HEADER_SCAN_ROWS)
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Defaults let the largest legitimate files through with room to spare: a district's roster of ~100,000
-    rows, a country's files of one district each (``campaign.generate.scale``)."""
-
-    max_file_mb: float = 256.0  # a file's size on disk
-    max_rows: int = 1_000_000  # lines of a text file; rows a sheet spans
-    max_columns: int = 200  # fields of a line; columns a sheet spans
-    max_cells: int = 10_000_000  # rows x columns of a text file; of a workbook, its sheets together
-    max_field_chars: int = 32_767  # one field or cell (Excel's own limit for a cell)
-    max_line_kb: float = 1024.0  # one line of a text file
-    max_unzipped_mb: float = 1024.0  # a workbook's parts unzipped, together
-    max_zip_ratio: float = 200.0  # a workbook part's unzipped size over its compressed size
-
-    def describe(self) -> dict[str, float | int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+# the limits and their defaults are settings (campaign.config.FileLimits): read there, checked here
+Limits = config.FileLimits
 
 
 # what each limit is called in messages: (Chinese, English)
@@ -65,39 +46,7 @@ WHAT = {
 def current(env: dict[str, str] | None = None) -> Limits:
     """The limits in force: environment, else config file, else the defaults; a value that is not a positive
     number is logged and its default used (``campaign serve --check`` refuses it: ``config.load``)."""
-    env = os.environ if env is None else env
-    given: dict[str, float | int] = {}
-    for f in fields(Limits):
-        raw = env.get(config.ENV[f.name], "").strip() or config.file_value(f.name, env)
-        if raw in (None, ""):
-            continue
-        value = parse(f.name, raw)
-        if value is None:
-            log.warning(
-                "限值无效，使用默认值 (a limit that is not a positive number; the default is used): %s = %r",
-                f.name,
-                raw,
-            )
-            continue
-        given[f.name] = value
-    return Limits(**given)
-
-
-WHOLE = frozenset(f.name for f in fields(Limits) if f.type == "int")
-
-
-def parse(key: str, raw: object) -> float | int | None:
-    """``raw`` as the limit ``key`` takes (a positive number; whole for counts), or None."""
-    if isinstance(raw, bool):
-        return None
-    whole = key in WHOLE
-    try:
-        value = float(str(raw).replace("_", "").strip()) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
-        return None
-    if not value > 0 or value == float("inf") or (whole and value != int(value)):
-        return None
-    return int(value) if whole else value
+    return config.settings(env).limits
 
 
 class Damaged(Exception):

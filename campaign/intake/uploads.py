@@ -17,39 +17,37 @@ from campaign.intake.problems import Problem
 from campaign.intake.reader import EXCEL_SUFFIXES, TEXT_SUFFIXES
 from campaign.snapshot import store
 
-PASSWORD_ENV = "CAMPAIGN_ADMIN_PASSWORD"
-MAX_UPLOAD_MB_ENV = "CAMPAIGN_MAX_UPLOAD_MB"
-DEFAULT_MAX_UPLOAD_MB = 50
+PASSWORD_ENV = config.ENV["admin_password"]
+MAX_UPLOAD_MB_ENV = config.ENV["max_upload_mb"]
 
 
 MIN_PASSWORD = config.MIN_PASSWORD
 
 
-def configured_password(secrets: object | None = None) -> str | None:
-    """Streamlit secrets ``admin_password`` first, else the environment, else the config file; as set."""
-    if secrets is not None:
-        try:
-            value = secrets.get("admin_password")  # type: ignore[attr-defined]
-        except Exception:  # no secrets.toml at all is the usual case, and raises
-            value = None
-        if value:
-            return str(value)
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
-    value = config.file_value("admin_password")  # the config file's (campaign.config)
-    return value if isinstance(value, str) and value else None
+def _secret(secrets: object | None) -> str | None:
+    """Streamlit secrets' ``admin_password``, as set; None when there is none."""
+    if secrets is None:
+        return None
+    try:
+        value = secrets.get("admin_password")  # type: ignore[attr-defined]
+    except Exception:  # no secrets.toml at all is the usual case, and raises
+        value = None
+    return str(value) if value else None
 
 
 def admin_password(secrets: object | None = None) -> str | None:
-    """The administrator password; None: uploads and rollback are off (not set, or shorter than MIN_PASSWORD,
-    which ``password_too_short`` tells apart: a guessable password must not open them, whoever started us)."""
-    value = configured_password(secrets)
-    return value if value is not None and len(value) >= MIN_PASSWORD else None
+    """The administrator password: Streamlit secrets first, else the settings (environment, config file). None:
+    uploads and rollback are off (not set, or shorter than MIN_PASSWORD, which ``password_too_short`` tells
+    apart: a guessable password must not open them, whoever started us)."""
+    value = _secret(secrets)
+    if value is None:
+        return config.settings().admin_password
+    return value if len(value) >= MIN_PASSWORD else None
 
 
 def password_too_short(secrets: object | None = None) -> bool:
-    value = configured_password(secrets)
-    return value is not None and len(value) < MIN_PASSWORD
+    value = _secret(secrets)
+    return config.settings().password_too_short if value is None else len(value) < MIN_PASSWORD
 
 
 def password_ok(given: str, expected: str | None) -> bool:
@@ -60,12 +58,7 @@ def password_ok(given: str, expected: str | None) -> bool:
 
 
 def max_upload_bytes() -> int:
-    given = os.environ.get(MAX_UPLOAD_MB_ENV, config.file_value("max_upload_mb") or DEFAULT_MAX_UPLOAD_MB)
-    try:
-        mb = float(given)
-    except (TypeError, ValueError):
-        mb = DEFAULT_MAX_UPLOAD_MB
-    return int(mb * 1024 * 1024)
+    return int(config.settings().max_upload_mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)

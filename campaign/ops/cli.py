@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from campaign import i18n
 from campaign.answers import queries
 from campaign.definition import definition
 from campaign.intake.problems import IngestRefused
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--as-of", type=_date, help="as at the end of this day (YYYY-MM-DD); default: latest")
     p.add_argument("--district", help="only this district (default: every district)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the brief (default zh)")
+    p.add_argument("--lang", choices=i18n.LANGS, default="zh", help="language of the brief (default zh)")
     p.add_argument("out", type=Path, help="the PDF file to write")
     return parser
 
@@ -403,11 +404,8 @@ def _health(args: argparse.Namespace) -> int:
     from campaign.ops import health
 
     if args.stale is not None:
-        if args.stale.strip().lower() in ("off", "never", "0"):
-            stale = None
-        elif (seconds := config.duration(args.stale, bare="h")) and seconds > 0:
-            stale = dt.timedelta(seconds=seconds)
-        else:
+        stale = config.stale_limit(args.stale)
+        if stale is False:
             print(f"--stale {args.stale!r}: 应为时长，如 24h、2d，或 off (a duration: 24h, 2d, off)", file=sys.stderr)
             return 2
     else:

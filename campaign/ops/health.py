@@ -34,15 +34,19 @@ log = logging.getLogger(__name__)
 
 def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None = None) -> dict:
     """The published snapshot: when it was published, its last ingest, its age and whether it is stale."""
-    db = Path(db)
-    now = now or dt.datetime.now()
-    info: dict = {"database": str(db), "exists": db.exists()}
-    info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
-    if not db.exists():
-        return info
     # not at import: campaign.ops.serve limits malloc's arenas before Polars starts threads
     from campaign.snapshot import lookup, store
 
+    db = Path(db)
+    now = now or dt.datetime.now()
+    try:
+        published = store.published(db)
+    except OSError:
+        published = None
+    info: dict = {"database": str(db), "exists": published is not None}
+    info["stale_after_seconds"] = stale_after.total_seconds() if stale_after else None
+    if published is None:
+        return info
     why = store.damage(db)
     if why is not None:  # the dashboard serves the newest kept snapshot that reads, if any, until a rollback
         found = store.newest_readable(db)
@@ -50,7 +54,7 @@ def snapshot(db: Path, stale_after: dt.timedelta | None, now: dt.datetime | None
         info["rollback"] = f"campaign rollback --db {db} {found[0] if found else 'SNAPSHOT_ID'}"
         return info
     try:
-        info["published_at"] = dt.datetime.fromtimestamp(db.stat().st_mtime).isoformat(timespec="seconds")
+        info["published_at"] = dt.datetime.fromtimestamp(published.mtime_ns / 1e9).isoformat(timespec="seconds")
         figures = lookup.counts(db)
     except (*connect.ERRORS, OSError) as error:
         info["error"] = str(error)

@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -97,8 +98,8 @@ TABLES = tuple(re.findall(r"^create table (\w+)", SCHEMA.read_text(encoding="utf
 # too; an in-place publish appends a small tail.
 EVENTS_ORDER = " order by unit_id, event_id"
 SNAPSHOTS_DIR = "snapshots"
-KEEP_ENV = "CAMPAIGN_KEEP_SNAPSHOTS"
-KEEP_DEFAULT = 10
+KEEP_ENV = config.ENV["keep_snapshots"]
+KEEP_DEFAULT = config.Settings.keep_snapshots
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +112,7 @@ def arrow(frame: pl.DataFrame):
 
 def default_db() -> Path:
     """CAMPAIGN_DB, else CAMPAIGN_DATA_DIR, else the config file's (campaign.config), else data/campaign.duckdb."""
-    env = os.environ.get("CAMPAIGN_DB")
-    return Path(env) if env else config.default_db()
+    return config.settings().db
 
 
 @contextlib.contextmanager
@@ -410,7 +410,7 @@ _PARTIAL = ".partial-"  # a copy being made: .partial-PID-NAME
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Kept:
     """A kept previous snapshot: what was published until ``kept_at``."""
 
     id: str  # e.g. 20221130T094800.123456Z-ingest5: when it was replaced (UTC), its last ingest
@@ -443,20 +443,8 @@ class UnknownSnapshot(LookupError):
 
 
 def keep_count() -> int:
-    """How many previous snapshots to keep: $CAMPAIGN_KEEP_SNAPSHOTS, default 10; 0 keeps none."""
-    text = os.environ.get(KEEP_ENV, "").strip()
-    if not text:
-        text = str(config.file_value("keep_snapshots") or "").strip()  # the config file's, checked at start
-    if not text:
-        return KEEP_DEFAULT
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        log.warning("%s=%r 无效，保留 %d 个 (invalid, keeping %d)", KEEP_ENV, text, KEEP_DEFAULT, KEEP_DEFAULT)
-        return KEEP_DEFAULT
-    return value
+    """How many previous snapshots to keep: $CAMPAIGN_KEEP_SNAPSHOTS, default 10; 0 keeps none (campaign.config)."""
+    return config.settings().keep_snapshots
 
 
 def snapshots_dir(db: Path) -> Path:
@@ -600,7 +588,7 @@ def _last_ingest_id(path: Path) -> int | None:
         return None
 
 
-def snapshots(db: Path | None = None) -> list[Snapshot]:
+def snapshots(db: Path | None = None) -> list[Kept]:
     """The kept snapshots of ``db``, newest first, with a few figures each (read read-only)."""
     db = Path(db) if db else default_db()
     found = []
@@ -608,7 +596,7 @@ def snapshots(db: Path | None = None) -> list[Snapshot]:
         kept_at = dt.datetime.strptime(snapshot_id.split("-")[0], _TIME).replace(tzinfo=dt.UTC)
         why = damage(path)
         if why is not None:  # a damaged file kept by a rollback from it: listed, never chosen
-            found.append(Snapshot(snapshot_id, path, kept_at, None, None, None, None, None, error=why))
+            found.append(Kept(snapshot_id, path, kept_at, None, None, None, None, None, error=why))
             continue
         try:
             with read_only(path) as con:
@@ -619,9 +607,9 @@ def snapshots(db: Path | None = None) -> list[Snapshot]:
                     "select ingest_id, loaded_at from ingests order by ingest_id desc limit 1"
                 ).fetchall()
             last_id, last_at = last[0] if last else (None, None)
-            found.append(Snapshot(snapshot_id, path, kept_at, last_id, last_at, units, events, files))
+            found.append(Kept(snapshot_id, path, kept_at, last_id, last_at, units, events, files))
         except (duckdb.Error, OSError) as error:
-            found.append(Snapshot(snapshot_id, path, kept_at, None, None, None, None, None, error=str(error)))
+            found.append(Kept(snapshot_id, path, kept_at, None, None, None, None, None, error=str(error)))
     return found
 
 
@@ -773,18 +761,31 @@ def choose(db: Path, distrusted: str | None = None) -> Serving:
     return Serving(db, path, why, snapshot_id, kept_at)
 
 
-def _identity(db: Path) -> tuple[int, int]:
+class Published(NamedTuple):
+    """Which snapshot is published: the file's identity. A publish replaces the file (a new inode, a new
+    modification time), so two looks that compare equal saw the same snapshot, and what is cached under one
+    (a page's ``st.cache_data``, the screen's figures, a reader's connection) is never shown after a publish."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+
+
+def published(db: Path | None = None) -> Published:
+    """The published snapshot of ``db`` (the settings' by default): FileNotFoundError when there is none yet,
+    OSError when it cannot be looked at (between a publish's steps on some file systems)."""
+    db = Path(db) if db else default_db()
     try:
         st = os.stat(db)
     except FileNotFoundError:
         missing = f"没有数据库 {db}：请先导入数据 (no database yet: run `campaign ingest` first)"
         raise FileNotFoundError(missing) from None
-    return (st.st_ino, st.st_mtime_ns)
+    return Published(str(db), st.st_ino, st.st_mtime_ns)
 
 
 # per published path: the file identity checked, and what is served for it (the shared reader's and the
 # screen's own connections alike)
-_servings: dict[Path, tuple[tuple[int, int], Serving]] = {}
+_servings: dict[Path, tuple[Published, Serving]] = {}
 _servings_lock = threading.Lock()
 
 
@@ -793,7 +794,7 @@ def serving(db: Path | None = None) -> Serving:
     open is set aside for the newest kept snapshot that does, until the file is replaced (a rollback, an ingest).
     """
     db = Path(db) if db else default_db()
-    key = _identity(db)
+    key = published(db)
     with _servings_lock:
         known = _servings.get(db)
     if known is not None and known[0] == key:
@@ -809,7 +810,7 @@ def distrust(db: Path, why: str | None = None) -> None:
     whatever the check says; a kept snapshot is then served until the file is replaced."""
     db = Path(db)
     try:
-        key = _identity(db)
+        key = published(db)
     except FileNotFoundError:
         return
     with _servings_lock:
@@ -832,7 +833,7 @@ class Reader:
     def __init__(self, db: Path):
         self.db = Path(db)
         self._lock = threading.Lock()
-        self._key: tuple[int, int] | None = None
+        self._key: Published | None = None
         self._path: Path | None = None  # the file attached: the published one or a kept snapshot
         self._con: duckdb.DuckDBPyConnection | None = None
         self._served = 0
@@ -845,7 +846,7 @@ class Reader:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published snapshot; one per query, safe across threads."""
-        key = _identity(self.db)
+        key = published(self.db)
         chosen = serving(self.db)
         if chosen.path is None:
             raise Unreadable(self.db, chosen.damaged or "")
