@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from streamlit.testing.v1 import AppTest
 
 from campaign.answers import queries
 from campaign.ops import cli
 from campaign.outputs import brief
+from tests.support.apptest import dashboard_app
+from tests.support.browser import open_page
+from tests.support.servers import running_dashboard
 
 D = dt.date
 A4 = (595.28, 841.89)  # points
@@ -165,7 +167,7 @@ def test_the_overview_offers_the_brief(sample_db, monkeypatch, app_mode) -> None
 
     monkeypatch.setattr(streamlit, "download_button", recording)
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.sidebar.text_input(key="as_of").input(D(2022, 5, 9).isoformat()).run()
     assert not at.exception, at.exception
@@ -219,8 +221,6 @@ def test_curves_of_many_districts_as_one_per_kind() -> None:
 @pytest.mark.browser
 def test_the_brief_downloads_from_a_real_browser(browser, tmp_path) -> None:
     """Served by Streamlit and clicked in Chromium: the PDF is made on the click, in the server's thread."""
-    from test_browser import open_page, running_dashboard
-
     with running_dashboard(tmp_path) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
         try:

@@ -8,34 +8,23 @@ shots are also copied to docs/ for the README.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import free_port, healthy, require_chromium, stop
 
-from campaign import i18n
-from campaign.intake.ingest import ingest
-from campaign.intake.reader import status_files
+from tests.support import ARTIFACTS, DOCS
+from tests.support.browser import VIEWPORT, fail_on_exception, metric_texts, open_page, require_chromium, settle, title
+from tests.support.servers import LOCAL_HOSTS, running_dashboard
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
-DOCS = ROOT / "docs"
-VIEWPORT = {"width": 1400, "height": 2000}  # tall: the main area scrolls inside its own container
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-EXCEPTION = '[data-testid="stException"]'
 
 # path, page-title key, the element that shows the page's content has been drawn
 PAGES = {
@@ -49,31 +38,6 @@ PAGES = {
     "data": ("data", "data_title", '[data-testid="stDataFrame"]'),
     "explorer": ("explorer", "explorer_title", '[data-testid="stDataFrame"]'),
 }
-
-
-@contextlib.contextmanager
-def running_dashboard(folder: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """The dashboard on a free port, reading a database built from data/sample; yields the base URL."""
-    db = folder / "campaign.duckdb"
-    if not db.exists():
-        ingest(status_files(ROOT / "data" / "sample"), db, who="sample")
-    port = free_port()
-    log_path = folder / f"streamlit-{port}.log"
-    env = {**os.environ, "CAMPAIGN_DB": str(db), **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
-    command += ["--server.port", str(port), "--server.headless", "true"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                state = f"exited with {proc.returncode}" if proc.poll() is not None else "not healthy after 60 s"
-                pytest.fail(f"streamlit {state}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -103,39 +67,6 @@ def page(browser):
         yield tab
     finally:
         context.close()
-
-
-def settle(page) -> None:
-    """Wait until Streamlit has finished its current run (no "running" status widget)."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-
-
-def fail_on_exception(page) -> None:
-    errors = page.locator(EXCEPTION)
-    if errors.count():
-        pytest.fail(f"{page.url} shows an exception:\n{errors.first.inner_text()[:2000]}")
-
-
-def open_page(page, url: str, expected: str, drawn: str | None = None) -> None:
-    """Load ``url`` and wait for the run to finish, for ``expected`` text, and for ``drawn`` to render."""
-    page.goto(url)
-    settle(page)
-    page.get_by_text(expected).or_(page.locator(EXCEPTION)).first.wait_for()
-    settle(page)
-    fail_on_exception(page)
-    if drawn:
-        page.locator(drawn).first.wait_for()
-        if "PlotlyChart" in drawn:
-            page.locator(f"{drawn} .main-svg").first.wait_for()
-
-
-def metric_texts(page) -> list[str]:
-    return [" ".join(m.inner_text().split()) for m in page.locator('[data-testid="stMetric"]').all()]
-
-
-def title(key: str, lang: str = "zh") -> str:
-    return i18n.t(key, lang)
 
 
 def test_overview_figures_and_as_of_date(page, app):

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from campaign.answers import queries
+from tests.support.apptest import dashboard_app
 
 D = dt.date
 
@@ -66,7 +67,7 @@ def test_whole_over_time_reproduces_jinshan_batch_one(sample_db) -> None:
 @pytest.fixture
 def changes_page(sample_db, monkeypatch, app_mode) -> AppTest:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/changes.py").run()
     assert not at.exception, at.exception
@@ -92,7 +93,7 @@ def test_changes_page_with_many_districts_draws_them_together(sample_db, monkeyp
     monkeypatch.setattr(ui, "CHARTS_PER_DISTRICT_MAX", 1)  # the sample's two districts count as many
     monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # and too many for a chart each: summed all the same
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/changes.py").run()
     assert not at.exception, at.exception
@@ -121,7 +122,7 @@ def test_changes_page_with_many_districts_draws_them_together(sample_db, monkeyp
 @pytest.mark.parametrize("page", ["pages/forecast.py", "pages/quality.py"])
 def test_forecast_and_quality_pages(sample_db, monkeypatch, app_mode, page) -> None:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -142,7 +143,7 @@ def test_forecast_and_quality_pages(sample_db, monkeypatch, app_mode, page) -> N
 
 def test_find_a_unit_by_pinyin_initials(sample_db, monkeypatch, app_mode) -> None:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/find.py").run()
     at.text_input(key="find_q").input("hhxy").run()
@@ -159,7 +160,7 @@ def test_find_a_unit_by_pinyin_initials(sample_db, monkeypatch, app_mode) -> Non
 
 def test_find_counts_every_match_and_lists_the_first(sample_db, monkeypatch, app_mode) -> None:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/find.py").run()
     at.text_input(key="find_q").input("组").run()

@@ -9,9 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, TINY_FILES, write_tiny
 
 from campaign.ops.cli import main
+from tests.support import ROOT
+from tests.support.files import TINY_FILES, write_tiny
 
 SUMMARY_KEYS = ["district", "kind", "total", "created", "model", "revoked", "coverage_pct"]
 

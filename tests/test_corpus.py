@@ -22,8 +22,8 @@ import pytest
 from campaign.answers import queries
 from campaign.intake.ingest import Defaults, ingest
 from campaign.intake.problems import IngestRefused, Problem
+from tests.support import CORPUS
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
 BASE = CORPUS / "base"
 GOOD = BASE / "good.csv"
 BASE_TODAY = dt.date(2022, 5, 23)

@@ -4,12 +4,10 @@ rollback, and pages that keep showing the newest kept snapshot that reads (issue
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import write_tiny
 from streamlit.testing.v1 import AppTest
 
 from campaign.answers import queries
@@ -17,21 +15,10 @@ from campaign.intake import uploads
 from campaign.intake.ingest import ingest
 from campaign.ops import cli, health
 from campaign.snapshot import store
+from tests.support.apptest import dashboard_app
+from tests.support.files import damage, write_tiny
 
 DAMAGE = ["truncated", "zeroed", "random"]
-
-
-def damage(db: Path, how: str) -> None:
-    """Replace the published file by a damaged copy of itself (a new inode, as a bad copy or restore would)."""
-    data = db.read_bytes()
-    bad = {
-        "truncated": data[: len(data) // 2],
-        "zeroed": b"\0" * len(data),
-        "random": os.urandom(len(data)),
-    }[how]
-    aside = db.with_name("damaged.tmp")
-    aside.write_bytes(bad)
-    os.replace(aside, db)
 
 
 @pytest.fixture
@@ -130,7 +117,7 @@ def test_publish_never_replaces_the_published_file_with_one_that_does_not_open(t
 def open_dashboard(db: Path, monkeypatch, page: str | None = None) -> AppTest:
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
     monkeypatch.setenv(uploads.PASSWORD_ENV, "long-enough-pw")
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     if page:
         at.switch_page(page).run()

@@ -12,17 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, healthy, require_chromium, stop, write_tiny
-from test_damaged import damage
 
 from campaign.intake.ingest import ingest
 from campaign.snapshot import store
+from tests.support import ROOT
+from tests.support.browser import EXCEPTION, require_chromium
+from tests.support.files import damage, write_tiny
+from tests.support.screen import KPI
+from tests.support.servers import free_port, healthy, stop
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parent.parent
-KPI = '[data-testid="screen-kpi"]'
-EXCEPTION = '[data-testid="stException"]'
 
 
 @contextlib.contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write_tiny
 from streamlit.testing.v1 import AppTest
 
 from campaign.answers import queries
@@ -11,6 +10,8 @@ from campaign.intake import uploads
 from campaign.intake.ingest import ingest
 from campaign.intake.problems import Problem
 from campaign.outputs import export
+from tests.support.apptest import dashboard_app
+from tests.support.files import write_tiny
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def data_page(sample_db, monkeypatch, app_mode):
     monkeypatch.delenv(uploads.PASSWORD_ENV, raising=False)
 
     def open_page() -> AppTest:
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at = dashboard_app()
         at.run()
         at.switch_page("pages/data.py").run()
         assert not at.exception, at.exception
@@ -106,7 +107,7 @@ def test_rollback_from_the_page(tmp_path, monkeypatch, app_mode) -> None:
     ingest(paths[2:], db, who="乙")
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
     monkeypatch.setenv(uploads.PASSWORD_ENV, "pw-long-enough")
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/data.py").run()
     assert "乙区" in at.selectbox(key="district").options

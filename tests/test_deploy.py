@@ -15,62 +15,24 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, stop
 
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
+from tests.support import ARTIFACTS, DEPLOY, ROOT
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, settle
+from tests.support.servers import free_port, get, nginx_binary, nginx_conf, require, running_nginx, stop, wait_until
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-DEPLOY = ROOT / "deploy"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 BEFORE, AFTER = "已创建 393 / 393", "已创建 392 / 393"  # Jinshan's compounds, before and after a revocation
 REVOCATION = "区,街镇,居委/村,名称,状态,公布日期\n金山区,山阳镇,海欣居民区,海皓馨苑,取消,2022-05-30\n"
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-
-
-def require(what: str, present: bool, install: str) -> None:
-    if present:
-        return
-    reason = f"{what} is missing ({install})"
-    if os.environ.get("CI"):
-        pytest.fail(f"deployment tests must run under CI, but {reason}")
-    pytest.skip(reason)
-
-
-def get(url: str, timeout: float = 3) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, OSError):
-        return 0, b""
-
-
-def wait_until(check, what: str, proc: subprocess.Popen | None = None, log: Path | None = None, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not check():
-        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
-            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            pytest.fail(f"{what}: {'exited' if proc is not None and proc.poll() is not None else 'timed out'}\n{tail}")
-        time.sleep(0.25)
 
 
 @contextlib.contextmanager
@@ -186,60 +148,12 @@ def test_deploy_files_are_consistent():
 # nginx in front of several processes
 
 
-def nginx_conf(folder: Path, listen: int, backends: list[int]) -> Path:
-    """The shipped site config with these ports, inside a main config that keeps everything in ``folder``."""
-    site = (DEPLOY / "nginx-campaign.conf").read_text()
-    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+ .*$", site, re.M)
-    assert len(servers) == 2, servers
-    lines = "\n".join(servers[0].replace("8501", str(port)) for port in backends)
-    site = site.replace(servers[0] + "\n" + servers[1], lines)
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    (folder / "campaign.conf").write_text(site)
-    temp = "\n".join(
-        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    main = f"""
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-daemon off;
-pid {folder / "nginx.pid"};
-error_log {folder / "error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-{temp}
-    log_format route '$campaign_route $upstream_addr $status "$request_uri"';
-    access_log {folder / "access.log"} route;
-    include {folder / "campaign.conf"};
-}}
-"""
-    path = folder / "nginx.conf"
-    path.write_text(main)
-    return path
-
-
 def test_the_shipped_nginx_config_is_valid(tmp_path):
     nginx = nginx_binary()
     require("nginx", nginx is not None, "apt-get install -y nginx")
     conf = nginx_conf(tmp_path, free_port(), [free_port(), free_port()])
     done = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-
-
-@contextlib.contextmanager
-def running_nginx(folder: Path, backends: list[int]) -> Iterator[str]:
-    nginx = nginx_binary()
-    listen = free_port()
-    conf = nginx_conf(folder, listen, backends)
-    proc = subprocess.Popen(
-        [nginx, "-p", str(folder), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        wait_until(
-            lambda: get(f"http://127.0.0.1:{listen}/_stcore/health")[0] == 200, "nginx", proc, folder / "error.log"
-        )
-        yield f"http://127.0.0.1:{listen}"
-    finally:
-        stop(proc)
 
 
 def access_log(folder: Path) -> list[tuple[str, str, str]]:
@@ -250,11 +164,6 @@ def access_log(folder: Path) -> list[tuple[str, str, str]]:
         if found:
             rows.append((found.group(1), found.group(2).split(",")[-1].strip(), found.group(4)))
     return rows
-
-
-def settle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def shows(page, text: str) -> None:

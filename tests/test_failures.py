@@ -13,18 +13,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
-from conftest import ROOT, write_tiny
-from hostile_files import bomb_xlsx, row_xml, write_xlsx
-from streamlit.testing.v1 import AppTest
 
 from campaign.intake import uploads
 from campaign.intake.ingest import LOG_NAME, ingest
 from campaign.intake.problems import IngestRefused
 from campaign.ops.cli import main
 from campaign.snapshot import store
-
-ROSTER = "区,街镇,居委,小区名称,类型,户数,人口\n丙区,D镇,五居委,丁苑,小区,10,20\n"
+from tests.support import ROOT
+from tests.support.apptest import Upload, data_page_with
+from tests.support.browser import VIEWPORT, fail_on_exception, open_page, settle, title
+from tests.support.files import ONE_UNIT as ROSTER
+from tests.support.files import write_tiny
+from tests.support.hostile_files import bomb_xlsx, row_xml, write_xlsx
+from tests.support.servers import healthy, running_dashboard
 
 
 def _published(tmp_path: Path) -> tuple[Path, str, Path]:
@@ -107,42 +108,14 @@ def test_upload_names_with_control_characters_are_kept_printable(tmp_path, name)
     assert json.loads(log.splitlines()[-1])["files"][0]["name"] == kept.name
 
 
-class _Upload:
-    """What st.file_uploader returns for one file."""
-
-    def __init__(self, name: str, data: bytes):
-        self.name, self._data = name, data
-
-    def getvalue(self) -> bytes:
-        return self._data
-
-
 def shown(column) -> list[str]:
     """A table's text cells as the reader sees them: st.table's cells are escaped Markdown (campaign.text)."""
     return [re.sub(r"\\(.)", r"\1", value) for value in column.tolist()]
 
 
-def _data_page_with(tmp_path, monkeypatch, chosen: list[_Upload]) -> AppTest:
-    """The data page, logged in, with ``chosen`` in its uploader (AppTest cannot upload)."""
-    monkeypatch.setenv("CAMPAIGN_DB", str(tmp_path / "c.duckdb"))
-    monkeypatch.setenv(uploads.PASSWORD_ENV, "pw-for-tests")
-    real = st.file_uploader
-
-    def uploader(label, *args, **kwargs):
-        real(label, *args, **kwargs)
-        return chosen if str(kwargs.get("key", "")).startswith("data_files") else None
-
-    monkeypatch.setattr(st, "file_uploader", uploader)
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.run()
-    at.switch_page("pages/data.py").run()
-    at.text_input(key="data_password").input("pw-for-tests").run()
-    return at
-
-
 def test_the_data_page_loads_an_upload_whose_name_holds_a_nul(tmp_path, monkeypatch, app_mode) -> None:
     ingest(write_tiny(tmp_path / "files"), tmp_path / "c.duckdb")
-    at = _data_page_with(tmp_path, monkeypatch, [_Upload("丙区\x00名册.csv", ROSTER.encode())])
+    at = data_page_with(tmp_path, monkeypatch, [Upload("丙区\x00名册.csv", ROSTER.encode())])
     assert not at.exception, at.exception
     assert "丙区�名册.csv" in shown(at.table[0].value.iloc[:, 0])
     at.button(key="data_confirm").click().run()
@@ -156,8 +129,8 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
     wide = (",".join(["区,名称"] + ["1"] * 1000) + "\n").encode()
     # a sheet of 16,384 columns: before the limits, an error from deep inside Polars
     book = write_xlsx(tmp_path / "book.xlsx", [row_xml(1, ["区", "名称", *["x"] * 16_382])]).read_bytes()
-    chosen = [_Upload("长.csv", long_field), _Upload("宽.csv", wide), _Upload("宽.xlsx", book)]
-    at = _data_page_with(tmp_path, monkeypatch, chosen)
+    chosen = [Upload("长.csv", long_field), Upload("宽.csv", wide), Upload("宽.xlsx", book)]
+    at = data_page_with(tmp_path, monkeypatch, chosen)
     assert not at.exception, at.exception
     problems = at.table[0].value
     assert shown(problems.iloc[:, 0]) == ["长.csv", "宽.csv", "宽.xlsx"]
@@ -168,8 +141,6 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
 
 def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browser, tmp_path) -> None:
     """Streamlit's own check of an upload's name raised before the page ran: a traceback on the page."""
-    from test_browser import VIEWPORT, fail_on_exception, healthy, open_page, running_dashboard, settle, title
-
     with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url:
         context = browser.new_context(viewport=VIEWPORT)
         try:

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from campaign import i18n
+from tests.support.apptest import dashboard_app
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def open_page(sample_db, monkeypatch, app_mode):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
 
     def run(page: str, **params: str) -> AppTest:
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at = dashboard_app()
         for key, value in params.items():
             at.query_params[key] = value
         at.switch_page(page).run()

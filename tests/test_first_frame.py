@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_browser import ROOT, running_dashboard
 
 from campaign import i18n
+from tests.support import ROOT
+from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
 

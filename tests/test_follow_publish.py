@@ -12,14 +12,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import require_chromium
 from playwright.sync_api import expect
-from test_browser import ROOT, VIEWPORT, fail_on_exception, open_page, running_dashboard, settle
 
 from campaign import i18n
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
+from tests.support import ROOT
+from tests.support.browser import VIEWPORT, fail_on_exception, open_page, require_chromium, settle
+from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
 

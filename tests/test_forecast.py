@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from campaign.answers import forecast, queries
 from campaign.intake.ingest import ingest
+from tests.support.apptest import dashboard_app
 
 D = dt.date
 
@@ -123,7 +124,7 @@ def test_backtest_range_coverage_on_the_sample(sample_db, capsys) -> None:
 
 def test_the_forecast_page_states_the_method_in_both_languages(sample_db, monkeypatch, app_mode) -> None:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/forecast.py").run()
     assert not at.exception, at.exception
@@ -144,7 +145,7 @@ def test_the_forecast_page_says_so_when_no_projection_can_be_scored(sample_db, m
     monkeypatch.setattr(forecast, "backtest", lambda **_: unscored)
     st.cache_data.clear()  # the page keeps each snapshot's backtest: another test's run of the sample's is not this
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/forecast.py").run()
     assert not at.exception, at.exception
@@ -187,20 +188,20 @@ def test_the_forecast_page_backtests_once_a_snapshot_and_again_after_a_publish(t
         assert not session.exception, session.exception
         return int(session.dataframe[0].value.iloc[0]["待创建"])
 
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/forecast.py").run()
     assert (remaining(at), len(replayed)) == (10, 1)
     at.run()
     at.sidebar.segmented_control(key="lang").set_value("en").run()
     at.sidebar.segmented_control(key="lang").set_value("zh").run()
-    other = AppTest.from_file("../dashboard.py", default_timeout=60)
+    other = dashboard_app()
     other.run()
     other.switch_page("pages/forecast.py").run()
     assert (remaining(at), remaining(other), len(replayed)) == (10, 10, 1)
 
     ingest([batch2], db)  # a publish: 5 more created on 04-08
-    fresh = AppTest.from_file("../dashboard.py", default_timeout=60)
+    fresh = dashboard_app()
     fresh.run()
     fresh.switch_page("pages/forecast.py").run()
     assert (remaining(fresh), len(replayed)) == (5, 2)
@@ -214,7 +215,7 @@ def test_with_many_districts_the_towns_wait_for_a_district_without_an_empty_tabl
 
     monkeypatch.setattr(ui, "MANY_DISTRICTS", 1)  # the sample's two districts count as many
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/forecast.py").run()
     at.sidebar.text_input(key="as_of").input(D(2022, 5, 9).isoformat()).run()

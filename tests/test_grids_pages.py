@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apptest import dashboard_app
+
 
 @pytest.fixture
 def app(sample_db, monkeypatch, app_mode) -> AppTest:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     assert not at.exception, at.exception
     return at

@@ -11,9 +11,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import require_chromium
-from test_browser import EXCEPTION, VIEWPORT, fail_on_exception, running_dashboard, settle
-from test_hostile_names import (
+
+from campaign.intake.ingest import ingest
+from campaign.text import JOINER
+from tests.support.browser import EXCEPTION, VIEWPORT, fail_on_exception, require_chromium, settle
+from tests.support.hostile_names import (
     COMMITTEE,
     DISTRICT,
     DISTRICT_2,
@@ -26,13 +28,10 @@ from test_hostile_names import (
     VILLAGE,
     write_hostile,
 )
-
-from campaign.intake.ingest import ingest
-from campaign.text import JOINER
+from tests.support.servers import LOCAL_HOSTS, running_dashboard
 
 pytestmark = pytest.mark.browser
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 TABLE = '[data-testid="stDataFrame"]'

@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TINY_FILES, write_tiny
 
 from campaign.answers import queries
 from campaign.intake.ingest import Defaults, ingest
 from campaign.intake.problems import IngestRefused
+from tests.support.files import TINY_FILES, write_tiny
 
 D = dt.date
 TODAY = D(2022, 5, 23)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SAMPLE_DIR, write_tiny
 
 from campaign.answers import queries
 from campaign.intake import ingest as ingest_module
@@ -16,6 +15,8 @@ from campaign.intake.ingest import ingest
 from campaign.intake.problems import IngestRefused
 from campaign.intake.reader import status_files
 from campaign.snapshot import store
+from tests.support import SAMPLE_DIR
+from tests.support.files import write_tiny
 
 # every table an ingest writes, in an order that does not depend on event ids (numbered per group of
 # districts in a chunked run, and so in another order than in one pass)

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 
 from campaign.intake.ingest import ingest
+from tests.support import SAMPLE_DIR
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 TODAY = dt.date(2022, 6, 30)
 
 
@@ -28,7 +28,7 @@ def rows(db: Path, table: str, district: str) -> list[tuple]:
 def files(district: str, *, rosters: bool) -> list[Path]:
     return sorted(
         p
-        for p in SAMPLE.iterdir()
+        for p in SAMPLE_DIR.iterdir()
         if p.name.startswith(district)
         and ("名册" in p.name) == rosters
         and not any(word in p.name for word in ("网格", "服务"))

@@ -11,8 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_DIR, write_tiny
-from hostile_files import (
+
+from campaign import config
+from campaign.intake import limits
+from campaign.intake.ingest import ingest
+from campaign.intake.problems import IngestRefused
+from campaign.intake.reader import status_files
+from tests.support import ROOT, SAMPLE_DIR
+from tests.support.files import write_tiny
+from tests.support.hostile_files import (
     HEADER,
     ROW,
     SHEET,
@@ -27,12 +34,6 @@ from hostile_files import (
     write_xlsx,
     write_zip,
 )
-
-from campaign import config
-from campaign.intake import limits
-from campaign.intake.ingest import ingest
-from campaign.intake.problems import IngestRefused
-from campaign.intake.reader import status_files
 
 pytestmark = pytest.mark.slow
 

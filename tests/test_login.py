@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from campaign.app import login
 from campaign.intake import uploads
+from tests.support.apptest import dashboard_app
 
 PASSWORD = "correct-horse-口令"
 
@@ -91,7 +92,7 @@ def data_page(sample_db, monkeypatch, app_mode):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
 
     def open_page() -> AppTest:
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at = dashboard_app()
         at.run()
         at.switch_page("pages/data.py").run()
         assert not at.exception, at.exception

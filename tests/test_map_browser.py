@@ -10,18 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_browser import (
-    ARTIFACTS,
-    LOCAL_HOSTS,
-    VIEWPORT,
-    fail_on_exception,
-    open_page,
-    require_chromium,
-    running_dashboard,
-    title,
-)
 
 from campaign.app import townmap
+from tests.support import ARTIFACTS
+from tests.support.browser import VIEWPORT, fail_on_exception, open_page, require_chromium, title
+from tests.support.servers import LOCAL_HOSTS, running_dashboard
 
 pytestmark = pytest.mark.browser
 CHART = '[data-testid="stPlotlyChart"]'

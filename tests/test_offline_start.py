@@ -18,10 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, healthy, stop
 
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
+from tests.support import ROOT
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.servers import free_port, healthy, stop
 
 # every name looked up, address connected or sent to, by any Python code of the server process
 AUDIT_HOOK = """

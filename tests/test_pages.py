@@ -9,6 +9,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apptest import dashboard_app
+
 PAGES = [
     "pages/overview.py",
     "pages/progress.py",
@@ -22,7 +24,7 @@ PAGES = [
 @pytest.fixture
 def app(sample_db, monkeypatch, app_mode) -> AppTest:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     assert not at.exception, at.exception
     return at
@@ -166,7 +168,7 @@ def test_forecast_links_the_units_still_missing_to_the_explorer(sample_db, monke
     from urllib.parse import parse_qsl, urlsplit
 
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/forecast.py").run()
     _set_as_of(at, dt.date(2022, 5, 9))
@@ -178,7 +180,7 @@ def test_forecast_links_the_units_still_missing_to_the_explorer(sample_db, monke
 
     # the link opens the explorer on exactly the units the forecast counts as remaining
     remaining = at.dataframe[0].value["待创建"].sum()
-    explorer = AppTest.from_file("../dashboard.py", default_timeout=60)
+    explorer = dashboard_app()
     for key, value in query.items():
         explorer.query_params[key] = value
     explorer.switch_page("pages/explorer.py").run()
@@ -272,7 +274,7 @@ def test_cli_summary_agrees_with_the_overview(app: AppTest, sample_db, capsys) -
 def test_the_default_language_comes_from_the_configuration(sample_db, monkeypatch, app_mode) -> None:
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     monkeypatch.setenv("CAMPAIGN_LANG", "en")
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     assert at.title[0].value == "Creation by district"
     at.sidebar.segmented_control(key="lang").set_value("zh").run()

@@ -1,12 +1,9 @@
 """Streamlit's old pages-folder mode is handled in one place (campaign/app/pages_folder.py), and still needed."""
 
-from pathlib import Path
-
 from streamlit.runtime.pages_manager import PagesManager
 
 from campaign.app import pages_folder
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 
 def test_streamlit_still_takes_a_pages_folder_beside_the_entry_point_for_its_old_mode(monkeypatch) -> None:
@@ -25,7 +22,12 @@ def test_staying_off_keeps_the_mode_off_as_a_server_does_after_dashboard_py(monk
 
 def test_no_other_file_touches_the_mode() -> None:
     words = ("uses_pages_directory", "showSidebarNavigation")
-    sources = [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("campaign/**/*.py"), *ROOT.glob("tests/*.py")]
+    sources = [
+        *ROOT.glob("*.py"),
+        *ROOT.glob("pages/*.py"),
+        *ROOT.glob("campaign/**/*.py"),
+        *ROOT.glob("tests/**/*.py"),
+    ]
     touching = {
         str(path.relative_to(ROOT))
         for path in sources

@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_chromium
-from test_browser import ARTIFACTS, EXCEPTION, running_dashboard, settle
 
 from campaign import i18n
+from tests.support import ARTIFACTS, SAMPLE_DIR
+from tests.support.browser import EXCEPTION, require_chromium, settle
+from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -240,7 +241,7 @@ def test_the_uploaders_own_words_are_chinese(desktop, served):
     assert "每个文件不超过" in shown["hint"] and "MB" in shown["hint"], shown
     assert shown["button"] == '"选择文件"', shown
     # with a file chosen, its delete button and the add-more "+" keep their own icons, no word over them
-    template = Path(__file__).resolve().parent.parent / "data" / "sample"
+    template = SAMPLE_DIR
     chosen = next(template.glob("*.csv"))
     desktop.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(chosen)])
     desktop.wait_for_function(

@@ -40,12 +40,10 @@ def test_the_printer_writes_plain_lines_off_a_terminal(tmp_path: Path) -> None:
 def test_an_upload_on_the_data_page_shows_its_steps(tmp_path: Path, monkeypatch, app_mode) -> None:
     """The upload's status box is told each step as it happens; after the preview it says checked, after the
     confirm published."""
-    from conftest import write_tiny
-    from test_failures import ROSTER as ONE_UNIT
-    from test_failures import _data_page_with, _Upload
-
     import campaign.intake.ingest as ingest_module
     from campaign import i18n
+    from tests.support.apptest import Upload, data_page_with
+    from tests.support.files import ONE_UNIT, write_tiny
 
     steps: list[str] = []
     real = ingest_module.ingest
@@ -59,7 +57,7 @@ def test_an_upload_on_the_data_page_shows_its_steps(tmp_path: Path, monkeypatch,
 
     monkeypatch.setattr(ingest_module, "ingest", watched)  # the page imports it on every run
     real(write_tiny(tmp_path / "files"), tmp_path / "c.duckdb")
-    at = _data_page_with(tmp_path, monkeypatch, [_Upload("丙区名册.csv", ONE_UNIT.encode())])
+    at = data_page_with(tmp_path, monkeypatch, [Upload("丙区名册.csv", ONE_UNIT.encode())])
     assert not at.exception, at.exception
     assert steps[:2] == ["read", "check"] and "publish" not in steps
     assert [s.label for s in at.status] == [i18n.t("step_checked", "zh")]

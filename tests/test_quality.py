@@ -9,6 +9,7 @@ import pytest
 
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
+from tests.support.apptest import dashboard_app
 
 D = dt.date
 ROSTER = (
@@ -241,10 +242,9 @@ def test_a_unit_left_out_after_a_previous_cumulative_list_names_that_list(tmp_pa
 
 # ------------------------------------------------------------------------------ the quality page ---
 def _quality_page(db: Path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("CAMPAIGN_DB", str(db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.run()
     at.switch_page("pages/quality.py").run()
     assert not at.exception, at.exception
@@ -311,7 +311,7 @@ def test_the_quality_page_checks_once_a_snapshot_and_again_after_a_publish(tmp_p
     monkeypatch.setattr(queries, "run", lambda name, /, **kw: asked.append(name) or run(name, **kw))
 
     def quality_page() -> tuple[AppTest, list[str]]:
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at = dashboard_app()
         at.run()  # the overview first, as a browser opens the dashboard
         asked.clear()
         at.switch_page("pages/quality.py").run()

@@ -14,10 +14,10 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from conftest import write_tiny
 
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
+from tests.support.files import write_tiny
 
 D = dt.date
 ALL_QUERIES = {

@@ -8,7 +8,8 @@ import math
 
 import polars as pl
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.support.apptest import dashboard_app
 
 # page, as-of day, the column that holds empty cells there, the column (if any) that holds a pace
 CASES = [
@@ -23,7 +24,7 @@ def test_tables_show_a_dash_for_empty_cells_and_one_decimal(
     sample_db, monkeypatch, app_mode, page, as_of, empty_column, pace_column
 ):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     if as_of:
         at.query_params["as_of"] = as_of
     at.switch_page(page).run()

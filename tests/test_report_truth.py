@@ -14,8 +14,9 @@ from campaign.intake.ingest import SAMPLE_DIR, IngestReport, ingest
 from campaign.intake.reader import status_files
 from campaign.ops.cli import summary_frame
 from campaign.snapshot import store
+from tests.support import TESTS
 
-CORPUS = Path(__file__).parent / "corpus" / "accepted"
+CORPUS = TESTS / "corpus" / "accepted"
 FIGURES = ("created", "revoked", "model")
 
 

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from campaign.answers import screen
 from campaign.answers.screen import PANELS, Config, Slide
 from campaign.app import pages_folder
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+from tests.support.apptest import dashboard_app
 
 # ------------------------------------------------------------------------------------ the URL ---
 
@@ -224,7 +224,7 @@ def screen_app(sample_db, monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", pages_folder.staying_off(PagesManager.__init__))
 
     def open_screen(**params: str) -> AppTest:
-        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at = dashboard_app()
         for key, value in params.items():
             at.query_params[key] = value
         at.switch_page("pages/screen.py").run()  # straight to the screen, as its bookmark does

@@ -11,8 +11,12 @@ import base64
 from collections.abc import Iterator
 
 import pytest
-from test_browser import ARTIFACTS, require_chromium
-from test_screen_browser import (
+
+from campaign.answers import screen
+from campaign.generate.scale import SCALES, build_database
+from tests.support import ARTIFACTS
+from tests.support.browser import require_chromium
+from tests.support.screen import (
     KPI,
     SETTINGS,
     assert_boards_whole,
@@ -22,9 +26,6 @@ from test_screen_browser import (
     tab,
     walk,
 )
-
-from campaign.answers import screen
-from campaign.generate.scale import SCALES, build_database
 
 pytestmark = pytest.mark.browser
 

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, TINY_FILES, write_tiny
 
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
 from campaign.ops.cli import main
 from campaign.snapshot import store
+from tests.support import ROOT
+from tests.support.files import TINY_FILES, write_tiny
 
 LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
 SERIES_UNITS = 12
@@ -602,8 +603,6 @@ def test_history_lists_a_snapshot_that_cannot_be_read(tmp_path, keep, capsys):
 
 
 def test_a_snapshot_from_an_older_version_is_upgraded_keeping_its_data(tmp_path):
-    from conftest import write_tiny
-
     files = write_tiny(tmp_path / "files")
     current, old = tmp_path / "current.duckdb", tmp_path / "old.duckdb"
     ingest(files, current)

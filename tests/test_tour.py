@@ -10,6 +10,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apptest import dashboard_app
+
 PAGES = [
     ("pages/overview.py", {}),
     ("pages/overview.py", {"as_of": "2022-05-09"}),
@@ -69,7 +71,7 @@ def english_words(text: str) -> set[str]:
 @pytest.mark.parametrize(("page", "params"), PAGES, ids=[f"{p[6:-3]}-{'-'.join(q.values())}" for p, q in PAGES])
 def test_a_page_in_chinese_shows_no_raw_values_and_no_english(sample_db, monkeypatch, app_mode, page, params):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(page).run()
@@ -112,7 +114,7 @@ def test_a_page_in_english_shows_no_chinese_but_the_datas(sample_db, monkeypatch
     from campaign.intake import uploads
 
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     for key, value in {**params, "lang": "en"}.items():
         at.query_params[key] = value
     at.switch_page(page).run()

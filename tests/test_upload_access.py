@@ -20,14 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, healthy, require_chromium, stop
 
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
+from tests.support import ROOT
+from tests.support.browser import require_chromium
+from tests.support.servers import free_port, healthy, nginx_binary, require, running_nginx, stop
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "上传口令-2022"
 
 
@@ -156,8 +157,6 @@ def test_behind_the_shipped_nginx_the_refusal_comes_before_the_body_too(browser,
     """nginx buffers a request's body before passing it on, unless told not to: the shipped config passes
     uploads on as they arrive, so the dashboard's 403 reaches an anonymous uploader before it sends a byte."""
     require_chromium()
-    from test_deploy import nginx_binary, require, running_nginx
-
     require("nginx", nginx_binary() is not None, "apt-get install -y nginx")
     with server(tmp_path, "serve") as port, running_nginx(tmp_path, [port]) as url:
         context = browser.new_context()

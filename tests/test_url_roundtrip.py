@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apptest import dashboard_app
+
 SHARED = {"district": "金山区", "as_of": "2022-05-09", "lang": "zh"}
 
 # page -> (its own parameters, widget key -> the value the URL gives it, [(widget key, new value, URL expected)])
@@ -78,7 +80,7 @@ def widget(at: AppTest, key: str):
 def test_every_parameter_opens_in_its_widget_and_every_widget_writes_the_url(sample_db, monkeypatch, app_mode, page):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     own, shown, steps = PAGES[page]
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     for key, value in {**SHARED, **own}.items():
         at.query_params[key] = value
     at.switch_page(page).run()
@@ -114,7 +116,7 @@ def test_a_towns_name_shared_by_two_districts_is_written_with_its_district():
 
 def test_the_kind_control_shows_all_kinds_chosen(sample_db, monkeypatch, app_mode):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.switch_page("pages/towns.py").run()
     control = at.segmented_control(key="towns_kind")
     assert control.value == "all" and control.format_func("all") == "全部类型"
@@ -124,7 +126,7 @@ def test_the_kind_control_shows_all_kinds_chosen(sample_db, monkeypatch, app_mod
 @pytest.mark.parametrize("typed", ["haihao", "hai hao", "Hai Hao", "hǎi hào", "hai3 hao4", "海皓 馨苑"])
 def test_find_takes_pinyin_with_spaces_and_tones(sample_db, monkeypatch, app_mode, typed):
     monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at = dashboard_app()
     at.query_params["q"] = typed
     at.switch_page("pages/find.py").run()
     assert not at.exception, at.exception
