@@ -1,4 +1,4 @@
-"""Every named query against the tiny campaign of conftest.TINY_FILES, with answers worked out by hand.
+"""Every named query against the tiny campaign of tests.support.files.TINY_FILES, with answers worked out by hand.
 
 The tiny campaign:
   甲区 roster: compounds 甲苑, 乙苑 (A镇/一居委) and 丙苑 (B镇/三居委); village groups 1组, 2组 (A镇/二村);
@@ -77,8 +77,8 @@ def names(frame: pl.DataFrame) -> list[str]:
 
 
 def test_every_query_file_is_covered_here():
-    # a new query must get hand-checked answers in this file (or in tests/test_changes.py,
-    # tests/test_quality.py for the changes and data-quality queries)
+    # a new query must get hand-checked answers in this file (or in tests/answers/test_changes.py,
+    # tests/answers/test_quality.py for the changes and data-quality queries)
     assert set(queries.names()) == ALL_QUERIES
 
 
@@ -123,7 +123,7 @@ def test_every_query_runs_on_the_sample_without_parameters(sample_db, name):
     empty_on_clean_sample = {"dq_created_twice", "dq_grid_households", "dq_never_listed", "revoked_open"}
     empty_on_clean_sample.add("dq_model_no_creation")  # its model list names created units only
     empty_on_clean_sample.add("unit_history")  # without a unit named, no unit's history
-    # the sample's 整建制 marks agree with its history, and it has no cumulative list (tests/test_quality.py)
+    # the sample's 整建制 marks agree with its history, and it has no cumulative list (tests/answers/test_quality.py)
     empty_on_clean_sample |= {"dq_whole_claim_missing", "dq_whole_claim_denied", "dq_cumulative_fell"}
     assert (frame.height == 0) == (name in empty_on_clean_sample)
 

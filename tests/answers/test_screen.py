@@ -1,7 +1,7 @@
 """The command-centre screen: its URL parsing and schedule (pure), and the page in AppTest on the sample.
 
 Fragment timers never fire in AppTest; the rotation, live refresh and layout are tested in a real browser
-(tests/test_screen_browser.py).
+(tests/app/test_screen_browser.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Hostile names in every field, every page in Chromium: names show as the characters they are, create no element,
 make no request off this machine and fire no dialog; the layout holds (no exception, the page's content drawn).
 
-One server on a snapshot of tests/test_hostile_names.py's files (districts, towns, committees, units, grids and a
+One server on a snapshot of tests/app/test_hostile_names.py's files (districts, towns, committees, units, grids and a
 file name written as Markdown, HTML, directives, maths and Plotly templates)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The overview's town map, the grids page and the services page in a real browser, with no request off
 this machine: the schematic tile map on the sample, then a true choropleth from uploaded boundaries.
-Playwright driving Debian's Chromium, as tests/test_browser.py. Screenshots go to tests/artifacts/.
+Playwright driving Debian's Chromium, as tests/app/test_browser.py. Screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The command-centre screen in a real browser: layout at three display settings, rotation, live data,
-a server restart, and only local requests. Playwright driving Debian's Chromium, as tests/test_browser.py.
+a server restart, and only local requests. Playwright driving Debian's Chromium, as tests/app/test_browser.py.
 
 Screenshots go to tests/artifacts/screen-*.png; with UPDATE_SCREENSHOTS=1 the 1920×1080 one is also
 copied to docs/screenshot-screen.png for the README.

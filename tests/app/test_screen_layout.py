@@ -2,7 +2,7 @@
 strip without a scrollbar, and every numeral and line on them reads across a room at every display setting.
 
 The 16-district database is built in code (campaign.generate.scale, a few seconds); the server and the page are
-driven as in tests/test_screen_browser.py.
+driven as in tests/app/test_screen_browser.py.
 """
 
 from __future__ import annotations

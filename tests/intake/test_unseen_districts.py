@@ -7,7 +7,7 @@ in the file name or only in the roster, the kind only in the header or the names
 GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list), ingests them and checks the published
 figures against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
 
-    CAMPAIGN_HYPOTHESIS_EXAMPLES=3000 uv run pytest tests/test_unseen_districts.py
+    CAMPAIGN_HYPOTHESIS_EXAMPLES=3000 uv run pytest tests/intake/test_unseen_districts.py
 
 A failure found here becomes a case in tests/corpus/ before it is fixed.
 """
