@@ -339,6 +339,7 @@ def test_kill_9_during_an_ingest_leaves_the_old_or_the_new_snapshot(tmp_path, bi
     assert leftovers(db.parent) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("when", ["build started", "build under way", "just replaced"])
 def test_kill_9_during_the_publish_step(tmp_path, big, keep, when):
     db, proc = _start_big_ingest(big, tmp_path / "run")
@@ -380,6 +381,7 @@ sys.exit(3)
 """
 
 
+@pytest.mark.slow
 def test_readers_never_fail_and_never_go_back_while_snapshots_are_published(tmp_path, keep):
     n = 8
     db = tmp_path / "campaign.duckdb"
