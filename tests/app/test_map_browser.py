@@ -7,25 +7,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from campaign.app import townmap
 from tests.support import ARTIFACTS
 from tests.support.browser import VIEWPORT, fail_on_exception, open_page, require_chromium, title
-from tests.support.servers import LOCAL_HOSTS, running_dashboard
+from tests.support.servers import off_machine as outside
+from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
 CHART = '[data-testid="stPlotlyChart"]'
-
-
-def outside(requests: list[str]) -> list[str]:
-    return [
-        url
-        for url in requests
-        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
 
 
 def visit(browser, url: str, expected: str, shot: str, element_text: str | None = None) -> list[str]:

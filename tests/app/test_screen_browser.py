@@ -24,7 +24,6 @@ from tests.support.screen import (
     SETTINGS,
     assert_boards_whole,
     assert_fills_the_screen,
-    off_machine,
     open_screen,
     panel,
     serving,
@@ -33,7 +32,7 @@ from tests.support.screen import (
     tab,
     walk,
 )
-from tests.support.servers import free_port
+from tests.support.servers import free_port, off_machine
 
 pytestmark = pytest.mark.browser
 

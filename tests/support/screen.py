@@ -11,7 +11,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,7 +18,7 @@ from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT, SAMPLE_DIR
 from tests.support.browser import EXCEPTION
-from tests.support.servers import LOCAL_HOSTS, free_port, healthy, stop
+from tests.support.servers import free_port, healthy, stop
 
 SETTINGS = {
     "1920x1080": ({"width": 1920, "height": 1080}, 1),
@@ -90,12 +89,6 @@ def open_screen(page, url: str) -> None:
 
 def panel(page) -> str:
     return page.locator(PANEL).first.get_attribute("data-panel")
-
-
-def off_machine(requests: list[str]) -> list[str]:
-    return [
-        u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname not in LOCAL_HOSTS
-    ]
 
 
 LAYOUT_JS = """() => {

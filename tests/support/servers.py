@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +23,13 @@ from campaign.intake.reader import status_files
 from tests.support import DEPLOY, ROOT, SAMPLE_DIR
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def off_machine(requests: list[str]) -> list[str]:
+    """The URLs of ``requests`` that go to another host than this machine (data: and blob: stay here)."""
+    return [
+        u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname not in LOCAL_HOSTS
+    ]
 
 
 def free_port() -> int:
