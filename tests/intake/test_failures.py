@@ -139,6 +139,7 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
     assert "CAMPAIGN_MAX_COLUMNS" in messages[2]
 
 
+@pytest.mark.browser
 def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browser, tmp_path) -> None:
     """Streamlit's own check of an upload's name raised before the page ran: a traceback on the page."""
     with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url:
