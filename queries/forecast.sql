@@ -10,7 +10,7 @@
 -- the share the last 7 days show (daily_share = 1 - (remaining / remaining7) ^ (1/7)), until fewer than
 -- half a unit remains: tail = 7 * ln(2 * remaining) / ln(remaining7 / remaining) days.
 -- On the sample history this range held the actual date in 13 of 14 backtest projections (the old
--- fastest-to-slowest-pace range: 6 of 14); tests/test_forecast.py holds it to campaign.forecast.RANGE_CLAIM.
+-- fastest-to-slowest-pace range: 6 of 14); tests/answers/test_forecast.py holds it to campaign.forecast.RANGE_CLAIM.
 -- A null latest means one window saw no progress (no honest end date).
 -- Reads coverage_daily (derive.sql): created among roster units on the district's latest day <= each day.
 with chosen as (

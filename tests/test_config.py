@@ -15,8 +15,8 @@ from campaign import config
 from campaign.intake import uploads
 from campaign.ops import cli
 from campaign.snapshot import store
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 VARIABLES = [config.CONFIG_ENV, *config.ENV.values()]
 
 

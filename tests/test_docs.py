@@ -6,12 +6,11 @@ a parameter added to the code without a line in its document fails here."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from campaign import config
 from campaign.answers import screen
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TEST_COMMAND = "python -m pip install uv && python -m uv run pytest"
 
 

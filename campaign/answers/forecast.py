@@ -12,7 +12,7 @@ from campaign.answers import queries
 
 # The share of backtest projections on the sample history whose [earliest, latest] holds the actual day of
 # 100% that the forecast page claims (13 of 14, 93%, with the slow-tail latest of queries/forecast.sql; the
-# old fastest-to-slowest-pace range held 6 of 14). tests/test_forecast.py fails when the range covers less.
+# old fastest-to-slowest-pace range held 6 of 14). tests/answers/test_forecast.py fails when the range covers less.
 RANGE_CLAIM = 0.85
 # The same on a history the method was not fitted to: the generated 16-district city campaign (campaign.generate.scale,
 # seeded), whose bursts and revocations are harsher: 87 of 141 (62%); 15 more had no latest date (a window

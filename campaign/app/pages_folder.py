@@ -8,7 +8,7 @@ first change), and serve a page's own URL without dashboard.py. `.streamlit/conf
 sidebar's page list off, so that first run draws no file names; :func:`leave` turns the app's own menu on
 and leaves the mode; a page run without dashboard.py runs again through it (:func:`run_through_dashboard`).
 AppTest resets the flag before every run: :func:`staying_off` keeps it off there, as a server does.
-Tests: tests/test_pages_folder.py, tests/test_first_frame.py, test_browser's first visitor.
+Tests: tests/app/test_pages_folder.py, tests/app/test_first_frame.py, test_browser's first visitor.
 """
 
 from __future__ import annotations

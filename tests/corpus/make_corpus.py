@@ -1587,8 +1587,8 @@ def unseen_district_cases(c: Corpus) -> None:
     )
     c.accepted(
         "numbered_names_only",
-        "found by tests/test_unseen_districts.py: a title saying district, batch and date over a table of a 序号 "
-        "column and names only",
+        "found by tests/intake/test_unseen_districts.py: a title saying district, batch and date over a table of "
+        "a 序号 column and names only",
         [
             ("名册.csv", text(MH_ROSTER)),
             ("名单.csv", text("闵行区第3批无疫小区名单（2022-05-12公布）\n序号,小区名称\n1,古美苑\n")),
@@ -1604,8 +1604,8 @@ def unseen_district_cases(c: Corpus) -> None:
     )
     c.accepted(
         "roster_kind_from_its_header_with_a_list",
-        "found by tests/test_unseen_districts.py: a roster whose kind only its header 小区名称 says, and in the same "
-        "run a list whose header 名称 says none: the list's units take the roster's kind",
+        "found by tests/intake/test_unseen_districts.py: a roster whose kind only its header 小区名称 says, and in "
+        "the same run a list whose header 名称 says none: the list's units take the roster's kind",
         [
             ("名册.csv", text("闵行区名册\n街镇,居委,小区名称\n古美路街道,古美一居委,古美苑\n")),
             ("名单.csv", text("区,街镇,居委,名称,批次,公布日期\n闵行区,古美路街道,古美一居委,古美苑,1,2022-05-12\n")),

@@ -1,0 +1,1 @@
+"""Tests of campaign.answers: every named query, the forecast, the data-quality checks, the screen's figures."""

@@ -1,0 +1,1 @@
+"""Tests of campaign.generate: the bundled sample and campaigns at scale."""

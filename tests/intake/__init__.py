@@ -1,0 +1,1 @@
+"""Tests of campaign.intake: reading files, what they mean, the run of an ingest, its limits and its corpus."""

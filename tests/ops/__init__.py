@@ -1,0 +1,1 @@
+"""Tests of campaign.ops: the command line, `campaign serve`, health, nginx and the offline bundle."""

@@ -1,0 +1,1 @@
+"""Tests of campaign.outputs: the CSV/XLSX downloads and the PDF brief."""

@@ -1,0 +1,1 @@
+"""Tests of campaign.snapshot: derived tables, kept snapshots, rollback, publishing, a damaged snapshot."""

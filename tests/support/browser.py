@@ -1,0 +1,67 @@
+"""Real-browser helpers: Debian's Chromium for Playwright (never a browser of Playwright's own), waiting for
+Streamlit's run to finish, opening a page and failing on an exception it shows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from campaign import i18n
+
+VIEWPORT = {"width": 1400, "height": 2000}  # tall: the main area scrolls inside its own container
+EXCEPTION = '[data-testid="stException"]'
+
+# Real-browser tests: Debian's Chromium driven by Playwright; never a browser of Playwright's own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing (apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji)"
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run under CI, but {reason}")
+    pytest.skip(reason)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished its current run (no "running" status widget)."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+def fail_on_exception(page) -> None:
+    errors = page.locator(EXCEPTION)
+    if errors.count():
+        pytest.fail(f"{page.url} shows an exception:\n{errors.first.inner_text()[:2000]}")
+
+
+def open_page(page, url: str, expected: str, drawn: str | None = None) -> None:
+    """Load ``url`` and wait for the run to finish, for ``expected`` text, and for ``drawn`` to render."""
+    page.goto(url)
+    settle(page)
+    page.get_by_text(expected).or_(page.locator(EXCEPTION)).first.wait_for()
+    settle(page)
+    fail_on_exception(page)
+    if drawn:
+        page.locator(drawn).first.wait_for()
+        if "PlotlyChart" in drawn:
+            page.locator(f"{drawn} .main-svg").first.wait_for()
+
+
+def metric_texts(page) -> list[str]:
+    return [" ".join(m.inner_text().split()) for m in page.locator('[data-testid="stMetric"]').all()]
+
+
+def title(key: str, lang: str = "zh") -> str:
+    return i18n.t(key, lang)
