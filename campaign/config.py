@@ -26,6 +26,8 @@ file key                environment variable        meaning (default)
 ``max_line_kb``         ``CAMPAIGN_MAX_LINE_KB``    one line of a text file, in KB (1024)
 ``max_unzipped_mb``     ``CAMPAIGN_MAX_UNZIPPED_MB`` a workbook unzipped, in MB (1024)
 ``max_zip_ratio``       ``CAMPAIGN_MAX_ZIP_RATIO``  a workbook part's compression ratio (200)
+``cjk_font``            ``CAMPAIGN_CJK_FONT``       the PDF brief's Chinese font file (found installed)
+``user``                ``CAMPAIGN_USER``           who the ingest log names for CLI runs (login name)
 ======================  ==========================  ================================================
 
 The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.intake.limits``);
@@ -82,6 +84,8 @@ ENV = {
     "max_line_kb": "CAMPAIGN_MAX_LINE_KB",
     "max_unzipped_mb": "CAMPAIGN_MAX_UNZIPPED_MB",
     "max_zip_ratio": "CAMPAIGN_MAX_ZIP_RATIO",
+    "cjk_font": "CAMPAIGN_CJK_FONT",
+    "user": "CAMPAIGN_USER",
 }
 FILE_LIMITS = tuple(k for k in ENV if k.startswith("max_") and k != "max_upload_mb")
 VARIABLES = (CONFIG_ENV, *ENV.values())
@@ -155,6 +159,8 @@ class Settings:
     file: Path | None = None  # the config file read, if any
     # a password was set but is shorter than MIN_PASSWORD (so admin_password is None): the data page says so
     password_too_short: bool = field(default=False, repr=False)
+    cjk_font: Path | None = None  # None: the first Chinese font installed (campaign.outputs.brief)
+    user: str | None = None  # None: the login name (campaign.intake.audit)
 
     @property
     def limits(self) -> FileLimits:
@@ -175,6 +181,8 @@ class Settings:
             "language": self.language,
             "keep_snapshots": self.keep_snapshots,
             "max_upload_mb": self.max_upload_mb,
+            "cjk_font": str(self.cjk_font) if self.cjk_font else None,
+            "user": self.user,
             # every limit in force, the defaults included: what an operator would raise
             **self.limits.describe(),
         }
@@ -194,6 +202,8 @@ class Settings:
             "CAMPAIGN_MAX_UPLOAD_MB": f"{self.max_upload_mb:g}",
         }
         env |= {ENV[key]: f"{value:g}" for key, value in self.file_limits.items()}
+        env |= {"CAMPAIGN_CJK_FONT": str(self.cjk_font)} if self.cjk_font else {}
+        env |= {"CAMPAIGN_USER": self.user} if self.user else {}
         if self.admin_password:
             env["CAMPAIGN_ADMIN_PASSWORD"] = self.admin_password
         return env
@@ -525,6 +535,16 @@ def _read(
         else:
             file_limits[key] = checked
 
+    texts: dict[str, str | None] = {}
+    for key in ("cjk_font", "user"):
+        value, source = raw(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            refuse(key, f"{source} = {value!r}: 应为文本 (a string)")
+            value = None
+        texts[key] = value.strip() if value is not None else None
+    font = texts["cjk_font"]
+    if font is not None:
+        font_path = Path(font).expanduser() if raw("cjk_font")[1].startswith("$") else _relative_to(path, font)
     settings = Settings(
         port=port,
         address=address,
@@ -540,6 +560,8 @@ def _read(
         file_limits=file_limits,
         file=path,
         password_too_short=too_short,
+        cjk_font=font_path if font is not None else None,
+        user=texts["user"],
     )
     return settings, problems
 

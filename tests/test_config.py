@@ -270,3 +270,22 @@ def test_one_list_of_languages_and_the_defaults_only_in_settings():
     assert screen.Defaults() == screen.Defaults(built_in.refresh, built_in.stale, built_in.language)
     assert config.Settings.keep_snapshots == store.KEEP_DEFAULT == 10
     assert limits.Limits is config.FileLimits and config.settings({}).limits == config.FileLimits()
+
+
+def test_the_briefs_font_and_the_ingest_logs_user_are_settings_too(tmp_path, monkeypatch):
+    """Read by the brief and the ingest log through ``settings()``, like every other value: from the file (a font
+    path relative to its folder) or the environment (which wins), handed on to a child unchanged."""
+    path = write_config(tmp_path, 'cjk_font = "fonts/黑体.ttc"\nuser = "区防控办"\n')
+    settings = config.load({config.CONFIG_ENV: str(path)})
+    assert (settings.cjk_font, settings.user) == (tmp_path / "fonts" / "黑体.ttc", "区防控办")
+    again = config.load(settings.environment())
+    assert (again.cjk_font, again.user) == (settings.cjk_font, settings.user)
+    env = {config.CONFIG_ENV: str(path), "CAMPAIGN_USER": "张三", "CAMPAIGN_CJK_FONT": "/opt/f.otf"}
+    assert (config.load(env).user, config.load(env).cjk_font) == ("张三", Path("/opt/f.otf"))
+    assert config.load({}).user is None and config.load({}).cjk_font is None
+    with pytest.raises(config.ConfigError, match="user"):
+        config.load({config.CONFIG_ENV: str(write_config(tmp_path, "user = 3\n"))})
+    from campaign.intake import audit
+
+    monkeypatch.setenv("CAMPAIGN_USER", "李四")
+    assert audit.current_user() == "李四"

@@ -7,9 +7,9 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-import os
 from pathlib import Path
 
+from campaign import config
 from campaign.intake.report import IngestReport
 
 LOG_NAME = "ingest-log.jsonl"
@@ -58,10 +58,10 @@ def record(
 
 
 def current_user() -> str:
-    """Who runs an ingest or rollback, for the record: $CAMPAIGN_USER, else the login name."""
-    env = os.environ.get("CAMPAIGN_USER")
-    if env:
-        return env
+    """Who runs an ingest or rollback, for the record: the setting ``user`` ($CAMPAIGN_USER), else the login name."""
+    given = config.settings().user
+    if given:
+        return given
     try:
         return getpass.getuser()
     except Exception:  # no user name in some containers

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from campaign import i18n
+from campaign import config, i18n
 from campaign.answers import queries
 from campaign.outputs import export
 
@@ -104,9 +103,9 @@ def _face(path: Path) -> int | None:
 
 
 def _candidates() -> Iterable[tuple[Path, Path | None]]:
-    chosen = os.environ.get(CJK_FONT_ENV)
+    chosen = config.settings().cjk_font
     if chosen:
-        yield Path(chosen).expanduser(), None
+        yield chosen, None
     for regular, bold in FONT_CANDIDATES:
         yield Path(regular), Path(bold) if bold else None
     for folder in FONT_DIRS:
@@ -133,9 +132,9 @@ def _find(env_value: str | None) -> CJKFont | None:
 
 
 def find_cjk_font() -> CJKFont:
-    """The CJK font to embed: ``$CAMPAIGN_CJK_FONT``, else the first of FONT_CANDIDATES installed, else any
-    font file under FONT_DIRS named like a Chinese font that has the glyphs. Raises NoCJKFont."""
-    font = _find(os.environ.get(CJK_FONT_ENV))
+    """The CJK font to embed: the setting ``cjk_font`` (``$CAMPAIGN_CJK_FONT``), else the first of FONT_CANDIDATES
+    installed, else any font file under FONT_DIRS named like a Chinese font that has the glyphs. Raises NoCJKFont."""
+    font = _find(str(config.settings().cjk_font or ""))
     if font is None:
         raise NoCJKFont()
     return font
