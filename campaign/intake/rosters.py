@@ -17,6 +17,7 @@ from campaign.intake.tables import (
     count_expr,
     missing_columns,
     stack_tables,
+    with_rechecked,
 )
 
 # a roster needs its units' places and kind; households and population are welcome, never demanded
@@ -45,17 +46,7 @@ def parse_rosters(slots: list[Slot]) -> pl.DataFrame | None:
         by_value(frame.get_column("households"), count_expr).alias("_households"),
         by_value(frame.get_column("population"), count_expr).alias("_population"),
     )
-    # a village or community is its own committee; a compound or a group must name its committee
-    unit_level = pl.col("_kind").is_in(UNIT_LEVEL_KINDS)
-    merged_above = pl.when(~unit_level).then(pl.col("committee")).forward_fill().over("_t", "district", "town")
-    frame = frame.with_columns(
-        pl.when(pl.col("committee").is_not_null())
-        .then(pl.col("committee"))
-        .when(unit_level)
-        .then(pl.col("name"))
-        .otherwise(merged_above)
-        .alias("committee")
-    )
+    frame = frame.with_columns(committee_filled("_kind", "_t", "district", "town"))
     bad = (
         pl.any_horizontal(pl.col(*ROSTER_NEEDS).is_null())
         | (pl.col("kind").is_not_null() & pl.col("_kind").is_null())
@@ -73,13 +64,12 @@ def parse_rosters(slots: list[Slot]) -> pl.DataFrame | None:
         pl.col("_households").alias("households"),
         pl.col("_population").alias("population"),
     )
-    rechecked: list[pl.DataFrame] = []
-    for t in sorted(flagged):
+
+    def parse(t: int) -> pl.DataFrame | None:
         parsed, todo[t].problems = parse_roster(todo[t].table)
-        if parsed is not None:  # found by the checks here, not by the table's own: keep its rows
-            rechecked.append(parsed.with_columns(pl.lit(t, pl.Int32).alias("_t")))
-    if rechecked:
-        frame = pl.concat([frame, *rechecked], how="diagonal_relaxed").sort("_t", maintain_order=True)
+        return parsed
+
+    frame = with_rechecked(frame, flagged, parse)
     counts = dict(frame.group_by("_t").len().iter_rows())
     for t, slot in enumerate(todo):
         if not slot.problems:
@@ -87,6 +77,21 @@ def parse_rosters(slots: list[Slot]) -> pl.DataFrame | None:
         slot.table.frame = slot.table.frame.clear()  # the cells as read are not needed any more
     files = pl.col("_t").replace_strict(list(range(len(todo))), [slot.file for slot in todo], return_dtype=pl.String)
     return frame.with_columns(files.alias("source_file")).drop("_t")
+
+
+def committee_filled(kind: str, *over: str) -> pl.Expr:
+    """A village or community is its own committee; a compound or a group names its committee, or stands under the
+    one above it (a merged cell left blank) within ``over``."""
+    unit_level = pl.col(kind).is_in(UNIT_LEVEL_KINDS)
+    merged_above = pl.when(~unit_level).then(pl.col("committee")).forward_fill().over(*over)
+    return (
+        pl.when(pl.col("committee").is_not_null())
+        .then(pl.col("committee"))
+        .when(unit_level)
+        .then(pl.col("name"))
+        .otherwise(merged_above)
+        .alias("committee")
+    )
 
 
 def parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
@@ -105,17 +110,7 @@ def parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
         problems += p
     if "committee" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("committee"))
-    # a village or community is its own committee; a compound or a group must name its committee
-    unit_level = pl.col("kind").is_in(UNIT_LEVEL_KINDS)
-    merged_above = pl.when(~unit_level).then(pl.col("committee")).forward_fill().over("district", "town")
-    frame = frame.with_columns(
-        pl.when(pl.col("committee").is_not_null())
-        .then(pl.col("committee"))
-        .when(unit_level)
-        .then(pl.col("name"))
-        .otherwise(merged_above)
-        .alias("committee")
-    )
+    frame = frame.with_columns(committee_filled("kind", "district", "town"))
     missing = frame.filter(pl.col("committee").is_null() & pl.col("kind").is_not_null())
     problems += [
         Problem(

@@ -27,7 +27,7 @@ from campaign.intake.normalise import (
 )
 from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
-from campaign.intake.tables import PLACE_COLS, Slot, clean_places, missing_columns, stack_tables
+from campaign.intake.tables import PLACE_COLS, Slot, clean_places, missing_columns, stack_tables, with_rechecked
 from campaign.intake.vocabulary import batch_number
 
 
@@ -119,13 +119,12 @@ def parse_statuses(slots: list[Slot], today: dt.date) -> Statuses | None:
         pl.col("_kind").alias("kind"),
         pl.col("_whole").alias("whole"),
     )
-    rechecked: list[pl.DataFrame] = []
-    for t in sorted(flagged):
+
+    def parse(t: int) -> pl.DataFrame | None:
         parsed, todo[t].problems = parse_status_rows(todo[t].table, today)
-        if parsed is not None:  # found by the checks here, not by the table's own: keep its rows
-            rechecked.append(parsed.drop("counts_rounds", "_name_header").with_columns(pl.lit(t, pl.Int32).alias("_t")))
-    if rechecked:
-        frame = pl.concat([frame, *rechecked], how="diagonal_relaxed").sort("_t", maintain_order=True)
+        return parsed.drop("counts_rounds", "_name_header") if parsed is not None else None
+
+    frame = with_rechecked(frame, flagged, parse)
     tables = pl.DataFrame(
         {
             "_t": range(len(todo)),

@@ -85,3 +85,17 @@ def stack_tables(
         pl.col("district").forward_fill().over("_t"), pl.col("town").forward_fill().over("_t")
     )
     return todo, frame
+
+
+def with_rechecked(frame: pl.DataFrame, flagged: set[int], parse: Callable[[int], pl.DataFrame | None]) -> pl.DataFrame:
+    """``frame`` (the stacked tables' rows that passed) with each ``flagged`` table parsed on its own: ``parse(t)``
+    sets the table's problems and returns its rows, or None. A table flagged by the stacked checks but whose own
+    parse finds nothing keeps its rows."""
+    rechecked = [
+        parsed.with_columns(pl.lit(t, pl.Int32).alias("_t"))
+        for t in sorted(flagged)
+        if (parsed := parse(t)) is not None
+    ]
+    if not rechecked:
+        return frame
+    return pl.concat([frame, *rechecked], how="diagonal_relaxed").sort("_t", maintain_order=True)
