@@ -544,7 +544,7 @@ def test_start_picks_the_first_slide_and_a_bad_one_says_so():
 def test_the_screens_stylesheet_and_clock_are_the_files_in_the_package(screen_app):
     """campaign/app/screen.css and screen.js, as the page sends them: every rule with its colours filled in, the
     clock's script whole, and nothing of the files' opening comments."""
-    root = Path(__file__).resolve().parent.parent / "campaign" / "app"
+    root = ROOT / "campaign" / "app"
     css = (root / "screen.css").read_text(encoding="utf-8")
     js = (root / "screen.js").read_text(encoding="utf-8")
     body = screen_html(screen_app())
