@@ -125,6 +125,16 @@ def fill_stated(table: Table, defaults: Defaults) -> Table:
                 shown = _shown(col, value, rounds)
                 inferred.append(f"{label} {shown} — 来自{said[0]} ({english[col]} {value} — from {said[1]})")
             break
+    # a list with no 状态 column whose title (or file name) names a status: 示范无疫小区名单 lists models, not creations
+    status = (facts.status or named.status) if is_list and "status" not in headers else None
+    if status is not None:
+        word = next(s.event.zh for s in definition().statuses if s.key == status)
+        from_title = facts.status is not None
+        source = FROM_TITLE if from_title else FROM_FILE_NAME
+        said = ("标题", "the title") if from_title else ("文件名", "the file name")
+        frame = frame.with_columns(pl.lit(word).alias("status"))
+        headers["status"] = source
+        inferred.append(f"状态 {word} — 来自{said[0]} (status {status} — from {said[1]})")
     if "town" not in headers and table.sheet and _TOWN_SHEET.match(fold(table.sheet)):
         frame = frame.with_columns(pl.lit(table.sheet.strip()).alias("town"))
         headers["town"] = FROM_SHEET

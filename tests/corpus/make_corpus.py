@@ -1446,6 +1446,13 @@ MH_ROSTER = (
     "闵行区,古美路街道,古美一居委,古美苑,小区,500,1200\n"
 )
 
+PD_ROSTER = (
+    "区,街镇,居委,小区名称,户数\n"
+    "浦东新区,川沙新镇,城南居委,城南小区,500\n"
+    "浦东新区,川沙新镇,城南居委,华夏一村,400\n"
+    "浦东新区,张江镇,孙桥居委,孙桥苑,300\n"
+)
+
 
 def unseen_district_cases(c: Corpus) -> None:
     """Each file gives what it lacks in a column through another hint, as towns' files do."""
@@ -1696,6 +1703,39 @@ def unseen_district_cases(c: Corpus) -> None:
                 [["闵行区", "七宝镇", "航华二村", 3, "2022-05-16"]],
                 status="created",
             )
+        ],
+    )
+    c.accepted(
+        "status_only_in_title",
+        "found trying 浦东新区: lists with no 状态 column whose title says the status: 第二批示范无疫小区名单 lists "
+        "models (not creations of batch 2), 撤销无疫小区名单 revocations",
+        [
+            ("名册.csv", text(PD_ROSTER)),
+            (
+                "名单.csv",
+                text("浦东新区第一批无疫小区名单（2022年5月6日）\n街镇,居委,小区名称\n川沙新镇,城南居委,城南小区\n"),
+            ),
+            (
+                "示范.csv",
+                text("浦东新区第二批示范无疫小区名单（2022年5月20日）\n街镇,居委,小区名称\n张江镇,孙桥居委,孙桥苑\n"),
+            ),
+            (
+                "撤销.csv",
+                text("浦东新区撤销无疫小区名单（2022年5月21日）\n街镇,居委,小区名称\n川沙新镇,城南居委,城南小区\n"),
+            ),
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "total", "created", "model", "revoked"],
+                [["浦东新区", "compound", 3, 1, 1, 1]],
+            ),
+            check(
+                "units",
+                ["name", "status", "status_date"],
+                [["孙桥苑", "model", "2022-05-20"]],
+                status="created",
+            ),
         ],
     )
 
