@@ -1738,6 +1738,26 @@ def unseen_district_cases(c: Corpus) -> None:
             ),
         ],
     )
+    c.accepted(
+        "district_written_short",
+        "found trying 浦东新区: a list naming its district 浦东 in every row, another 上海市浦东新区: the roster's "
+        "浦东新区 (not districts of their own with no roster, their units counted there), said in the report",
+        [
+            ("名册.csv", text(PD_ROSTER)),
+            ("川沙.csv", text("区,街镇,居委,小区名称,批次,公布日期\n浦东,川沙新镇,城南居委,城南小区,1,2022/5/6\n")),
+            (
+                "张江.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n上海市浦东新区,张江镇,孙桥居委,孙桥苑,1,2022/5/6\n"),
+            ),
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "total", "created"],
+                [["浦东新区", "compound", 3, 2]],
+            ),
+        ],
+    )
 
 
 def _merged_roster(book: xlsxwriter.Workbook) -> None:
