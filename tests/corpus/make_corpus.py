@@ -1758,6 +1758,35 @@ def unseen_district_cases(c: Corpus) -> None:
             ),
         ],
     )
+    title = "浦东新区第一批无疫小区名单（2022年5月6日）"
+    c.accepted(
+        "summary_sheet_repeats_town_sheets",
+        "found trying 浦东新区: a workbook with a sheet per town and a 汇总 sheet repeating their rows is one list: "
+        "each unit created once, not created twice on one day (the quality page's 未经取消而重复创建)",
+        [
+            ("名册.csv", text(PD_ROSTER)),
+            (
+                "浦东新区第一批.xlsx",
+                xlsx(
+                    {
+                        "汇总": {
+                            0: [title],
+                            1: ["街镇", "居委", "小区名称"],
+                            2: ["川沙新镇", "城南居委", "城南小区"],
+                            3: ["张江镇", "孙桥居委", "孙桥苑"],
+                        },
+                        "川沙新镇": {0: [title], 1: ["居委", "小区名称"], 2: ["城南居委", "城南小区"]},
+                        "张江镇": {0: [title], 1: ["居委", "小区名称"], 2: ["孙桥居委", "孙桥苑"]},
+                    }
+                ),
+            ),
+        ],
+        [
+            check("coverage_by_district", ["district", "total", "created"], [["浦东新区", 3, 2]]),
+            check("dq_created_twice", ["name"], []),
+            check("changes_by_date", ["published", "created_new", "created_again"], [["2022-05-06", 2, 0]]),
+        ],
+    )
 
 
 def _merged_roster(book: xlsxwriter.Workbook) -> None:
