@@ -200,15 +200,20 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             drop_empty_cols=False,
             raise_if_empty=False,
         )
-        first_rows = _sheet_first_rows(path)
+        first_rows, hidden = _sheet_first_rows(path)
     except Exception as exc:  # a damaged workbook raises whatever its parser raises
         # the parser's words may hold the server's path to the upload: say the user's file name instead
         why = str(exc).replace(str(path), name)
         return [], [Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {why}")]
     tables: list[Table] = []
     skipped: list[tuple[str, list[list[str]]]] = []
+    left_out: list[str] = []
     for sheet, frame in sheets.items():
         if frame.height == 0:
+            continue
+        if sheet in hidden:
+            # what the official sees is what they send: a hidden sheet holds old lists or workings, not this list
+            left_out.append(sheet)
             continue
         frame = frame.select(pl.all().cast(pl.String))
         rows = [list(r) for r in frame.head(HEADER_SCAN_ROWS).iter_rows()]
@@ -222,19 +227,37 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             return [], problems
         tables.extend(made)
     if not tables:
+        if left_out and not skipped:
+            shown = "、".join(left_out)
+            return [], [
+                Problem(
+                    name,
+                    f"只有隐藏的工作表（{shown}）有数据：请在 Excel 中取消隐藏要导入的工作表 "
+                    "(only hidden sheets hold data: unhide the sheet to load)",
+                )
+            ]
         rows = skipped[0][1] if skipped else []
         return [], [_no_header_problem(name, rows)]
+    if left_out:
+        shown = "、".join(left_out)
+        tables[0].inferred.append(f"隐藏的工作表未读取：{shown} (hidden sheets not read: {shown})")
     return tables, []
 
 
-def _sheet_first_rows(path: Path) -> dict[str, int]:
-    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks)."""
+def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str]]:
+    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks); and the
+    sheets hidden in Excel (hidden or very hidden)."""
     out: dict[str, int] = {}
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
         targets |= {k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
+        hidden = {
+            _unescape(m.group(1))
+            for tag in re.findall(r"<sheet [^>]*>", workbook)
+            if re.search(r'\sstate="(?:hidden|veryHidden)"', tag) and (m := re.search(r'\sname="([^"]+)"', tag))
+        }
         for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
             target = targets.get(rid, "")
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -249,7 +272,7 @@ def _sheet_first_rows(path: Path) -> dict[str, int]:
                 if "<v>" in content or "<t" in content:
                     out[_unescape(sheet_name)] = int(number)
                     break
-    return out
+    return out, hidden
 
 
 _ROW = re.compile(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', flags=re.S)

@@ -1787,6 +1787,35 @@ def unseen_district_cases(c: Corpus) -> None:
             check("changes_by_date", ["published", "created_new", "created_again"], [["2022-05-06", 2, 0]]),
         ],
     )
+    c.accepted(
+        "hidden_sheet_not_read",
+        "found trying 浦东新区: a workbook whose hidden sheet holds an older list with its own title is read as the "
+        "official sees it, without the hidden sheet (its units not created), and the report says so",
+        [("名册.csv", text(PD_ROSTER)), ("浦东新区第二批.xlsx", workbook(_hidden_sheet_list))],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["孙桥苑", 2, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+
+
+def _hidden_sheet_list(book: xlsxwriter.Workbook) -> None:
+    header = ["街镇", "居委", "小区名称"]
+    sheet(
+        book,
+        "名单",
+        {0: ["浦东新区第二批无疫小区名单（2022年5月9日）"], 1: header, 2: ["张江镇", "孙桥居委", "孙桥苑"]},
+    )
+    old = sheet(
+        book,
+        "草稿",
+        {0: ["浦东新区第二批无疫小区名单（2022年5月8日）"], 1: header, 2: ["川沙新镇", "城南居委", "城南小区"]},
+    )
+    old.hide()
 
 
 def _merged_roster(book: xlsxwriter.Workbook) -> None:
