@@ -112,14 +112,22 @@ def _read_text(
     else:
         lines = text.splitlines()
         head = lines[:HEADER_SCAN_ROWS]
-    delimiter = "\t" if suffix == ".tsv" or (head and _count_tabs(head) > _count_commas(head)) else ","
-    try:
+    # commas, tabs, or semicolons (Excel's CSV where the comma is the decimal mark): the one whose lines give a header
+    counts = {",": _count_commas(head), "\t": _count_tabs(head), ";": sum(line.count(";") for line in head)}
+    order = (
+        ["\t"] if suffix == ".tsv" else sorted((d for d in counts if counts[d] or d == ","), key=lambda d: -counts[d])
+    )
+    found = None
+    for delimiter in order:
+        try:
+            rows = list(csv.reader(head, delimiter=delimiter))
+        except csv.Error as error:  # e.g. a field over the csv module's 131,072 characters (limits allowing it)
+            return [], [Problem(name, f"无法按 CSV 读取文件开头 (cannot read the first lines as CSV): {error}")]
+        if (found := _find_header(rows)) is not None:
+            break
+    if found is None:
+        delimiter = order[0]
         rows = list(csv.reader(head, delimiter=delimiter))
-    except (
-        csv.Error
-    ) as error:  # e.g. a field over the csv module's 131,072 characters (campaign.intake.limits allowing it)
-        return [], [Problem(name, f"无法按 CSV 读取文件开头 (cannot read the first lines as CSV): {error}")]
-    found = _find_header(rows)
     if found is None:
         return [], [_no_header_problem(name, rows)]
     header_at = found

@@ -1801,6 +1801,25 @@ def unseen_district_cases(c: Corpus) -> None:
             )
         ],
     )
+    c.accepted(
+        "semicolon_separated",
+        'found trying 松江区: a CSV separated by semicolons, as Excel saves "CSV" where the comma is the decimal '
+        "mark, with a name holding a comma in quotes",
+        [
+            ("名册.csv", text(PD_ROSTER.replace("孙桥苑", '"孙桥苑,东区"'))),
+            (
+                "浦东新区第一批.csv",
+                text(
+                    "区;街镇;居委;小区名称;批次;公布日期\n浦东新区;川沙新镇;城南居委;城南小区;1;2022/5/6\n"
+                    '浦东新区;张江镇;孙桥居委;"孙桥苑,东区";1;2022/5/6\n',
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+        ],
+        [check("units", ["name", "batch"], [["城南小区", 1], ["孙桥苑,东区", 1]], status="created")],
+        encodings={"浦东新区第一批.csv": "gb18030"},
+    )
 
 
 def _hidden_sheet_list(book: xlsxwriter.Workbook) -> None:
