@@ -58,6 +58,10 @@ def clean_expr(e: pl.Expr) -> pl.Expr:
     e = e.str.replace_all(r"\s+", " ")
     for _ in range(2):  # two passes: a regex cannot overlap its own matches
         e = e.str.replace_all(r"(\p{Han}) (\p{Han})", "${1}${2}")
+    # nor between a Chinese character and a bracket or digit: a cell wrapped in Excel (甲苑⏎(一期)) is 甲苑(一期)
+    e = e.str.replace_all(r"(\p{Han}) ([()\[\]0-9#])", "${1}${2}").str.replace_all(
+        r"([()\[\]0-9#]) (\p{Han})", "${1}${2}"
+    )
     return pl.when(e == "").then(None).otherwise(e)
 
 

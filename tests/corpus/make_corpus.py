@@ -1820,6 +1820,32 @@ def unseen_district_cases(c: Corpus) -> None:
         [check("units", ["name", "batch"], [["城南小区", 1], ["孙桥苑,东区", 1]], status="created")],
         encodings={"浦东新区第一批.csv": "gb18030"},
     )
+    c.accepted(
+        "wrapped_cells",
+        "found trying 青浦区: cells wrapped in Excel (Alt+Enter): headers 小区⏎名称 and 公布⏎日期, a name 甲苑⏎(一期) "
+        "that the roster writes 甲苑(一期), a town 夏阳⏎街道",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,户数\n青浦区,夏阳街道,青湖居委,甲苑(一期),300\n青浦区,夏阳街道,青湖居委,甲苑(二期),200\n"
+                ),
+            ),
+            (
+                "青浦区第一批.xlsx",
+                xlsx(
+                    {
+                        "名单": {
+                            0: ["区", "街镇", "居委", "小区\n名称", "批次", "公布\n日期"],
+                            1: ["青浦区", "夏阳\n街道", "青湖居委", "甲苑\n(一期)", "第1批", "2022/5/6"],
+                            2: ["青浦区", "夏阳街道", "青湖居委", "甲苑 （二期）", "第1批", "2022/5/6"],
+                        }
+                    }
+                ),
+            ),
+        ],
+        [check("units", ["name", "batch"], [["甲苑(一期)", 1], ["甲苑(二期)", 1]], status="created")],
+    )
 
 
 def _hidden_sheet_list(book: xlsxwriter.Workbook) -> None:
