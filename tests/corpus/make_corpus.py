@@ -1846,6 +1846,43 @@ def unseen_district_cases(c: Corpus) -> None:
         ],
         [check("units", ["name", "batch"], [["甲苑(一期)", 1], ["甲苑(二期)", 1]], status="created")],
     )
+    c.accepted(
+        "names_written_otherwise",
+        "found trying 浦东新区: a list's names written otherwise than the roster's, each agreeing with one roster unit "
+        "of its committee (its town, with no committee): 华夏一村小区 for 华夏一村, 城南 for 城南小区, 汤臣豪园1期 and "
+        "汤臣豪园（二期） for 汤臣豪园一期 and 汤臣豪园二期; each read as the roster's, one warning a table",
+        [
+            (
+                "名册.csv",
+                text(
+                    PD_ROSTER + "浦东新区,张江镇,孙桥居委,汤臣豪园一期,350\n浦东新区,张江镇,孙桥居委,汤臣豪园二期,350\n"
+                ),
+            ),
+            (
+                "川沙.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期\n浦东新区,川沙新镇,城南居委,华夏一村小区,1,2022/5/6\n"
+                    "浦东新区,川沙新镇,城南居委,城南,1,2022/5/6\n"
+                ),
+            ),
+            (
+                "张江.csv",
+                text(
+                    "区,街镇,小区名称,批次,公布日期\n浦东新区,张江镇,汤臣豪园1期,1,2022/5/6\n"
+                    "浦东新区,张江镇,汤臣豪园（二期）,1,2022/5/6\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch"],
+                [["华夏一村", 1], ["城南小区", 1], ["汤臣豪园一期", 1], ["汤臣豪园二期", 1]],
+                status="created",
+            ),
+            check("coverage_by_district", ["district", "total", "created"], [["浦东新区", 5, 4]]),
+        ],
+    )
 
 
 def _hidden_sheet_list(book: xlsxwriter.Workbook) -> None:
