@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from campaign.intake.problems import Problem
+from campaign.intake.title import parse_title
 from campaign.intake.vocabulary import header_column, header_match, says_rounds
 from campaign.text import short
 
@@ -376,7 +377,20 @@ def _make_table(
         lazy = lazy.filter(
             pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
         )
-    body, skipped = _without_totals_and_notes(lazy.collect(), data_cols)
+    body, repeated, second = _without_repeated_headers(lazy.collect(), data_cols)
+    if second is not None:
+        row, text = second
+        return [], [
+            Problem(
+                label,
+                f"第{row}行起是另一张表（标题「{short(text, 40)}」）：请把每张表放在单独的工作表或文件中 "
+                f"(a second table starts at row {row}, under its own title: put each table on its own sheet or in "
+                "its own file)",
+                row=row,
+            )
+        ]
+    body, skipped = _without_totals_and_notes(body, data_cols)
+    skipped = sorted([*repeated, *skipped], key=lambda said: int(re.match(r"第(\d+)行", said).group(1)))
     counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
 
@@ -436,6 +450,45 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
     keep = [k not in drop for k in range(len(rows))]
     said = [f"第{at[k]}行「{short(drop[k], 16)}」" for k in sorted(drop)]
     return body.filter(pl.Series(keep)), said
+
+
+def _without_repeated_headers(
+    body: pl.DataFrame, data_cols: list[str]
+) -> tuple[pl.DataFrame, list[str], tuple[int, str] | None]:
+    """Drop the header written again below the table's first (on every printed page of a list made in Word), each
+    said by row. A header again right under a line of one cell (a title) starts a second table: its row and title
+    come back for the refusal, as the rows under it are another list's (another batch, another day).
+
+    A row is the header again when at least two of its cells name their own column (街镇 under 街镇) and no cell
+    of a known column says anything else."""
+    known = [c for c in data_cols if not c.startswith("extra:")]
+    if body.is_empty() or len(known) < 2:
+        return body, [], None
+    same = []
+    for c in known:
+        values = body.get_column(c)
+        distinct = values.drop_nulls().unique().to_list()
+        own = [v for v in distinct if header_match(v) == (c, True)]  # 城南小区 holds 小区 but is a name
+        same.append(values.is_in(own).fill_null(False).alias(c) if own else pl.Series(c, [False] * body.height))
+    if not any(s.any() for s in same):
+        return body, [], None
+    filled = body.select(
+        pl.sum_horizontal(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in known)
+    )
+    matching = pl.DataFrame(same).select(pl.sum_horizontal(pl.all())).to_series()
+    headers = (matching >= 2) & (matching == filled.to_series())
+    if not headers.any():
+        return body, [], None
+    at = body.get_column("_row").to_list()
+    counts = filled.to_series().to_list()
+    for k in [k for k, h in enumerate(headers.to_list()) if h]:
+        if k > 0 and counts[k - 1] == 1 and not headers[k - 1]:
+            title = next(v for v in body.select(known).row(k - 1) if v is not None and v.strip()).strip()
+            facts = parse_title(title)
+            if facts.district or facts.batch or facts.published or "名单" in title or "名册" in title:
+                return body, [], (at[k - 1], title)
+    said = [f"第{at[k]}行「表头重复」" for k, h in enumerate(headers.to_list()) if h]
+    return body.filter(~headers), said, None
 
 
 def _folded(text: str) -> str:

@@ -727,6 +727,29 @@ def refused_cases(c: Corpus) -> None:
         ],
         [problem("第2批.csv", "既标为整建制又标为非整建制，见第 2、3 行", row=3, column="整建制", value="×")],
     )
+    c.refused(
+        "two_tables_on_one_sheet",
+        "found trying 宝山区: two batch lists one below the other on one sheet, each under its title: the second "
+        "list's rows are another batch and day, so the sheet is refused naming the row where it starts",
+        [
+            (
+                "宝山区名单汇编.xlsx",
+                xlsx(
+                    {
+                        "名单": {
+                            0: ["金山区第一批无疫小区名单（2022年5月6日）"],
+                            1: ["街镇", "居委/村", "名称"],
+                            2: ["山阳镇", "海欣居民区", "海皓馨苑"],
+                            4: ["金山区第二批无疫小区名单（2022年5月9日）"],
+                            5: ["街镇", "居委/村", "名称"],
+                            6: ["朱泾镇", "东林村", "东林村1组"],
+                        }
+                    }
+                ),
+            )
+        ],
+        [problem("宝山区名单汇编.xlsx [名单]", "第5行起是另一张表", row=5)],
+    )
 
 
 # ------------------------------------------------------------------------------------ accepted ---
@@ -1882,6 +1905,29 @@ def unseen_district_cases(c: Corpus) -> None:
             ),
             check("coverage_by_district", ["district", "total", "created"], [["浦东新区", 5, 4]]),
         ],
+    )
+    c.accepted(
+        "header_repeated_on_every_page",
+        "found trying 金山区 with no roster: a list made in Word, its header repeated on every printed page; the "
+        "repeated header is no unit (it was loaded as a unit 小区名称 of town 街镇, created)",
+        [
+            (
+                "金山区第一批.csv",
+                text(
+                    "金山区第一批无疫小区名单（2022年5月6日）\n街镇,居委,小区名称\n朱泾镇,东林居委,东林苑\n\n"
+                    "街镇,居委,小区名称\n朱泾镇,待泾居委,待泾苑\n",
+                    "utf-8-sig",
+                ),
+            )
+        ],
+        [
+            check(
+                "units",
+                ["town", "committee", "name", "batch"],
+                [["朱泾镇", "东林居委", "东林苑", 1], ["朱泾镇", "待泾居委", "待泾苑", 1]],
+            )
+        ],
+        encodings={"金山区第一批.csv": "utf-8-sig"},
     )
 
 
