@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,6 +126,16 @@ def fill_stated(table: Table, defaults: Defaults) -> Table:
                 shown = _shown(col, value, rounds)
                 inferred.append(f"{label} {shown} — 来自{said[0]} ({english[col]} {value} — from {said[1]})")
             break
+    # a list with no 状态 column whose title (or file name) names a status: 示范无疫小区名单 lists models, not creations
+    status = (facts.status or named.status) if is_list and "status" not in headers else None
+    if status is not None:
+        word = next(s.event.zh for s in definition().statuses if s.key == status)
+        from_title = facts.status is not None
+        source = FROM_TITLE if from_title else FROM_FILE_NAME
+        said = ("标题", "the title") if from_title else ("文件名", "the file name")
+        frame = frame.with_columns(pl.lit(word).alias("status"))
+        headers["status"] = source
+        inferred.append(f"状态 {word} — 来自{said[0]} (status {status} — from {said[1]})")
     if "town" not in headers and table.sheet and _TOWN_SHEET.match(fold(table.sheet)):
         frame = frame.with_columns(pl.lit(table.sheet.strip()).alias("town"))
         headers["town"] = FROM_SHEET
@@ -214,6 +225,15 @@ class Places:
         cols = ["district", "town", "committee"]
         return pl.concat([published.select(cols), run.select(cols)], how="vertical_relaxed").unique()
 
+    def districts(self) -> list[str]:
+        """Every district known: the published snapshot's and the run's tables'."""
+        published = []
+        if self.db is not None:
+            with store.read_only(self.db) as con:
+                published = [d for (d,) in con.sql("select distinct district from units").fetchall()]
+        run = self.run.get_column("district").drop_nulls().to_list()
+        return sorted(set(published) | set(run))
+
     def kinds(self, districts: list[str]) -> dict[str, set[str]]:
         """The kinds of unit each district's known units have (a roster-less unit's unknown kind aside); a district
         with none is left out."""
@@ -243,6 +263,9 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
     first). What no hint settles goes into ``unresolved``, with the choices, for the refusal."""
     frame, headers = table.frame, dict(table.headers)
     inferred, unresolved = list(table.inferred), dict(table.unresolved)
+    if "district" in frame.columns:
+        frame, said = _districts_as_known(frame, places)
+        inferred += said
     if "district" not in headers:
         district, why = _district_from_places(frame, headers, places)
         if district is None:
@@ -291,6 +314,43 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
                 f"(cannot tell the kind of unit: add a 类型 column or give --kind)"
             )
     return dataclasses.replace(table, frame=frame, headers=headers, inferred=inferred, unresolved=unresolved)
+
+
+# a district as officials shorten it: 浦东 for 浦东新区, 嘉定 for 嘉定区, 崇明县 (its name before 2016) for 崇明区
+_DISTRICT_ENDING = re.compile(r"^(?:上海市|上海)?(.+?)(?:新区|区|县)?$")
+
+
+def district_key(district: str) -> str:
+    """浦东新区, 浦东区, 浦东, 上海市浦东新区 -> 浦东; 崇明县, 崇明区 -> 崇明."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", district))
+    m = _DISTRICT_ENDING.match(key)
+    return m.group(1) if m else key
+
+
+def _districts_as_known(frame: pl.DataFrame, places: Places) -> tuple[pl.DataFrame, list[str]]:
+    """The district column with each district written short (浦东 in every row, 崇明县) read as the one known district
+    (a roster's, the snapshot's) that is the same once 新区 / 区 / 县 and 上海市 are set aside; said in the report.
+
+    A district written so would otherwise be a district of its own, with no roster, and its units counted there."""
+    raw = frame.get_column("district").cast(pl.String)
+    written = by_value(raw, clean_expr)
+    # only a short form is read otherwise: a district written in full (…区) stays as written, whatever others write
+    odd = [d for d in written.drop_nulls().unique().to_list() if not d.endswith("区") or d.startswith("上海")]
+    if not odd:
+        return frame, []
+    known = [k for k in places.districts() if k.endswith("区") and not k.startswith("上海")]
+    said, mapping = [], {}
+    for d in odd:
+        same = [k for k in known if k != d and district_key(k) == district_key(d)]
+        if len(same) == 1:
+            mapping[d] = same[0]
+            said.append(
+                f"区「{d}」按已知的区读作「{same[0]}」 (district {d} read as {same[0]}, the one known so named)"
+            )
+    if not mapping:
+        return frame, []
+    fixed = written.replace_strict(mapping, default=written, return_dtype=pl.String)
+    return frame.with_columns(pl.when(written.is_in(list(mapping))).then(fixed).otherwise(raw).alias("district")), said
 
 
 def _kinds_by_name(frame: pl.DataFrame) -> pl.Series | None:

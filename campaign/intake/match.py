@@ -102,6 +102,8 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
         # the same list sent again under another file name adds nothing
         .join(existing.list_rows, on=list(LIST_ROW_KEY), how="anti", nulls_equal=True)
     )
+    # one event listed twice in a run (a workbook's 汇总 sheet repeating its towns' sheets, one list as CSV and XLSX)
+    events = events.unique(["unit_id", "event", "batch", "published"], keep="first", maintain_order=True)
     events, already_created = drop_known_creations(events, existing)
     # the same event already published (the same list sent again under another file name) adds nothing
     events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)

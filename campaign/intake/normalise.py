@@ -30,6 +30,9 @@ from campaign.text import short
 
 MAX_PROBLEMS_PER_COLUMN = 20
 EARLIEST_DATE = dt.date(2000, 1, 1)
+# Excel's day numbers: day 1 is 1900-01-01 (and 1900-02-29, which never was, is day 60); 36526 is 2000-01-01
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = (36526, 73050)  # 2000-01-01 .. 2099-12-31
 NAME_MAX_CHARS = 200  # a district, town, committee, unit or grid name longer than this is refused
 NAME_COLUMNS = ("district", "town", "committee", "name", "grid", "parent_grid", "grid_path")
 PATH_SEPARATOR = r"\s*[/／>＞→|｜\\]\s*"  # between the grids of a grid path (星火村总网格/第1子网格)
@@ -58,6 +61,10 @@ def clean_expr(e: pl.Expr) -> pl.Expr:
     e = e.str.replace_all(r"\s+", " ")
     for _ in range(2):  # two passes: a regex cannot overlap its own matches
         e = e.str.replace_all(r"(\p{Han}) (\p{Han})", "${1}${2}")
+    # nor between a Chinese character and a bracket or digit: a cell wrapped in Excel (甲苑⏎(一期)) is 甲苑(一期)
+    e = e.str.replace_all(r"(\p{Han}) ([()\[\]0-9#])", "${1}${2}").str.replace_all(
+        r"([()\[\]0-9#]) (\p{Han})", "${1}${2}"
+    )
     return pl.when(e == "").then(None).otherwise(e)
 
 
@@ -263,9 +270,29 @@ def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> t
     raw = pl.col(col)
     frame = frame.with_columns(date_expr(raw).alias("_parsed"))
     bad_form = frame.filter(raw.is_not_null() & pl.col("_parsed").is_null())
+    # a day Excel shows as its serial number (44687) once the cell lost its date format: say which day it is, for
+    # the official to set the format back (a number is never taken for a day unasked)
+    serial = bad_form.get_column(col).str.strip_chars().str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+    is_serial = serial.is_between(EXCEL_SERIALS[0], EXCEL_SERIALS[1]).fill_null(False)
     problems = _cell_problems(
-        table, bad_form, col, "不是有效日期，请写成 2022-05-16、2022/5/16 或 2022年5月16日 (not a valid date)"
+        table,
+        bad_form.filter(~is_serial),
+        col,
+        "不是有效日期，请写成 2022-05-16、2022/5/16 或 2022年5月16日 (not a valid date)",
     )
+    for day, rows in (
+        bad_form.filter(is_serial)
+        .with_columns(serial.filter(is_serial).alias("_serial"))
+        .group_by("_serial", maintain_order=True)
+    ):
+        shown = (EXCEL_EPOCH + dt.timedelta(days=int(day[0]))).isoformat()
+        problems += _cell_problems(
+            table,
+            rows,
+            col,
+            f"是 Excel 的日期序号（即 {shown}），单元格失去了日期格式：请把该列设为日期格式，或写成 {shown} "
+            f"(an Excel date serial, {shown}: format the column as dates, or write the day)",
+        )
     future = frame.filter(pl.col("_parsed") > today)
     problems += _cell_problems(table, future, col, f"日期晚于今天 {today.isoformat()} (date in the future)")
     early = frame.filter(pl.col("_parsed") < EARLIEST_DATE)

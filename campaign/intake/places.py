@@ -135,7 +135,78 @@ def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tup
         ]
         rows = rows.with_columns(pl.coalesce("_roster", col).alias(col)).drop("_roster")
     rows, groups = _align_groups(rows, roster, files, with_roster)
-    return rows, warnings + groups
+    # unit names only against a roster: a district with none knows its units by the names its lists give
+    rows, names = _align_names(rows, roster.filter(pl.col("in_roster")), files)
+    return rows, warnings + groups + names
+
+
+_PHASE = re.compile(r"第?([0-9]+|[零一二三四五六七八九十]+)(期|区|号|弄|幢|街坊|坊|村)")
+
+
+def name_key(name: str) -> str:
+    """A unit's name as two lists may write it otherwise: 汤臣豪园(二期), 汤臣豪园二期, 汤臣豪园2期 -> 汤臣豪园2期;
+    华夏一村小区 and 华夏一村 -> 华夏一村 (the 小区 that one list adds and the roster leaves out, or the other way)."""
+    key = re.sub(r"[()\[\]【】（）{}<>《》\s·.]", "", _plain(name))
+
+    def digits(m: re.Match[str]) -> str:
+        n = m.group(1) if m.group(1).isdigit() else chinese_number(m.group(1))
+        return f"{int(n)}{m.group(2)}" if n is not None else m.group(0)
+
+    key = _PHASE.sub(digits, key)
+    return key.removesuffix("小区") if len(key) > 3 and key.endswith("小区") else key
+
+
+def _align_names(rows: pl.DataFrame, roster: pl.DataFrame, files: dict[int, str]) -> tuple[pl.DataFrame, list[Problem]]:
+    """Unit names a list writes otherwise than the roster (小区 added or left out, 二期 for (二期) or 2期), within the
+    row's committee (its town, where the row names no committee): read as the roster's name when exactly one
+    roster unit there agrees; one warning a table."""
+    if any(c not in rows.columns for c in ("district", "town", "name")) or roster.is_empty():
+        return rows, []
+    has_committee = "committee" in rows.columns
+    out_rows, warnings = rows, []
+    scopes = (["district", "town", "committee"], ["district", "town"]) if has_committee else (["district", "town"],)
+    for scope in scopes:
+        on = [*scope, "name"]
+        picked = out_rows.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in on))
+        if has_committee and len(scope) == 2:
+            picked = picked.filter(pl.col("committee").is_null())
+        missing = picked.select(on).unique().join(roster.select(on).unique(), on=on, how="anti")
+        if missing.is_empty():
+            continue
+
+        def keyed(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame.with_columns(pl.col("name").map_elements(name_key, return_dtype=pl.String).alias("_key"))
+
+        pool = keyed(roster.select(on).unique().join(missing.select(scope).unique(), on=scope))
+        unique = (
+            pool.group_by(*scope, "_key")
+            .agg(pl.col("name").first().alias("_roster"), pl.len().alias("_n"))
+            .filter(pl.col("_n") == 1)
+            .drop("_n")
+        )
+        read_as = keyed(missing).join(unique, on=[*scope, "_key"], how="inner").drop("_key")
+        if read_as.is_empty():
+            continue
+        read_as = read_as.with_columns(pl.lit(True).alias("_scope"))
+        if len(scope) == 2 and has_committee:
+            read_as = read_as.with_columns(pl.lit(None, pl.String).alias("committee"))
+        out_rows = out_rows.join(read_as, on=on, how="left", nulls_equal=True, maintain_order="left")
+        so_read = out_rows.filter(pl.col("_roster").is_not_null()).sort("_t", "_row")
+        warnings += [
+            Problem(
+                files[t],
+                f"名称「{written}」按名册读作「{roster_name}」，本表共 {n} 行如此 "
+                f"(name read as the roster's {roster_name}; {n} rows of this table read so)",
+                row=row,
+                column=header,
+                value=written,
+            )
+            for t, row, written, roster_name, header, n in so_read.group_by("_t", maintain_order=True)
+            .agg(pl.first("_row"), pl.first("name"), pl.first("_roster"), pl.first("_name_header"), pl.len())
+            .iter_rows()
+        ]
+        out_rows = out_rows.with_columns(pl.coalesce("_roster", "name").alias("name")).drop("_roster", "_scope")
+    return out_rows, warnings
 
 
 def _whence(district: str, with_roster: set[str], lang: str = "zh") -> str:

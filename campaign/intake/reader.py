@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from campaign.intake.problems import Problem
+from campaign.intake.title import parse_title
 from campaign.intake.vocabulary import header_column, header_match, says_rounds
 from campaign.text import short
 
@@ -112,14 +113,22 @@ def _read_text(
     else:
         lines = text.splitlines()
         head = lines[:HEADER_SCAN_ROWS]
-    delimiter = "\t" if suffix == ".tsv" or (head and _count_tabs(head) > _count_commas(head)) else ","
-    try:
+    # commas, tabs, or semicolons (Excel's CSV where the comma is the decimal mark): the one whose lines give a header
+    counts = {",": _count_commas(head), "\t": _count_tabs(head), ";": sum(line.count(";") for line in head)}
+    order = (
+        ["\t"] if suffix == ".tsv" else sorted((d for d in counts if counts[d] or d == ","), key=lambda d: -counts[d])
+    )
+    found = None
+    for delimiter in order:
+        try:
+            rows = list(csv.reader(head, delimiter=delimiter))
+        except csv.Error as error:  # e.g. a field over the csv module's 131,072 characters (limits allowing it)
+            return [], [Problem(name, f"无法按 CSV 读取文件开头 (cannot read the first lines as CSV): {error}")]
+        if (found := _find_header(rows)) is not None:
+            break
+    if found is None:
+        delimiter = order[0]
         rows = list(csv.reader(head, delimiter=delimiter))
-    except (
-        csv.Error
-    ) as error:  # e.g. a field over the csv module's 131,072 characters (campaign.intake.limits allowing it)
-        return [], [Problem(name, f"无法按 CSV 读取文件开头 (cannot read the first lines as CSV): {error}")]
-    found = _find_header(rows)
     if found is None:
         return [], [_no_header_problem(name, rows)]
     header_at = found
@@ -200,15 +209,20 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             drop_empty_cols=False,
             raise_if_empty=False,
         )
-        first_rows = _sheet_first_rows(path)
+        first_rows, hidden = _sheet_first_rows(path)
     except Exception as exc:  # a damaged workbook raises whatever its parser raises
         # the parser's words may hold the server's path to the upload: say the user's file name instead
         why = str(exc).replace(str(path), name)
         return [], [Problem(name, f"无法读取 XLSX 工作簿 (cannot read the workbook): {why}")]
     tables: list[Table] = []
     skipped: list[tuple[str, list[list[str]]]] = []
+    left_out: list[str] = []
     for sheet, frame in sheets.items():
         if frame.height == 0:
+            continue
+        if sheet in hidden:
+            # what the official sees is what they send: a hidden sheet holds old lists or workings, not this list
+            left_out.append(sheet)
             continue
         frame = frame.select(pl.all().cast(pl.String))
         rows = [list(r) for r in frame.head(HEADER_SCAN_ROWS).iter_rows()]
@@ -222,19 +236,37 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             return [], problems
         tables.extend(made)
     if not tables:
+        if left_out and not skipped:
+            shown = "、".join(left_out)
+            return [], [
+                Problem(
+                    name,
+                    f"只有隐藏的工作表（{shown}）有数据：请在 Excel 中取消隐藏要导入的工作表 "
+                    "(only hidden sheets hold data: unhide the sheet to load)",
+                )
+            ]
         rows = skipped[0][1] if skipped else []
         return [], [_no_header_problem(name, rows)]
+    if left_out:
+        shown = "、".join(left_out)
+        tables[0].inferred.append(f"隐藏的工作表未读取：{shown} (hidden sheets not read: {shown})")
     return tables, []
 
 
-def _sheet_first_rows(path: Path) -> dict[str, int]:
-    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks)."""
+def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str]]:
+    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks); and the
+    sheets hidden in Excel (hidden or very hidden)."""
     out: dict[str, int] = {}
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
         targets |= {k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
+        hidden = {
+            _unescape(m.group(1))
+            for tag in re.findall(r"<sheet [^>]*>", workbook)
+            if re.search(r'\sstate="(?:hidden|veryHidden)"', tag) and (m := re.search(r'\sname="([^"]+)"', tag))
+        }
         for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
             target = targets.get(rid, "")
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -249,7 +281,7 @@ def _sheet_first_rows(path: Path) -> dict[str, int]:
                 if "<v>" in content or "<t" in content:
                     out[_unescape(sheet_name)] = int(number)
                     break
-    return out
+    return out, hidden
 
 
 _ROW = re.compile(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', flags=re.S)
@@ -345,7 +377,20 @@ def _make_table(
         lazy = lazy.filter(
             pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data_cols])
         )
-    body, skipped = _without_totals_and_notes(lazy.collect(), data_cols)
+    body, repeated, second = _without_repeated_headers(lazy.collect(), data_cols)
+    if second is not None:
+        row, text = second
+        return [], [
+            Problem(
+                label,
+                f"第{row}行起是另一张表（标题「{short(text, 40)}」）：请把每张表放在单独的工作表或文件中 "
+                f"(a second table starts at row {row}, under its own title: put each table on its own sheet or in "
+                "its own file)",
+                row=row,
+            )
+        ]
+    body, skipped = _without_totals_and_notes(body, data_cols)
+    skipped = sorted([*repeated, *skipped], key=lambda said: int(re.match(r"第(\d+)行", said).group(1)))
     counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
 
@@ -405,6 +450,45 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
     keep = [k not in drop for k in range(len(rows))]
     said = [f"第{at[k]}行「{short(drop[k], 16)}」" for k in sorted(drop)]
     return body.filter(pl.Series(keep)), said
+
+
+def _without_repeated_headers(
+    body: pl.DataFrame, data_cols: list[str]
+) -> tuple[pl.DataFrame, list[str], tuple[int, str] | None]:
+    """Drop the header written again below the table's first (on every printed page of a list made in Word), each
+    said by row. A header again right under a line of one cell (a title) starts a second table: its row and title
+    come back for the refusal, as the rows under it are another list's (another batch, another day).
+
+    A row is the header again when at least two of its cells name their own column (街镇 under 街镇) and no cell
+    of a known column says anything else."""
+    known = [c for c in data_cols if not c.startswith("extra:")]
+    if body.is_empty() or len(known) < 2:
+        return body, [], None
+    same = []
+    for c in known:
+        values = body.get_column(c)
+        distinct = values.drop_nulls().unique().to_list()
+        own = [v for v in distinct if header_match(v) == (c, True)]  # 城南小区 holds 小区 but is a name
+        same.append(values.is_in(own).fill_null(False).alias(c) if own else pl.Series(c, [False] * body.height))
+    if not any(s.any() for s in same):
+        return body, [], None
+    filled = body.select(
+        pl.sum_horizontal(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in known)
+    )
+    matching = pl.DataFrame(same).select(pl.sum_horizontal(pl.all())).to_series()
+    headers = (matching >= 2) & (matching == filled.to_series())
+    if not headers.any():
+        return body, [], None
+    at = body.get_column("_row").to_list()
+    counts = filled.to_series().to_list()
+    for k in [k for k, h in enumerate(headers.to_list()) if h]:
+        if k > 0 and counts[k - 1] == 1 and not headers[k - 1]:
+            title = next(v for v in body.select(known).row(k - 1) if v is not None and v.strip()).strip()
+            facts = parse_title(title)
+            if facts.district or facts.batch or facts.published or "名单" in title or "名册" in title:
+                return body, [], (at[k - 1], title)
+    said = [f"第{at[k]}行「表头重复」" for k, h in enumerate(headers.to_list()) if h]
+    return body.filter(~headers), said, None
 
 
 def _folded(text: str) -> str:

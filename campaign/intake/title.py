@@ -46,6 +46,7 @@ class TitleFacts:
     counts_rounds: bool = False
     published: dt.date | None = None
     cumulative: bool = False  # 累计 / 全部已创建: the list holds every unit created as of its date
+    status: str | None = None  # the one status but created the title names: 示范 model, 撤销 revoked, 申报 applied
 
 
 def says_cumulative(text: str, campaign: Definition | None = None) -> bool:
@@ -82,7 +83,22 @@ def parse_title(title: str, campaign: Definition | None = None) -> TitleFacts:
                 published = dt.date(year, int(m.group(1)), int(m.group(2)))
             except ValueError:
                 published = None
-    return TitleFacts(district, batch, rounds, published, says_cumulative(text, campaign))
+    return TitleFacts(district, batch, rounds, published, says_cumulative(text, campaign), title_status(text, campaign))
+
+
+def title_status(text: str, campaign: Definition | None = None) -> str | None:
+    """The status a title or file name gives every row of a list with no 状态 column: 浦东新区第二批示范无疫小区名单
+    is a list of models, 撤销无疫小区名单 one of revocations. Only a status other than the done one (a list creates by
+    default, and 无疫小区 is itself a creation word); a title naming two such statuses says none."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower()
+    found = {
+        s.key
+        for s in (campaign or definition()).statuses
+        if not s.done
+        for w in s.words
+        if len(w) > 1 and not w.isascii() and w in folded
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def says_roster(text: str) -> bool:

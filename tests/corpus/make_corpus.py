@@ -727,6 +727,29 @@ def refused_cases(c: Corpus) -> None:
         ],
         [problem("第2批.csv", "既标为整建制又标为非整建制，见第 2、3 行", row=3, column="整建制", value="×")],
     )
+    c.refused(
+        "two_tables_on_one_sheet",
+        "found trying 宝山区: two batch lists one below the other on one sheet, each under its title: the second "
+        "list's rows are another batch and day, so the sheet is refused naming the row where it starts",
+        [
+            (
+                "宝山区名单汇编.xlsx",
+                xlsx(
+                    {
+                        "名单": {
+                            0: ["金山区第一批无疫小区名单（2022年5月6日）"],
+                            1: ["街镇", "居委/村", "名称"],
+                            2: ["山阳镇", "海欣居民区", "海皓馨苑"],
+                            4: ["金山区第二批无疫小区名单（2022年5月9日）"],
+                            5: ["街镇", "居委/村", "名称"],
+                            6: ["朱泾镇", "东林村", "东林村1组"],
+                        }
+                    }
+                ),
+            )
+        ],
+        [problem("宝山区名单汇编.xlsx [名单]", "第5行起是另一张表", row=5)],
+    )
 
 
 # ------------------------------------------------------------------------------------ accepted ---
@@ -1446,6 +1469,13 @@ MH_ROSTER = (
     "闵行区,古美路街道,古美一居委,古美苑,小区,500,1200\n"
 )
 
+PD_ROSTER = (
+    "区,街镇,居委,小区名称,户数\n"
+    "浦东新区,川沙新镇,城南居委,城南小区,500\n"
+    "浦东新区,川沙新镇,城南居委,华夏一村,400\n"
+    "浦东新区,张江镇,孙桥居委,孙桥苑,300\n"
+)
+
 
 def unseen_district_cases(c: Corpus) -> None:
     """Each file gives what it lacks in a column through another hint, as towns' files do."""
@@ -1698,6 +1728,222 @@ def unseen_district_cases(c: Corpus) -> None:
             )
         ],
     )
+    c.accepted(
+        "status_only_in_title",
+        "found trying 浦东新区: lists with no 状态 column whose title says the status: 第二批示范无疫小区名单 lists "
+        "models (not creations of batch 2), 撤销无疫小区名单 revocations",
+        [
+            ("名册.csv", text(PD_ROSTER)),
+            (
+                "名单.csv",
+                text("浦东新区第一批无疫小区名单（2022年5月6日）\n街镇,居委,小区名称\n川沙新镇,城南居委,城南小区\n"),
+            ),
+            (
+                "示范.csv",
+                text("浦东新区第二批示范无疫小区名单（2022年5月20日）\n街镇,居委,小区名称\n张江镇,孙桥居委,孙桥苑\n"),
+            ),
+            (
+                "撤销.csv",
+                text("浦东新区撤销无疫小区名单（2022年5月21日）\n街镇,居委,小区名称\n川沙新镇,城南居委,城南小区\n"),
+            ),
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "total", "created", "model", "revoked"],
+                [["浦东新区", "compound", 3, 1, 1, 1]],
+            ),
+            check(
+                "units",
+                ["name", "status", "status_date"],
+                [["孙桥苑", "model", "2022-05-20"]],
+                status="created",
+            ),
+        ],
+    )
+    c.accepted(
+        "district_written_short",
+        "found trying 浦东新区: a list naming its district 浦东 in every row, another 上海市浦东新区: the roster's "
+        "浦东新区 (not districts of their own with no roster, their units counted there), said in the report",
+        [
+            ("名册.csv", text(PD_ROSTER)),
+            ("川沙.csv", text("区,街镇,居委,小区名称,批次,公布日期\n浦东,川沙新镇,城南居委,城南小区,1,2022/5/6\n")),
+            (
+                "张江.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n上海市浦东新区,张江镇,孙桥居委,孙桥苑,1,2022/5/6\n"),
+            ),
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "kind", "total", "created"],
+                [["浦东新区", "compound", 3, 2]],
+            ),
+        ],
+    )
+    title = "浦东新区第一批无疫小区名单（2022年5月6日）"
+    c.accepted(
+        "summary_sheet_repeats_town_sheets",
+        "found trying 浦东新区: a workbook with a sheet per town and a 汇总 sheet repeating their rows is one list: "
+        "each unit created once, not created twice on one day (the quality page's 未经取消而重复创建)",
+        [
+            ("名册.csv", text(PD_ROSTER)),
+            (
+                "浦东新区第一批.xlsx",
+                xlsx(
+                    {
+                        "汇总": {
+                            0: [title],
+                            1: ["街镇", "居委", "小区名称"],
+                            2: ["川沙新镇", "城南居委", "城南小区"],
+                            3: ["张江镇", "孙桥居委", "孙桥苑"],
+                        },
+                        "川沙新镇": {0: [title], 1: ["居委", "小区名称"], 2: ["城南居委", "城南小区"]},
+                        "张江镇": {0: [title], 1: ["居委", "小区名称"], 2: ["孙桥居委", "孙桥苑"]},
+                    }
+                ),
+            ),
+        ],
+        [
+            check("coverage_by_district", ["district", "total", "created"], [["浦东新区", 3, 2]]),
+            check("dq_created_twice", ["name"], []),
+            check("changes_by_date", ["published", "created_new", "created_again"], [["2022-05-06", 2, 0]]),
+        ],
+    )
+    c.accepted(
+        "hidden_sheet_not_read",
+        "found trying 浦东新区: a workbook whose hidden sheet holds an older list with its own title is read as the "
+        "official sees it, without the hidden sheet (its units not created), and the report says so",
+        [("名册.csv", text(PD_ROSTER)), ("浦东新区第二批.xlsx", workbook(_hidden_sheet_list))],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["孙桥苑", 2, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "semicolon_separated",
+        'found trying 松江区: a CSV separated by semicolons, as Excel saves "CSV" where the comma is the decimal '
+        "mark, with a name holding a comma in quotes",
+        [
+            ("名册.csv", text(PD_ROSTER.replace("孙桥苑", '"孙桥苑,东区"'))),
+            (
+                "浦东新区第一批.csv",
+                text(
+                    "区;街镇;居委;小区名称;批次;公布日期\n浦东新区;川沙新镇;城南居委;城南小区;1;2022/5/6\n"
+                    '浦东新区;张江镇;孙桥居委;"孙桥苑,东区";1;2022/5/6\n',
+                    "gb18030",
+                    crlf=True,
+                ),
+            ),
+        ],
+        [check("units", ["name", "batch"], [["城南小区", 1], ["孙桥苑,东区", 1]], status="created")],
+        encodings={"浦东新区第一批.csv": "gb18030"},
+    )
+    c.accepted(
+        "wrapped_cells",
+        "found trying 青浦区: cells wrapped in Excel (Alt+Enter): headers 小区⏎名称 and 公布⏎日期, a name 甲苑⏎(一期) "
+        "that the roster writes 甲苑(一期), a town 夏阳⏎街道",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称,户数\n青浦区,夏阳街道,青湖居委,甲苑(一期),300\n青浦区,夏阳街道,青湖居委,甲苑(二期),200\n"
+                ),
+            ),
+            (
+                "青浦区第一批.xlsx",
+                xlsx(
+                    {
+                        "名单": {
+                            0: ["区", "街镇", "居委", "小区\n名称", "批次", "公布\n日期"],
+                            1: ["青浦区", "夏阳\n街道", "青湖居委", "甲苑\n(一期)", "第1批", "2022/5/6"],
+                            2: ["青浦区", "夏阳街道", "青湖居委", "甲苑 （二期）", "第1批", "2022/5/6"],
+                        }
+                    }
+                ),
+            ),
+        ],
+        [check("units", ["name", "batch"], [["甲苑(一期)", 1], ["甲苑(二期)", 1]], status="created")],
+    )
+    c.accepted(
+        "names_written_otherwise",
+        "found trying 浦东新区: a list's names written otherwise than the roster's, each agreeing with one roster unit "
+        "of its committee (its town, with no committee): 华夏一村小区 for 华夏一村, 城南 for 城南小区, 汤臣豪园1期 and "
+        "汤臣豪园（二期） for 汤臣豪园一期 and 汤臣豪园二期; each read as the roster's, one warning a table",
+        [
+            (
+                "名册.csv",
+                text(
+                    PD_ROSTER + "浦东新区,张江镇,孙桥居委,汤臣豪园一期,350\n浦东新区,张江镇,孙桥居委,汤臣豪园二期,350\n"
+                ),
+            ),
+            (
+                "川沙.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期\n浦东新区,川沙新镇,城南居委,华夏一村小区,1,2022/5/6\n"
+                    "浦东新区,川沙新镇,城南居委,城南,1,2022/5/6\n"
+                ),
+            ),
+            (
+                "张江.csv",
+                text(
+                    "区,街镇,小区名称,批次,公布日期\n浦东新区,张江镇,汤臣豪园1期,1,2022/5/6\n"
+                    "浦东新区,张江镇,汤臣豪园（二期）,1,2022/5/6\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch"],
+                [["华夏一村", 1], ["城南小区", 1], ["汤臣豪园一期", 1], ["汤臣豪园二期", 1]],
+                status="created",
+            ),
+            check("coverage_by_district", ["district", "total", "created"], [["浦东新区", 5, 4]]),
+        ],
+    )
+    c.accepted(
+        "header_repeated_on_every_page",
+        "found trying 金山区 with no roster: a list made in Word, its header repeated on every printed page; the "
+        "repeated header is no unit (it was loaded as a unit 小区名称 of town 街镇, created)",
+        [
+            (
+                "金山区第一批.csv",
+                text(
+                    "金山区第一批无疫小区名单（2022年5月6日）\n街镇,居委,小区名称\n朱泾镇,东林居委,东林苑\n\n"
+                    "街镇,居委,小区名称\n朱泾镇,待泾居委,待泾苑\n",
+                    "utf-8-sig",
+                ),
+            )
+        ],
+        [
+            check(
+                "units",
+                ["town", "committee", "name", "batch"],
+                [["朱泾镇", "东林居委", "东林苑", 1], ["朱泾镇", "待泾居委", "待泾苑", 1]],
+            )
+        ],
+        encodings={"金山区第一批.csv": "utf-8-sig"},
+    )
+
+
+def _hidden_sheet_list(book: xlsxwriter.Workbook) -> None:
+    header = ["街镇", "居委", "小区名称"]
+    sheet(
+        book,
+        "名单",
+        {0: ["浦东新区第二批无疫小区名单（2022年5月9日）"], 1: header, 2: ["张江镇", "孙桥居委", "孙桥苑"]},
+    )
+    old = sheet(
+        book,
+        "草稿",
+        {0: ["浦东新区第二批无疫小区名单（2022年5月8日）"], 1: header, 2: ["川沙新镇", "城南居委", "城南小区"]},
+    )
+    old.hide()
 
 
 def _merged_roster(book: xlsxwriter.Workbook) -> None:

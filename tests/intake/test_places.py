@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
-from campaign.intake.places import committee_key, group_key, town_key
+from campaign.intake.places import committee_key, group_key, name_key, town_key
 from campaign.intake.problems import IngestRefused
 from campaign.intake.vocabulary import header_column
 
@@ -182,3 +182,32 @@ def test_a_district_with_no_roster_reads_places_and_groups_as_its_earlier_lists_
     assert any("「第二组」按此前的名单读作「2组」" in m for m in said), said
     units = queries.run("units", db=db, district="奉贤区")
     assert sorted(units.select("name", "status").rows()) == [("1组", "created"), ("2组", "revoked")]
+
+
+@pytest.mark.parametrize(
+    ("written", "roster"),
+    [
+        ("华夏一村小区", "华夏一村"),
+        ("城南", "城南小区"),
+        ("汤臣豪园1期", "汤臣豪园一期"),
+        ("汤臣豪园(二期)", "汤臣豪园二期"),
+    ],
+)
+def test_a_name_with_or_without_its_小区_or_phase_written_otherwise_has_one_key(written, roster) -> None:
+    assert name_key(written) == name_key(roster)
+    assert name_key("汤臣豪园一期") != name_key("汤臣豪园二期")
+
+
+def test_a_name_two_roster_units_could_be_stays_as_written_and_is_refused(tmp_path) -> None:
+    db = tmp_path / "campaign.duckdb"
+    roster = write(tmp_path / "名册.csv", ROSTER + "浦东新区,川沙新镇,城南居民委员会,城南,小区,80\n")
+    ingest([roster], db, who="test", today=TODAY)
+    # 城南小区 and 城南 are both in the roster: 城南（小区） could be either, so it is not guessed
+    listed = write(
+        tmp_path / "浦东新区第二批.csv",
+        "浦东新区第二批无疫小区名单（2022年5月9日）\n街镇,居委,小区名称\n川沙新镇,城南居民委员会,城南（小区）\n",
+    )
+    with pytest.raises(IngestRefused) as refused:
+        ingest([listed], db, who="test", today=TODAY, dry_run=True)
+    (problem,) = refused.value.problems
+    assert problem.row == 3 and "不在浦东新区的名册中" in problem.message

@@ -267,3 +267,20 @@ def test_a_header_of_two_rows_is_one_header_and_a_day_without_its_year_is_the_ca
     assert [f.role for f in report.files] == ["roster", "status"]
     created = queries.run("units", db=db, district="闵行区", status="created")
     assert created.select("name", "batch", "status_date").rows() == [("号文小区", 2, dt.date(2022, 5, 9))]
+
+
+def test_a_day_shown_as_its_excel_serial_number_is_refused_saying_which_day(tmp_path) -> None:
+    path = tmp_path / "闵行区第2批.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet("名单")
+    ws.write_row(0, 0, ["区", "街镇", "居委", "小区名称", "批次", "公布日期"])
+    ws.write_row(1, 0, ["闵行区", "七宝镇", "一居委", "甲苑", "第2批"])
+    ws.write_number(1, 5, 44690)  # a date cell whose format was lost: Excel shows 44690
+    ws.write_row(2, 0, ["闵行区", "七宝镇", "一居委", "乙苑", "第2批", "99"])  # no day at all
+    book.close()
+    with pytest.raises(IngestRefused) as refused:
+        ingest([path], tmp_path / "campaign.duckdb", who="test", today=TODAY, dry_run=True)
+    serial, other = sorted(refused.value.problems, key=lambda p: p.row)
+    assert (serial.row, serial.column, serial.value) == (2, "公布日期", "44690")
+    assert "Excel 的日期序号（即 2022-05-09）" in serial.message
+    assert other.row == 3 and "不是有效日期" in other.message and "序号" not in other.message
