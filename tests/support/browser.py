@@ -3,7 +3,9 @@ Streamlit's run to finish, opening a page and failing on an exception it shows."
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@contextlib.contextmanager
+def new_tab(browser, **options: object) -> Iterator:
+    """A tab in a browser context of its own (``options``: viewport, downloads, a phone's), closed after; it
+    waits up to 30 s for what it is asked."""
+    context = browser.new_context(**options)
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        yield tab
+    finally:
+        context.close()
 
 
 def require_chromium() -> None:
