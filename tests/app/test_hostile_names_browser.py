@@ -101,18 +101,18 @@ def hostile_server(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+def watch(page) -> None:
+    """Keep the URLs ``page`` requests and the dialogs it opens (dismissed) for check()."""
     page.requests, page.dialogs = [], []
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    try:
+
+
+@pytest.fixture
+def tab(browser):
+    with new_tab(browser, viewport=VIEWPORT) as page:
+        watch(page)
         yield page
-    finally:
-        context.close()
 
 
 def check(page, expected: list[str]) -> None:
@@ -202,9 +202,7 @@ def test_a_hostile_upload_is_shown_as_text_in_the_preview_and_the_report(browser
         running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345"}) as url,
         new_tab(browser, viewport=VIEWPORT) as page,
     ):
-        page.requests, page.dialogs = [], []
-        page.on("request", lambda request: page.requests.append(request.url))
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        watch(page)
         visit(page, url + "/data", '[data-testid="stDownloadButton"]')
         page.locator('input[type="password"]').fill("口令-12345")
         page.keyboard.press("Enter")
