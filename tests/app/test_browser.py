@@ -23,6 +23,7 @@ from tests.support import ARTIFACTS, DOCS
 from tests.support.browser import (
     VIEWPORT,
     fail_on_exception,
+    log_in,
     metric_texts,
     new_tab,
     open_page,
@@ -192,9 +193,7 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
         running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url,
         new_tab(browser, viewport=VIEWPORT) as page,
     ):
-        open_page(page, url + "/data", title("data_title"))
-        page.locator('input[type="password"]').fill("口令-12345678")
-        page.keyboard.press("Enter")
+        log_in(page, url, "口令-12345678")
         settle(page)
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first  # then GeoJSON
         uploader.set_input_files([str(roster), str(listing)])
@@ -209,9 +208,7 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
         open_page(page, url + "/", "闵行区 · 已公布批次 1")
         page.get_by_text("已创建 1 / 1").wait_for()
 
-        open_page(page, url + "/data", title("data_title"))
-        page.locator('input[type="password"]').fill("口令-12345678")
-        page.keyboard.press("Enter")
+        log_in(page, url, "口令-12345678")
         settle(page)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
         page.get_by_text("文件未通过校验，未载入任何数据").wait_for()

@@ -19,7 +19,7 @@ from campaign.answers import queries
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT
-from tests.support.browser import VIEWPORT, fail_on_exception, new_tab, open_page, require_chromium, settle
+from tests.support.browser import VIEWPORT, fail_on_exception, log_in, new_tab, open_page, require_chromium, settle
 from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
@@ -209,9 +209,7 @@ def test_the_uploaders_own_tab_shows_the_day_it_published(browser, sample_copy_s
         running_dashboard(folder, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123456"}) as url,
         new_tab(browser, viewport=VIEWPORT) as page,
     ):
-        open_page(page, url + "/data", i18n.t("data_title"))
-        page.locator('input[type="password"]').fill("口令-123456")
-        page.keyboard.press("Enter")
+        log_in(page, url, "口令-123456")
         settle(page)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(upload)])
         page.get_by_role("button", name=i18n.t("confirm")).click()

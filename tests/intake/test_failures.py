@@ -21,7 +21,7 @@ from campaign.ops.cli import main
 from campaign.snapshot import store
 from tests.support import ROOT
 from tests.support.apptest import Upload, data_page_with
-from tests.support.browser import VIEWPORT, fail_on_exception, new_tab, open_page, settle, title
+from tests.support.browser import VIEWPORT, fail_on_exception, log_in, new_tab, settle, title
 from tests.support.files import ONE_UNIT as ROSTER
 from tests.support.files import write_tiny
 from tests.support.hostile_files import bomb_xlsx, row_xml, write_xlsx
@@ -146,9 +146,7 @@ def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browse
         running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url,
         new_tab(browser, viewport=VIEWPORT) as page,
     ):
-        open_page(page, url + "/data", title("data_title"))
-        page.locator('input[type="password"]').fill("口令-12345678")
-        page.keyboard.press("Enter")
+        log_in(page, url, "口令-12345678")
         # the uploader is drawn by the run the login starts: wait for it and for that run to end, so the file
         # is not given to a page that is still being drawn (CI once lost it there)
         page.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for()

@@ -78,5 +78,12 @@ def metric_texts(page) -> list[str]:
     return [" ".join(m.inner_text().split()) for m in page.locator('[data-testid="stMetric"]').all()]
 
 
+def log_in(page, url: str, password: str) -> None:
+    """Open the data page of the server at ``url`` and log in with ``password``."""
+    open_page(page, url + "/data", title("data_title"))
+    page.locator('input[type="password"]').fill(password)
+    page.keyboard.press("Enter")
+
+
 def title(key: str, lang: str = "zh") -> str:
     return i18n.t(key, lang)
