@@ -8,12 +8,7 @@ from campaign import text
 from campaign.app import figures, ui
 
 ctx = ui.context()
-ui.page_header("changes_title")
-
-changes = ui.q("changes_by_date")
-if changes.is_empty():
-    st.warning(ui.t("no_data"))
-    st.stop()
+changes = ui.opening("changes_title", "changes_by_date")
 
 # the changes (a chart each for up to 4 districts) and whole creation over time one at a time: a district
 # change redraws one chart, not two

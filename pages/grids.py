@@ -8,13 +8,7 @@ from campaign import i18n, text
 from campaign.app import ui
 
 ctx = ui.context()
-ui.page_header("grids_title")
-
-places = ui.q("grid_places")
-if places.is_empty():
-    st.info(ui.t("grids_none"))
-    ui.sample_note()
-    st.stop()
+places = ui.opening("grids_title", "grid_places", "grids_none", note=True)
 
 options = places.select("district", "town", "committee").rows()
 ui.from_url("grids_place", "place", lambda text: next((o for o in options if "/".join(o) == text), None))

@@ -10,14 +10,8 @@ from campaign.outputs import brief
 from campaign.snapshot import store
 
 ctx = ui.context()
-ui.page_header("overview_title")
-
-coverage = ui.q("coverage_by_district")
+coverage = ui.opening("overview_title", "coverage_by_district")
 whole = ui.q("whole_committees")
-
-if coverage.is_empty():
-    st.warning(ui.t("no_data"))
-    st.stop()
 
 # the one-page daily brief (A4 PDF) of this day and district, made only when the button is pressed
 try:

@@ -8,12 +8,7 @@ from campaign import i18n, text
 from campaign.app import figures, ui
 
 ctx = ui.context()
-ui.page_header("progress_title")
-
-curve = ui.q("progress_curve")
-if curve.is_empty():
-    st.warning(ui.t("no_data"))
-    st.stop()
+curve = ui.opening("progress_title", "progress_curve")
 
 # one chart at a time: three charts drawn on every district change took Chromium most of a second
 view = ui.view("progress_view", {"curve": "view_curve", "batch": "per_batch_title", "towns": "heatmap_title"})

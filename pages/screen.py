@@ -16,6 +16,7 @@ import datetime as dt
 import html
 import math
 import time
+from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
@@ -417,15 +418,7 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
             .sort(["units", "town"], descending=[True, False])
             .head(6)
         )
-        most = max([1, *top.get_column("units").to_list()])
-        bars = [
-            [
-                f"<span>{e(town)}</span>",
-                bar(100 * units / most, ACCENT),
-                f'<span class="scr-num"><b>{i18n.fmt_int(units)}</b></span>',
-            ]
-            for town, units in top.select("town", "units").iter_rows()
-        ]
+        bars = count_rows(top.select("town", "units").rows(), str)
         # six rows under the figures fill the column (a row of 4.2 left the last one cut at the bottom)
         board = rows_html(bars, "minmax(0,2fr) minmax(0,3fr) minmax(0,1fr)", 3.8, max(1, len(bars)), 1)
         columns.append(
@@ -441,6 +434,19 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
         )
     style = f"grid-template-columns:repeat({min(len(columns), 4)},minmax(0,1fr))"
     return f'<div class="scr-cols" style="{style}">{"".join(columns)}</div>'
+
+
+def count_rows(pairs: list[tuple], name: Callable[[object], str]) -> list[list[str]]:
+    """A row per (what, units): its name, a bar against the most units, the units."""
+    most = max([1, *(units for _, units in pairs)])
+    return [
+        [
+            f"<span>{e(name(what))}</span>",
+            bar(100 * units / most, ACCENT),
+            f'<span class="scr-num"><b>{i18n.fmt_int(units)}</b></span>',
+        ]
+        for what, units in pairs
+    ]
 
 
 BATCH_ROW_MIN = 2.8  # a town card's batch rows: no lower (its text is half of it)
@@ -467,15 +473,7 @@ def town_body(data: screen.ScreenData, district: str, town: str) -> str:
     ]
     batches = data.town_batches.filter((pl.col("district") == district) & (pl.col("town") == town))
     rounds = bool(data.glance.filter(pl.col("district") == district).get_column("counts_rounds").any())
-    most = max([1, *batches.get_column("units").to_list()])
-    batch_rows = [
-        [
-            f"<span>{e(batch_name(b, rounds))}</span>",
-            bar(100 * u / most, ACCENT),
-            f'<span class="scr-num"><b>{i18n.fmt_int(u)}</b></span>',
-        ]
-        for b, u in batches.select("batch", "units").iter_rows()
-    ]
+    batch_rows = count_rows(batches.select("batch", "units").rows(), lambda b: batch_name(b, rounds))
     # the batches share what the kinds leave of the column (its padding, the kinds, the caption, two gaps):
     # lower rows for many, and the latest only when even those do not fit
     room = screen.BOARD_HEIGHT - 3.2 - 4.6 * max(1, len(kind_rows)) - 2.6 - 2.4

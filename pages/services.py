@@ -9,13 +9,7 @@ from campaign.app import ui
 WEEK_MS = 6 * 24 * 3600 * 1000
 
 ctx = ui.context()
-ui.page_header("services_title")
-
-everywhere = ui.q("services_by_place")
-if everywhere.is_empty():
-    st.info(ui.t("services_none"))
-    ui.sample_note()
-    st.stop()
+everywhere = ui.opening("services_title", "services_by_place", "services_none", note=True)
 
 
 def kind_name(kind: str) -> str:

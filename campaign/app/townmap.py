@@ -83,6 +83,23 @@ def _colourbar(title: str) -> go.Scatter:
     )
 
 
+def _area(xs: list, ys: list, fill: str, town: str, figures: str) -> go.Scatter:
+    """A town's filled outline (a tile or its shape), its name and ``figures`` in the hover."""
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        fill="toself",
+        fillcolor=fill,
+        mode="lines",
+        line={"color": "white", "width": 1},
+        hoveron="fills",
+        hoverinfo="text",
+        text=f"{text.chart(town)} {figures}",
+        showlegend=False,
+        name=text.chart(town),
+    )
+
+
 def tile_figure(towns: pl.DataFrame, district: str, colour_title: str) -> tuple[go.Figure, bool]:
     """Tiles for ``towns`` (town, coverage_pct, created, total) of one district; and whether laid out."""
     positions, has_layout = tile_positions(district, towns.get_column("town").to_list())
@@ -95,21 +112,7 @@ def tile_figure(towns: pl.DataFrame, district: str, colour_title: str) -> tuple[
         fill = colour(t["coverage_pct"])
         pct = "—" if t["coverage_pct"] is None else f"{t['coverage_pct']:.1f}%"
         counts = "" if t["total"] is None else f"{t['created']:,} / {t['total']:,}"
-        fig.add_trace(
-            go.Scatter(
-                x=[x0, x1, x1, x0, x0],
-                y=[y0, y0, y1, y1, y0],
-                fill="toself",
-                fillcolor=fill,
-                mode="lines",
-                line={"color": "white", "width": 1},
-                hoveron="fills",
-                hoverinfo="text",
-                text=f"{text.chart(t['town'])} {pct} {counts}",
-                showlegend=False,
-                name=text.chart(t["town"]),
-            )
-        )
+        fig.add_trace(_area([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], fill, t["town"], f"{pct} {counts}"))
     fig.add_trace(
         go.Scatter(
             x=[c + 0.5 for c in tiles.get_column("col")],
@@ -227,21 +230,7 @@ def shape_figure(
             xs += [x for x, _ in ring] + [None]
             ys += [y for _, y in ring] + [None]
         pct = "—" if t["coverage_pct"] is None else f"{t['coverage_pct']:.1f}%"
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                fillcolor=colour(t["coverage_pct"]),
-                mode="lines",
-                line={"color": "white", "width": 1},
-                hoveron="fills",
-                hoverinfo="text",
-                text=f"{text.chart(t['town'])} {pct}",
-                showlegend=False,
-                name=text.chart(t["town"]),
-            )
-        )
+        fig.add_trace(_area(xs, ys, colour(t["coverage_pct"]), t["town"], pct))
         ring = max(rings, key=len)
         points = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring  # a closed ring repeats its start
         fig.add_trace(

@@ -424,6 +424,21 @@ def page_header(title_key: str) -> None:
     st.caption(note)
 
 
+def opening(title_key: str, name: str, empty_key: str = "no_data", note: bool = False) -> pl.DataFrame:
+    """A page's header and first named query; with no rows, why (a warning, or with `note` an info and the
+    sample note) and the page stops there."""
+    page_header(title_key)
+    frame = q(name)
+    if frame.is_empty():
+        if note:
+            st.info(t(empty_key))
+            sample_note()
+        else:
+            st.warning(t(empty_key))
+        st.stop()
+    return frame
+
+
 def sample_note() -> None:
     ctx = context()
     if not ctx.from_sample:

@@ -378,13 +378,20 @@ def targets(model: Model) -> pl.DataFrame:
 ROSTER_HEADER = ["区", "街镇", "居委/村", "名称", "类型", "户数", "人口"]
 
 
-def _roster_frame(units: pl.DataFrame) -> pl.DataFrame:
-    return units.select(
+def _unit_columns() -> list[pl.Expr]:
+    """A unit's place, name and kind under the header words of the files towns send."""
+    return [
         pl.col("district").alias("区"),
         pl.col("town").alias("街镇"),
         pl.col("committee").alias("居委/村"),
         pl.col("name").alias("名称"),
         pl.col("kind").replace_strict(KIND_WORDS).alias("类型"),
+    ]
+
+
+def _roster_frame(units: pl.DataFrame) -> pl.DataFrame:
+    return units.select(
+        *_unit_columns(),
         pl.col("households").alias("户数"),
         pl.col("population").alias("人口"),
     )
@@ -392,11 +399,7 @@ def _roster_frame(units: pl.DataFrame) -> pl.DataFrame:
 
 def _list_frame(rows: pl.DataFrame, rounds: bool) -> pl.DataFrame:
     return rows.select(
-        pl.col("district").alias("区"),
-        pl.col("town").alias("街镇"),
-        pl.col("committee").alias("居委/村"),
-        pl.col("name").alias("名称"),
-        pl.col("kind").replace_strict(KIND_WORDS).alias("类型"),
+        *_unit_columns(),
         pl.when(pl.col("event") == "created").then(pl.col("b") + 1).alias("轮次" if rounds else "批次"),
         pl.col("event").replace_strict(STATUS_WORDS, return_dtype=pl.String).alias("状态"),
         pl.col("published").dt.strftime("%Y-%m-%d").alias("公布日期"),

@@ -133,21 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_sample(args.out_dir):
             print(path)
         return 0
-    if args.command == "build-scale":
-        return _build_scale(args)
-    if args.command == "ingest":
-        return _ingest(args)
-    if args.command == "history":
-        return _history(args)
-    if args.command == "rollback":
-        return _rollback(args)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command == "health":
-        return _health(args)
-    if args.command == "brief":
-        return _brief(args)
-    return _summary(args)
+    commands = {
+        "build-scale": _build_scale,
+        "ingest": _ingest,
+        "history": _history,
+        "rollback": _rollback,
+        "serve": _serve,
+        "health": _health,
+        "brief": _brief,
+    }
+    return commands.get(args.command, _summary)(args)
 
 
 def _scale(args: argparse.Namespace):

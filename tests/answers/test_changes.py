@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from campaign.answers import queries
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import dashboard_app, opened
 
 D = dt.date
 
@@ -66,12 +66,7 @@ def test_whole_over_time_reproduces_jinshan_batch_one(sample_db) -> None:
 
 @pytest.fixture
 def changes_page(sample_db, monkeypatch, app_mode) -> AppTest:
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = dashboard_app()
-    at.run()
-    at.switch_page("pages/changes.py").run()
-    assert not at.exception, at.exception
-    return at
+    return opened(sample_db, monkeypatch, "pages/changes.py")
 
 
 def test_changes_page(changes_page: AppTest) -> None:

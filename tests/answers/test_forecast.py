@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from campaign.answers import forecast, queries
 from campaign.intake.ingest import ingest
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import dashboard_app, opened
 
 D = dt.date
 
@@ -123,11 +123,7 @@ def test_backtest_range_coverage_on_the_sample(sample_db, capsys) -> None:
 
 
 def test_the_forecast_page_states_the_method_in_both_languages(sample_db, monkeypatch, app_mode) -> None:
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = dashboard_app()
-    at.run()
-    at.switch_page("pages/forecast.py").run()
-    assert not at.exception, at.exception
+    at = opened(sample_db, monkeypatch, "pages/forecast.py")
     assert any("慢尾" in c.value and "不低于 85%" in c.value for c in at.caption)
     assert any("共 14 次预测" in m.value and "范围内 13 次" in m.value for m in at.markdown)
     at.sidebar.segmented_control(key="lang").set_value("en").run()
@@ -144,11 +140,7 @@ def test_the_forecast_page_says_so_when_no_projection_can_be_scored(sample_db, m
     unscored = tested.with_columns(pl.lit(None, pl.Date).alias("projected"), pl.lit(None, pl.Int64).alias("error_days"))
     monkeypatch.setattr(forecast, "backtest", lambda **_: unscored)
     st.cache_data.clear()  # the page keeps each snapshot's backtest: another test's run of the sample's is not this
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = dashboard_app()
-    at.run()
-    at.switch_page("pages/forecast.py").run()
-    assert not at.exception, at.exception
+    at = opened(sample_db, monkeypatch, "pages/forecast.py")
     assert any("均因近 14 天没有进展而给不出预计日期" in m.value for m in at.markdown)
 
 

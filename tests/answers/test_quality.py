@@ -9,7 +9,7 @@ import pytest
 
 from campaign.answers import queries
 from campaign.intake.ingest import ingest
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import dashboard_app, opened
 
 D = dt.date
 ROSTER = (
@@ -243,12 +243,7 @@ def test_a_unit_left_out_after_a_previous_cumulative_list_names_that_list(tmp_pa
 # ------------------------------------------------------------------------------ the quality page ---
 def _quality_page(db: Path, monkeypatch):
 
-    monkeypatch.setenv("CAMPAIGN_DB", str(db))
-    at = dashboard_app()
-    at.run()
-    at.switch_page("pages/quality.py").run()
-    assert not at.exception, at.exception
-    return at
+    return opened(db, monkeypatch, "pages/quality.py")
 
 
 def test_the_quality_page_on_the_sample(sample_db, monkeypatch, app_mode) -> None:

@@ -20,7 +20,17 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support import ARTIFACTS, DOCS
-from tests.support.browser import VIEWPORT, fail_on_exception, metric_texts, open_page, require_chromium, settle, title
+from tests.support.browser import (
+    VIEWPORT,
+    fail_on_exception,
+    log_in,
+    metric_texts,
+    new_tab,
+    open_page,
+    require_chromium,
+    settle,
+    title,
+)
 from tests.support.servers import LOCAL_HOSTS, running_dashboard
 
 pytestmark = pytest.mark.browser
@@ -60,13 +70,8 @@ def app(server, browser) -> str:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    try:
+    with new_tab(browser, viewport=VIEWPORT, accept_downloads=True) as tab:
         yield tab
-    finally:
-        context.close()
 
 
 def test_overview_figures_and_as_of_date(page, app):
@@ -184,43 +189,36 @@ def test_upload_preview_confirm_and_a_refused_file(browser, tmp_path):
     bad = files / "闵行区第二批.csv"
     bad.write_text("区,名称,批次,公布日期\n闵行区,乙苑,第二批,2022/13/5\n", "utf-8")
 
-    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url:
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            open_page(page, url + "/data", title("data_title"))
-            page.locator('input[type="password"]').fill("口令-12345678")
-            page.keyboard.press("Enter")
-            settle(page)
-            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first  # then GeoJSON
-            uploader.set_input_files([str(roster), str(listing)])
-            page.get_by_text(title("preview_title")).wait_for()
-            settle(page)
-            preview = page.locator('[data-testid="stTable"]').nth(1).inner_text()
-            assert "闵行区" in preview, preview
-            page.get_by_role("button", name=title("confirm")).click()
-            page.get_by_text("已导入并发布：新增单位 1，新增状态记录 1。").wait_for()
-            settle(page)
+    with (
+        running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url,
+        new_tab(browser, viewport=VIEWPORT) as page,
+    ):
+        log_in(page, url, "口令-12345678")
+        settle(page)
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first  # then GeoJSON
+        uploader.set_input_files([str(roster), str(listing)])
+        page.get_by_text(title("preview_title")).wait_for()
+        settle(page)
+        preview = page.locator('[data-testid="stTable"]').nth(1).inner_text()
+        assert "闵行区" in preview, preview
+        page.get_by_role("button", name=title("confirm")).click()
+        page.get_by_text("已导入并发布：新增单位 1，新增状态记录 1。").wait_for()
+        settle(page)
 
-            open_page(page, url + "/", "闵行区 · 已公布批次 1")
-            page.get_by_text("已创建 1 / 1").wait_for()
+        open_page(page, url + "/", "闵行区 · 已公布批次 1")
+        page.get_by_text("已创建 1 / 1").wait_for()
 
-            open_page(page, url + "/data", title("data_title"))
-            page.locator('input[type="password"]').fill("口令-12345678")
-            page.keyboard.press("Enter")
-            settle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
-            page.get_by_text("文件未通过校验，未载入任何数据").wait_for()
-            settle(page)
-            report = page.locator('[data-testid="stTable"]').first.inner_text()
-            assert "2022/13/5" in report, report
-            with page.expect_download() as info:
-                page.get_by_role("button", name=title("download_report")).click()
-            assert Path(info.value.path()).read_bytes().startswith(b"\xef\xbb\xbf")
-            fail_on_exception(page)
-        finally:
-            context.close()
+        log_in(page, url, "口令-12345678")
+        settle(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
+        page.get_by_text("文件未通过校验，未载入任何数据").wait_for()
+        settle(page)
+        report = page.locator('[data-testid="stTable"]').first.inner_text()
+        assert "2022/13/5" in report, report
+        with page.expect_download() as info:
+            page.get_by_role("button", name=title("download_report")).click()
+        assert Path(info.value.path()).read_bytes().startswith(b"\xef\xbb\xbf")
+        fail_on_exception(page)
 
 
 def test_filters_live_in_the_url(page, app):

@@ -7,7 +7,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from tests.support import ROOT
 from tests.support.browser import EXCEPTION, require_chromium
 from tests.support.files import damage, write_tiny
 from tests.support.screen import KPI
-from tests.support.servers import free_port, healthy, stop
+from tests.support.servers import free_port, stop, wait_started
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +33,7 @@ def dashboard(db: Path) -> Iterator[str]:
         env = {**os.environ, "CAMPAIGN_DB": str(db)}
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
+        wait_started(proc, port, log)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)

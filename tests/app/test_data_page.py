@@ -10,21 +10,16 @@ from campaign.intake import uploads
 from campaign.intake.ingest import ingest
 from campaign.intake.problems import Problem
 from campaign.outputs import export
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import dashboard_app, opened
 from tests.support.files import write_tiny
 
 
 @pytest.fixture
 def data_page(sample_db, monkeypatch, app_mode):
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
     monkeypatch.delenv(uploads.PASSWORD_ENV, raising=False)
 
     def open_page() -> AppTest:
-        at = dashboard_app()
-        at.run()
-        at.switch_page("pages/data.py").run()
-        assert not at.exception, at.exception
-        return at
+        return opened(sample_db, monkeypatch, "pages/data.py")
 
     return open_page
 

@@ -19,7 +19,7 @@ from campaign.answers import queries
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT
-from tests.support.browser import VIEWPORT, fail_on_exception, open_page, require_chromium, settle
+from tests.support.browser import VIEWPORT, fail_on_exception, log_in, new_tab, open_page, require_chromium, settle
 from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
@@ -150,10 +150,7 @@ def unchanged_server(sample_copy_source, tmp_path_factory):
 
 @pytest.mark.parametrize("key", ["Enter", "Tab"])
 def test_the_as_of_field_takes_a_typed_day_on_enter_and_on_tab(browser, unchanged_server, key):
-    context = browser.new_context(viewport=VIEWPORT)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
+    with new_tab(browser, viewport=VIEWPORT) as page:
         open_page(page, unchanged_server + "/", "已创建 393 / 393")
         type_day(page, "2022/5/5", key)
         page.get_by_text(header(dt.date(2022, 5, 5)), exact=True).wait_for()
@@ -177,16 +174,11 @@ def test_the_as_of_field_takes_a_typed_day_on_enter_and_on_tab(browser, unchange
         settle(page)
         assert "as_of" not in url_params(page), page.url
         fail_on_exception(page)
-    finally:
-        context.close()
 
 
 def test_overview_path_opens_the_overview_without_page_not_found(browser, unchanged_server):
     """/overview, a path people type, opens the overview (its filters kept), not Streamlit's "Page not found"."""
-    context = browser.new_context(viewport=VIEWPORT)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
+    with new_tab(browser, viewport=VIEWPORT) as page:
         open_page(
             page, unchanged_server + "/", i18n.t("overview_title")
         )  # not the server's first visitor (see dashboard.py)
@@ -201,8 +193,6 @@ def test_overview_path_opens_the_overview_without_page_not_found(browser, unchan
         nav = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
         assert nav.count() == 1 and i18n.t("page_overview") in nav.inner_text()
         fail_on_exception(page)
-    finally:
-        context.close()
 
 
 def test_the_uploaders_own_tab_shows_the_day_it_published(browser, sample_copy_source, tmp_path):
@@ -215,25 +205,20 @@ def test_the_uploaders_own_tab_shows_the_day_it_published(browser, sample_copy_s
     upload = tmp_path / "金山区_取消_新.csv"
     row = f"金山区,山阳镇,海欣居民区,海皓馨苑,取消,{new.isoformat()}"
     upload.write_text(f"区,街镇,居委/村,名称,状态,公布日期\n{row}\n", "utf-8")
-    with running_dashboard(folder, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123456"}) as url:
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            open_page(page, url + "/data", i18n.t("data_title"))
-            page.locator('input[type="password"]').fill("口令-123456")
-            page.keyboard.press("Enter")
-            settle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(upload)])
-            page.get_by_role("button", name=i18n.t("confirm")).click()
-            page.get_by_text(i18n.t("new_data_published", day=i18n.fmt_date(new))).wait_for()
-            settle(page)
-            expect(page.locator(SIDEBAR_DAY)).to_have_value(new.isoformat())
-            page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("page_overview")).click()
-            page.get_by_text(header(new), exact=True).wait_for()
-            page.get_by_text("已创建 392 / 393").wait_for()
-            settle(page)
-            assert "as_of" not in url_params(page), page.url
-            fail_on_exception(page)
-        finally:
-            context.close()
+    with (
+        running_dashboard(folder, {"CAMPAIGN_ADMIN_PASSWORD": "口令-123456"}) as url,
+        new_tab(browser, viewport=VIEWPORT) as page,
+    ):
+        log_in(page, url, "口令-123456")
+        settle(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(upload)])
+        page.get_by_role("button", name=i18n.t("confirm")).click()
+        page.get_by_text(i18n.t("new_data_published", day=i18n.fmt_date(new))).wait_for()
+        settle(page)
+        expect(page.locator(SIDEBAR_DAY)).to_have_value(new.isoformat())
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(i18n.t("page_overview")).click()
+        page.get_by_text(header(new), exact=True).wait_for()
+        page.get_by_text("已创建 392 / 393").wait_for()
+        settle(page)
+        assert "as_of" not in url_params(page), page.url
+        fail_on_exception(page)

@@ -14,7 +14,7 @@ from campaign.answers import screen
 from campaign.intake.ingest import ingest
 from campaign.intake.normalise import NAME_MAX_CHARS
 from campaign.intake.problems import IngestRefused
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import dashboard_app, opened
 from tests.support.hostile_names import (
     COMMITTEE,
     DISTRICT,
@@ -143,11 +143,7 @@ def test_ingest_accepts_names_of_the_limit_and_hostile_characters(hostile_db):
 
 @pytest.fixture
 def app(hostile_db, monkeypatch, app_mode) -> AppTest:
-    monkeypatch.setenv("CAMPAIGN_DB", str(hostile_db))
-    at = dashboard_app()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return opened(hostile_db, monkeypatch)
 
 
 def test_towns_chart_cuts_long_names_and_keeps_every_figure(app):

@@ -14,7 +14,7 @@ import pytest
 
 from campaign.intake.ingest import ingest
 from campaign.text import JOINER
-from tests.support.browser import EXCEPTION, VIEWPORT, fail_on_exception, require_chromium, settle
+from tests.support.browser import EXCEPTION, VIEWPORT, fail_on_exception, new_tab, require_chromium, settle
 from tests.support.hostile_names import (
     COMMITTEE,
     DISTRICT,
@@ -101,18 +101,18 @@ def hostile_server(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+def watch(page) -> None:
+    """Keep the URLs ``page`` requests and the dialogs it opens (dismissed) for check()."""
     page.requests, page.dialogs = [], []
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    try:
+
+
+@pytest.fixture
+def tab(browser):
+    with new_tab(browser, viewport=VIEWPORT) as page:
+        watch(page)
         yield page
-    finally:
-        context.close()
 
 
 def check(page, expected: list[str]) -> None:
@@ -198,35 +198,30 @@ def test_a_hostile_upload_is_shown_as_text_in_the_preview_and_the_report(browser
     roster, good = write_hostile(files)[:2]  # the list with the hostile file name, and the roster it needs
     bad = files / "**坏**![b](http:⁄⁄127.0.0.2:9⁄b.png).csv"
     bad.write_text(f"区,名称,批次,公布日期\n{DISTRICT},{UNIT.replace('&', '')},第二批,2022/13/5\n", "utf-8")
-    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345"}) as url:
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            page.requests, page.dialogs = [], []
-            page.on("request", lambda request: page.requests.append(request.url))
-            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-            visit(page, url + "/data", '[data-testid="stDownloadButton"]')
-            page.locator('input[type="password"]').fill("口令-12345")
-            page.keyboard.press("Enter")
-            settle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(roster), str(good)])
-            page.get_by_text(i18n.t("preview_title", "zh")).wait_for()
-            page.locator('[data-testid="stTable"]').nth(1).wait_for()
-            settle(page)
-            check(page, [FILE, DISTRICT])
+    with (
+        running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345"}) as url,
+        new_tab(browser, viewport=VIEWPORT) as page,
+    ):
+        watch(page)
+        visit(page, url + "/data", '[data-testid="stDownloadButton"]')
+        page.locator('input[type="password"]').fill("口令-12345")
+        page.keyboard.press("Enter")
+        settle(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(roster), str(good)])
+        page.get_by_text(i18n.t("preview_title", "zh")).wait_for()
+        page.locator('[data-testid="stTable"]').nth(1).wait_for()
+        settle(page)
+        check(page, [FILE, DISTRICT])
 
-            visit(page, url + "/data", '[data-testid="stDownloadButton"]')
-            page.locator('input[type="password"]').fill("口令-12345")
-            page.keyboard.press("Enter")
-            settle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
-            page.get_by_text("文件未通过校验").wait_for()
-            page.locator('[data-testid="stTable"]').first.wait_for()
-            settle(page)
-            check(page, [bad.name])
-        finally:
-            context.close()
+        visit(page, url + "/data", '[data-testid="stDownloadButton"]')
+        page.locator('input[type="password"]').fill("口令-12345")
+        page.keyboard.press("Enter")
+        settle(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(bad)])
+        page.get_by_text("文件未通过校验").wait_for()
+        page.locator('[data-testid="stTable"]').first.wait_for()
+        settle(page)
+        check(page, [bad.name])
 
 
 def test_expected_names_are_distinct_from_their_markup():

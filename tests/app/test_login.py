@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from campaign.app import login
 from campaign.intake import uploads
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import opened
 
 PASSWORD = "correct-horse-口令"
 
@@ -89,14 +89,9 @@ def test_a_session_that_guesses_waits_and_the_right_password_then_works(tmp_path
 
 @pytest.fixture
 def data_page(sample_db, monkeypatch, app_mode):
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
 
     def open_page() -> AppTest:
-        at = dashboard_app()
-        at.run()
-        at.switch_page("pages/data.py").run()
-        assert not at.exception, at.exception
-        return at
+        return opened(sample_db, monkeypatch, "pages/data.py")
 
     return open_page
 

@@ -23,7 +23,7 @@ from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.servers import free_port, healthy, stop
+from tests.support.servers import free_port, stop, wait_started
 
 # every name looked up, address connected or sent to, by any Python code of the server process
 AUDIT_HOOK = """
@@ -70,11 +70,7 @@ def started(tmp_path: Path, command: list[str], env: dict[str, str], port: int) 
     with open(out_log, "wb") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{out_log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
+        wait_started(proc, port, out_log)
         yield net_log, out_log
     finally:
         stop(proc)

@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apptest import dashboard_app
+from tests.support.apptest import dashboard_app, opened
 
 PAGES = [
     "pages/overview.py",
@@ -23,11 +23,7 @@ PAGES = [
 
 @pytest.fixture
 def app(sample_db, monkeypatch, app_mode) -> AppTest:
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = dashboard_app()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return opened(sample_db, monkeypatch)
 
 
 def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:

@@ -20,7 +20,7 @@ import pytest
 
 from campaign import i18n
 from tests.support import ARTIFACTS, SAMPLE_DIR
-from tests.support.browser import EXCEPTION, require_chromium, settle
+from tests.support.browser import EXCEPTION, new_tab, require_chromium, settle
 from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
@@ -55,24 +55,14 @@ def server_log(folder: Path) -> str:
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(**PHONE, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    try:
+    with new_tab(browser, **PHONE, accept_downloads=True) as tab:
         yield tab
-    finally:
-        context.close()
 
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    try:
+    with new_tab(browser, viewport={"width": 1400, "height": 1600}, accept_downloads=True) as tab:
         yield tab
-    finally:
-        context.close()
 
 
 def load(page, url: str, drawn: str | None = None) -> None:

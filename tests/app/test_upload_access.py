@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT
 from tests.support.browser import require_chromium
-from tests.support.servers import free_port, healthy, nginx_binary, require, running_nginx, stop
+from tests.support.servers import free_port, nginx_binary, require, running_nginx, stop, wait_started
 
 pytestmark = pytest.mark.browser
 
@@ -48,11 +47,7 @@ def server(folder: Path, how: str) -> Iterator[int]:
     with open(log, "wb") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
+        wait_started(proc, port, log)
         yield port
     finally:
         stop(proc)

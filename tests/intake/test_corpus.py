@@ -11,7 +11,6 @@ import datetime as dt
 import decimal
 import json
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,6 +22,7 @@ from campaign.answers import queries
 from campaign.intake.ingest import Defaults, ingest
 from campaign.intake.problems import IngestRefused, Problem
 from tests.support import CORPUS
+from tests.support.files import private_copy
 
 BASE = CORPUS / "base"
 GOOD = BASE / "good.csv"
@@ -126,10 +126,7 @@ def base_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def published(base_db, tmp_path) -> Path:
     """A private copy of the base snapshot, for one test to change or not."""
-    path = tmp_path / "db" / "campaign.duckdb"
-    path.parent.mkdir()
-    shutil.copyfile(base_db, path)
-    return path
+    return private_copy(base_db, tmp_path)
 
 
 def test_base_snapshot(published):

@@ -21,7 +21,7 @@ from campaign.ops.cli import main
 from campaign.snapshot import store
 from tests.support import ROOT
 from tests.support.apptest import Upload, data_page_with
-from tests.support.browser import VIEWPORT, fail_on_exception, open_page, settle, title
+from tests.support.browser import VIEWPORT, fail_on_exception, log_in, new_tab, settle, title
 from tests.support.files import ONE_UNIT as ROSTER
 from tests.support.files import write_tiny
 from tests.support.hostile_files import bomb_xlsx, row_xml, write_xlsx
@@ -142,42 +142,37 @@ def test_the_data_page_says_why_a_long_field_or_a_hostile_file_is_refused(tmp_pa
 @pytest.mark.browser
 def test_a_browser_upload_named_with_a_nul_or_another_type_gets_a_message(browser, tmp_path) -> None:
     """Streamlit's own check of an upload's name raised before the page ran: a traceback on the page."""
-    with running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url:
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            open_page(page, url + "/data", title("data_title"))
-            page.locator('input[type="password"]').fill("口令-12345678")
-            page.keyboard.press("Enter")
-            # the uploader is drawn by the run the login starts: wait for it and for that run to end, so the file
-            # is not given to a page that is still being drawn (CI once lost it there)
-            page.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for()
-            settle(page)
-            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
-            named = {"name": "丙区\x00名册.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}
-            uploader.set_input_files([named])
-            page.get_by_text(title("preview_title")).wait_for()
-            settle(page)
-            fail_on_exception(page)
-            assert "丙区�名册.csv" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
-            # added to the file chosen before: a workbook whose two cells are A1 and XFD1048576 (it aborted the
-            # server) and a zip bomb (it took the server to 9.8 GB)
-            far = write_xlsx(tmp_path / "far.xlsx", [row_xml(1, ["区", "名称"]), row_xml(1_048_576, ["x"], 16_384)])
-            bomb = bomb_xlsx(tmp_path / "bomb.xlsx", 1_200 * 10**6)
-            uploader.set_input_files([str(far), str(bomb)])
-            page.get_by_text("CAMPAIGN_MAX_UNZIPPED_MB").wait_for()
-            settle(page)
-            fail_on_exception(page)
-            assert "CAMPAIGN_MAX_ROWS" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
-            assert healthy(url + "/_stcore/health")
-            other = {"name": "名单.csv\x00.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}
-            uploader.set_input_files([other])
-            page.get_by_text("不支持的文件类型").wait_for()
-            settle(page)
-            fail_on_exception(page)
-        finally:
-            context.close()
+    with (
+        running_dashboard(tmp_path, {"CAMPAIGN_ADMIN_PASSWORD": "口令-12345678"}) as url,
+        new_tab(browser, viewport=VIEWPORT) as page,
+    ):
+        log_in(page, url, "口令-12345678")
+        # the uploader is drawn by the run the login starts: wait for it and for that run to end, so the file
+        # is not given to a page that is still being drawn (CI once lost it there)
+        page.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for()
+        settle(page)
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+        named = {"name": "丙区\x00名册.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}
+        uploader.set_input_files([named])
+        page.get_by_text(title("preview_title")).wait_for()
+        settle(page)
+        fail_on_exception(page)
+        assert "丙区�名册.csv" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
+        # added to the file chosen before: a workbook whose two cells are A1 and XFD1048576 (it aborted the
+        # server) and a zip bomb (it took the server to 9.8 GB)
+        far = write_xlsx(tmp_path / "far.xlsx", [row_xml(1, ["区", "名称"]), row_xml(1_048_576, ["x"], 16_384)])
+        bomb = bomb_xlsx(tmp_path / "bomb.xlsx", 1_200 * 10**6)
+        uploader.set_input_files([str(far), str(bomb)])
+        page.get_by_text("CAMPAIGN_MAX_UNZIPPED_MB").wait_for()
+        settle(page)
+        fail_on_exception(page)
+        assert "CAMPAIGN_MAX_ROWS" in page.locator('[data-testid="stTable"]').nth(0).inner_text()
+        assert healthy(url + "/_stcore/health")
+        other = {"name": "名单.csv\x00.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}
+        uploader.set_input_files([other])
+        page.get_by_text("不支持的文件类型").wait_for()
+        settle(page)
+        fail_on_exception(page)
 
 
 def _can_mount_a_small_disk() -> bool:

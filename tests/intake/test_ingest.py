@@ -14,7 +14,7 @@ import pytest
 from campaign.answers import queries
 from campaign.intake.ingest import Defaults, ingest
 from campaign.intake.problems import IngestRefused
-from tests.support.files import TINY_FILES, write_tiny
+from tests.support.files import TINY_FILES, private_copy, write_tiny
 
 D = dt.date
 TODAY = D(2022, 5, 23)
@@ -63,10 +63,7 @@ def base_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def db(base_db, tmp_path) -> Path:
     """A private copy of the base snapshot, to be changed or not by one test."""
-    path = tmp_path / "db" / "campaign.duckdb"
-    path.parent.mkdir()
-    shutil.copyfile(base_db, path)
-    return path
+    return private_copy(base_db, tmp_path)
 
 
 def test_base_snapshot(db):

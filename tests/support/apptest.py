@@ -14,6 +14,17 @@ def dashboard_app(timeout: float = 60) -> AppTest:
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
 
 
+def opened(db, monkeypatch, page: str | None = None) -> AppTest:
+    """The dashboard on ``db``, run and, given ``page``, switched to it, having raised nothing."""
+    monkeypatch.setenv("CAMPAIGN_DB", str(db))
+    at = dashboard_app()
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
 class Upload:
     """What st.file_uploader returns for one file."""
 

@@ -3,7 +3,9 @@ Streamlit's run to finish, opening a page and failing on an exception it shows."
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@contextlib.contextmanager
+def new_tab(browser, **options: object) -> Iterator:
+    """A tab in a browser context of its own (``options``: viewport, downloads, a phone's), closed after; it
+    waits up to 30 s for what it is asked."""
+    context = browser.new_context(**options)
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        yield tab
+    finally:
+        context.close()
 
 
 def require_chromium() -> None:
@@ -61,6 +76,13 @@ def open_page(page, url: str, expected: str, drawn: str | None = None) -> None:
 
 def metric_texts(page) -> list[str]:
     return [" ".join(m.inner_text().split()) for m in page.locator('[data-testid="stMetric"]').all()]
+
+
+def log_in(page, url: str, password: str) -> None:
+    """Open the data page of the server at ``url`` and log in with ``password``."""
+    open_page(page, url + "/data", title("data_title"))
+    page.locator('input[type="password"]').fill(password)
+    page.keyboard.press("Enter")
 
 
 def title(key: str, lang: str = "zh") -> str:

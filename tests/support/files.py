@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 # 甲区 has a roster; 乙区 sends lists only (roster-less). Hand-checked figures are in tests/answers/test_queries.py.
@@ -61,3 +62,11 @@ def damage(db: Path, how: str) -> None:
     aside = db.with_name("damaged.tmp")
     aside.write_bytes(bad)
     os.replace(aside, db)
+
+
+def private_copy(db: Path, tmp_path: Path) -> Path:
+    """A copy of the snapshot ``db`` at tmp_path/db/campaign.duckdb, for one test to change or not."""
+    path = tmp_path / "db" / "campaign.duckdb"
+    path.parent.mkdir()
+    shutil.copyfile(db, path)
+    return path

@@ -58,6 +58,16 @@ def healthy(url: str) -> bool:
         return False
 
 
+def wait_started(proc: subprocess.Popen, port: int, log: Path, seconds: float = 90) -> None:
+    """Wait until the server ``proc`` on ``port`` is healthy; fail with the end of its ``log`` if it exits or
+    takes longer than ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"server did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.25)
+
+
 @contextlib.contextmanager
 def running_dashboard(folder: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """The dashboard on a free port, reading a database built from data/sample; yields the base URL."""
