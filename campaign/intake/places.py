@@ -1,14 +1,16 @@
-"""Towns, committees and village groups a list writes otherwise than its district's roster: 川沙新镇人民政府 for
-川沙新镇, 城南居委 for 城南居民委员会, 星火村委会 for 星火村, 第一组 or 和欣村2组 for 1组 and 2组.
+"""Places, village groups and unit names a list writes otherwise than its district's roster: 川沙新镇人民政府 for
+川沙新镇, 城南居委 for 城南居民委员会, 星火村委会 for 星火村, 第一组 or 和欣村2组 for 1组 and 2组, 华夏一村小区 for
+华夏一村.
 
 Officials write a place with or without its administrative ending (人民政府, 办事处, 居民委员会, 居委会, 居民区,
 村委会). A list row whose town (or committee) is not in the district's roster is read as the roster's place when
-the two agree once those endings are set aside and exactly one roster place of the district (of the town) does
-(a district with no roster: the places and groups its earlier lists gave);
-each such reading is a warning the official sees before confirming. A village group is its number within its
-village: 第一组, 1组, 01组, 第1村民小组 and 和欣村1组 are one group of 和欣村, read as the roster writes it when the
-roster has exactly one group of that number there. Two roster places with the same stem (星火村
-and 星火居委 are told apart; 七宝镇 and 七宝街道 are not) leave the row as written, to be refused as not in the roster.
+the two agree once those endings are set aside and exactly one roster place of the district (of the town) does (a
+district with no roster: the places and groups its earlier lists gave). A village group is its number within its
+village: 第一组, 1组, 01组, 第1村民小组 and 和欣村1组 are one group of 和欣村. A unit's name is its name with or without
+小区, brackets and a phase's number in words or digits (汤臣豪园（二期） for 汤臣豪园2期), against a roster only. Each
+reading is a warning the official sees before confirming, and only when exactly one roster place, group or unit
+agrees: two with the same stem (七宝镇 and 七宝街道; 城南 and 城南小区) leave the row as written, to be refused as not
+in the roster (星火村 and 星火居委 are told apart: a village is not a committee).
 """
 
 from __future__ import annotations
