@@ -91,6 +91,8 @@ def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tup
     the district's roster (or, for a district with none, its earlier lists) writes otherwise read as it writes them;
     a warning for each place so read, in each table."""
     roster = units  # a district with no roster: the units its earlier lists gave
+    if _all_known(rows, roster):  # the usual run: every row names a known unit as the roster writes it
+        return rows, []
     with_roster = set(units.filter(pl.col("in_roster")).get_column("district").unique().to_list())
     warnings: list[Problem] = []
     for col, within, key in (("town", ["district"], town_key), ("committee", ["district", "town"], committee_key)):
@@ -136,10 +138,28 @@ def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tup
             ).iter_rows()
         ]
         rows = rows.with_columns(pl.coalesce("_roster", col).alias(col)).drop("_roster")
+    if _all_known(rows, roster):  # the places were all it took
+        return rows, warnings
     rows, groups = _align_groups(rows, roster, files, with_roster)
     # unit names only against a roster: a district with none knows its units by the names its lists give
     rows, names = _align_names(rows, roster.filter(pl.col("in_roster")), files)
     return rows, warnings + groups + names
+
+
+_UNIT_KEY = ("district", "town", "committee", "name")
+
+
+def _all_known(rows: pl.DataFrame, units: pl.DataFrame) -> bool:
+    """Every row's place and name is a known unit's, compared by a hash of the four (a row with a column blank or
+    missing is not known). A collision could only skip the passes below for a row they would have read otherwise:
+    that row is then refused as not in the roster, never matched wrongly."""
+    if units.is_empty() or any(c not in rows.columns for c in _UNIT_KEY):
+        return False
+
+    def hashed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(pl.struct([pl.col(c).cast(pl.String) for c in _UNIT_KEY]).hash(seed=0).alias("_h"))
+
+    return hashed(rows).join(hashed(units).unique(), on="_h", how="anti").is_empty()
 
 
 _PHASE = re.compile(r"第?([0-9]+|[零一二三四五六七八九十]+)(期|区|号|弄|幢|街坊|坊|村)")
