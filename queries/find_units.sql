@@ -9,18 +9,8 @@
 -- sorted), and only theirs get a status, from their spans of the day (as unit_status gives it; through
 -- unit_status a district's first 10,000 took twice as long). The explorer's status filters need every match's
 -- status: that is units.sql.
-with hits as (
-    select name from name_pinyin
-    where $search::varchar is not null and (contains(pinyin, lower($search)) or contains(initials, lower($search)))
-), picked as materialized (
-    select unit_id, district, town, committee, name, kind, households, population, in_roster from units
-    where ($district::varchar is null or district = $district)
-      and ($town::varchar is null or town = $town)
-      and ($committee::varchar is null or committee = $committee)
-      and ($kind::varchar is null or kind = $kind)
-      and ($search::varchar is null
-           or contains(name, $search) or contains(committee, $search) or contains(town, $search)
-           or name in (select name from hits) or committee in (select name from hits))
+with picked as materialized (  -- picked_units: derive.sql
+    select * from picked_units($district::varchar, $town::varchar, $committee::varchar, $kind::varchar, $search::varchar)
 ), per_district as (
     select district, count(*) as n from picked group by district
 ), needed as (  -- the first rows lie in the first districts: only theirs are sorted

@@ -10,18 +10,8 @@
 -- the day only (as unit_status gives it): a district's status filter read the day's spans of every unit of a
 -- country (5M, 2 s) when it went through unit_status. Only the districts the first rows lie in are sorted.
 -- Without a status, batch or date filter the explorer asks find_units, which looks up the first rows' status only.
-with hits as (
-    select name from name_pinyin
-    where $search::varchar is not null and (contains(pinyin, lower($search)) or contains(initials, lower($search)))
-), picked as materialized (
-    select unit_id, district, town, committee, name, kind, households, population, in_roster from units
-    where ($district::varchar is null or district = $district)
-      and ($town::varchar is null or town = $town)
-      and ($committee::varchar is null or committee = $committee)
-      and ($kind::varchar is null or kind = $kind)
-      and ($search::varchar is null
-           or contains(name, $search) or contains(committee, $search) or contains(town, $search)
-           or name in (select name from hits) or committee in (select name from hits))
+with picked as materialized (  -- picked_units: derive.sql
+    select * from picked_units($district::varchar, $town::varchar, $committee::varchar, $kind::varchar, $search::varchar)
 ), day_spans as (  -- the picked units' spans of the day only: unit_status's, without joining every unit
     select unit_id, status, batch, status_date, first_created, times_created
     from unit_spans

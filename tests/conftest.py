@@ -10,15 +10,12 @@ from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import SAMPLE_DIR
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
-from tests.support.files import write_tiny
+from tests.support.files import ingested, write_tiny
 
 
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny")
-    db = folder / "tiny.duckdb"
-    ingest(write_tiny(folder / "files"), db)
-    return db
+    return ingested(tmp_path_factory.mktemp("tiny"), write_tiny)
 
 
 @pytest.fixture(scope="session")

@@ -112,6 +112,54 @@ left join (
       and (valid_to is null or valid_to > coalesce(as_of, date '9999-12-31'))
 ) as s using (unit_id);
 
+-- Units picked by place, kind and name, each null = no filter: search is part of the unit's, committee's or town's
+-- name, or of its pinyin or pinyin initials ("hhxy" and "haihao" find 海皓馨苑). What the explorer's and the find
+-- page's queries pick before they look any status up (units.sql, find_units.sql).
+-- Grain: one row per unit.
+create or replace macro picked_units(of_district, of_town, of_committee, of_kind, search) as table
+with hits as (
+    select name from name_pinyin
+    where search is not null and (contains(pinyin, lower(search)) or contains(initials, lower(search)))
+)
+select unit_id, district, town, committee, name, kind, households, population, in_roster from units
+where (of_district is null or district = of_district)
+  and (of_town is null or town = of_town)
+  and (of_committee is null or committee = of_committee)
+  and (of_kind is null or kind = of_kind)
+  and (search is null
+       or contains(name, search) or contains(committee, search) or contains(town, search)
+       or name in (select name from hits) or committee in (select name from hits));
+
+-- The 整建制 marks of the lists published up to day as_of (null: the latest) in a district (null: all), with every
+-- roster unit of the marked committee and kind as it stood at the end of the mark's day: what the two whole-claim
+-- checks compare. A mark is one list's (file and day's) marks on a committee or village and kind of unit: whole
+-- (是) if any of its rows says so, mark_row its first row saying what it claims.
+-- Grain: one row per (mark, roster unit of its committee and kind).
+create or replace macro whole_mark_units(as_of, of_district) as table
+with marks as (
+    select l.district, u.town, u.committee, u.kind, l.published, l.source_file,
+           bool_or(l.whole) as whole,
+           coalesce(min(l.source_row) filter (where l.whole), min(l.source_row)) as mark_row
+    from list_rows as l
+    join units as u using (unit_id)
+    where l.whole is not null
+      and l.published <= coalesce(as_of, date '9999-12-31')
+      and (of_district is null or l.district = of_district)
+    group by all
+)
+select
+    m.*,
+    u.name,
+    u.source_file as roster_file,
+    u.source_row as roster_row,
+    coalesce(s.status, 'not_created') as status_then,
+    coalesce(s.is_created, false) as created_then
+from marks as m
+join units as u
+    on u.district = m.district and u.town = m.town and u.committee = m.committee and u.kind = m.kind and u.in_roster
+left join unit_spans as s
+    on s.unit_id = u.unit_id and s.valid_from <= m.published and (s.valid_to is null or s.valid_to > m.published);
+
 -- Roster sizes. Grain: town_kinds one row per (district, town, kind); town_totals per (district, town).
 create or replace table town_kinds as
 select

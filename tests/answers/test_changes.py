@@ -137,10 +137,7 @@ def test_forecast_and_quality_pages(sample_db, monkeypatch, app_mode, page) -> N
 
 
 def test_find_a_unit_by_pinyin_initials(sample_db, monkeypatch, app_mode) -> None:
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = dashboard_app()
-    at.run()
-    at.switch_page("pages/find.py").run()
+    at = opened(sample_db, monkeypatch, "pages/find.py")
     at.text_input(key="find_q").input("hhxy").run()
     assert not at.exception, at.exception
     options = at.selectbox(key="find_unit").options
@@ -154,10 +151,7 @@ def test_find_a_unit_by_pinyin_initials(sample_db, monkeypatch, app_mode) -> Non
 
 
 def test_find_counts_every_match_and_lists_the_first(sample_db, monkeypatch, app_mode) -> None:
-    monkeypatch.setenv("CAMPAIGN_DB", str(sample_db))
-    at = dashboard_app()
-    at.run()
-    at.switch_page("pages/find.py").run()
+    at = opened(sample_db, monkeypatch, "pages/find.py")
     at.text_input(key="find_q").input("组").run()
     every = queries.run("units", db=sample_db, search="组").height
     assert every > 50

@@ -15,6 +15,7 @@ from campaign.intake.ingest import ingest
 from campaign.intake.normalise import NAME_MAX_CHARS
 from campaign.intake.problems import IngestRefused
 from tests.support.apptest import dashboard_app, opened
+from tests.support.files import ingested
 from tests.support.hostile_names import (
     COMMITTEE,
     DISTRICT,
@@ -32,10 +33,7 @@ from tests.support.hostile_names import (
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    db = folder / "campaign.duckdb"
-    ingest(write_hostile(folder / "files"), db)
-    return db
+    return ingested(tmp_path_factory.mktemp("hostile"), write_hostile)
 
 
 # ------------------------------------------------------------------------------------ the helpers ---
@@ -122,17 +120,7 @@ def test_ingest_refuses_a_long_grid_in_a_path_and_many_long_names_in_brief(tmp_p
 def test_ingest_accepts_names_of_the_limit_and_hostile_characters(hostile_db):
     from campaign.answers import queries
 
-    units = queries.run(
-        "find_units",
-        db=hostile_db,
-        search=None,
-        district=None,
-        town=None,
-        committee=None,
-        kind=None,
-        as_of=None,
-        limit=100,
-    )
+    units = queries.run("find_units", db=hostile_db, limit=100)  # a parameter left out is no filter
     names = set(units.get_column("name").to_list())
     assert {UNIT, UNIT_2, VILLAGE, LONG} <= names
     assert set(units.get_column("district").to_list()) == {DISTRICT, DISTRICT_2}

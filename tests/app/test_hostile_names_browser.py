@@ -12,9 +12,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from campaign.intake.ingest import ingest
 from campaign.text import JOINER
 from tests.support.browser import EXCEPTION, VIEWPORT, fail_on_exception, new_tab, require_chromium, settle
+from tests.support.files import ingested
 from tests.support.hostile_names import (
     COMMITTEE,
     DISTRICT,
@@ -95,9 +95,8 @@ CREATED = r"""() => {
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory) -> Iterator[str]:
     require_chromium()
-    folder = tmp_path_factory.mktemp("hostile-browser")
-    ingest(write_hostile(folder / "files"), folder / "campaign.duckdb")
-    with running_dashboard(folder) as url:
+    db = ingested(tmp_path_factory.mktemp("hostile-browser"), write_hostile)
+    with running_dashboard(db.parent) as url:
         yield url
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 
 from campaign.ops.cli import main
-from tests.support import ROOT
 from tests.support.files import TINY_FILES, write_tiny
+from tests.support.servers import run_cli
 
 SUMMARY_KEYS = ["district", "kind", "total", "created", "model", "revoked", "coverage_pct"]
 
@@ -184,25 +182,7 @@ def test_bad_arguments_exit_with_usage(argv, capsys):
 
 # ----------------------------------------------------------------------------------- a process ---
 def test_as_a_process(sample_db, tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "campaign",
-            "summary",
-            "--db",
-            str(sample_db),
-            "--as-of",
-            "2022-05-05",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = run_cli("summary", "--db", str(sample_db), "--as-of", "2022-05-05", "--format", "json", timeout=120)
     assert done.returncode == 0, done.stderr
     rows = by_kind(json.loads(done.stdout))
     assert rows["金山区", "compound"]["created"] == 150
@@ -210,14 +190,7 @@ def test_as_a_process(sample_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("区,名称,批次,公布日期\n金山区,某小区,1,2022/13/5\n", encoding="utf-8")
     db = tmp_path / "x.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "campaign", "ingest", "--db", str(db), str(bad)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = run_cli("ingest", "--db", str(db), str(bad), timeout=120)
     assert done.returncode == 1
     assert "bad.csv, 第2行 (row 2), 列「公布日期」, 值「2022/13/5」" in done.stderr
     assert done.stdout == ""

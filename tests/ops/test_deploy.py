@@ -27,7 +27,17 @@ from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ARTIFACTS, DEPLOY, ROOT
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, settle
-from tests.support.servers import free_port, get, nginx_binary, nginx_conf, require, running_nginx, stop, wait_until
+from tests.support.servers import (
+    free_port,
+    get,
+    nginx_binary,
+    nginx_conf,
+    require,
+    run_cli,
+    running_nginx,
+    stop,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -82,20 +92,10 @@ def test_serve_answers_health_with_the_snapshot_age_and_logs_json(tmp_path):
         assert snap["stale_after_seconds"] == 86400
 
         # the CLI gives the same answer: exit 0 ok, 1 stale, 2 no data or down
-        done = subprocess.run(
-            [sys.executable, "-m", "campaign", "health", "--db", str(db), "--url", f"http://127.0.0.1:{port}"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
+        done = run_cli("health", "--db", str(db), "--url", f"http://127.0.0.1:{port}")
         assert done.returncode == 0 and json.loads(done.stdout)["status"] == "ok"
         time.sleep(2.1)  # older than the 1 s limit below, however fast the steps above were
-        done = subprocess.run(
-            [sys.executable, "-m", "campaign", "health", "--db", str(db), "--stale", "1s"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
+        done = run_cli("health", "--db", str(db), "--stale", "1s")
         assert done.returncode == 1 and json.loads(done.stdout)["status"] == "stale"
         assert get(f"http://127.0.0.1:{health_port}/nothing")[0] == 404
     assert proc.returncode is not None
@@ -111,21 +111,7 @@ def test_serve_answers_health_with_the_snapshot_age_and_logs_json(tmp_path):
 
 
 def test_health_says_down_when_the_dashboard_does_not_answer(tmp_path, sample_db_file):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "campaign",
-            "health",
-            "--db",
-            str(sample_db_file),
-            "--url",
-            f"http://127.0.0.1:{free_port()}",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    done = run_cli("health", "--db", str(sample_db_file), "--url", f"http://127.0.0.1:{free_port()}")
     assert done.returncode == 2 and json.loads(done.stdout)["status"] == "down"
 
 

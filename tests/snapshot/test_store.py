@@ -20,6 +20,7 @@ from campaign.ops.cli import main
 from campaign.snapshot import store
 from tests.support import ROOT
 from tests.support.files import TINY_FILES, write_tiny
+from tests.support.servers import run_cli
 
 LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
 SERIES_UNITS = 12
@@ -77,17 +78,6 @@ def created(db: Path) -> int:
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if ".building-" in p.name or ".partial-" in p.name)
-
-
-def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "campaign", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=timeout,
-    )
 
 
 def dead_pid() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 # 甲区 has a roster; 乙区 sends lists only (roster-less). Hand-checked figures are in tests/answers/test_queries.py.
@@ -49,6 +50,15 @@ def write_tiny(folder: Path) -> list[Path]:
 
 # one district, one compound: a file that changes the tiny campaign by exactly one unit
 ONE_UNIT = "区,街镇,居委,小区名称,类型,户数,人口\n丙区,D镇,五居委,丁苑,小区,10,20\n"
+
+
+def ingested(folder: Path, write: Callable[[Path], list[Path]]) -> Path:
+    """A snapshot in ``folder`` of the files ``write`` puts in ``folder/files``."""
+    from campaign.intake.ingest import ingest
+
+    db = folder / "campaign.duckdb"
+    ingest(write(folder / "files"), db)
+    return db
 
 
 def damage(db: Path, how: str) -> None:

@@ -1,4 +1,4 @@
-"""Servers a test starts: a free port, stopping a process, the dashboard on a free port, nginx in front."""
+"""Processes a test starts: the CLI, a free port, stopping a process, the dashboard on a free port, nginx in front."""
 
 from __future__ import annotations
 
@@ -23,6 +23,18 @@ from campaign.intake.reader import status_files
 from tests.support import DEPLOY, ROOT, SAMPLE_DIR
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """``campaign ARGS`` as an operator runs it: a process of its own, its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "campaign", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=timeout,
+    )
 
 
 def off_machine(requests: list[str]) -> list[str]:
