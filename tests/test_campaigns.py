@@ -96,7 +96,7 @@ def test_a_missing_folder_is_refused_at_start(env, tmp_path, monkeypatch) -> Non
     with pytest.raises(config.ConfigError) as refused:
         config.load()
     assert "no such folder of campaign definitions" in str(refused.value)
-    assert list(config.installed()) == ["wuyi"]
+    assert list(config.installed()) == ["wuyi", "laji"]  # the bundled ones, the default first
 
 
 def test_a_relative_folder_in_the_file_is_taken_from_the_files_folder(env, tmp_path, monkeypatch) -> None:
