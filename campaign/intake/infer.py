@@ -55,6 +55,7 @@ def _kind_labels() -> dict[str, str]:
     """KIND_LABELS of the active campaign (the constants above are the bundled one's)."""
     return {k.key: f"{k.one.zh} {k.key.replace('_', ' ')}" for k in definition().kinds}
 
+
 # columns only totals, grids and services have: a table with none of them, and not a roster, is a list
 _NOT_LIST_COLUMNS = {"target", "grid", "grid_path", "service_kind"}
 _LIST_COLUMNS = {"batch", "status", "published"}
