@@ -5,11 +5,15 @@ has is said with the installed ones."""
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from campaign import config
+from campaign.answers import queries
 from campaign.definition import BUNDLED
-from tests.support.apptest import dashboard_app
+from campaign.intake import uploads
+from tests.support import SAMPLE_DIR
+from tests.support.apptest import Upload, dashboard_app
 from tests.support.files import private_copy
 
 
@@ -84,3 +88,34 @@ def test_one_campaign_installed_shows_no_chooser(db, monkeypatch) -> None:
     at = _run(dashboard_app())
     assert not [s for s in at.sidebar.selectbox if s.key == "campaign_pick"]
     assert _metrics(at)["小区 · 覆盖率"] == ("100.0%", "已创建 393 / 393")
+
+
+def test_the_data_page_uploads_into_the_chosen_campaign(db, monkeypatch) -> None:
+    monkeypatch.setenv(uploads.PASSWORD_ENV, "pw-for-tests")
+    listed = (SAMPLE_DIR / "laji" / "金山区_第2批.csv").read_text(encoding="utf-8").splitlines()[2].split(",")
+    district, town, committee, name = listed[:4]
+    text = f"区,街镇,居委/村,名称,状态,公布日期\n{district},{town},{committee},{name},复查不合格,2020-06-01\n"
+    real = st.file_uploader
+
+    def uploader(label, *args, **kwargs):
+        real(label, *args, **kwargs)
+        return [Upload("复查.csv", text.encode())] if str(kwargs.get("key", "")).startswith("data_files") else None
+
+    monkeypatch.setattr(st, "file_uploader", uploader)
+    before = db.stat()
+    at = dashboard_app()
+    at.query_params["campaign"] = "laji"
+    _run(at)
+    at.switch_page("pages/data.py")
+    _run(at)
+    at.text_input(key="data_password").input("pw-for-tests")
+    _run(at)
+    at.button(key="data_confirm").click()
+    _run(at)
+    assert any("新增状态记录 1" in s.value for s in at.success)
+    laji = db.parent / "laji" / "campaign.duckdb"
+    units = queries.run("units", db=laji, search=name).to_dicts()
+    assert [(u["name"], u["status"]) for u in units] == [(name, "revoked")]
+    assert (db.parent / "laji" / "uploads").is_dir()
+    after = db.stat()  # the default campaign's snapshot is untouched
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
