@@ -26,17 +26,17 @@ UNKNOWN = "campaign_unknown_key"  # session key: a ?campaign= no installed campa
 KEEP = ("lang", CHOSEN, PICK, "data_login", "data_who", "data_password")
 
 
+# key -> its definition, as the last run that chose it read it: the resolver is asked on every word a page shows, so
+# it looks up, and ``choose`` (once a run) reads the files
+_chosen: dict[str, definitions.Definition] = {}
+
+
 def _session_campaign() -> definitions.Definition | None:
     """The campaign of the session whose script (or fragment) runs in this thread; None elsewhere (the default)."""
     if get_script_run_ctx(suppress_warning=True) is None:
         return None
     key = st.session_state.get(CHOSEN)
-    if key is None or key == definitions.DEFAULT_KEY:
-        return None
-    try:
-        return config.campaign(key).definition
-    except config.UnknownCampaign:  # its file removed since: the default
-        return None
+    return None if key is None or key == definitions.DEFAULT_KEY else _chosen.get(key)
 
 
 def install() -> None:
@@ -58,6 +58,7 @@ def choose() -> str:
     if st.session_state.get(SHOWN, key) != key:
         for name in [k for k in st.session_state if k not in KEEP]:
             del st.session_state[name]
+    _chosen[key] = config.campaign(key).definition
     st.session_state[CHOSEN] = st.session_state[SHOWN] = key
     if key == definitions.DEFAULT_KEY:
         st.query_params.pop(PARAM, None)
