@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from campaign.app import access, pages_folder, recovery, ui
+from campaign.app import access, campaigns, pages_folder, recovery, ui
 from campaign.snapshot import connect, store
 
 access.install()  # Streamlit's upload endpoint: only sessions logged in on the data page (campaign/app/access.py)
 
 pages_folder.leave()  # the pages/ folder beside this file puts Streamlit in its old mode: left here, before any widget
+
+campaigns.choose()  # ?campaign=: the snapshot, the words and the sample below are the chosen campaign's
 
 st.set_page_config(page_title=f"{ui.i18n.t('app_title')} · Campaign progress", page_icon="🏘️", layout="wide")
 
@@ -49,6 +51,7 @@ page = st.navigation(pages, position="sidebar")
 # Widgets drawn here, before page.run(), keep the same ids on every page.
 try:
     if page.url_path != "screen":
+        campaigns.chooser()
         ui.sidebar_context()
     page.run()
 except (*connect.ERRORS, store.Unreadable) as error:  # a damaged snapshot: a notice, never a traceback

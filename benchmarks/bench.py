@@ -500,7 +500,7 @@ def measure_page(page, base: str, name: str) -> dict:
     linked = rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(name))).first.click())
     errors = [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
     # choose the first district in the sidebar's district box
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.locator('[data-testid="stSidebar"] .st-key-district [data-testid="stSelectbox"]').click()
     option = page.get_by_role("option").nth(1)
     option.wait_for()
     changed = rerun_drawn(page, option.click)

@@ -390,7 +390,7 @@ class Session:
             # the sidebar's district: open the list, then time from the click on an option
             change = Step(self.number, i, "change", name, self.page.url, 0.0)
             try:
-                await self.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+                await self.page.locator('[data-testid="stSidebar"] .st-key-district [data-testid=stSelectbox]').click()
                 options = self.page.get_by_role("option")
                 await options.first.wait_for()
                 count = await options.count()

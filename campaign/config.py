@@ -28,7 +28,11 @@ file key                environment variable        meaning (default)
 ``max_zip_ratio``       ``CAMPAIGN_MAX_ZIP_RATIO``  a workbook part's compression ratio (200)
 ``cjk_font``            ``CAMPAIGN_CJK_FONT``       the PDF brief's Chinese font file (found installed)
 ``user``                ``CAMPAIGN_USER``           who the ingest log names for CLI runs (login name)
+``campaigns_dir``       ``CAMPAIGN_CAMPAIGNS_DIR``  a folder of campaign definitions installed beside
+                                                    the bundled ones (none)
 ======================  ==========================  ================================================
+
+Which campaigns are installed, and where each keeps its snapshot: ``campaign(key)`` (``installed()`` lists them).
 
 The ``max_*`` limits other than ``max_upload_mb`` are checked before a file is parsed (``campaign.intake.limits``);
 their defaults are in ``FileLimits``.
@@ -55,6 +59,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from campaign import definition as definitions
 from campaign import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +91,7 @@ ENV = {
     "max_zip_ratio": "CAMPAIGN_MAX_ZIP_RATIO",
     "cjk_font": "CAMPAIGN_CJK_FONT",
     "user": "CAMPAIGN_USER",
+    "campaigns_dir": "CAMPAIGN_CAMPAIGNS_DIR",
 }
 FILE_LIMITS = tuple(k for k in ENV if k.startswith("max_") and k != "max_upload_mb")
 VARIABLES = (CONFIG_ENV, *ENV.values())
@@ -161,6 +167,7 @@ class Settings:
     password_too_short: bool = field(default=False, repr=False)
     cjk_font: Path | None = None  # None: the first Chinese font installed (campaign.outputs.brief)
     user: str | None = None  # None: the login name (campaign.intake.audit)
+    campaigns_dir: Path | None = None  # definitions installed beside the bundled ones (``installed``)
 
     @property
     def limits(self) -> FileLimits:
@@ -183,6 +190,7 @@ class Settings:
             "max_upload_mb": self.max_upload_mb,
             "cjk_font": str(self.cjk_font) if self.cjk_font else None,
             "user": self.user,
+            "campaigns_dir": str(self.campaigns_dir) if self.campaigns_dir else None,
             # every limit in force, the defaults included: what an operator would raise
             **self.limits.describe(),
         }
@@ -204,6 +212,7 @@ class Settings:
         env |= {ENV[key]: f"{value:g}" for key, value in self.file_limits.items()}
         env |= {"CAMPAIGN_CJK_FONT": str(self.cjk_font)} if self.cjk_font else {}
         env |= {"CAMPAIGN_USER": self.user} if self.user else {}
+        env |= {"CAMPAIGN_CAMPAIGNS_DIR": str(self.campaigns_dir)} if self.campaigns_dir else {}
         if self.admin_password:
             env["CAMPAIGN_ADMIN_PASSWORD"] = self.admin_password
         return env
@@ -536,7 +545,7 @@ def _read(
             file_limits[key] = checked
 
     texts: dict[str, str | None] = {}
-    for key in ("cjk_font", "user"):
+    for key in ("cjk_font", "user", "campaigns_dir"):
         value, source = raw(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             refuse(key, f"{source} = {value!r}: 应为文本 (a string)")
@@ -545,6 +554,12 @@ def _read(
     font = texts["cjk_font"]
     if font is not None:
         font_path = Path(font).expanduser() if raw("cjk_font")[1].startswith("$") else _relative_to(path, font)
+    folder = texts["campaigns_dir"]
+    if folder is not None:
+        from_env = raw("campaigns_dir")[1].startswith("$")
+        campaigns_dir = (Path(folder).expanduser() if from_env else _relative_to(path, folder)).absolute()
+        if strict:
+            problems += [("campaigns_dir", folder, text) for text in installed_problems(campaigns_dir)]
     settings = Settings(
         port=port,
         address=address,
@@ -562,6 +577,7 @@ def _read(
         password_too_short=too_short,
         cjk_font=font_path if font is not None else None,
         user=texts["user"],
+        campaigns_dir=campaigns_dir if folder is not None else None,
     )
     return settings, problems
 
@@ -581,3 +597,116 @@ def _data_folder_problems(db: Path) -> list[str]:
     if db.exists() and db.is_dir():
         problems.append(f"数据库路径是文件夹 (the database path is a folder): {db}")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------------
+# the campaigns installed: which campaign, which snapshot
+
+
+class UnknownCampaign(ValueError):
+    """A campaign key no installed definition file has: the message lists the installed ones."""
+
+    def __init__(self, key: str, known: list[str]):
+        self.key, self.known = key, known
+        zh, en = "、".join(known), ", ".join(known)
+        super().__init__(f"没有名为「{key}」的活动，已安装的有 {zh} (no campaign “{key}”; installed: {en})")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One installed campaign: its key, its definition, and its own snapshot (its history and kept snapshots are
+    beside it). The default one's snapshot is the configured ``db``; every other's is ``<key>/campaign.duckdb`` in
+    the data folder."""
+
+    key: str
+    definition: definitions.Definition = field(repr=False)
+    db: Path
+
+
+def _definition_files(folder: Path | None) -> tuple[dict[str, Path], list[str]]:
+    """The definition files installed (the bundled ones, then ``folder``'s), by key, and what is wrong with any
+    other file there (a bad name, a key the bundled ones have already, a file that does not read)."""
+    found: dict[str, Path] = {}
+    problems: list[str] = []
+    for where in (definitions.BUNDLED_DIR, folder):
+        if where is None:
+            continue
+        if not where.is_dir():
+            problems.append(f"活动定义文件夹不存在 (no such folder of campaign definitions): {where}")
+            continue
+        for file in sorted(where.glob("*.toml")):
+            key = file.stem
+            if not definitions.valid_key(key):
+                problems.append(
+                    f"{file}: 文件名应为活动的键：小写英文字母、数字和 _ (the file's name is the campaign's key: "
+                    "lower-case a-z, 0-9 and _)"
+                )
+            elif key in found:
+                problems.append(f"{file}: 已有活动「{key}」({found[key]}) (a campaign “{key}” is installed already)")
+            else:
+                found[key] = file
+    return found, problems
+
+
+def installed_problems(folder: Path) -> list[str]:
+    """What keeps a definition in ``folder`` from being installed, each file read and checked (at start)."""
+    found, problems = _definition_files(folder)
+    for file in found.values():
+        try:
+            definitions.definition(file)
+        except definitions.DefinitionError as error:
+            problems.append(str(error))
+    return problems
+
+
+_installed: dict[tuple, dict[str, Path]] = {}
+
+
+def installed(env: Mapping[str, str] | None = None) -> dict[str, Path]:
+    """The installed campaigns' definition files by key, the default first. A file that is wrong is left out and
+    logged (``campaign serve`` refuses it at start: ``load``), so one bad file never hides the others."""
+    folder = settings(env).campaigns_dir
+    try:
+        stamp = tuple(f.stat().st_mtime_ns for f in (definitions.BUNDLED_DIR, folder) if f is not None)
+    except OSError:
+        stamp = None
+    key = (str(folder), stamp)
+    with _settings_lock:
+        found = _installed.get(key)
+    if found is not None:
+        return found
+    files, problems = _definition_files(folder)
+    found = {}
+    for name, file in files.items():
+        try:
+            definitions.definition(file)
+        except definitions.DefinitionError as error:
+            problems.append(str(error))
+            continue
+        found[name] = file
+    for problem in problems:
+        log.warning("活动未安装 (a campaign not installed): %s", problem)
+    found = {k: found[k] for k in sorted(found, key=lambda k: (k != definitions.DEFAULT_KEY, k))}
+    with _settings_lock:
+        _installed[key] = found
+    return found
+
+
+def campaign(key: str | None = None, env: Mapping[str, str] | None = None) -> Campaign:
+    """Which campaign, which snapshot: the installed campaign ``key`` (UnknownCampaign when there is none), or
+    without a key the active one (``campaign.definition.active``: the default unless something chose another)."""
+    if key is None:
+        chosen = definitions.active()
+    else:
+        files = installed(env)
+        if key not in files:
+            raise UnknownCampaign(key, list(files))
+        chosen = definitions.definition(files[key])
+    return Campaign(chosen.key, chosen, snapshot_path(chosen.key, env))
+
+
+def snapshot_path(key: str, env: Mapping[str, str] | None = None) -> Path:
+    """Where campaign ``key`` keeps its snapshot: the default campaign the configured ``db`` (where it always
+    was), every other ``<key>/campaign.duckdb`` in the data folder, its history and kept snapshots beside it."""
+    found = settings(env)
+    return found.db if key == definitions.DEFAULT_KEY else found.data_dir / key / DB_NAME

@@ -1,21 +1,31 @@
 """A campaign as a definition file: its name, unit kinds, statuses and their words, read from TOML and checked.
 
-The 无疫小区 campaign ships as ``campaign/campaigns/wuyi.toml`` and is the active one; ``definition(path)`` reads any
-other file the same way. A file that is wrong is refused whole with a ``DefinitionError`` naming the file, the key
-and why, never half-read. Only the standard library is imported here: the shared base (``i18n``) and every layer
+The 无疫小区 campaign ships as ``campaign/campaigns/wuyi.toml`` and is the default one; ``definition(path)`` reads
+any other file the same way. A file that is wrong is refused whole with a ``DefinitionError`` naming the file, the
+key and why, never half-read. Only the standard library is imported here: the shared base (``i18n``) and every layer
 read the definition.
+
+Several campaigns are installed side by side (``campaign.config.campaign`` says which files, and where each one's
+snapshot is); one is *active* while something runs for it: ``definition()`` without a path is that one. An ingest
+or a CLI command makes its campaign active with ``using``; the app registers a ``resolver`` that answers from the
+browser session (its ``?campaign=``), since Streamlit runs a page's fragments outside the run that chose it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-BUNDLED = Path(__file__).resolve().parent / "campaigns" / "wuyi.toml"
+BUNDLED_DIR = Path(__file__).resolve().parent / "campaigns"
+DEFAULT_KEY = "wuyi"  # the 无疫小区 campaign: the default, whose snapshot is the configured ``db`` itself
+BUNDLED = BUNDLED_DIR / f"{DEFAULT_KEY}.toml"
 
 # the statuses the snapshot keeps (campaign/snapshot/derive.sql): a definition names its statuses with these keys
 # until the figures follow the definition's own (docs/campaigns.md, "Not built yet")
@@ -65,6 +75,7 @@ class Status:
 @dataclass(frozen=True)
 class Definition:
     path: str
+    key: str  # the file's name without .toml: the campaign's key (?campaign=, --campaign)
     name: Label
     title: Label
     screen_title: Label
@@ -98,8 +109,41 @@ def fold(text: str) -> str:
 
 
 def definition(path: str | Path | None = None) -> Definition:
-    """The campaign defined in ``path`` (the bundled 无疫小区 one by default), read once per file."""
-    return _load(str(Path(path).resolve()) if path is not None else str(BUNDLED))
+    """The campaign defined in ``path``, read once per file; without one, the active campaign (``active``)."""
+    return _load(str(Path(path).resolve())) if path is not None else active()
+
+
+_active: contextvars.ContextVar[Definition | None] = contextvars.ContextVar("campaign_definition", default=None)
+_resolver: list[Callable[[], Definition | None]] = []
+
+
+def active() -> Definition:
+    """The campaign something runs for now: the one ``using`` set, else the registered resolver's answer, else the
+    bundled 无疫小区 campaign."""
+    chosen = _active.get()
+    if chosen is None and _resolver:
+        chosen = _resolver[0]()
+    return chosen if chosen is not None else _load(str(BUNDLED))
+
+
+@contextlib.contextmanager
+def using(campaign: Definition) -> Iterator[Definition]:
+    """Make ``campaign`` the active one for what runs inside (in this thread and what it hands a copied context)."""
+    token = _active.set(campaign)
+    try:
+        yield campaign
+    finally:
+        _active.reset(token)
+
+
+def set_resolver(resolve: Callable[[], Definition | None] | None) -> None:
+    """Who answers ``active()`` when ``using`` has not: the app's session. None: nobody (the bundled campaign)."""
+    _resolver[:] = [resolve] if resolve is not None else []
+
+
+def valid_key(key: str) -> bool:
+    """Whether ``key`` can name a campaign (and so a definition file, and a folder of its snapshot)."""
+    return bool(_KEY.match(key))
 
 
 @functools.lru_cache(maxsize=16)
@@ -193,6 +237,7 @@ class _Reader:
         self.unique_words([(f"kinds.{k.key}.words", k.words) for k in kinds] + [("several_kinds", several)])
         return Definition(
             path=self.path,
+            key=Path(self.path).stem,
             **{k: self.label(camp[k], f"campaign.{k}") for k in labels},
             year=year,
             stem=self.text(camp["stem"], "campaign.stem"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from campaign.definition import Definition, definition
+from campaign.definition import DEFAULT_KEY, Definition, definition
 
 LANGS = ("zh", "en")
 
@@ -619,6 +619,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_button": ("选择文件", "Choose files"),
     "who_sample": ("样例数据", "the sample"),
     "who_dashboard": ("看板", "the dashboard"),
+    # several campaigns side by side (campaign/app/campaigns.py)
+    "campaign_choose": ("创建活动", "Campaign"),
+    "campaign_unknown": (
+        "没有名为「{asked}」的创建活动，显示的是{name}；已安装的有 {known}",
+        "There is no campaign “{asked}”; showing {name}. Installed: {known}",
+    ),
+    "synthetic_other": (
+        "样例中的全部名称和数字均为合成数据，仅作演示，不代表任何真实的创建情况。",
+        "Every name and number in this sample is synthetic, for demonstration only; none describes a real campaign.",
+    ),
 }
 
 
@@ -649,9 +659,20 @@ def campaign_text(campaign: Definition) -> dict[str, tuple[str, str]]:
 
 TEXT.update(campaign_text(definition()))
 
+_WORDS: dict[str, dict[str, tuple[str, str]]] = {}  # a definition's path -> TEXT with its campaign's words
+
+
+def words() -> dict[str, tuple[str, str]]:
+    """The UI's words with the active campaign's own (``campaign.definition.active``: the one a session chose)."""
+    campaign = definition()
+    found = _WORDS.get(campaign.path)
+    if found is None:
+        found = _WORDS[campaign.path] = {**TEXT, **campaign_text(campaign)}
+    return found
+
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
-    zh, en = TEXT[key]
+    zh, en = words()[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
 
@@ -659,7 +680,7 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
 def kind_label(kind: str, lang: str = "zh", one: bool = False) -> str:
     """A kind's name: plural in English for a group of units (a legend, a card), singular for ``one`` unit."""
     key = f"kind_one_{kind}" if one else f"kind_{kind}"
-    return t(key, lang) if key in TEXT else kind
+    return t(key, lang) if key in words() else kind
 
 
 def outcome_label(outcome: str, lang: str = "zh") -> str:
@@ -677,7 +698,7 @@ def role_label(role: str, lang: str = "zh") -> str:
 
 
 def status_label(status: str, lang: str = "zh") -> str:
-    return t(f"status_{status}", lang) if f"status_{status}" in TEXT else status
+    return t(f"status_{status}", lang) if f"status_{status}" in words() else status
 
 
 def batch_label(batch: int | None, counts_rounds: bool, lang: str = "zh") -> str:
@@ -721,6 +742,16 @@ SYNTHETIC_NOTE_EN = (
     "海欣居民区, 星火村, 桃源村, 米洪村 and 汲浜村 are published; all other names, households, "
     "populations, per-town splits, later batch dates, revocations and the model list are synthetic."
 )
+
+
+def synthetic_note(lang: str = "zh") -> str:
+    """What of the active campaign's bundled sample is published and what synthetic: another campaign's is all
+    synthetic (campaign/generate/campaign_sample.py)."""
+    if definition().key != DEFAULT_KEY:
+        return t("synthetic_other", lang)
+    return SYNTHETIC_NOTE_EN if lang == "en" else SYNTHETIC_NOTE_ZH
+
+
 GRIDS_NOTE_ZH = (
     "网格与服务：星火村 1 个总网格、4 个子网格、20 个微网格、宅基网格每格 5-15 户、287 名工作人员和志愿者"
     "（每人联系 3-5 户），送药 1500 余次、开具证明 320 余份、跨区转运就医 32 次、配送物资 15000 余份、"

@@ -34,7 +34,8 @@ REFRESH_DEFAULT, REFRESH_MIN, REFRESH_MAX = config.Settings.refresh, config.REFR
 STALE_DEFAULT = config.Settings.stale
 # parameters Streamlit itself reads from a page's URL
 STREAMLIT_PARAMS = {"embed", "embed_options"}
-KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stale", "lang", "start"}
+# campaign: which campaign (campaign/app/campaigns.py, read before the screen runs)
+KNOWN_PARAMS = {"district", "town", "rotate", "refresh", "panels", "step", "stale", "lang", "start", "campaign"}
 
 
 @dataclass(frozen=True)

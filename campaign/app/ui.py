@@ -443,9 +443,7 @@ def sample_note() -> None:
     ctx = context()
     if not ctx.from_sample:
         return
-    from campaign.i18n import SYNTHETIC_NOTE_EN, SYNTHETIC_NOTE_ZH
-
-    st.info(f"**{t('synthetic')}**{t('colon')}{SYNTHETIC_NOTE_EN if ctx.lang == 'en' else SYNTHETIC_NOTE_ZH}", icon="ℹ️")
+    st.info(f"**{t('synthetic')}**{t('colon')}{i18n.synthetic_note(ctx.lang)}", icon="ℹ️")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from campaign.intake.existing import Existing
-from campaign.intake.vocabulary import IMPLIES
+from campaign.intake.vocabulary import words
 
 
 def implied_events(events: pl.DataFrame, existing: Existing) -> tuple[pl.DataFrame, int]:
@@ -15,7 +15,7 @@ def implied_events(events: pl.DataFrame, existing: Existing) -> tuple[pl.DataFra
     created (and model) as of that day, as the ingest report says. The data-quality page lists such units: a
     creation and a model event of one unit from one row of one file is how they are told apart."""
     added: list[pl.DataFrame] = []
-    for status, implied in IMPLIES.items():
+    for status, implied in words().implies.items():
         rows = events.filter(pl.col("event") == status)
         if not rows.height:
             continue

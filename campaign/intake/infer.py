@@ -31,7 +31,7 @@ from campaign.definition import definition
 from campaign.intake.normalise import by_value, clean_expr, kind_word, word_map
 from campaign.intake.reader import Table
 from campaign.intake.title import parse_title, says_cumulative, says_roster
-from campaign.intake.vocabulary import KINDS, fold, header_kind, title_kind
+from campaign.intake.vocabulary import fold, header_kind, title_kind, words
 from campaign.snapshot import store
 
 # what a filled column's "header" says in a problem about one of its cells: where the value came from
@@ -49,6 +49,12 @@ _NAME_ENDINGS = tuple((k.name_ending, k.key) for k in definition().kinds if k.na
 # 小区 compound, 村民小组 village group: how a kind is named in the ingest's messages
 KIND_LABELS = {k.key: f"{k.one.zh} {k.key.replace('_', ' ')}" for k in definition().kinds}
 KIND_CHOICES = "、".join(KIND_LABELS.values())
+
+
+def _kind_labels() -> dict[str, str]:
+    """KIND_LABELS of the active campaign (the constants above are the bundled one's)."""
+    return {k.key: f"{k.one.zh} {k.key.replace('_', ' ')}" for k in definition().kinds}
+
 
 # columns only totals, grids and services have: a table with none of them, and not a roster, is a list
 _NOT_LIST_COLUMNS = {"target", "grid", "grid_path", "service_kind"}
@@ -148,7 +154,7 @@ def fill_stated(table: Table, defaults: Defaults) -> Table:
 
 
 def _kind(kind: str) -> str:
-    return KIND_LABELS[kind].split(" ")[0]
+    return _kind_labels()[kind].split(" ")[0]
 
 
 def _shown(col: str, value: object, rounds: bool) -> str:
@@ -310,7 +316,7 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
         elif needed:
             unresolved["kind"] = (
                 f"无法确定单位类型：表中没有「类型」列，表头「{headers['name']}」和标题都未说明；请加「类型」列，"
-                f"或导入时用 --kind（数据页上传表单的「类型」）指定，可选 {KIND_CHOICES} "
+                f"或导入时用 --kind（数据页上传表单的「类型」）指定，可选 {'、'.join(_kind_labels().values())} "
                 f"(cannot tell the kind of unit: add a 类型 column or give --kind)"
             )
     return dataclasses.replace(table, frame=frame, headers=headers, inferred=inferred, unresolved=unresolved)
@@ -358,7 +364,8 @@ def _kinds_by_name(frame: pl.DataFrame) -> pl.Series | None:
     every named row ends so (a compound's name, 海皓馨苑, says nothing)."""
     names = by_value(frame.get_column("name"), clean_expr)
     kind = pl.lit(None, pl.String)
-    for pattern, value in reversed(_NAME_ENDINGS):
+    endings = [(k.name_ending, k.key) for k in definition().kinds if k.name_ending]  # the active campaign's
+    for pattern, value in reversed(endings):
         kind = pl.when(pl.col("name").str.contains(pattern)).then(pl.lit(value)).otherwise(kind)
     kinds = pl.DataFrame({"name": names}).select(kind.alias("kind")).to_series()
     named = names.is_not_null()
@@ -386,7 +393,7 @@ def _kind_hint(table: Table, headers: dict[str, str], defaults: Defaults) -> tup
     kind = title_kind(Path(table.file).stem)
     if kind is not None:
         return kind, f"类型 {_kind(kind)} — 来自文件名 (kind {kind} — from the file name)"
-    if defaults.kind in KINDS:
+    if defaults.kind in words().kinds:
         return defaults.kind, ""
     return None, ""
 

@@ -9,6 +9,7 @@ re-ingesting changes nothing. What the run says: ``report``, ``figures``; its li
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from campaign.definition import DEFAULT_KEY, Definition, definition, using
 from campaign.intake import audit, chunks, limits, places
 from campaign.intake.audit import LOG_NAME, current_user
 from campaign.intake.chunks import Item
@@ -63,12 +65,30 @@ def ingest(
     defaults: Defaults | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    campaign: Definition | None = None,
 ) -> IngestReport:
     """Load ``paths`` (shown to users as ``names``) into ``db``; raise IngestRefused, loading nothing.
+
+    The files are read with ``campaign``'s words (the active campaign's by default: ``campaign.definition``), and
+    ``db`` is that campaign's snapshot by default.
 
     With ``dry_run`` nothing is published: the report says what would change (the upload preview).
     Every run that is not a dry run, loaded or refused, is appended to the ingest log beside the database.
     """
+    with using(campaign or definition()):
+        return _ingest_run(paths, db, who, names, today, defaults, dry_run, progress)
+
+
+def _ingest_run(
+    paths: list[Path],
+    db: Path | None,
+    who: str | None,
+    names: list[str] | None,
+    today: dt.date | None,
+    defaults: Defaults | None,
+    dry_run: bool,
+    progress: Progress | None,
+) -> IngestReport:
     db = Path(db) if db else store.default_db()
     today = today or dt.date.today()
     names = names or [Path(p).name for p in paths]
@@ -379,7 +399,8 @@ def _ingest_in_chunks(
         # the next group is read, checked and matched in a second thread while DuckDB inserts this one: both let go
         # of the GIL, so the two overlap on the machine's cores (at most two groups in memory)
         with ThreadPoolExecutor(1) as ahead:
-            pending = ahead.submit(prepared, chunks[0])
+            # the campaign ingest made active goes with the work (a worker thread starts with no context)
+            pending = ahead.submit(contextvars.copy_context().run, prepared, chunks[0])
             for k in range(len(chunks)):
                 load = pending.result()
                 if isinstance(load, IngestRefused):
@@ -388,7 +409,7 @@ def _ingest_in_chunks(
                     # the next group's events are numbered on from this one's: set before it is submitted
                     existing.max_event_id += load.events.height
                 if k + 1 < len(chunks):
-                    pending = ahead.submit(prepared, chunks[k + 1])
+                    pending = ahead.submit(contextvars.copy_context().run, prepared, chunks[k + 1])
                 if isinstance(load, IngestRefused) or problems:
                     continue  # the run is refused: the other groups are read only for their problems
                 report.add(load.report)
@@ -443,14 +464,21 @@ def _record(con: Connection, files: list[tuple[str, str, str, int]], who: str) -
 SAMPLE_DIR = store.ROOT / "data" / "sample"
 
 
+def sample_dir(key: str | None = None) -> Path:
+    """The bundled sample of campaign ``key`` (the active one's by default): data/sample/ for the default campaign,
+    data/sample/<key>/ for another (which may have none)."""
+    key = key or definition().key
+    return SAMPLE_DIR if key == DEFAULT_KEY else SAMPLE_DIR / key
+
+
 def load_sample_if_missing(db: Path | None = None) -> None:
-    """First start: build the database from the bundled sample. Two starts at once are safe: the
-    second waits for the writer lock, finds every file loaded, and changes nothing."""
+    """First start: build the database from the active campaign's bundled sample, if it has one. Two starts at
+    once are safe: the second waits for the writer lock, finds every file loaded, and changes nothing."""
     from campaign.intake.reader import status_files
 
     db = Path(db) if db else store.default_db()
-    if not db.exists():
-        ingest(status_files(SAMPLE_DIR), db, who="sample")
+    if not db.exists() and sample_dir().is_dir():
+        ingest(status_files(sample_dir()), db, who="sample")
 
 
 def top_up_sample(db: Path | None = None) -> bool:
@@ -459,9 +487,9 @@ def top_up_sample(db: Path | None = None) -> bool:
     from campaign.intake.reader import status_files
 
     db = Path(db) if db else store.default_db()
-    if not db.exists() or not store.from_sample(db):
+    if not db.exists() or not store.from_sample(db) or not sample_dir().is_dir():
         return False
     try:
-        return ingest(status_files(SAMPLE_DIR), db, who="sample").changed
+        return ingest(status_files(sample_dir()), db, who="sample").changed
     except IngestRefused:
         return False  # the sample no longer fits data loaded since: keep what is published

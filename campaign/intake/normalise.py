@@ -15,17 +15,14 @@ import polars as pl
 from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
 from campaign.intake.vocabulary import (
-    CAMPAIGN_YEAR,
     GRID_LEVEL_WORDS,
-    KIND_WORDS,
     SERVICE_WORDS,
-    STATUS_WORDS,
-    TARGET_KIND_WORDS,
     WHOLE_NOT_STATED,
     WHOLE_WORDS,
     batch_number,
     fold,
 )
+from campaign.intake.vocabulary import words as campaign_words  # the active campaign's (campaign.definition)
 from campaign.text import short
 
 MAX_PROBLEMS_PER_COLUMN = 20
@@ -141,20 +138,20 @@ def require(table: Table, frame: pl.DataFrame, col: str, what: str) -> list[Prob
 
 def kind_word(v: str) -> str | None:
     """A unit kind as written -> its canonical kind, None when unknown."""
-    return KIND_WORDS.get(fold(v))
+    return campaign_words().kind_words.get(fold(v))
 
 
 def target_kind_word(v: str) -> str | None:
     """A target's kind: a blank or 村居 kind means "every kind of this district": the marker "*"."""
-    key = fold(v)
-    if key in TARGET_KIND_WORDS:
-        return TARGET_KIND_WORDS[key] or "*"
+    key, known = fold(v), campaign_words().target_kind_words
+    if key in known:
+        return known[key] or "*"
     return None
 
 
 def status_word(v: str) -> str | None:
     """A status word as written -> its canonical status, None when unknown."""
-    return STATUS_WORDS.get(fold(v))
+    return campaign_words().status_words.get(fold(v))
 
 
 def whole_word(v: str) -> str | None:
@@ -178,7 +175,7 @@ def word_map(values: pl.Series, mapper: Callable[[str], object], dtype: pl.DataT
 
 
 def parse_kind(table: Table, frame: pl.DataFrame, *, targets: bool = False) -> tuple[pl.DataFrame, list[Problem]]:
-    words = TARGET_KIND_WORDS if targets else KIND_WORDS
+    words = campaign_words().target_kind_words if targets else campaign_words().kind_words
     allowed = "、".join(k for k in words if k)
     frame, problems = _map_words(
         table,
@@ -204,7 +201,10 @@ def _words_parser(col: str, words: dict[str, str], what: str, english: str):
     return parse
 
 
-parse_status = _words_parser("status", STATUS_WORDS, "状态", "status word")
+def parse_status(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    return _words_parser("status", campaign_words().status_words, "状态", "status word")(table, frame)
+
+
 parse_grid_level = _words_parser("grid_level", GRID_LEVEL_WORDS, "网格层级", "grid level")
 parse_service_kind = _words_parser("service_kind", SERVICE_WORDS, "服务类型", "kind of service")
 
@@ -256,7 +256,7 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
     y = pl.coalesce(
         parts.struct.field("1"),
         compact.struct.field("1"),
-        pl.when(month_day.struct.field("1").is_not_null()).then(pl.lit(str(CAMPAIGN_YEAR))),
+        pl.when(month_day.struct.field("1").is_not_null()).then(pl.lit(str(campaign_words().year))),
     )
     m = pl.coalesce(parts.struct.field("2"), compact.struct.field("2"), month_day.struct.field("1")).str.zfill(2)
     d = pl.coalesce(parts.struct.field("3"), compact.struct.field("3"), month_day.struct.field("2")).str.zfill(2)

@@ -206,10 +206,14 @@ class Words:
 _ALL_KINDS_WORDS = ("全部", "合计", "all", "")
 
 
-@functools.lru_cache(maxsize=16)
 def words(campaign: Definition | None = None) -> Words:
-    """The words of ``campaign`` (the active definition by default) as lookup tables."""
-    d = campaign or definition()
+    """The words of ``campaign`` (the active definition by default: ``campaign.definition.active``) as lookup
+    tables."""
+    return _words(campaign or definition())
+
+
+@functools.lru_cache(maxsize=16)
+def _words(d: Definition) -> Words:
     kind_words = {fold(w): k.key for k in d.kinds for w in k.words}
     several = tuple(fold(w) for w in d.several_kinds)
     header = [(fold(w), k.key) for k in d.kinds for w in k.header_words]

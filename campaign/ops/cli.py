@@ -13,9 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from campaign import i18n
+from campaign import config, i18n
 from campaign.answers import queries
-from campaign.definition import definition
+from campaign.definition import DEFAULT_KEY, definition, using
 from campaign.intake.problems import IngestRefused
 from campaign.snapshot import connect, store
 
@@ -46,9 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     campaign = definition()
     parser = argparse.ArgumentParser(prog="campaign", description=f"{campaign.title.zh} campaign-progress data tools")
     sub = parser.add_subparsers(dest="command", required=True)
+    chosen = (
+        f"the campaign (活动), an installed definition's key (default {DEFAULT_KEY}); its own snapshot and words "
+        "(docs/campaigns.md)"
+    )
 
     p = sub.add_parser("sample", help="write the bundled sample status files (seeded: the same bytes every time)")
     p.add_argument("out_dir", type=Path)
+    p.add_argument("--campaign", help=f"{chosen}: the sample of that campaign (seed scale only)")
     p.add_argument(
         "--scale",
         choices=["seed", "city", "national", "tiny"],
@@ -64,8 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, required=True, help="database file to replace (kept snapshots as for ingest)")
     p.add_argument("--seed", type=int, help="random seed (default 2022)")
 
-    db_help = "database file (default: $CAMPAIGN_DB, else data/campaign.duckdb)"
+    db_help = "database file (default: the campaign's: $CAMPAIGN_DB, else data/campaign.duckdb; another campaign's "
+    db_help += "is <key>/campaign.duckdb beside it)"
     p = sub.add_parser("ingest", help="load status files (CSV/TSV/XLSX) into a new snapshot, all or nothing")
+    p.add_argument("--campaign", help=chosen)
     p.add_argument("--db", type=Path, help=db_help)
     given = "for files that say it neither in a column nor in their title line"
     p.add_argument("--district", help=f"the district (区), {given}")
@@ -79,23 +86,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--kind",
-        choices=[k.key for k in campaign.kinds],
-        help=f"the kind of unit (类型: {', '.join(f'{k.one.zh} {k.key}' for k in campaign.kinds)}), for files "
-        "that say it neither in a column, the name column's header, the title nor the file name",
+        help=f"the kind of unit (类型, the campaign's: {', '.join(f'{k.one.zh} {k.key}' for k in campaign.kinds)} "
+        f"for {campaign.key}), for files that say it neither in a column, the name column's header, the title nor the "
+        "file name",
     )
     p.add_argument("--dry-run", action="store_true", help="check the files and say what would change; load nothing")
     p.add_argument("files", nargs="+", type=Path)
 
     p = sub.add_parser("summary", help="coverage per district (or town) and kind")
+    p.add_argument("--campaign", help=chosen)
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--as-of", type=_date, help="as at the end of this day (YYYY-MM-DD); default: latest")
     p.add_argument("--by", choices=["district", "town"], default="district")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     p = sub.add_parser("history", help="the ingests of the published snapshot, and the kept previous snapshots")
+    p.add_argument("--campaign", help=chosen)
     p.add_argument("--db", type=Path, help=db_help)
 
     p = sub.add_parser("rollback", help="publish a kept snapshot again (the current data is kept in its turn)")
+    p.add_argument("--campaign", help=chosen)
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("snapshot_id", help="a snapshot id as `campaign history` lists it")
 
@@ -110,11 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check the configuration and print it as JSON")
 
     p = sub.add_parser("health", help="the published snapshot's age (and the dashboard's answer) as JSON")
+    p.add_argument("--campaign", help=chosen)
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--url", help="also ask the dashboard at this URL, e.g. http://127.0.0.1:8501")
     p.add_argument("--stale", help="older than this is stale, e.g. 24h, 2d, off (default: the config's stale)")
 
     p = sub.add_parser("brief", help="the one-page daily brief (A4 PDF: key figures and charts) as of a day")
+    p.add_argument("--campaign", help=chosen)
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--as-of", type=_date, help="as at the end of this day (YYYY-MM-DD); default: latest")
     p.add_argument("--district", help="only this district (default: every district)")
@@ -125,12 +137,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "campaign", None) is None:
+        return _run(args)
+    try:
+        chosen = config.campaign(args.campaign)
+    except config.UnknownCampaign as unknown:
+        print(unknown, file=sys.stderr)
+        return 2
+    # the campaign's words read its files, and its snapshot is every command's default database
+    with using(chosen.definition):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "sample" and args.scale != "seed":
+        if getattr(args, "campaign", None) not in (None, DEFAULT_KEY):
+            print("--scale 只适用于无疫小区活动 (--scale generates the 无疫小区 campaign only)", file=sys.stderr)
+            return 2
         return _sample_scale(args)
     if args.command == "sample":
-        from campaign.generate.sample import write_sample
+        from campaign.generate.campaign_sample import write_campaign_sample
 
-        for path in write_sample(args.out_dir):
+        for path in write_campaign_sample(args.out_dir, definition()):
             print(path)
         return 0
     commands = {
@@ -180,6 +208,10 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.batch and args.round:
         print("--batch 与 --round 只能给一个 (give --batch or --round, not both)", file=sys.stderr)
         return 2
+    kinds = [k.key for k in definition().kinds]
+    if args.kind is not None and args.kind not in kinds:
+        print(f"--kind {args.kind}: 应为 {'、'.join(kinds)} 之一 (one of the campaign's kinds)", file=sys.stderr)
+        return 2
     defaults = Defaults(
         args.district, args.batch or args.round, bool(args.round), args.date, args.cumulative, args.kind
     )
@@ -194,10 +226,12 @@ def _ingest(args: argparse.Namespace) -> int:
         print(refused, file=sys.stderr)
         return 1
     print(report.summary())
+    said = {s.key: s.label.zh for s in definition().statuses}  # the campaign's own words for its statuses
     for row in report.by_district:
+        changes = "，".join(f"{said[k]} {row[k]:+d}" for k in ("created", "revoked", "model") if k in said)
         print(
-            f"  {row['district']}: 新增单位 {row['units_added']}，已创建 {row['created']:+d}，"
-            f"已取消 {row['revoked']:+d}，示范 {row['model']:+d} (units added; change in units created, revoked, model)"
+            f"  {row['district']}: 新增单位 {row['units_added']}，{changes} "
+            "(units added; change in units created, revoked, model)"
         )
     if args.dry_run:
         print(f"仅检查，未载入 (dry run, nothing loaded): {db}")

@@ -574,9 +574,7 @@ def render(data: BriefData, lang: str = "zh") -> bytes:
     page.font(6.5, colour=MUTED)
     notes = [t("brief_method")]
     if data.info.get("from_sample"):
-        from campaign.i18n import SYNTHETIC_NOTE_EN, SYNTHETIC_NOTE_ZH
-
-        notes.append(f"{t('synthetic')}{t('colon')}{SYNTHETIC_NOTE_EN if lang == 'en' else SYNTHETIC_NOTE_ZH}")
+        notes.append(f"{t('synthetic')}{t('colon')}{i18n.synthetic_note(lang)}")
     pdf.set_xy(MARGIN, footer_top + 0.8)
     pdf.multi_cell(WIDTH, 2.9, "\n".join(notes), align="L")
     return bytes(pdf.output())

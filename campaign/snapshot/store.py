@@ -111,8 +111,10 @@ def arrow(frame: pl.DataFrame):
 
 
 def default_db() -> Path:
-    """CAMPAIGN_DB, else CAMPAIGN_DATA_DIR, else the config file's (campaign.config), else data/campaign.duckdb."""
-    return config.settings().db
+    """The active campaign's snapshot (``config.campaign``): for the default 无疫小区 campaign CAMPAIGN_DB, else
+    CAMPAIGN_DATA_DIR, else the config file's, else data/campaign.duckdb; another's is ``<key>/campaign.duckdb``
+    beside it."""
+    return config.campaign().db
 
 
 @contextlib.contextmanager

@@ -229,7 +229,7 @@ def test_filters_live_in_the_url(page, app):
     fail_on_exception(page)
 
     open_page(page, f"{app}/?as_of=2022-05-05", "已创建 150 / 393")
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.locator('[data-testid="stSidebar"] .st-key-district [data-testid="stSelectbox"]').click()
     page.get_by_role("option", name="崇明区").click()
     settle(page)
     page.wait_for_function("() => decodeURIComponent(location.search).includes('district=崇明区')")
