@@ -316,6 +316,27 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
     return dataclasses.replace(table, frame=frame, headers=headers, inferred=inferred, unresolved=unresolved)
 
 
+# the city's districts: a roster or list writing 上海市青浦区 or 青浦 before any roster of 青浦区 is loaded names
+# it, not a district of its own
+SHANGHAI_DISTRICTS = (
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+)
+
 # a district as officials shorten it: 浦东 for 浦东新区, 嘉定 for 嘉定区, 崇明县 (its name before 2016) for 崇明区
 _DISTRICT_ENDING = re.compile(r"^(?:上海市|上海)?(.+?)(?:新区|区|县)?$")
 
@@ -339,9 +360,12 @@ def _districts_as_known(frame: pl.DataFrame, places: Places) -> tuple[pl.DataFra
     if not odd:
         return frame, []
     known = [k for k in places.districts() if k.endswith("区") and not k.startswith("上海")]
+    known += [k for k in SHANGHAI_DISTRICTS if k not in known]
     said, mapping = [], {}
     for d in odd:
         same = [k for k in known if k != d and district_key(k) == district_key(d)]
+        if not same and d.startswith("上海") and d.endswith(("区", "县")):
+            same = [re.sub(r"^上海市?", "", d)]  # the city written before a district no roster names yet
         if len(same) == 1:
             mapping[d] = same[0]
             said.append(

@@ -28,6 +28,7 @@ from campaign.intake.grids import combine as _combine_grids_and_services
 from campaign.intake.infer import Defaults, Places, fill_from_places, fill_stated, is_roster_shaped
 from campaign.intake.match import match_statuses
 from campaign.intake.normalise import long_names
+from campaign.intake.outcomes import read_outcomes
 from campaign.intake.problems import IngestRefused, Problem
 from campaign.intake.progress import Counter, Progress
 from campaign.intake.reader import Table, read_tables
@@ -202,7 +203,7 @@ def _read_files(
         del data
         _tell(existing, "read", files=1, rows=sum(t.frame.height for t in tables))
         # what each table's file says of it besides its columns: title, file name, sheet name, import options
-        read.append((i, name, digest, [fill_stated(table, defaults) for table in tables], file_problems))
+        read.append((i, name, digest, [fill_stated(read_outcomes(table), defaults) for table in tables], file_problems))
     # then what the rosters say (the snapshot's, and this run's tables that name their district)
     places = Places.of(existing.db, [t for *_, tables, _ in read for t in tables])
     # rosters first: the kind a roster's header gives is its district's, for the run's lists

@@ -19,7 +19,7 @@ import polars as pl
 
 from campaign.intake.problems import Problem
 from campaign.intake.title import parse_title
-from campaign.intake.vocabulary import header_column, header_match, says_rounds
+from campaign.intake.vocabulary import COMMITTEE_OR_NAME, header_column, header_match, says_rounds
 from campaign.text import short
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -344,6 +344,7 @@ def _make_table(
             rename[source_col] = "extra:" + written.strip()
             continue
         named.setdefault(canonical, []).append((source_col, written.strip(), exact))
+    _committee_beside_name(named)
     for canonical, columns in named.items():
         # a header naming a column exactly wins over one that only holds its word (小区名称 over 小区地址名): those go
         # aside; two headers naming it alike could each be it, so the file is refused naming both
@@ -393,6 +394,18 @@ def _make_table(
     skipped = sorted([*repeated, *skipped], key=lambda said: int(re.match(r"第(\d+)行", said).group(1)))
     counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
+
+
+def _committee_beside_name(named: dict[str, list[tuple[str, str, bool]]]) -> None:
+    """村居 (村居名称) names a village or community list's units, but beside a unit name column (小区名称) and no other
+    committee column it is the committee each unit is in."""
+    names = named.get("name", [])
+    if "committee" in named or len(names) != 2:
+        return
+    either = [c for c in names if header_column(c[1]) == "name" and _folded(c[1]) in COMMITTEE_OR_NAME]
+    if len(either) == 1:
+        names.remove(either[0])
+        named["committee"] = either
 
 
 def _two_row_header(top: list[str | None], below: list[str | None]) -> list[str | None] | None:
