@@ -326,7 +326,7 @@ def _prepare(runs: list, db: Path, existing: Existing, today: dt.date) -> _Load:
     history = pl.concat([existing.events, events.select(existing.events.columns)], how="vertical_relaxed")
     after = district_figures(units, history)
     report.by_district = changes_by_district(before, after, events)
-    report.warnings = place_warnings + findings(units, existing.events, events, list_rows)
+    report.warnings = place_warnings + matched.warnings + findings(units, existing.events, events, list_rows)
     grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
     if problems:
         raise IngestRefused(problems)
