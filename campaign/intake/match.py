@@ -64,7 +64,9 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
                 counts = counts.filter(~pl.col("_g").is_in(whole.get_column("_g").implode()))
                 matched_parts.append(
                     part.join(whole.select("_g", "unit_id"), on="_g", how="inner").with_columns(
-                        pl.coalesce("whole", pl.lit(True)).alias("whole"), pl.lit(0).alias("_part")
+                        pl.coalesce("whole", pl.lit(True)).alias("whole"),
+                        pl.lit(0).alias("_part"),
+                        pl.lit(True).alias("_whole_unit"),
                     )
                 )
                 warnings += _whole_warnings(whole, statuses.files)
@@ -102,6 +104,7 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
                 "district",
                 "cumulative",
                 "whole",
+                pl.col("_whole_unit") if "_whole_unit" in m.columns else pl.lit(False).alias("_whole_unit"),
             )
             for m in matched_parts
         ],
@@ -118,6 +121,8 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
     # one event listed twice in a run (a workbook's 汇总 sheet repeating its towns' sheets, one list as CSV and XLSX)
     events = events.unique(["unit_id", "event", "batch", "published"], keep="first", maintain_order=True)
     events, already_created = drop_known_creations(events, existing)
+    # a committee a 整建制 list names stands for its units not created by then: the others keep their creation
+    events, _ = drop_known_creations(events, existing, listed=pl.col("_whole_unit"))
     # the same event already published (the same list sent again under another file name) adds nothing
     events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
     events, implied = implied_events(events, existing)

@@ -304,8 +304,10 @@ def chinese_number(text: str) -> int | None:
 
 def batch_number(word: str) -> int | None:
     """首批 / 第一批 / 第2批 / 第二轮 / 2 / 2.0 -> the batch number, or None when it is not one."""
-    # 批次：1, (第2批), 【第二批】: the header repeated in the cell, brackets around it
-    w = re.sub(r"^(?:批次|轮次|batch|round):?", "", _BRACKET_MARKS.sub("", fold(word)))
+    # 批次：1, (第2批), 【第二批】, 第一批（5月9日）: the header repeated in the cell, brackets around it, a day after
+    folded = fold(word)
+    w = _BRACKETED.sub("", folded) or _BRACKET_MARKS.sub("", folded)
+    w = re.sub(r"^(?:批次|轮次|batch|round):?", "", w)
     if w in ("首批", "首轮", "第一批次"):
         return 1
     if re.fullmatch(r"[0-9]+\.0+", w):
