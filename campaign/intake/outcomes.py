@@ -69,9 +69,15 @@ def _yes_no(table: Table) -> Table:
             f"「{header}」为否的 {left.height} 行未计为创建：{'、'.join(shown)}{more} "
             f"({left.height} rows whose {header} says no: not counted as created)"
         )
-    frame = frame.with_columns(pl.when(yes).then(pl.lit("创建")).otherwise(pl.col("status")).alias("status")).filter(
-        ~no
-    )
+    # a no-row may hold the district or town merged over the rows below it: theirs once it is left out
+    merged = [c for c in ("district", "town") if c in frame.columns and "name" in frame.columns]
+    frame = frame.with_columns(
+        pl.when(yes).then(pl.lit("创建")).otherwise(pl.col("status")).alias("status"),
+        *[
+            pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).forward_fill().alias(c)
+            for c in (merged if no.any() else [])
+        ],
+    ).filter(~no)
     return dataclasses.replace(table, frame=frame, inferred=inferred)
 
 

@@ -2004,6 +2004,12 @@ CN_ROSTER = (
 CN_FIRST = "街镇,居委,小区名称,批次,公布日期\n新华路街道,番禺居委,番禺小区,1,2022-05-09\n"
 
 
+YP_ROSTER = (
+    "街道,居委,小区名称\n五角场街道,政立居委,国权小区\n五角场街道,政立居委,政立小区\n五角场街道,国定居委,国定一村\n"
+    "殷行街道,开鲁居委,开鲁新村\n五角场街道,开鲁居委,开鲁小区\n"
+)
+
+
 def unseen_refused(c: Corpus) -> None:
     c.refused(
         "whole_committee_not_in_roster",
@@ -2165,6 +2171,54 @@ def unseen_accepted(c: Corpus) -> None:
                 status="created",
             )
         ],
+    )
+    c.accepted(
+        "city_in_roster_district_from_roster",
+        "a roster writing its district 上海市普陀区, then a list naming no district: its towns are in 普陀区 only "
+        "(found by the unseen-districts test)",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称\n上海市普陀区,长征镇,梅岭居委,梅岭北苑\n上海市普陀区,长征镇,梅岭居委,梅岭南苑\n"
+                ),
+            ),
+            ("名单1.csv", text("街镇,居委,小区名称,批次,公布日期\n长征镇,梅岭居委,梅岭南苑,1,2022-05-09\n")),
+        ],
+        [check("coverage_by_district", ["district", "total", "created"], [["普陀区", 2, 1]])],
+    )
+    c.accepted(
+        "outcome_no_row_over_merged_town",
+        "杨浦区's workbook: 街道 merged down over three rows whose first says 是否创建成功 否: the rows below keep "
+        "their town (found by the unseen-districts test)",
+        [
+            ("杨浦区名册.csv", text(YP_ROSTER)),
+            (
+                "杨浦区第一批名单.xlsx",
+                workbook(
+                    lambda book: sheet(
+                        book,
+                        "名单",
+                        {
+                            0: ["序号", "街道", "居委", "小区名称", "是否创建成功", "公布日期"],
+                            1: [1, "五角场街道", "政立居委", "国权小区", "否", "2022-05-09"],
+                            2: [2, None, "政立居委", "政立小区", "是", "2022-05-09"],
+                            3: [3, None, "国定居委", "国定一村", "是", "2022-05-09"],
+                            4: [4, "殷行街道", "开鲁居委", "开鲁新村", "是", "2022-05-09"],
+                        },
+                    ).merge_range("B2:B4", "五角场街道")
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["town", "name"],
+                [["五角场街道", "国定一村"], ["五角场街道", "政立小区"], ["殷行街道", "开鲁新村"]],
+                status="created",
+            )
+        ],
+        encodings={"杨浦区第一批名单.xlsx": "xlsx"},
     )
     c.accepted(
         "revoked_never_created",
