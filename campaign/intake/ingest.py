@@ -203,7 +203,11 @@ def _read_files(
         del data
         _tell(existing, "read", files=1, rows=sum(t.frame.height for t in tables))
         # what each table's file says of it besides its columns: title, file name, sheet name, import options
-        read.append((i, name, digest, [fill_stated(read_outcomes(table), defaults) for table in tables], file_problems))
+        # a list's status written otherwise than in a 状态 column (是否创建成功, 备注), before the other hints
+        outcomes = [read_outcomes(table) for table in tables]
+        file_problems += [p for _, said in outcomes for p in said]
+        tables = [fill_stated(table, defaults) for table, _ in outcomes]
+        read.append((i, name, digest, tables, file_problems))
     # then what the rosters say (the snapshot's, and this run's tables that name their district)
     places = Places.of(existing.db, [t for *_, tables, _ in read for t in tables])
     # rosters first: the kind a roster's header gives is its district's, for the run's lists

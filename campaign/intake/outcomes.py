@@ -14,6 +14,7 @@ import dataclasses
 import polars as pl
 
 from campaign.definition import fold
+from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
 from campaign.intake.vocabulary import STATUS_WORDS
 
@@ -43,11 +44,48 @@ _MENTIONED = tuple(w for w, s in STATUS_WORDS.items() if s in ("revoked", "model
 _SHOWN = 10  # rows named in the report; the rest are counted
 
 
-def read_outcomes(table: Table) -> Table:
-    """``table`` with its yes/no status read, or its 备注 column as its status (see the module's docstring)."""
+def read_outcomes(table: Table) -> tuple[Table, list[Problem]]:
+    """``table`` with its yes/no status read, or its 备注 column as its status (see the module's docstring); and a
+    problem for each row whose 状态 says created while its 备注 says revoked or model (which is it?)."""
     if "status" in table.headers:
-        return _yes_no(table)
-    return _status_in_note(table)
+        return _yes_no(table), _note_against_status(table)
+    return _status_in_note(table), []
+
+
+def _note_column(table: Table) -> str | None:
+    notes = [c for c in table.frame.columns if c.startswith("extra:") and _fold(c[6:]) in _NOTE_HEADERS]
+    return notes[0] if len(notes) == 1 else None
+
+
+def _says_status(folded: pl.Series) -> pl.Series:
+    """Whether each folded 备注 cell is, or mentions, a status other than created."""
+    return folded.map_elements(
+        lambda v: STATUS_WORDS.get(v, "created") != "created" or any(w in v for w in _MENTIONED),
+        return_dtype=pl.Boolean,
+    ).fill_null(False)
+
+
+def _note_against_status(table: Table) -> list[Problem]:
+    col = _note_column(table)
+    if col is None:
+        return []
+    note = table.frame.get_column(col).cast(pl.String)
+    status = table.frame.get_column("status").cast(pl.String).map_elements(_fold, return_dtype=pl.String)
+    created = status.is_null() | status.map_elements(
+        lambda v: STATUS_WORDS.get(v) == "created" or v in _YES, pl.Boolean
+    )
+    odd = table.frame.filter(_says_status(note.map_elements(_fold, return_dtype=pl.String)) & created.fill_null(False))
+    return [
+        Problem(
+            table.label,
+            f"「{table.headers['status']}」为创建，「{col[6:]}」却写着撤销或示范：是哪一个？请把撤销或示范单独列出 "
+            f"(the status says created but the {col[6:]} says revoked or model: list that change on its own)",
+            row=row,
+            column=col[6:],
+            value=value,
+        )
+        for row, value in odd.select("_row", col).head(20).iter_rows()
+    ]
 
 
 def _yes_no(table: Table) -> Table:
@@ -82,10 +120,9 @@ def _yes_no(table: Table) -> Table:
 
 
 def _status_in_note(table: Table) -> Table:
-    notes = [c for c in table.frame.columns if c.startswith("extra:") and _fold(c[6:]) in _NOTE_HEADERS]
-    if len(notes) != 1:
+    col = _note_column(table)
+    if col is None:
         return table
-    col = notes[0]
     folded = table.frame.get_column(col).cast(pl.String).map_elements(_fold, return_dtype=pl.String)
     exact = folded.map_elements(lambda v: v if STATUS_WORDS.get(v, "created") != "created" else None, pl.String)
     mentioned = folded.map_elements(lambda v: v if any(w in v for w in _MENTIONED) else None, pl.String)

@@ -2038,6 +2038,20 @@ def unseen_refused(c: Corpus) -> None:
         [problem("黄浦区第一批名单.csv", "无法识别的状态", 3, "备注", "已于5月15日撤销")],
     )
     c.refused(
+        "status_against_remark",
+        "宝山区's list: 状态 已创建 on a row whose 备注 says 已撤销: which is it? Refused naming the 备注 cell",
+        [
+            (
+                "宝山区第二批.csv",
+                text(
+                    "街镇,居委,小区名称,批次,状态,公布日期,备注\n友谊路街道,一居委,乙苑,2,已创建,2022-05-12,已撤销\n"
+                    "友谊路街道,一居委,丙苑,2,已创建,2022-05-12,含售后公房\n"
+                ),
+            )
+        ],
+        [problem("宝山区第二批.csv", "却写着撤销或示范", 2, "备注", "已撤销")],
+    )
+    c.refused(
         "month_dot_day",
         "a date typed 5.9 (month.day, no year): Excel keeps 5.10 as 5.1, so it is refused saying so",
         [
