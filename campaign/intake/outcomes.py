@@ -1,10 +1,11 @@
-"""A list's status as towns write it when they write no 状态 column: a yes/no or pass/fail column (是否创建成功 否,
-创建结果 未通过), or a status word in the 备注 column (已撤销, 摘牌, 示范).
+"""What a list's cells say about it beyond their columns.
 
-Read otherwise, a 否 row is counted created and a 备注 saying 已撤销 is ignored: the unit is counted created and
-nobody is told. So a row whose outcome says no is left out of the list and named in the report, a 是 / 通过 row is a
-creation, and a 备注 holding a status word is the row's status (a 备注 that only mentions one, 已于5月15日撤销, is
-refused as an unknown status word, naming its cell, rather than guessed).
+Its status, as towns write it when they write no 状态 column: a yes/no or pass/fail column (是否创建成功 否, 创建结果
+未通过), or a status word in the 备注 column (已撤销, 摘牌, 示范). Read otherwise, a 否 row is counted created and a
+备注 saying 已撤销 is ignored: the unit is counted created and nobody is told. So a row whose outcome says no is left
+out of the list and named in the report, a 是 / 通过 row is a creation, and a 备注 holding a status word is the row's
+status (a 备注 that only mentions one, 已于5月15日撤销, is refused as an unknown status word, naming its cell, rather
+than guessed; so is a 备注 saying 已撤销 beside a 状态 saying created). A 批次 column of 第二轮 cells counts rounds.
 """
 
 from __future__ import annotations
@@ -47,9 +48,22 @@ _SHOWN = 10  # rows named in the report; the rest are counted
 def read_outcomes(table: Table) -> tuple[Table, list[Problem]]:
     """``table`` with its yes/no status read, or its 备注 column as its status (see the module's docstring); and a
     problem for each row whose 状态 says created while its 备注 says revoked or model (which is it?)."""
+    table = _rounds_in_cells(table)
     if "status" in table.headers:
         return _yes_no(table), _note_against_status(table)
     return _status_in_note(table), []
+
+
+def _rounds_in_cells(table: Table) -> Table:
+    """A 批次 column whose every cell says 轮 (第二轮, 第3轮) counts rounds, as a 轮次 header would: read as batches,
+    the pages would call round 2 batch 2."""
+    if "batch" not in table.headers or table.counts_rounds:
+        return table
+    cells = table.frame.get_column("batch").cast(pl.String).map_elements(_fold, return_dtype=pl.String).drop_nulls()
+    if not cells.len() or not cells.str.contains("轮").all():
+        return table
+    said = f"轮次 — 来自「{table.headers['batch']}」列中的「轮」 (rounds — the {table.headers['batch']} cells say 轮)"
+    return dataclasses.replace(table, counts_rounds=True, inferred=[*table.inferred, said])
 
 
 def _note_column(table: Table) -> str | None:

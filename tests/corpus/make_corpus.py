@@ -2235,6 +2235,17 @@ def unseen_accepted(c: Corpus) -> None:
         encodings={"杨浦区第一批名单.xlsx": "xlsx"},
     )
     c.accepted(
+        "rounds_in_batch_cells",
+        "宝山区's list: a 批次 header over cells 第二轮: rounds, not batches",
+        [
+            (
+                "宝山区名单.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n宝山区,友谊路街道,一居委,丁苑,第二轮,2022-5-9\n"),
+            )
+        ],
+        [check("batches", ["district", "batch", "counts_rounds", "units"], [["宝山区", 2, True, 1]])],
+    )
+    c.accepted(
         "revoked_never_created",
         "长宁区: a revocation of a unit no list created: no figure changes (not revoked, not created); a warning",
         [
