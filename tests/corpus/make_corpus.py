@@ -2010,6 +2010,11 @@ YP_ROSTER = (
 )
 
 
+def _merged_down(ws) -> None:
+    ws.merge_range("F3:F5", "第二批")
+    ws.merge_range("G3:G5", "2022-05-12")
+
+
 def unseen_refused(c: Corpus) -> None:
     c.refused(
         "whole_committee_not_in_roster",
@@ -2244,6 +2249,40 @@ def unseen_accepted(c: Corpus) -> None:
             )
         ],
         [check("batches", ["district", "batch", "counts_rounds", "units"], [["宝山区", 2, True, 1]])],
+    )
+    c.accepted(
+        "xlsx_batch_and_date_merged_down",
+        "嘉定区's workbook: 批次 and 公布日期 each one cell merged down over every row, the table starting in column "
+        "B under a title: each row is in that batch, on that day",
+        [
+            (
+                "嘉定区第二批名单.xlsx",
+                workbook(
+                    lambda book: _merged_down(
+                        sheet(
+                            book,
+                            "名单",
+                            {
+                                0: [None, "嘉定区无疫小区名单"],
+                                1: [None, "序号", "街镇", "居委", "小区名称", "批次", "公布日期"],
+                                2: [None, 1, "安亭镇", "一居委", "甲苑"],
+                                3: [None, 2, "安亭镇", "一居委", "乙苑"],
+                                4: [None, 3, "安亭镇", "二居委", "丙苑"],
+                            },
+                        )
+                    )
+                ),
+            )
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["乙苑", 2, "2022-05-12"], ["甲苑", 2, "2022-05-12"], ["丙苑", 2, "2022-05-12"]],
+                status="created",
+            )
+        ],
+        encodings={"嘉定区第二批名单.xlsx": "xlsx"},
     )
     c.accepted(
         "revoked_never_created",
