@@ -4,8 +4,11 @@ Each example makes a district (its towns, committees, units of one kind, batches
 writes its roster (or none: roster-less) and its lists as a town would (header synonyms, column order, extra
 columns, title lines carrying district / batch / date in their written forms, merged-cell blanks, the district only
 in the file name or only in the roster, the kind only in the header or the names, stray spaces, UTF-8 / BOM /
-GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list), ingests them and checks the published
-figures against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
+GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list; and as reviewers found them: a district written
+上海市X区, batches 批次：N and （第N批）, 创建时间 / 验收日期, 村居 as the committee beside the name, a
+是否创建成功 column with no-rows, a revocation said only in 备注, revocations of units never created, 整建制 lists
+naming committees only, a workbook's batch or date merged down), ingests them and checks the published figures
+against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
 
     CAMPAIGN_HYPOTHESIS_EXAMPLES=3000 uv run pytest tests/intake/test_unseen_districts.py
 
@@ -219,7 +222,25 @@ def _footers(draw, sheet: Sheet) -> Sheet:
     return Sheet(sheet.title, sheet.header, sheet.rows + padded)
 
 
+# a workbook's batch or date column may be one cell merged down over every row, as towns lay a list out
+MERGEABLE = {*HEADERS["batch"], *HEADERS["published"], "轮次", "round"}
+
+
+def _merged_columns(draw, sheet: Sheet) -> list[int]:
+    """Columns of a batch or date that is the same in every record, to be written as one merged cell."""
+    if len(sheet.rows) < 2:
+        return []
+    same = [
+        c
+        for c, h in enumerate(sheet.header)
+        if h in MERGEABLE and sheet.rows[0][c] != "" and all(row[c] == sheet.rows[0][c] for row in sheet.rows)
+    ]
+    return [c for c in same if draw(st.booleans())]
+
+
 def _write(draw, folder: Path, stem: str, sheet: Sheet) -> Path:
+    records = len(sheet.rows)
+    merged = _merged_columns(draw, sheet)
     sheet = _footers(draw, sheet)
     form = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "xlsx"]))
     if form == "xlsx":
@@ -234,8 +255,10 @@ def _write(draw, folder: Path, stem: str, sheet: Sheet) -> Path:
             r = 1
         for k, line in enumerate([sheet.header, *sheet.rows]):
             for c, cell in enumerate(line):
-                if cell != "":
+                if cell != "" and not (c in merged and 1 <= k <= records):
                     ws.write_string(r + k, c, cell)
+        for c in merged:
+            ws.merge_range(r + 1, c, r + records, c, sheet.rows[0][c])
         book.close()
         return path
     sep = "\t" if form == "utf-16" else ","
