@@ -15,6 +15,7 @@ import dataclasses
 import polars as pl
 
 from campaign.definition import fold
+from campaign.intake.infer import is_roster_shaped
 from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
 from campaign.intake.vocabulary import STATUS_WORDS
@@ -135,7 +136,8 @@ def _yes_no(table: Table) -> Table:
 
 def _status_in_note(table: Table) -> Table:
     col = _note_column(table)
-    if col is None:
+    # a roster's, a grid roster's or a services log's 备注 is about something else (a unit pulled down, a merger)
+    if col is None or is_roster_shaped(table) or {"target", "grid", "grid_path", "service_kind"} & set(table.headers):
         return table
     folded = table.frame.get_column(col).cast(pl.String).map_elements(_fold, return_dtype=pl.String)
     exact = folded.map_elements(lambda v: v if STATUS_WORDS.get(v, "created") != "created" else None, pl.String)
