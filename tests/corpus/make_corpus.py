@@ -2285,6 +2285,20 @@ def unseen_accepted(c: Corpus) -> None:
         encodings={"嘉定区第二批名单.xlsx": "xlsx"},
     )
     c.accepted(
+        "roster_remark_not_a_status",
+        "长宁区's roster with a 备注 saying 已撤销 (a compound pulled down): still a roster, its 备注 no status",
+        [
+            (
+                "长宁区名册.csv",
+                text(
+                    "街镇,居委,小区名称,户数,备注\n新华路街道,番禺居委,番禺小区,100,\n"
+                    "新华路街道,番禺居委,番禺老楼,50,已撤销\n"
+                ),
+            )
+        ],
+        [check("coverage_by_district", ["district", "total", "created", "revoked"], [["长宁区", 2, 0, 0]])],
+    )
+    c.accepted(
         "revoked_never_created",
         "长宁区: a revocation of a unit no list created: no figure changes (not revoked, not created); a warning",
         [
