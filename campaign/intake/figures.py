@@ -11,12 +11,17 @@ _FIGURES = ("units", "created", "revoked", "model")
 def district_figures(units: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """Per district: its units, and those created, revoked and model after all ``events``, as the pages count them on
     the latest day (derive.sql's unit_spans): a unit's last creation or revocation (by day, then load order) decides
-    created or revoked; it is a model when created and listed as a model on or after that day."""
+    created or revoked (revoked only once created by then); it is a model when created and listed as a model on or
+    after that day."""
     changes = (
         events.filter(pl.col("event").is_in(["created", "revoked"]))
         .sort("published", "event_id")
         .group_by("unit_id")
-        .agg(pl.col("event").last().alias("_last"), pl.col("published").last().alias("_day"))
+        .agg(
+            pl.col("event").last().alias("_last"),
+            pl.col("published").last().alias("_day"),
+            pl.col("published").filter(pl.col("event") == "created").min().alias("_first"),
+        )
     )
     models = (
         events.filter(pl.col("event") == "model").group_by("unit_id").agg(pl.col("published").max().alias("_model"))
@@ -30,7 +35,11 @@ def district_figures(units: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         .agg(
             pl.len().alias("units"),
             created.sum().alias("created"),
-            (pl.col("_last") == "revoked").fill_null(False).sum().alias("revoked"),
+            # a revocation of a unit never created by then takes away nothing: not revoked (the report warns)
+            ((pl.col("_last") == "revoked") & (pl.col("_first") <= pl.col("_day")))
+            .fill_null(False)
+            .sum()
+            .alias("revoked"),
             (created & (pl.col("_model") >= pl.col("_day")).fill_null(False)).sum().alias("model"),
         )
         .with_columns(pl.col(*_FIGURES).cast(pl.Int64))  # a change can be negative

@@ -2,6 +2,7 @@
 file and row, and the official confirms knowingly or cancels. Nothing here refuses a run.
 
 - a unit listed as created while it already stands created (no revocation between): a second creation;
+- a revocation of a unit not created by then (never created, or revoked already): it changes no figure;
 - a batch number lower than one the district published on an earlier day (the batches go backwards);
 - a publication date before the district's last publication already loaded;
 - a whole-committee mark (整建制) that does not hold at the end of its day: marked 是 with a unit of the committee
@@ -33,6 +34,7 @@ def findings(units: pl.DataFrame, before: pl.DataFrame, new: pl.DataFrame, list_
     ).sort("published", "event_id")
     out: list[Problem] = []
     out += _created_again(history, new)
+    out += _revoked_not_created(history, new)
     out += _batches_backwards(units, before, new)
     out += _before_last_publication(units, before, new)
     out += _whole_marks(units, history, list_rows)
@@ -65,6 +67,23 @@ def _created_again(history: pl.DataFrame, new: pl.DataFrame) -> list[Problem]:
         rows.select("source_file", "source_row", pl.col("unit_id").str.split("/").list.last().alias("value")),
         "该单位已是已创建状态，本名单再次列为创建，其间没有取消记录；数据质量页将列为「未经取消而重复创建」 "
         "(already created, listed as created again with no revocation between)",
+    )
+
+
+def _revoked_not_created(history: pl.DataFrame, new: pl.DataFrame) -> list[Problem]:
+    changes = history.filter(pl.col("event").is_in(["created", "revoked"]))
+    previous = changes.with_columns(pl.col("event").shift(1).over("unit_id").alias("_before"))
+    odd = previous.filter(
+        pl.col("_new") & (pl.col("event") == "revoked") & (pl.col("_before") != "created").fill_null(True)
+    )
+    if not odd.height:
+        return []
+    rows = new.join(odd.select("event_id"), on="event_id", how="inner")
+    return _named(
+        rows.select("source_file", "source_row", pl.col("unit_id").str.split("/").list.last().alias("value")),
+        "取消时该单位并未处于已创建状态（此前没有创建记录，或已取消）：不计入已取消；如创建它的名单尚未导入，请先导入 "
+        "(revoked while not created: no creation on record, or revoked already; not counted revoked — load the list "
+        "that created it, if it is missing)",
     )
 
 

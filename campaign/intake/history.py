@@ -40,14 +40,17 @@ def implied_events(events: pl.DataFrame, existing: Existing) -> tuple[pl.DataFra
     return pl.concat([extra, events], how="vertical_relaxed"), extra.height
 
 
-def drop_known_creations(events: pl.DataFrame, existing: Existing) -> tuple[pl.DataFrame, int]:
+def drop_known_creations(
+    events: pl.DataFrame, existing: Existing, listed: pl.Expr | None = None
+) -> tuple[pl.DataFrame, int]:
     """A cumulative list's row adds a creation only for a unit not created at the end of the list's day.
 
     A unit created already keeps the event that created it: the list repeats it, it does not create it again.
     A unit revoked earlier and listed is created again on the list's day; one revoked on that very day stays
     revoked (the revocation is the explicit news). Earlier cumulative lists of the run count as history for
     later ones, so their days are taken in order. Returns the events and how many rows added none."""
-    from_list = pl.col("cumulative") & (pl.col("event") == "created")
+    # ``listed``: other rows read so (a 整建制 list's committee standing for its units), else a cumulative list's
+    from_list = (pl.col("cumulative") if listed is None else listed) & (pl.col("event") == "created")
     lists = events.with_row_index("_k").filter(from_list)
     if not lists.height:
         return events, 0

@@ -91,6 +91,13 @@ def is_roster_shaped(table: Table) -> bool:
     )
 
 
+def _says_whole(table: Table) -> bool:
+    """The table is a list of committees or villages created whole (整建制): its title, file name, sheet or a
+    整建制 column says so."""
+    named = (table.title, Path(table.file).stem, table.sheet or "")
+    return "whole" in table.headers or any(w in text for text in named for w in ("整建制", "整居", "整村", "整体创建"))
+
+
 def _says_list(text: str) -> bool:
     facts = parse_title(text)
     return facts.batch is not None or facts.cumulative or (facts.published is not None and "名单" in text)
@@ -204,15 +211,18 @@ class Places:
             schema = dict.fromkeys(("district", "town", "committee", "kind"), pl.String)
             frame = pl.concat([pl.LazyFrame(schema=schema), *self._parts], how="diagonal_relaxed").unique().collect()
             frame = frame.with_columns(by_value(frame.get_column(c), clean_expr) for c in frame.columns)
-            frame = frame.with_columns(word_map(frame.get_column("kind"), kind_word, pl.String)).unique()
-            self._run = frame
+            frame = frame.with_columns(
+                word_map(frame.get_column("kind"), kind_word, pl.String), _without_city("district")
+            )
+            self._run = frame.unique()
         return self._run
 
     def expected(self) -> list[str]:
         if not self._expected:
             return []
         named = pl.concat([s.cast(pl.String) for s in self._expected]).unique()
-        return by_value(named, clean_expr).drop_nulls().unique().to_list()
+        cleaned = by_value(named, clean_expr).alias("district").to_frame()
+        return cleaned.select(_without_city("district")).to_series().drop_nulls().unique().to_list()
 
     def _published(self, sql: str, values: pl.DataFrame) -> pl.DataFrame:
         if self.db is None:
@@ -284,9 +294,10 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
     units_table = not ({"target", "grid", "grid_path", "service_kind"} & set(headers))
     if not units_table:
         return dataclasses.replace(table, frame=frame, headers=headers, inferred=inferred, unresolved=unresolved)
+    # so does a 整建制 list of committees (街镇, 居委, no unit name): matching reads each as its roster units
     if "name" not in headers and "kind" not in headers and "committee" in headers:
         kind = header_kind(headers["committee"])
-        if kind in ("village", "community"):
+        if kind in ("village", "community") or (not roster and _says_whole(table)):
             frame = frame.rename({"committee": "name"})
             headers["name"] = headers.pop("committee")
     if "kind" not in headers and "name" in headers:
@@ -322,6 +333,34 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
     return dataclasses.replace(table, frame=frame, headers=headers, inferred=inferred, unresolved=unresolved)
 
 
+# the city's districts: a roster or list writing 上海市青浦区 or 青浦 before any roster of 青浦区 is loaded names
+# it, not a district of its own
+SHANGHAI_DISTRICTS = (
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+)
+
+
+def _without_city(col: str) -> pl.Expr:
+    """上海市青浦区 -> 青浦区: the run's tables' districts as ``_districts_as_known`` will read them (with no other
+    青浦 district known), so that a roster writing the city does not make two candidate districts."""
+    return pl.col(col).str.replace(r"^上海市?(.+[区县])$", "$1")
+
+
 # a district as officials shorten it: 浦东 for 浦东新区, 嘉定 for 嘉定区, 崇明县 (its name before 2016) for 崇明区
 _DISTRICT_ENDING = re.compile(r"^(?:上海市|上海)?(.+?)(?:新区|区|县)?$")
 
@@ -345,9 +384,12 @@ def _districts_as_known(frame: pl.DataFrame, places: Places) -> tuple[pl.DataFra
     if not odd:
         return frame, []
     known = [k for k in places.districts() if k.endswith("区") and not k.startswith("上海")]
+    known += [k for k in SHANGHAI_DISTRICTS if k not in known]
     said, mapping = [], {}
     for d in odd:
         same = [k for k in known if k != d and district_key(k) == district_key(d)]
+        if not same and d.startswith("上海") and d.endswith(("区", "县")):
+            same = [re.sub(r"^上海市?", "", d)]  # the city written before a district no roster names yet
         if len(same) == 1:
             mapping[d] = same[0]
             said.append(

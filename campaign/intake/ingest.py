@@ -30,6 +30,7 @@ from campaign.intake.grids import combine as _combine_grids_and_services
 from campaign.intake.infer import Defaults, Places, fill_from_places, fill_stated, is_roster_shaped
 from campaign.intake.match import match_statuses
 from campaign.intake.normalise import long_names
+from campaign.intake.outcomes import read_outcomes
 from campaign.intake.problems import IngestRefused, Problem
 from campaign.intake.progress import Counter, Progress
 from campaign.intake.reader import Table, read_tables
@@ -222,7 +223,11 @@ def _read_files(
         del data
         _tell(existing, "read", files=1, rows=sum(t.frame.height for t in tables))
         # what each table's file says of it besides its columns: title, file name, sheet name, import options
-        read.append((i, name, digest, [fill_stated(table, defaults) for table in tables], file_problems))
+        # a list's status written otherwise than in a 状态 column (是否创建成功, 备注), before the other hints
+        outcomes = [read_outcomes(table) for table in tables]
+        file_problems += [p for _, said in outcomes for p in said]
+        tables = [fill_stated(table, defaults) for table, _ in outcomes]
+        read.append((i, name, digest, tables, file_problems))
     # then what the rosters say (the snapshot's, and this run's tables that name their district)
     places = Places.of(existing.db, [t for *_, tables, _ in read for t in tables])
     # rosters first: the kind a roster's header gives is its district's, for the run's lists
@@ -345,7 +350,7 @@ def _prepare(runs: list, db: Path, existing: Existing, today: dt.date) -> _Load:
     history = pl.concat([existing.events, events.select(existing.events.columns)], how="vertical_relaxed")
     after = district_figures(units, history)
     report.by_district = changes_by_district(before, after, events)
-    report.warnings = place_warnings + findings(units, existing.events, events, list_rows)
+    report.warnings = place_warnings + matched.warnings + findings(units, existing.events, events, list_rows)
     grids, services, problems = _combine_grids_and_services(parsed.grids, parsed.services)
     if problems:
         raise IngestRefused(problems)

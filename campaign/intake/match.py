@@ -13,6 +13,7 @@ from campaign.intake.history import drop_known_creations, implied_events
 from campaign.intake.problems import Problem
 from campaign.intake.rosters import with_unit_id
 from campaign.intake.statuses import Statuses
+from campaign.intake.vocabulary import header_column
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Matched:
     already_created: int = 0  # rows of cumulative lists whose unit was already created: no event
     implied: int = 0  # events added because another status implied them
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # said before confirming: committees read as their units
 
 
 def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses | None) -> Matched:
@@ -40,6 +42,7 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
     rosterless = rows.filter(~listed)
     by_table: dict[int, list[Problem]] = {}
     matched_parts: list[pl.DataFrame] = []
+    warnings: list[Problem] = []
     if in_roster.height:
         groups: dict[tuple[str, ...], list[int]] = {}
         for t, keys in statuses.keys.items():
@@ -55,6 +58,18 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
                 without = [k for k in keys if k != "committee"]
                 parts = [(part.filter(~blank), list(keys)), (part.filter(blank), without)]
             counts = pl.concat([_candidates(rows_, units, on) for rows_, on in parts if rows_.height])
+            zero = part.join(counts.filter(pl.col("n") == 0).select("_g"), on="_g")
+            whole = _whole_committees(zero, units, keys, existing.events)
+            if whole.height:
+                counts = counts.filter(~pl.col("_g").is_in(whole.get_column("_g").implode()))
+                matched_parts.append(
+                    part.join(whole.select("_g", "unit_id"), on="_g", how="inner").with_columns(
+                        pl.coalesce("whole", pl.lit(True)).alias("whole"),
+                        pl.lit(0).alias("_part"),
+                        pl.lit(True).alias("_whole_unit"),
+                    )
+                )
+                warnings += _whole_warnings(whole, statuses.files)
             unmatched = counts.filter(pl.col("n") != 1).sort("_g")
             unmatched = unmatched.filter(pl.int_range(pl.len()).over("_t") < 20)
             for g, t, row, n in unmatched.select("_g", "_t", "_row", "n").iter_rows():
@@ -89,6 +104,7 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
                 "district",
                 "cumulative",
                 "whole",
+                pl.col("_whole_unit") if "_whole_unit" in m.columns else pl.lit(False).alias("_whole_unit"),
             )
             for m in matched_parts
         ],
@@ -105,6 +121,8 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
     # one event listed twice in a run (a workbook's 汇总 sheet repeating its towns' sheets, one list as CSV and XLSX)
     events = events.unique(["unit_id", "event", "batch", "published"], keep="first", maintain_order=True)
     events, already_created = drop_known_creations(events, existing)
+    # a committee a 整建制 list names stands for its units not created by then: the others keep their creation
+    events, _ = drop_known_creations(events, existing, listed=pl.col("_whole_unit"))
     # the same event already published (the same list sent again under another file name) adds nothing
     events = events.join(existing.events, on=["unit_id", "event", "batch", "published"], how="anti", nulls_equal=True)
     events, implied = implied_events(events, existing)
@@ -116,7 +134,55 @@ def match_statuses(units: pl.DataFrame, existing: Existing, statuses: Statuses |
     )
     # with the district of each event's unit (its list's district), for the report; dropped before publishing
     events = events.select(*EVENT_SCHEMA, "district").cast(EVENT_SCHEMA)
-    return Matched(events, units, added_count, list_rows, already_created, implied)
+    return Matched(events, units, added_count, list_rows, already_created, implied, warnings=warnings)
+
+
+def _whole_committees(
+    rows: pl.DataFrame, units: pl.DataFrame, keys: tuple[str, ...], published: pl.DataFrame
+) -> pl.DataFrame:
+    """A 整建制 list names committees only (街镇, 居委; no unit name): a row matching no unit whose name column is a
+    committee's, and whose committee has units in the roster, stands for every one of them (_g, unit_id, _t, _row,
+    name, _name_header, n: how many), but those already standing created by the row's day (``published``: the
+    snapshot's events), which keep the creation they have."""
+    rows = rows.filter(
+        pl.col("_name_header").map_elements(header_column, return_dtype=pl.String, skip_nulls=False) == "committee"
+    )
+    if not rows.height:
+        return pl.DataFrame(schema={"_g": pl.UInt32, "unit_id": pl.String})
+    on = [k for k in ("district", "town") if k in keys]
+    members = units.filter(pl.col("in_roster")).select("unit_id", *on, pl.col("committee").alias("name"))
+    found = rows.select("_g", "_t", "_row", "_name_header", *on, "name", "published").join(
+        members, on=[*on, "name"], how="inner"
+    )
+    found = found.with_columns(pl.len().over("_g").alias("n"))
+    changes = published.filter(pl.col("event").is_in(["created", "revoked"])).select(
+        "unit_id", "event", pl.col("published").alias("_day"), "event_id"
+    )
+    standing = (
+        found.select("_g", "unit_id", "published")
+        .join(changes, on="unit_id", how="inner")
+        .filter(pl.col("_day") <= pl.col("published"))
+        .sort("_day", "event_id")
+        .group_by("_g", "unit_id")
+        .agg(pl.col("event").last())
+        .filter(pl.col("event") == "created")
+    )
+    return found.join(standing.select("_g", "unit_id"), on=["_g", "unit_id"], how="anti")
+
+
+def _whole_warnings(whole: pl.DataFrame, files: dict[int, str]) -> list[Problem]:
+    each = whole.group_by("_g", maintain_order=True).agg(pl.first("_t", "_row", "_name_header", "name", "n"))
+    return [
+        Problem(
+            files[t],
+            f"整建制：「{name}」按名册计为该居委/村的全部 {n} 个单位已创建 "
+            f"(a whole committee or village: read as all its {n} roster units created)",
+            row=row,
+            column=header,
+            value=name,
+        )
+        for t, row, header, name, n in each.select("_t", "_row", "_name_header", "name", "n").iter_rows()
+    ]
 
 
 def _candidates(rows: pl.DataFrame, units: pl.DataFrame, on: list[str]) -> pl.DataFrame:
@@ -153,6 +219,17 @@ def _match_problem(file: str, row: int, record: dict, n: int, units: pl.DataFram
             f"「{where}」不在{record['district']}的名册中；名册中的「{record['name']}」在 {places}，"
             f"请核对街镇和居委/村 (not in the district's roster: the roster has this name in {places}; "
             "check town and committee)",
+            row=row,
+            column=record.get("_name_header"),
+            value=record["name"],
+        )
+    if header_column(record.get("_name_header") or "") == "committee" and record["name"] not in set(
+        pool.get_column("committee").to_list()
+    ):
+        return Problem(
+            file,
+            f"名册中{record['district']}没有居委/村「{where}」的单位，无法按整建制计入 "
+            "(no roster unit in this committee or village: cannot read it as created whole)",
             row=row,
             column=record.get("_name_header"),
             value=record["name"],

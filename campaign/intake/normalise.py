@@ -274,11 +274,21 @@ def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> t
     # the official to set the format back (a number is never taken for a day unasked)
     serial = bad_form.get_column(col).str.strip_chars().str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
     is_serial = serial.is_between(EXCEL_SERIALS[0], EXCEL_SERIALS[1]).fill_null(False)
+    # 5.9: a month and day with a dot and no year, as officials type them; Excel keeps 5.10 as the number 5.1, so
+    # which day such a cell is cannot be told: refused, saying why
+    dotted = bad_form.get_column(col).str.strip_chars().str.contains(r"^\d{1,2}\.\d{1,2}$").fill_null(False)
     problems = _cell_problems(
         table,
-        bad_form.filter(~is_serial),
+        bad_form.filter(~is_serial & ~dotted),
         col,
         "不是有效日期，请写成 2022-05-16、2022/5/16 或 2022年5月16日 (not a valid date)",
+    )
+    problems += _cell_problems(
+        table,
+        bad_form.filter(dotted),
+        col,
+        "没有年份，且 Excel 会把 5.10 存成数字 5.1，无法确定是哪一天：请写成 2022-05-16 或 5月16日 "
+        "(a month.day with no year, which Excel may have turned into a number: 5.10 becomes 5.1; write 2022-05-16)",
     )
     for day, rows in (
         bad_form.filter(is_serial)

@@ -19,7 +19,7 @@ import polars as pl
 
 from campaign.intake.problems import Problem
 from campaign.intake.title import parse_title
-from campaign.intake.vocabulary import header_column, header_match, says_rounds
+from campaign.intake.vocabulary import COMMITTEE_OR_NAME, header_column, header_match, says_rounds
 from campaign.text import short
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -209,7 +209,7 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             drop_empty_cols=False,
             raise_if_empty=False,
         )
-        first_rows, hidden = _sheet_first_rows(path)
+        first_rows, hidden, merges = _sheet_first_rows(path)
     except Exception as exc:  # a damaged workbook raises whatever its parser raises
         # the parser's words may hold the server's path to the upload: say the user's file name instead
         why = str(exc).replace(str(path), name)
@@ -231,6 +231,8 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             skipped.append((sheet, rows))  # an instruction sheet, or a table nobody can read
             continue
         first = first_rows.get(sheet, 1)
+        if sheet in merges:
+            frame = _fill_merged(frame, *merges[sheet], first, first + found)
         made, problems = _make_table(frame.slice(found), first + found, name, sheet, _title(rows[:found]))
         if problems:
             return [], problems
@@ -253,10 +255,12 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
     return tables, []
 
 
-def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str]]:
-    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks); and the
-    sheets hidden in Excel (hidden or very hidden)."""
+def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, tuple[int, list]]]:
+    """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks); the
+    sheets hidden in Excel (hidden or very hidden); and, for a sheet small enough to be read here whole, its first
+    non-empty column (the reader skips leading blank columns too) and its merged ranges."""
     out: dict[str, int] = {}
+    merges: dict[str, tuple[int, list]] = {}
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
@@ -274,14 +278,60 @@ def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str]]:
                 # only the first rows are wanted: unzip the sheet's head, not a whole sheet
                 with zf.open(member) as sheet:
                     xml = sheet.read(2_000_000).decode("utf-8", "replace")
+                    whole = not sheet.read(1)
             except KeyError:
                 continue
+            ranges = [tuple(_cell_at(a) + _cell_at(b)) for a, b in _MERGE.findall(xml)] if whole else []
+            ranges = [r for r in ranges if r[2] > r[0]]  # merged down over rows: what a fill needs
+            if ranges:
+                columns = [
+                    _column_number(c) for c, content in _VALUE_CELL.findall(xml) if "<v>" in content or "<t" in content
+                ]
+                merges[_unescape(sheet_name)] = (min(columns, default=1), ranges)
             for row in _ROW.finditer(xml):  # the first rows only: not all rows of a sheet
                 number, content = row.groups()
                 if "<v>" in content or "<t" in content:
                     out[_unescape(sheet_name)] = int(number)
                     break
-    return out, hidden
+    return out, hidden, merges
+
+
+_MERGE = re.compile(r'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
+_VALUE_CELL = re.compile(r'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', flags=re.S)
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _cell_at(ref: str) -> tuple[int, int]:
+    """E12 -> (row 12, column 5)."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters) :]), _column_number(letters)
+
+
+def _fill_merged(frame: pl.DataFrame, first_col: int, ranges: list, first_row: int, header_row: int) -> pl.DataFrame:
+    """The blanks of cells merged down below the header (批次 or 公布日期 merged over a town's rows) given the value
+    Excel shows in them, the merge's top cell. ``first_row`` / ``first_col``: the Excel row and column of the
+    frame's first."""
+    columns = {c: frame.get_column(c).to_list() for c in frame.columns}
+    names = frame.columns
+    for top, left, bottom, right in ranges:
+        if top <= header_row:
+            continue  # a header merged over two rows is read as one by _make_table
+        i, j = top - first_row, left - first_col
+        if not (0 <= i < frame.height and 0 <= j < len(names)):
+            continue
+        value = columns[names[j]][i]
+        for c in range(j, min(right - first_col + 1, len(names))):
+            cells = columns[names[c]]
+            for r in range(i, min(bottom - first_row + 1, frame.height)):
+                if cells[r] is None or not str(cells[r]).strip():
+                    cells[r] = value
+    return pl.DataFrame(columns, schema=frame.schema)
 
 
 _ROW = re.compile(r'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', flags=re.S)
@@ -344,6 +394,7 @@ def _make_table(
             rename[source_col] = "extra:" + written.strip()
             continue
         named.setdefault(canonical, []).append((source_col, written.strip(), exact))
+    _committee_beside_name(named)
     for canonical, columns in named.items():
         # a header naming a column exactly wins over one that only holds its word (小区名称 over 小区地址名): those go
         # aside; two headers naming it alike could each be it, so the file is refused naming both
@@ -393,6 +444,18 @@ def _make_table(
     skipped = sorted([*repeated, *skipped], key=lambda said: int(re.match(r"第(\d+)行", said).group(1)))
     counts_rounds = says_rounds(headers.get("batch", ""))
     return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
+
+
+def _committee_beside_name(named: dict[str, list[tuple[str, str, bool]]]) -> None:
+    """村居 (村居名称) names a village or community list's units, but beside a unit name column (小区名称) and no other
+    committee column it is the committee each unit is in."""
+    names = named.get("name", [])
+    if "committee" in named or len(names) != 2:
+        return
+    either = [c for c in names if header_column(c[1]) == "name" and _folded(c[1]) in COMMITTEE_OR_NAME]
+    if len(either) == 1:
+        names.remove(either[0])
+        named["committee"] = either
 
 
 def _two_row_header(top: list[str | None], below: list[str | None]) -> list[str | None] | None:

@@ -57,8 +57,31 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
     "households": ("户数", "住户数", "总户数", "households"),
     "population": ("人口", "人数", "常住人口", "人口数", "population", "residents"),
     "batch": ("批次", "轮次", "创建批次", "创建轮次", "batch", "round"),
-    "status": ("状态", "创建状态", "status"),
-    "published": ("公布日期", "创建日期", "日期", "发布日期", "date", "published", "publicationdate"),
+    # a yes/no or pass/fail column (是否创建成功 否, 创建结果 未通过) is the status: its no-rows are not creations
+    "status": (
+        "状态",
+        "创建状态",
+        "创建结果",
+        "验收结果",
+        "是否创建成功",
+        "是否通过",
+        "是否通过验收",
+        "是否验收通过",
+        "是否创建",
+        "status",
+    ),
+    "published": (
+        "公布日期",
+        "创建日期",
+        "日期",
+        "发布日期",
+        "创建时间",
+        "公布时间",
+        "发布时间",
+        "date",
+        "published",
+        "publicationdate",
+    ),
     "target": ("官方总数", "目标数", "应创建数", "总数", "target"),
     "target_date": ("截至日期", "截止日期", "asof", "as_of"),
     "source": ("来源", "source"),
@@ -102,6 +125,9 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
         "wholevillage",
     ),
 }
+
+# name headers that are the committee when the table has another name column (村居 beside 小区名称)
+COMMITTEE_OR_NAME = ("村居", "村居名称", "居村", "居村名称")
 
 # grid levels: the 4-level tree of a village (总网格 > 子网格 > 微网格 > 宅基网格) or the 2-level one of a
 # compound (大网格 > 小网格); the rank orders levels within one tree
@@ -279,7 +305,10 @@ def chinese_number(text: str) -> int | None:
 
 def batch_number(word: str) -> int | None:
     """首批 / 第一批 / 第2批 / 第二轮 / 2 / 2.0 -> the batch number, or None when it is not one."""
-    w = fold(word)
+    # 批次：1, (第2批), 【第二批】, 第一批（5月9日）: the header repeated in the cell, brackets around it, a day after
+    folded = fold(word)
+    w = _BRACKETED.sub("", folded) or _BRACKET_MARKS.sub("", folded)
+    w = re.sub(r"^(?:批次|轮次|batch|round):?", "", w)
     if w in ("首批", "首轮", "第一批次"):
         return 1
     if re.fullmatch(r"[0-9]+\.0+", w):

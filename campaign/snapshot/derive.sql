@@ -65,12 +65,13 @@ with daily as (
 select
     u.district, r.unit_id, r.published as valid_from, r.valid_to,
     coalesce(latest.event = 'created', false) as is_created,
-    coalesce(latest.event = 'revoked', false) as is_revoked,
+    -- a revocation of a unit never created by then takes away nothing: the unit is not created, not revoked
+    coalesce(latest.event = 'revoked' and first_created is not null, false) as is_revoked,
     coalesce(latest.event = 'created' and model_date >= latest.day, false) as is_model,
     case
         when latest.event = 'created' and model_date >= latest.day then 'model'
         when latest.event = 'created' then 'created'
-        when latest.event = 'revoked' then 'revoked'
+        when latest.event = 'revoked' and first_created is not null then 'revoked'
         else 'not_created'
     end as status,
     case when latest.event = 'created' then latest.batch end as batch,

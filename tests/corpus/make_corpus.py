@@ -1994,11 +1994,351 @@ also run with, in both orders: it must not be loaded either. Written by `../make
 """
 
 
+# ---- issue 15, session 9: districts no case knew (徐汇, 黄浦, 青浦, 虹口, 松江, 长宁), as their officials write
+CN_ROSTER = (
+    "街镇,居委,小区名称,户数,人口\n"
+    "新华路街道,番禺居委,番禺小区,100,200\n"
+    "新华路街道,番禺居委,番禺新村,100,200\n"
+    "新华路街道,法华居委,法华小区,100,200\n"
+)
+CN_FIRST = "街镇,居委,小区名称,批次,公布日期\n新华路街道,番禺居委,番禺小区,1,2022-05-09\n"
+
+
+YP_ROSTER = (
+    "街道,居委,小区名称\n五角场街道,政立居委,国权小区\n五角场街道,政立居委,政立小区\n五角场街道,国定居委,国定一村\n"
+    "殷行街道,开鲁居委,开鲁新村\n五角场街道,开鲁居委,开鲁小区\n"
+)
+
+
+def _merged_down(ws) -> None:
+    ws.merge_range("F3:F5", "第二批")
+    ws.merge_range("G3:G5", "2022-05-12")
+
+
+def unseen_refused(c: Corpus) -> None:
+    c.refused(
+        "whole_committee_not_in_roster",
+        "a 整建制 list naming committees only (街镇, 居委): a committee with no unit in the district's roster is "
+        "refused, naming it",
+        [
+            ("长宁区名册.csv", text(CN_ROSTER)),
+            ("长宁区第二批整建制名单.csv", text("街镇,居委,批次,公布日期\n新华路街道,华山居委,2,2022-05-12\n")),
+        ],
+        [problem("长宁区第二批整建制名单.csv", "无法按整建制计入", 2, "居委", "华山居委")],
+    )
+    c.refused(
+        "remark_mentions_revocation",
+        "a list whose 备注 says a unit was revoked among other words (已于5月15日撤销): refused naming the cell, "
+        "never counted created",
+        [
+            (
+                "黄浦区第一批名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期,备注\n"
+                    "黄浦区,外滩街道,宁波路居委,宁波小区,1,2022-05-09,\n"
+                    "黄浦区,外滩街道,宁波路居委,福州小区,1,2022-05-09,已于5月15日撤销\n"
+                ),
+            )
+        ],
+        [problem("黄浦区第一批名单.csv", "无法识别的状态", 3, "备注", "已于5月15日撤销")],
+    )
+    c.refused(
+        "status_against_remark",
+        "宝山区's list: 状态 已创建 on a row whose 备注 says 已撤销: which is it? Refused naming the 备注 cell",
+        [
+            (
+                "宝山区第二批.csv",
+                text(
+                    "街镇,居委,小区名称,批次,状态,公布日期,备注\n友谊路街道,一居委,乙苑,2,已创建,2022-05-12,已撤销\n"
+                    "友谊路街道,一居委,丙苑,2,已创建,2022-05-12,含售后公房\n"
+                ),
+            )
+        ],
+        [problem("宝山区第二批.csv", "却写着撤销或示范", 2, "备注", "已撤销")],
+    )
+    c.refused(
+        "month_dot_day",
+        "a date typed 5.9 (month.day, no year): Excel keeps 5.10 as 5.1, so it is refused saying so",
+        [
+            (
+                "青浦区首批名单.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n青浦区,夏阳街道,城南居委,青城苑,首批,5.9\n"),
+            )
+        ],
+        [problem("青浦区首批名单.csv", "Excel 会把 5.10 存成数字 5.1", 2, "公布日期", "5.9")],
+    )
+
+
+def unseen_accepted(c: Corpus) -> None:
+    c.accepted(
+        "outcome_columns_yes_no",
+        "徐汇区's lists with a 是否创建成功 (是/否) or 创建结果 (通过/未通过) column and no 状态: the no-rows are not "
+        "creations (the report names them)",
+        [
+            (
+                "徐汇区第一批名单.csv",
+                text(
+                    "街镇,居委,小区名称,是否创建成功,公布日期\n田林街道,田林一居委,田林一村,是,2022-05-09\n"
+                    "田林街道,田林一居委,田林二村,否,2022-05-09\n田林街道,田林二居委,田林三村,是,2022-05-09\n"
+                ),
+            ),
+            (
+                "徐汇区第二批名单.csv",
+                text(
+                    "街镇,居委,小区名称,创建结果,公布日期\n田林街道,田林一居委,田林二村,通过,2022-05-12\n"
+                    "田林街道,田林二居委,田林四村,未通过,2022-05-12\n"
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["田林一村", 1, "2022-05-09"], ["田林二村", 2, "2022-05-12"], ["田林三村", 1, "2022-05-09"]],
+                status="created",
+            ),
+            check("coverage_by_district", ["district", "created"], [["徐汇区", 2]], as_of="2022-05-09"),
+        ],
+    )
+    c.accepted(
+        "status_in_remarks",
+        "黄浦区: a batch list with a free 备注, then a list whose only status is its 备注 (已撤销, 摘牌): revocations",
+        [
+            (
+                "黄浦区名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期,备注\n黄浦区,外滩街道,宁波路居委,宁波小区,1,2022-05-09,\n"
+                    "黄浦区,外滩街道,宁波路居委,福州小区,1,2022-05-09,含售后公房\n"
+                    "黄浦区,外滩街道,宁波路居委,汉口小区,1,2022-05-09,\n"
+                ),
+            ),
+            (
+                "黄浦区变化.csv",
+                text(
+                    "区,街镇,居委,小区名称,公布日期,备注\n黄浦区,外滩街道,宁波路居委,宁波小区,2022-05-15,已撤销\n"
+                    "黄浦区,外滩街道,宁波路居委,福州小区,2022-05-15,摘牌\n"
+                ),
+            ),
+        ],
+        [
+            check("coverage_by_district", ["district", "created", "revoked"], [["黄浦区", 3, 0]], as_of="2022-05-14"),
+            check("coverage_by_district", ["district", "created", "revoked"], [["黄浦区", 1, 2]]),
+        ],
+    )
+    c.accepted(
+        "committee_as_village_beside_name",
+        "青浦区's roster and list: 村居 beside 小区名称 is the committee; the district written 上海市青浦区 is 青浦区",
+        [
+            (
+                "青浦名册.csv",
+                text(
+                    "区,街镇,村居,小区名称,户数\n上海市青浦区,夏阳街道,城南居委,青城苑,500\n"
+                    "上海市青浦区,夏阳街道,城南居委,城南新村,300\n上海市青浦区,盈浦街道,盈中居委,盈中小区,200\n",
+                    "utf-8-sig",
+                ),
+            ),
+            ("青浦区第二批.csv", text("街镇,村居,小区名称,批次,公布日期\n夏阳街道,城南居委,城南新村,第二批,5月12日\n")),
+        ],
+        [
+            check("coverage_by_district", ["district", "kind", "total", "created"], [["青浦区", "compound", 3, 1]]),
+            check("units", ["committee", "name", "batch"], [["城南居委", "城南新村", 2]], status="created"),
+        ],
+    )
+    c.accepted(
+        "district_with_city_or_short",
+        "虹口区 with no roster: a list writing the district 上海市虹口区 on one row and 虹口 on the next: one district",
+        [
+            (
+                "虹口名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,类型,批次,公布日期\n上海市虹口区,欧阳路街道,赤峰居委,赤峰小区,小区,2,2022-05-12\n"
+                    "虹口,欧阳路街道,赤峰居委,赤峰新苑,小区,2,2022-05-12\n"
+                ),
+            )
+        ],
+        [check("coverage_by_district", ["district", "kind", "created"], [["虹口区", "compound", 2]])],
+    )
+    c.accepted(
+        "batch_and_date_as_written",
+        "松江区's lists: batches written 批次：1, (第2批), 第一批（5月9日）; dates under 创建时间 and 验收日期",
+        [
+            (
+                "松江区名册.csv",
+                text(
+                    "街镇,居委,小区名称,户数\n方松街道,绿洲居委,绿洲花园,800\n方松街道,绿洲居委,绿洲江南园,600\n"
+                    "方松街道,江秋居委,江秋新苑一期,400\n"
+                ),
+            ),
+            (
+                "松江区名单1.csv",
+                text("街镇,居委,小区名称,批次,创建时间\n方松街道,绿洲居委,绿洲花园,批次：1,20220509\n"),
+            ),
+            (
+                "松江区名单2.csv",
+                text("街镇,居委,小区名称,批次,验收日期\n方松街道,绿洲居委,绿洲江南园,(第2批),2022.05.12\n"),
+            ),
+            (
+                "松江区名单3.csv",
+                text("街镇,居委,小区名称,批次,公布日期\n方松街道,江秋居委,江秋新苑一期,第一批（5月9日）,2022-05-09\n"),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["江秋新苑一期", 1, "2022-05-09"], ["绿洲江南园", 2, "2022-05-12"], ["绿洲花园", 1, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "city_in_roster_district_from_roster",
+        "a roster writing its district 上海市普陀区, then a list naming no district: its towns are in 普陀区 only "
+        "(found by the unseen-districts test)",
+        [
+            (
+                "名册.csv",
+                text(
+                    "区,街镇,居委,小区名称\n上海市普陀区,长征镇,梅岭居委,梅岭北苑\n上海市普陀区,长征镇,梅岭居委,梅岭南苑\n"
+                ),
+            ),
+            ("名单1.csv", text("街镇,居委,小区名称,批次,公布日期\n长征镇,梅岭居委,梅岭南苑,1,2022-05-09\n")),
+        ],
+        [check("coverage_by_district", ["district", "total", "created"], [["普陀区", 2, 1]])],
+    )
+    c.accepted(
+        "outcome_no_row_over_merged_town",
+        "杨浦区's workbook: 街道 merged down over three rows whose first says 是否创建成功 否: the rows below keep "
+        "their town (found by the unseen-districts test)",
+        [
+            ("杨浦区名册.csv", text(YP_ROSTER)),
+            (
+                "杨浦区第一批名单.xlsx",
+                workbook(
+                    lambda book: sheet(
+                        book,
+                        "名单",
+                        {
+                            0: ["序号", "街道", "居委", "小区名称", "是否创建成功", "公布日期"],
+                            1: [1, "五角场街道", "政立居委", "国权小区", "否", "2022-05-09"],
+                            2: [2, None, "政立居委", "政立小区", "是", "2022-05-09"],
+                            3: [3, None, "国定居委", "国定一村", "是", "2022-05-09"],
+                            4: [4, "殷行街道", "开鲁居委", "开鲁新村", "是", "2022-05-09"],
+                        },
+                    ).merge_range("B2:B4", "五角场街道")
+                ),
+            ),
+        ],
+        [
+            check(
+                "units",
+                ["town", "name"],
+                [["五角场街道", "国定一村"], ["五角场街道", "政立小区"], ["殷行街道", "开鲁新村"]],
+                status="created",
+            )
+        ],
+        encodings={"杨浦区第一批名单.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "rounds_in_batch_cells",
+        "宝山区's list: a 批次 header over cells 第二轮: rounds, not batches",
+        [
+            (
+                "宝山区名单.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n宝山区,友谊路街道,一居委,丁苑,第二轮,2022-5-9\n"),
+            )
+        ],
+        [check("batches", ["district", "batch", "counts_rounds", "units"], [["宝山区", 2, True, 1]])],
+    )
+    c.accepted(
+        "xlsx_batch_and_date_merged_down",
+        "嘉定区's workbook: 批次 and 公布日期 each one cell merged down over every row, the table starting in column "
+        "B under a title: each row is in that batch, on that day",
+        [
+            (
+                "嘉定区第二批名单.xlsx",
+                workbook(
+                    lambda book: _merged_down(
+                        sheet(
+                            book,
+                            "名单",
+                            {
+                                0: [None, "嘉定区无疫小区名单"],
+                                1: [None, "序号", "街镇", "居委", "小区名称", "批次", "公布日期"],
+                                2: [None, 1, "安亭镇", "一居委", "甲苑"],
+                                3: [None, 2, "安亭镇", "一居委", "乙苑"],
+                                4: [None, 3, "安亭镇", "二居委", "丙苑"],
+                            },
+                        )
+                    )
+                ),
+            )
+        ],
+        [
+            check(
+                "units",
+                ["name", "batch", "status_date"],
+                [["乙苑", 2, "2022-05-12"], ["甲苑", 2, "2022-05-12"], ["丙苑", 2, "2022-05-12"]],
+                status="created",
+            )
+        ],
+        encodings={"嘉定区第二批名单.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "roster_remark_not_a_status",
+        "长宁区's roster with a 备注 saying 已撤销 (a compound pulled down): still a roster, its 备注 no status",
+        [
+            (
+                "长宁区名册.csv",
+                text(
+                    "街镇,居委,小区名称,户数,备注\n新华路街道,番禺居委,番禺小区,100,\n"
+                    "新华路街道,番禺居委,番禺老楼,50,已撤销\n"
+                ),
+            )
+        ],
+        [check("coverage_by_district", ["district", "total", "created", "revoked"], [["长宁区", 2, 0, 0]])],
+    )
+    c.accepted(
+        "revoked_never_created",
+        "长宁区: a revocation of a unit no list created: no figure changes (not revoked, not created); a warning",
+        [
+            ("长宁区名册.csv", text(CN_ROSTER)),
+            ("长宁区第一批.csv", text(CN_FIRST)),
+            (
+                "长宁区撤销名单.csv",
+                text("街镇,居委,小区名称,状态,公布日期\n新华路街道,法华居委,法华小区,撤销,2022-05-15\n"),
+            ),
+        ],
+        [check("coverage_by_district", ["district", "total", "created", "revoked"], [["长宁区", 3, 1, 0]])],
+    )
+    c.accepted(
+        "whole_committee_list",
+        "长宁区's 整建制 list naming committees only (街镇, 居委): every roster unit of the committee not yet "
+        "created is created in its batch",
+        [
+            ("长宁区名册.csv", text(CN_ROSTER)),
+            ("长宁区第一批.csv", text(CN_FIRST)),
+            ("长宁区第二批整建制名单.csv", text("街镇,居委,批次,公布日期\n新华路街道,番禺居委,2,2022-05-12\n")),
+        ],
+        [
+            check(
+                "units",
+                ["committee", "name", "batch", "status_date"],
+                [["番禺居委", "番禺小区", 1, "2022-05-09"], ["番禺居委", "番禺新村", 2, "2022-05-12"]],
+                status="created",
+            ),
+            check("coverage_by_district", ["district", "total", "created"], [["长宁区", 3, 2]]),
+        ],
+    )
+
+
 def build() -> dict[str, bytes]:
     """Relative path -> bytes, for everything the script writes."""
     corpus = Corpus()
     refused_cases(corpus)
     accepted_cases(corpus)
+    unseen_refused(corpus)
+    unseen_accepted(corpus)
     out = {f"base/{name}": data for name, data in base_files()}
     out["base/README.md"] = BASE_README.encode()
     for case, (files, expected) in corpus.cases.items():

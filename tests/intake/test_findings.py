@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from campaign.answers import queries
 from campaign.intake.ingest import SAMPLE_DIR, ingest
 from campaign.intake.reader import status_files
 
@@ -64,3 +65,34 @@ def test_a_whole_committee_mark_that_does_not_hold_is_named(tmp_path: Path) -> N
 def test_the_clean_sample_gives_no_warning(tmp_path: Path) -> None:
     report = ingest(status_files(SAMPLE_DIR), tmp_path / "c.duckdb", dry_run=True)
     assert report.warnings == []
+
+
+def test_a_revocation_of_a_unit_never_created_is_named_and_counts_nothing(tmp_path: Path) -> None:
+    db = _loaded(tmp_path)
+    revoked = _write(
+        tmp_path, "撤销.csv", "区,街镇,居委,小区名称,状态,公布日期\n丙区,A镇,二居委,丙苑,撤销,2022-05-12\n"
+    )
+    report = ingest([revoked], db)
+    [warning] = report.warnings
+    assert (warning.file, warning.row, warning.value) == ("撤销.csv", 2, "丙苑")
+    assert "并未处于已创建状态" in warning.message
+    # the report and the pages agree: no figure changes (not revoked, as it never stood created)
+    [district] = report.by_district
+    assert (district["created"], district["revoked"]) == (0, 0)
+    figures = queries.run("coverage_by_district", db=db).select("created", "revoked").rows()
+    assert figures == [(1, 0)]
+    # once the list that created it is loaded (earlier day), the revocation counts
+    late = _write(tmp_path, "补录.csv", "区,街镇,居委,小区名称,批次,公布日期\n丙区,A镇,二居委,丙苑,3,2022-05-10\n")
+    ingest([late], db)
+    assert queries.run("coverage_by_district", db=db).select("created", "revoked").rows() == [(1, 1)]
+
+
+def test_a_whole_committee_list_names_how_many_units_each_committee_stood_for(tmp_path: Path) -> None:
+    db = _loaded(tmp_path)
+    whole = _write(tmp_path, "整建制.csv", "区,街镇,居委,批次,公布日期\n丙区,A镇,一居委,4,2022-05-12\n")
+    report = ingest([whole], db)
+    [warning] = report.warnings
+    assert (warning.file, warning.row, warning.column, warning.value) == ("整建制.csv", 2, "居委", "一居委")
+    assert "全部 2 个单位" in warning.message
+    created = queries.run("units", db=db, status="created").select("name", "batch").rows()
+    assert sorted(created) == [("乙苑", 4), ("甲苑", 3)], "甲苑 keeps its creation in batch 3"

@@ -4,8 +4,11 @@ Each example makes a district (its towns, committees, units of one kind, batches
 writes its roster (or none: roster-less) and its lists as a town would (header synonyms, column order, extra
 columns, title lines carrying district / batch / date in their written forms, merged-cell blanks, the district only
 in the file name or only in the roster, the kind only in the header or the names, stray spaces, UTF-8 / BOM /
-GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list), ingests them and checks the published
-figures against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
+GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list; and as reviewers found them: a district written
+上海市X区, batches 批次：N and （第N批）, 创建时间 / 验收日期, 村居 as the committee beside the name, a
+是否创建成功 column with no-rows, a revocation said only in 备注, revocations of units never created, 整建制 lists
+naming committees only, a workbook's batch or date merged down), ingests them and checks the published figures
+against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
 
     CAMPAIGN_HYPOTHESIS_EXAMPLES=3000 uv run pytest tests/intake/test_unseen_districts.py
 
@@ -47,7 +50,7 @@ class Unit:
     name: str
     created: dt.date | None = None  # with its batch
     batch: int | None = None
-    revoked: dt.date | None = None
+    revoked: dt.date | None = None  # a revocation listed; of a unit never created, it changes no figure
     model: dt.date | None = None  # a model listing (implies created when there is no creation)
 
 
@@ -109,11 +112,15 @@ def districts(draw) -> District:
         days.append(days[-1] + dt.timedelta(days=gap))
     later = days[-1] + dt.timedelta(days=draw(st.integers(1, 5)))
     for u in units:
-        fate = draw(st.sampled_from(["created", "created", "created", "never", "revoked", "model", "model_only"]))
-        if fate != "never" and fate != "model_only":
+        fate = draw(
+            st.sampled_from(
+                ["created", "created", "created", "never", "revoked", "model", "model_only", "revoked_only"]
+            )
+        )
+        if fate not in ("never", "model_only", "revoked_only"):
             u.batch = draw(st.integers(1, len(days)))
             u.created = days[u.batch - 1]
-        if fate == "revoked":
+        if fate in ("revoked", "revoked_only"):
             u.revoked = later
         elif fate in ("model", "model_only"):
             u.model = later
@@ -125,7 +132,7 @@ def districts(draw) -> District:
 # ------------------------------------------------------------------------------------- writing files ---
 def batch_word(draw, b: int, rounds: bool) -> str:
     unit = "轮" if rounds else "批"
-    forms = [f"第{b}{unit}", f"第{CN_NUM[b]}{unit}", str(b)]
+    forms = [f"第{b}{unit}", f"第{CN_NUM[b]}{unit}", str(b), f"批次：{b}", f"（第{b}{unit}）"]
     if b == 1:
         forms.append(f"首{unit}")
     return draw(st.sampled_from(forms))
@@ -168,13 +175,13 @@ def spaced(draw, text: str) -> str:
 HEADERS = {
     "district": ["区", "所属区", "区名", "district"],
     "town": ["街镇", "街道", "乡镇", "街道/镇", "街道（镇）", "所属街镇", "town"],
-    "committee": ["居委", "居委会", "居民区", "居委/村", "所属村居委会", "committee"],
+    "committee": ["居委", "居委会", "居民区", "居委/村", "所属村居委会", "村居", "committee"],
     "kind": ["类型", "单位类型", "kind"],
     "households": ["户数", "户数（户）", "households"],
     "population": ["人口", "常住人口", "population"],
     "batch": ["批次", "创建批次", "batch"],
     "status": ["状态", "status"],
-    "published": ["公布日期", "日期", "发布日期", "date"],
+    "published": ["公布日期", "日期", "发布日期", "创建时间", "验收日期", "date"],
 }
 GENERIC_NAME = ["名称", "单位名称", "name"]
 KIND_NAME = {
@@ -215,7 +222,25 @@ def _footers(draw, sheet: Sheet) -> Sheet:
     return Sheet(sheet.title, sheet.header, sheet.rows + padded)
 
 
+# a workbook's batch or date column may be one cell merged down over every row, as towns lay a list out
+MERGEABLE = {*HEADERS["batch"], *HEADERS["published"], "轮次", "round"}
+
+
+def _merged_columns(draw, sheet: Sheet) -> list[int]:
+    """Columns of a batch or date that is the same in every record, to be written as one merged cell."""
+    if len(sheet.rows) < 2:
+        return []
+    same = [
+        c
+        for c, h in enumerate(sheet.header)
+        if h in MERGEABLE and sheet.rows[0][c] != "" and all(row[c] == sheet.rows[0][c] for row in sheet.rows)
+    ]
+    return [c for c in same if draw(st.booleans())]
+
+
 def _write(draw, folder: Path, stem: str, sheet: Sheet) -> Path:
+    records = len(sheet.rows)
+    merged = _merged_columns(draw, sheet)
     sheet = _footers(draw, sheet)
     form = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "xlsx"]))
     if form == "xlsx":
@@ -230,8 +255,10 @@ def _write(draw, folder: Path, stem: str, sheet: Sheet) -> Path:
             r = 1
         for k, line in enumerate([sheet.header, *sheet.rows]):
             for c, cell in enumerate(line):
-                if cell != "":
+                if cell != "" and not (c in merged and 1 <= k <= records):
                     ws.write_string(r + k, c, cell)
+        for c in merged:
+            ws.merge_range(r + 1, c, r + records, c, sheet.rows[0][c])
         book.close()
         return path
     sep = "\t" if form == "utf-16" else ","
@@ -245,7 +272,7 @@ def _write(draw, folder: Path, stem: str, sheet: Sheet) -> Path:
 def _layout(draw, cols: list[str], rows: list[dict], names: dict[str, str], merged: bool) -> tuple[list, list]:
     """Columns in a random order with extra ones, rows as cells; district and town blank under merged cells."""
     order = draw(st.permutations(cols))
-    extra = draw(st.sampled_from([[], ["序号"], ["备注"], ["序号", "备注"]]))
+    extra = [e for e in draw(st.sampled_from([[], ["序号"], ["备注"], ["序号", "备注"]])) if e not in names.values()]
     header = [names[c] for c in order] + extra
     out, above = [], {}
     for k, row in enumerate(rows):
@@ -283,9 +310,10 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
         if d.kind == "village_group" and "committee" in names:
             names["committee"] = draw(st.sampled_from(["村", "居委/村", "村委会"]))
         kind_cell = draw(st.sampled_from(KIND_CELLS[d.kind]))
+        district_cell = draw(st.sampled_from([d.name, f"上海市{d.name}"]))
         rows = [
             {
-                "district": d.name,
+                "district": district_cell,
                 "town": u.town,
                 "committee": u.committee,
                 "name": u.name,
@@ -302,9 +330,27 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
         kind_hint_needed = False
 
     def a_list(
-        units: list[Unit], status: str | None, day: dt.date, batch: int | None, stem: str, cumulative: bool = False
+        units: list[Unit],
+        status: str | None,
+        day: dt.date,
+        batch: int | None,
+        stem: str,
+        cumulative: bool = False,
+        never: list[Unit] = (),
     ) -> None:
         nonlocal defaults
+        # a 整建制 list names committees only: each stands for its roster units, all of them created in this batch
+        whole = (
+            roster
+            and batch is not None
+            and d.kind in ("compound", "village_group")
+            and all(v.batch == batch for u in units for v in d.units if v.committee == u.committee)
+            and draw(st.integers(0, 2)) == 0
+        )
+        if whole:
+            units = list({u.committee: u for u in units}.values())
+        # a yes/no column (是否创建成功): the units created say 是, some never created are listed 否
+        outcome = status is None and not cumulative and not whole and draw(st.integers(0, 3)) == 0
         cols = ["name"]
         # without a roster a unit is known by the places its lists give: each gives its town
         if d.kind in ("compound", "village_group") or not roster or draw(st.booleans()):
@@ -324,7 +370,7 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
             how_batch = draw(st.sampled_from(["column", "title"]))
             if how_batch == "column":
                 cols.append("batch")
-        if status is not None:
+        if status is not None or outcome:
             cols.append("status")
         how_kind = "roster" if not kind_hint_needed else draw(st.sampled_from(["column", "header", "names"]))
         if how_kind == "names" and d.kind == "compound":
@@ -341,22 +387,40 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
         )
         if d.kind == "village_group" and "committee" in names:
             names["committee"] = draw(st.sampled_from(["村", "居委/村", "村委会"]))
-        status_word = {"revoked": draw(st.sampled_from(["取消", "已取消"])), "model": "示范"}.get(status or "", "")
+        if names.get("committee") == "村居" and names["name"] == "村居名称":
+            names["name"] = "名称"  # two headers saying 村居: which is the committee? (refused, rightly)
+        if outcome:
+            names["status"] = draw(st.sampled_from(["是否创建成功", "创建结果"]))
+        elif status == "revoked" and draw(st.integers(0, 2)) == 0:
+            names["status"] = "备注"  # the revocation said only in the remarks
+        status_word = {"revoked": draw(st.sampled_from(["取消", "已取消", "摘牌"])), "model": "示范"}.get(
+            status or "", ""
+        )
+        yes, no = draw(st.sampled_from([("是", "否"), ("通过", "未通过")]))
+        if outcome:
+            status_word = yes
         kind_cell = draw(st.sampled_from(KIND_CELLS[d.kind]))
+        district_cell = draw(st.sampled_from([d.name, f"上海市{d.name}"]))
+        listed = [(u, status_word) for u in units] + ([(u, no) for u in never] if outcome else [])
         rows = [
             {
-                "district": d.name,
+                "district": district_cell,
                 "town": u.town,
                 "committee": u.committee,
                 "name": u.name,
                 "published": full_width(draw, date_word(draw, day)),
                 "batch": full_width(draw, batch_word(draw, batch, d.rounds)) if batch is not None else "",
-                "status": status_word,
+                "status": word,
                 "kind": kind_cell,
                 "households": str(draw(st.integers(1, 3000))),
             }
-            for u in sorted(units, key=lambda u: (u.town, u.committee, u.name))
+            for u, word in sorted(listed, key=lambda uw: (uw[0].town, uw[0].committee, uw[0].name))
         ]
+        if whole:
+            cols.remove("name")
+            names["committee"] = draw(
+                st.sampled_from(["居委", "居委会", "村委会"] if d.kind == "compound" else ["村", "村委会"])
+            )
         header, cells = _layout(draw, cols, rows, names, merged=draw(st.booleans()))
         parts = []
         if how_district == "title":
@@ -369,13 +433,15 @@ def write_files(draw, d: District, folder: Path) -> tuple[list[Path], Defaults]:
             parts.append(f"（{date_word(draw, day, in_title=True)}公布）")
         hints_in_title = cumulative or "title" in (how_district, how_batch, how_date)
         title = "".join(parts) if hints_in_title or draw(st.booleans()) else ""
+        stem = f"整建制{stem}" if whole else stem
         file_stem = f"2022{d.name}{stem}" if how_district == "file" else stem
         files.append(_write(draw, folder, file_stem, Sheet(title, header, cells)))
 
     for b, day in enumerate(d.batch_days, start=1):
         units = [u for u in d.units if u.batch == b]
         if units:
-            a_list(units, None, day, b, f"名单{b}")
+            never = [u for u in d.units if u.created is None and u.model is None]
+            a_list(units, None, day, b, f"名单{b}", never=never)
     if draw(st.booleans()):
         # a cumulative list on the last batch's day: every unit created so far, in no batch; it adds nothing
         last = d.batch_days[-1]
