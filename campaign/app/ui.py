@@ -20,7 +20,7 @@ import polars as pl
 import streamlit as st
 
 from campaign import config, i18n
-from campaign.answers import queries
+from campaign.answers import queries, shared
 from campaign.app import pages_folder
 from campaign.app.offline import no_outside_lookups
 from campaign.outputs import export
@@ -102,9 +102,10 @@ def with_shared(name: str, params: dict, as_of: dt.date | None, district: str | 
 
 
 def q(name: str, /, **params: object) -> pl.DataFrame:
-    """Run a named query with the shared as-of day and district when the query takes them."""
+    """Run a named query with the shared as-of day and district when the query takes them; its answer is shared
+    by every session of the process for the same snapshot and parameters (``shared.run``)."""
     ctx = context()
-    return queries.run(name, **with_shared(name, params, ctx.as_of, ctx.district))
+    return shared.run(name, **with_shared(name, params, ctx.as_of, ctx.district))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -607,7 +608,7 @@ def first_rows(name: str, /, **params: object) -> tuple[pl.DataFrame, int, Calla
         **{k: v for k, v in {"as_of": ctx.as_of, "district": ctx.district}.items() if k in queries.parameters(name)},
         **params,
     }
-    frame = queries.run(name, **params, limit=TABLE_ROWS_MAX)
+    frame = shared.run(name, **params, limit=TABLE_ROWS_MAX)
     total = frame.item(0, "matching") if frame.height else 0
     return frame, total, functools.partial(queries.run, name, **params)
 
