@@ -10,6 +10,7 @@ from campaign.intake.ingest import ingest
 from tests.support.apptest import dashboard_app
 
 BEFORE, AFTER = "已创建 393 / 393", "已创建 392 / 393"  # Jinshan's compounds, before and after a revocation
+REVOCATION = "区,街镇,居委/村,名称,状态,公布日期\n金山区,山阳镇,海欣居民区,海皓馨苑,取消,2022-05-30\n"
 
 
 def _deltas(at) -> list[str]:
@@ -41,7 +42,7 @@ def test_two_sessions_share_one_computation_and_a_publish_computes_anew(
     assert asked == []  # every answer of the overview (and the sidebar's) was the first session's
 
     revocation = tmp_path / "金山区_取消_新.csv"
-    revocation.write_text("区,街镇,居委/村,名称,状态,公布日期\n金山区,山阳镇,海欣居民区,海皓馨苑,取消,2022-05-30\n", "utf-8")
+    revocation.write_text(REVOCATION, "utf-8")
     assert ingest([revocation], db, who="test").changed
 
     asked.clear()
