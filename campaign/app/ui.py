@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,28 @@ from campaign.snapshot import store
 from campaign.text import markdown
 
 no_outside_lookups()  # the server under `streamlit run` too, once the first page has run
+
+
+# Streamlit collects garbage after every script run (runner.postScriptGC): a full collection walks every object the
+# process holds, most of them the modules' (pandas, Plotly, Polars, Streamlit), a third of a step's CPU under load
+# (BENCHMARKS.md, "Load"). Frozen, they are left out of every collection; what a session drops is still freed
+# by its reference count, and cycles made later are still collected. Frozen again after a few runs, for the modules
+# the first runs of each page import (Plotly's chart types, the CSV and font code); only garbage cycles alive at
+# those moments are never freed, once.
+_FREEZE_AFTER_RUNS = (1, 20, 200)
+_runs = itertools.count(1)  # next() on it is atomic: two sessions' runs never take the same number
+
+
+def _freeze_what_is_loaded() -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def _count_run() -> None:
+    if next(_runs) in _FREEZE_AFTER_RUNS:
+        _freeze_what_is_loaded()
 
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {
@@ -220,6 +243,7 @@ def default_language() -> str:
 
 def sidebar_context() -> Context:
     """Language, district and as-of day, in the sidebar; remembered across pages and in the URL."""
+    _count_run()
     lang_names = {"zh": "中文", "en": "English"}
     default = default_language()
     from_url("lang", "lang", one_of(list(lang_names)))
