@@ -52,6 +52,7 @@ def _count_run() -> None:
     if next(_runs) in _FREEZE_AFTER_RUNS:
         _freeze_what_is_loaded()
 
+
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {
     "compound": "#c0392b",
@@ -661,34 +662,55 @@ def day_axis(first: dt.date | None, last: dt.date | None) -> dict:
     return {"tickformat": "%m-%d", "tick0": first.isoformat(), "dtick": 86_400_000}
 
 
-def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = None) -> go.Figure:
-    fig.update_layout(
-        font_family=CJK_FONTS,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = None, top: int = 0) -> go.Figure:
+    """``fig`` in the house style: CJK fonts, a legend under the chart, the title (name, subtitle) drawn on it.
+    ``top``: pixels more above the plot, for what a figure draws there itself (subplot titles)."""
+    layout = {
+        "font": {"family": CJK_FONTS},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         # under the chart, across: on a phone a legend at the side took half the chart's width
-        legend={"title_text": "", "orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom"},
-        legend_yref="container",
-        separators=".,",
-    )
+        "legend": {
+            "title": {"text": ""},
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+        },
+        "separators": ".,",
+    }
     if title:
         # below the mode bar's row (it covered a title's end on a phone), the plot pushed down to make room
         name, subtitle = title
-        fig.update_layout(
-            title={
-                "text": f"<b>{_plain(name)}</b>",
-                "subtitle": {"text": _plain(subtitle), "font": {"size": 12}},
-                "x": 0,
-                "xanchor": "left",
-                "y": 1,
-                "yanchor": "top",
-                "yref": "container",
-                "pad": {"t": 34, "l": 4},
-                "font": {"size": 14},
-            },
-            margin={"t": 100},
-        )
+        layout["title"] = {
+            "text": f"<b>{_plain(name)}</b>",
+            "subtitle": {"text": _plain(subtitle), "font": {"size": 12}},
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 34, "l": 4},
+            "font": {"size": 14},
+        }
+        layout["margin"]["t"] = 100
+    layout["margin"]["t"] += top
+    # merged as plain dicts and set once: fig.update_layout checks every key path against the figure as it goes,
+    # twice the time, on every chart of every rerun
+    fig.layout = _merged(fig.layout.to_plotly_json(), layout)
     return fig
+
+
+def _merged(base: dict, more: dict) -> dict:
+    """``more`` over ``base``, nested dicts merged as Plotly's update does (``base`` is a copy: changed in place)."""
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merged(base[key], value)
+        else:
+            base[key] = value
+    return base
 
 
 def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
@@ -725,7 +747,4 @@ def show(fig: go.Figure, height: int = 420, name: str | None = None, district: s
     above the plot, for what a figure draws there itself (subplot titles)."""
     drawn, file = chart_title(name, district)
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
-    styled = style(fig, height, drawn)
-    if top:
-        styled.update_layout(margin={"t": styled.layout.margin.t + top})
-    st.plotly_chart(styled, config=config, width="stretch")
+    st.plotly_chart(style(fig, height, drawn, top), config=config, width="stretch")
