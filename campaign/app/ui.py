@@ -697,9 +697,12 @@ def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = Non
         }
         layout["margin"]["t"] = 100
     layout["margin"]["t"] += top
-    # merged as plain dicts and set once: fig.update_layout checks every key path against the figure as it goes,
-    # twice the time, on every chart of every rerun
-    fig.layout = _merged(fig.layout.to_plotly_json(), layout)
+    # merged as plain dicts and set once: fig.update_layout checks every key path against the figure as it goes, on
+    # every chart of every rerun. Without the template, which Plotly would check again whole: no page sets one, and
+    # a layout set without one gets the default again.
+    merged = _merged(fig.layout.to_plotly_json(), layout)
+    merged.pop("template", None)
+    fig.layout = merged
     return fig
 
 
