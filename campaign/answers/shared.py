@@ -5,7 +5,8 @@ Dozens of officials opening the same link at a morning meeting ask the same few 
 each used to pay for every query of every rerun (BENCHMARKS.md, "Load"). The key is the published file's identity
 (``store.Published``: path, inode, modification time) and the file actually read (a kept snapshot when the
 published one is damaged), so a publish or a switch to a kept snapshot is a new key and an old answer is never
-shown after it. Entries of an identity no longer published are dropped as soon as a newer one is stored.
+shown after it. Entries of an identity no longer served are dropped as soon as one of the new identity is stored,
+and a frame computed across a publish is handed to its asker but not kept.
 
 Bounded twice: by entries and by the frames' estimated bytes, least recently used first. Two sessions asking the
 same uncached question at once wait for one computation (single flight), not run it twice. Frames are handed out
@@ -25,7 +26,7 @@ from campaign.answers import queries
 from campaign.snapshot import store
 
 MAX_ENTRIES = 2048
-MAX_BYTES = 512 * 1024 * 1024  # a city's answers take a few MB; a country's explorer pages 10,000 rows each
+MAX_BYTES = 512 * 1024 * 1024  # a country's tables are capped at their first rows (ui.TABLE_ROWS_MAX) each
 
 
 class _Pending:

@@ -32,11 +32,11 @@ no_outside_lookups()  # the server under `streamlit run` too, once the first pag
 
 
 # Streamlit collects garbage after every script run (runner.postScriptGC): a full collection walks every object the
-# process holds, most of them the modules' (pandas, Plotly, Polars, Streamlit), a third of a step's CPU under load
-# (BENCHMARKS.md, "Load"). Frozen, they are left out of every collection; what a session drops is still freed
-# by its reference count, and cycles made later are still collected. Frozen again after a few runs, for the modules
-# the first runs of each page import (Plotly's chart types, the CSV and font code); only garbage cycles alive at
-# those moments are never freed, once.
+# process holds, most of them the modules' (pandas, Plotly, Polars, Streamlit), and was the largest single cost of
+# a step under load (BENCHMARKS.md, "Load"). Frozen, they are left out of every collection; what a session drops is
+# still freed by its reference count, and cycles made later are still collected. Frozen again after a few runs, for
+# the modules the first runs of each page import (Plotly's chart types, the CSV and font code); only garbage cycles
+# alive at those moments are never freed, once.
 _FREEZE_AFTER_RUNS = (1, 20, 200)
 _runs = itertools.count(1)  # next() on it is atomic: two sessions' runs never take the same number
 
