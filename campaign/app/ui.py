@@ -9,7 +9,9 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -749,5 +751,52 @@ def show(fig: go.Figure, height: int = 420, name: str | None = None, district: s
     the PNG named after the same. ``district``: the one a chart of a page of several shows. ``top``: pixels more
     above the plot, for what a figure draws there itself (subplot titles)."""
     drawn, file = chart_title(name, district)
+    _plot(style(fig, height, drawn, top), file)
+
+
+def chart(
+    build: Callable[..., go.Figure],
+    rows: pl.DataFrame,
+    /,
+    *args: Hashable,
+    height: int = 420,
+    name: str | None = None,
+    district: str | None = None,
+    top: int = 0,
+) -> None:
+    """``show(build(rows, *args), ...)``, the figure built and styled once per process for the same rows, arguments,
+    language and title: the sessions looking at the same view share it, as they share its answer (building a Plotly
+    figure is most of what a chart costs the server). ``build`` may depend on nothing else (the language through
+    ``t``)."""
+    drawn, file = chart_title(name, district)
+    code = build.__code__
+    key = (code.co_filename, code.co_qualname, _content(rows), args, _lang(), drawn, height, top)
+    with _figures_lock:
+        fig = _figures.get(key)
+        if fig is not None:
+            _figures.move_to_end(key)
+    if fig is None:
+        fig = style(build(rows, *args), height, drawn, top)
+        with _figures_lock:
+            _figures[key] = fig
+            while len(_figures) > FIGURES_MAX:
+                _figures.popitem(last=False)
+    _plot(fig, file)  # st.plotly_chart copies the figure (to_dict): the shared one is never changed
+
+
+FIGURES_MAX = 256
+_figures: OrderedDict[tuple, go.Figure] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _content(rows: pl.DataFrame) -> str:
+    """The rows' schema and values, in order, as a key: 128 bits of hash a row."""
+    digest = hashlib.blake2b(repr(rows.schema).encode(), digest_size=16)
+    for seed in (0, 1):
+        digest.update(rows.hash_rows(seed=seed).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _plot(fig: go.Figure, file: str) -> None:
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
-    st.plotly_chart(style(fig, height, drawn, top), config=config, width="stretch")
+    st.plotly_chart(fig, config=config, width="stretch")
