@@ -17,8 +17,9 @@ view = ui.view("changes_view", {"changes": "view_changes", "whole": "whole_title
 # as for 12), and the table lists each
 
 
-def draw(rows: pl.DataFrame, district: str | None = None) -> None:
-    """Units newly created, created again and revoked per publication date, and the net change."""
+def changes_figure(rows: pl.DataFrame) -> go.Figure:
+    """Units newly created, created again and revoked per publication date, and the net change (ui.chart: one figure
+    for every session showing the same rows)."""
     # publication dates as categories: one even bar a date, no empty days between lists
     dates = [d.strftime("%Y-%m-%d") for d in rows.get_column("published")]
     fig = go.Figure()
@@ -54,7 +55,11 @@ def draw(rows: pl.DataFrame, district: str | None = None) -> None:
         bottom = min([0, *(-v for v in rows.get_column("revoked")), *rows.get_column("net")])
         span = max(1, top - bottom)
         fig.update_yaxes(range=[bottom - 0.05 * span, top + 0.15 * span])
-    ui.show(fig, height=360, name=ui.t("view_changes"), district=district)
+    return fig
+
+
+def draw(rows: pl.DataFrame, district: str | None = None) -> None:
+    ui.chart(changes_figure, rows, height=360, name=ui.t("view_changes"), district=district)
 
 
 if view == "changes":

@@ -106,14 +106,9 @@ for row in targets.iter_rows(named=True):
     else:
         st.warning(line + ui.t("target_mismatch", diff=row["roster"] - row["target"]), icon="⚠️")
 
-# the coverage bars and the town map one at a time: a district change redraws one chart, not two
-chart = ui.view("overview_chart", {"coverage": "coverage_chart", "map": "map_title"})
-if chart == "coverage":
-    st.subheader(ui.t("coverage_chart"))
-    with_roster = coverage.filter(pl.col("total").is_not_null())
-    if many:
-        with_roster = with_roster.sort("coverage_pct", "district").head(2 * ui.MANY_DISTRICTS)
-        st.caption(ui.t("lowest_bars", n=with_roster.height))
+
+def coverage_figure(with_roster: pl.DataFrame) -> go.Figure:
+    """Coverage bars, one per district and kind (ui.chart: one figure for every session showing the same rows)."""
     fig = go.Figure()
     ticks: dict[str, list[str]] = {"tickvals": [], "ticktext": []}
     for kind, rows in with_roster.group_by("kind", maintain_order=True):
@@ -142,7 +137,18 @@ if chart == "coverage":
         uniformtext_minsize=10,
         uniformtext_mode="hide",
     )
-    ui.show(fig, height=max(240, 60 * with_roster.height + 80), name=ui.t("coverage_chart"))
+    return fig
+
+
+# the coverage bars and the town map one at a time: a district change redraws one chart, not two
+chart = ui.view("overview_chart", {"coverage": "coverage_chart", "map": "map_title"})
+if chart == "coverage":
+    st.subheader(ui.t("coverage_chart"))
+    with_roster = coverage.filter(pl.col("total").is_not_null())
+    if many:
+        with_roster = with_roster.sort("coverage_pct", "district").head(2 * ui.MANY_DISTRICTS)
+        st.caption(ui.t("lowest_bars", n=with_roster.height))
+    ui.chart(coverage_figure, with_roster, height=max(240, 60 * with_roster.height + 80), name=ui.t("coverage_chart"))
 
 else:
     # --- towns on a map: uploaded boundaries, else schematic tiles (no map server either way) -------------

@@ -25,10 +25,10 @@ if view != "towns":
     if together:
         st.caption(ui.t("progress_kinds_together", n=curve.get_column("district").n_unique()))
 
-if view == "curve":
-    st.caption(ui.t("progress_caption"))
-    if together:
-        curve = figures.district_curves(curve)
+
+def curve_figure(curve: pl.DataFrame, together: bool) -> go.Figure:
+    """Coverage over publication dates, a curve a district and kind, or a district (ui.chart: one figure for every
+    session showing the same curves)."""
     fig = go.Figure()
     for (district, kind), rows in curve.group_by(["district", "kind"], maintain_order=True):
         label = text.chart_short(district) + ("" if together else f" · {i18n.kind_label(kind, ctx.lang)}")
@@ -51,7 +51,14 @@ if view == "curve":
             **ui.day_axis(curve.get_column("published").min(), curve.get_column("published").max()),
         },
     )
-    ui.show(fig)
+    return fig
+
+
+if view == "curve":
+    st.caption(ui.t("progress_caption"))
+    if together:
+        curve = figures.district_curves(curve)
+    ui.chart(curve_figure, curve, together)
 
 elif view == "batch":
     st.subheader(ui.t("per_batch_title"))

@@ -35,38 +35,44 @@ order = ranked.sort(["coverage_pct", "created"], descending=[False, False], null
 if order.height > ui.TOWN_BARS_MAX:  # a bar per town of a whole country would be a chart no one can read
     order = order.head(ui.TOWN_BARS_MAX)
     st.caption(ui.t("lowest_bars", n=order.height))
-# a bar a town, named whole in the hover; on the axis a long name is cut, so the bars and their figures keep
-# their width (two towns that start alike stay two bars: the categories are the whole names)
-several = ctx.district is None
-labels = [ui.aside(tn, d) if several else tn for d, tn in order.select("district", "town").iter_rows()]
-shown = [
-    ui.aside(text.short(tn), text.short(d, 12)) if several else text.short(tn)
-    for d, tn in order.select("district", "town").iter_rows()
-]
-fig = go.Figure(
-    go.Bar(
-        y=[text.chart(label) for label in labels],
-        x=order.get_column("coverage_pct").to_list(),
-        orientation="h",
-        marker_color="#c0392b",
-        text=[
-            f"{i18n.fmt_pct(p)}  {c:,}/{i18n.fmt_int(t)}"
-            for p, c, t in order.select("coverage_pct", "created", "total").iter_rows()
-        ],
-        textposition="auto",
-        hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+
+
+def towns_figure(order: pl.DataFrame, several: bool) -> go.Figure:
+    """The towns' coverage bars (ui.chart: one figure for every session showing the same towns)."""
+    # a bar a town, named whole in the hover; on the axis a long name is cut, so the bars and their figures keep
+    # their width (two towns that start alike stay two bars: the categories are the whole names)
+    labels = [ui.aside(tn, d) if several else tn for d, tn in order.select("district", "town").iter_rows()]
+    shown = [
+        ui.aside(text.short(tn), text.short(d, 12)) if several else text.short(tn)
+        for d, tn in order.select("district", "town").iter_rows()
+    ]
+    fig = go.Figure(
+        go.Bar(
+            y=[text.chart(label) for label in labels],
+            x=order.get_column("coverage_pct").to_list(),
+            orientation="h",
+            marker_color="#c0392b",
+            text=[
+                f"{i18n.fmt_pct(p)}  {c:,}/{i18n.fmt_int(t)}"
+                for p, c, t in order.select("coverage_pct", "created", "total").iter_rows()
+            ],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
     )
-)
-fig.update_layout(
-    xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
-    yaxis={
-        "tickmode": "array",
-        "tickvals": [text.chart(label) for label in labels],
-        "ticktext": [text.chart(s) for s in shown],
-    },
-    showlegend=False,
-)
-ui.show(fig, height=max(360, 24 * order.height + 80))
+    fig.update_layout(
+        xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
+        yaxis={
+            "tickmode": "array",
+            "tickvals": [text.chart(label) for label in labels],
+            "ticktext": [text.chart(s) for s in shown],
+        },
+        showlegend=False,
+    )
+    return fig
+
+
+ui.chart(towns_figure, order, ctx.district is None, height=max(360, 24 * order.height + 80))
 ui.table(
     ranked,
     {

@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +23,7 @@ import polars as pl
 import streamlit as st
 
 from campaign import config, i18n
-from campaign.answers import queries
+from campaign.answers import queries, shared
 from campaign.app import pages_folder
 from campaign.app.offline import no_outside_lookups
 from campaign.outputs import export
@@ -28,6 +31,29 @@ from campaign.snapshot import store
 from campaign.text import markdown
 
 no_outside_lookups()  # the server under `streamlit run` too, once the first page has run
+
+
+# Streamlit collects garbage after every script run (runner.postScriptGC): a full collection walks every object the
+# process holds, most of them the modules' (pandas, Plotly, Polars, Streamlit), and was the largest single cost of
+# a step under load (BENCHMARKS.md, "Load"). Frozen, they are left out of every collection; what a session drops is
+# still freed by its reference count, and cycles made later are still collected. Frozen again after a few runs, for
+# the modules the first runs of each page import (Plotly's chart types, the CSV and font code); only garbage cycles
+# alive at those moments are never freed, once.
+_FREEZE_AFTER_RUNS = (1, 20, 200)
+_runs = itertools.count(1)  # next() on it is atomic: two sessions' runs never take the same number
+
+
+def _freeze_what_is_loaded() -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def _count_run() -> None:
+    if next(_runs) in _FREEZE_AFTER_RUNS:
+        _freeze_what_is_loaded()
+
 
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 KIND_COLOURS = {
@@ -102,9 +128,10 @@ def with_shared(name: str, params: dict, as_of: dt.date | None, district: str | 
 
 
 def q(name: str, /, **params: object) -> pl.DataFrame:
-    """Run a named query with the shared as-of day and district when the query takes them."""
+    """Run a named query with the shared as-of day and district when the query takes them; its answer is shared
+    by every session of the process for the same snapshot and parameters (``shared.run``)."""
     ctx = context()
-    return queries.run(name, **with_shared(name, params, ctx.as_of, ctx.district))
+    return shared.run(name, **with_shared(name, params, ctx.as_of, ctx.district))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -219,6 +246,7 @@ def default_language() -> str:
 
 def sidebar_context() -> Context:
     """Language, district and as-of day, in the sidebar; remembered across pages and in the URL."""
+    _count_run()
     lang_names = {"zh": "中文", "en": "English"}
     default = default_language()
     from_url("lang", "lang", one_of(list(lang_names)))
@@ -605,7 +633,7 @@ def first_rows(name: str, /, **params: object) -> tuple[pl.DataFrame, int, Calla
         **{k: v for k, v in {"as_of": ctx.as_of, "district": ctx.district}.items() if k in queries.parameters(name)},
         **params,
     }
-    frame = queries.run(name, **params, limit=TABLE_ROWS_MAX)
+    frame = shared.run(name, **params, limit=TABLE_ROWS_MAX)
     total = frame.item(0, "matching") if frame.height else 0
     return frame, total, functools.partial(queries.run, name, **params)
 
@@ -634,34 +662,58 @@ def day_axis(first: dt.date | None, last: dt.date | None) -> dict:
     return {"tickformat": "%m-%d", "tick0": first.isoformat(), "dtick": 86_400_000}
 
 
-def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = None) -> go.Figure:
-    fig.update_layout(
-        font_family=CJK_FONTS,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+def style(fig: go.Figure, height: int = 420, title: tuple[str, str] | None = None, top: int = 0) -> go.Figure:
+    """``fig`` in the house style: CJK fonts, a legend under the chart, the title (name, subtitle) drawn on it.
+    ``top``: pixels more above the plot, for what a figure draws there itself (subplot titles)."""
+    layout = {
+        "font": {"family": CJK_FONTS},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         # under the chart, across: on a phone a legend at the side took half the chart's width
-        legend={"title_text": "", "orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom"},
-        legend_yref="container",
-        separators=".,",
-    )
+        "legend": {
+            "title": {"text": ""},
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+        },
+        "separators": ".,",
+    }
     if title:
         # below the mode bar's row (it covered a title's end on a phone), the plot pushed down to make room
         name, subtitle = title
-        fig.update_layout(
-            title={
-                "text": f"<b>{_plain(name)}</b>",
-                "subtitle": {"text": _plain(subtitle), "font": {"size": 12}},
-                "x": 0,
-                "xanchor": "left",
-                "y": 1,
-                "yanchor": "top",
-                "yref": "container",
-                "pad": {"t": 34, "l": 4},
-                "font": {"size": 14},
-            },
-            margin={"t": 100},
-        )
+        layout["title"] = {
+            "text": f"<b>{_plain(name)}</b>",
+            "subtitle": {"text": _plain(subtitle), "font": {"size": 12}},
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 34, "l": 4},
+            "font": {"size": 14},
+        }
+        layout["margin"]["t"] = 100
+    layout["margin"]["t"] += top
+    # merged as plain dicts and set once: fig.update_layout checks every key path against the figure as it goes, on
+    # every chart of every rerun. Without the template, which Plotly would check again whole: no page sets one, and
+    # a layout set without one gets the default again.
+    merged = _merged(fig.layout.to_plotly_json(), layout)
+    merged.pop("template", None)
+    fig.layout = merged
     return fig
+
+
+def _merged(base: dict, more: dict) -> dict:
+    """``more`` over ``base``, nested dicts merged as Plotly's update does (``base`` is a copy: changed in place)."""
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merged(base[key], value)
+        else:
+            base[key] = value
+    return base
 
 
 def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
@@ -697,8 +749,52 @@ def show(fig: go.Figure, height: int = 420, name: str | None = None, district: s
     the PNG named after the same. ``district``: the one a chart of a page of several shows. ``top``: pixels more
     above the plot, for what a figure draws there itself (subplot titles)."""
     drawn, file = chart_title(name, district)
+    _plot(style(fig, height, drawn, top), file)
+
+
+def chart(
+    build: Callable[..., go.Figure],
+    rows: pl.DataFrame,
+    /,
+    *args: Hashable,
+    height: int = 420,
+    name: str | None = None,
+    district: str | None = None,
+    top: int = 0,
+) -> None:
+    """``show(build(rows, *args), ...)``, the figure built and styled once per process for the same rows, arguments,
+    language and title: the sessions looking at the same view share it, as they share its answer (building a Plotly
+    figure is most of what a chart costs the server). ``build`` may depend on nothing else (the language through
+    ``t``)."""
+    drawn, file = chart_title(name, district)
+    code = build.__code__
+    key = (code.co_filename, code.co_qualname, _content(rows), args, _lang(), drawn, height, top)
+    with _figures_lock:
+        fig = _figures.get(key)
+        if fig is not None:
+            _figures.move_to_end(key)
+    if fig is None:
+        fig = style(build(rows, *args), height, drawn, top)
+        with _figures_lock:
+            _figures[key] = fig
+            while len(_figures) > FIGURES_MAX:
+                _figures.popitem(last=False)
+    _plot(fig, file)  # st.plotly_chart copies the figure (to_dict): the shared one is never changed
+
+
+FIGURES_MAX = 256
+_figures: OrderedDict[tuple, go.Figure] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _content(rows: pl.DataFrame) -> str:
+    """The rows' schema and values, in order, as a key: 128 bits of hash a row."""
+    digest = hashlib.blake2b(repr(rows.schema).encode(), digest_size=16)
+    for seed in (0, 1):
+        digest.update(rows.hash_rows(seed=seed).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _plot(fig: go.Figure, file: str) -> None:
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file, "scale": 2}}
-    styled = style(fig, height, drawn)
-    if top:
-        styled.update_layout(margin={"t": styled.layout.margin.t + top})
-    st.plotly_chart(styled, config=config, width="stretch")
+    st.plotly_chart(fig, config=config, width="stretch")
