@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from campaign import text
-from campaign.app import figures, ui
+from campaign.app import figures, traces, ui
 
 ctx = ui.context()
 changes = ui.opening("changes_title", "changes_by_date")
@@ -125,16 +125,9 @@ else:
         fig = go.Figure()
         for (district, kind), rows in whole.group_by(["district", "kind"], maintain_order=True):
             label = ui.t("whole_" + kind) if together else f"{text.chart_short(district)} · {ui.t('whole_' + kind)}"
-            fig.add_scatter(
-                name=label,
-                x=rows.get_column("published").to_list(),
-                y=rows.get_column("committees_whole").to_list(),
-                mode="lines+markers",
-                line_shape="hv",
-                customdata=rows.get_column("committees").to_list(),
-                # the trace's name by reference: a name in the template itself would be read as one ("%{y}")
-                hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}: %{y:,} / %{customdata:,}<extra></extra>",
-            )
+            committees = rows.get_column("committees").to_list()
+            hover = "%{x|%Y-%m-%d}: %{y:,} / %{customdata:,}"
+            fig.add_trace(traces.step_line(label, rows, "committees_whole", committees, hover))
         days = whole.get_column("published")
         fig.update_layout(
             xaxis={"title": ui.t("date_axis"), **ui.day_axis(days.min(), days.max())},

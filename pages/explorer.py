@@ -17,32 +17,33 @@ batches = ui.q("batches")
 
 c1, c2, c3, c4 = st.columns(4)
 towns = places.get_column("town").unique(maintain_order=True).to_list()
-ui.from_url("ex_town", "town", ui.one_of(towns))
-town = c1.selectbox(ui.t("town"), [None, *towns], format_func=lambda v: v or ui.t("all_towns"), key="ex_town")
+town = ui.select_one(
+    c1, "town", towns, key="ex_town", param="town", every="all_towns", label_of=lambda v: v or ui.t("all_towns")
+)
 kinds = places.get_column("kind").unique(maintain_order=True).to_list()
-ui.from_url("ex_kind", "kind", ui.one_of(kinds))
-kind = c2.selectbox(
-    ui.t("kind"),
-    [None, *kinds],
-    format_func=lambda v: ui.t("all_kinds") if v is None else i18n.kind_label(v, ctx.lang),
-    key="ex_kind",
+kind = ui.select_one(
+    c2, "kind", kinds, key="ex_kind", param="kind", every="all_kinds", label_of=lambda v: i18n.kind_label(v, ctx.lang)
 )
 statuses = ["created", "model", "revoked", "not_created"]
-ui.from_url("ex_status", "status", ui.one_of(statuses))
-status = c3.selectbox(
-    ui.t("status"),
-    [None, *statuses],
-    format_func=lambda v: ui.t("all_statuses") if v is None else i18n.status_label(v, ctx.lang),
+status = ui.select_one(
+    c3,
+    "status",
+    statuses,
     key="ex_status",
+    param="status",
+    every="all_statuses",
+    label_of=lambda v: i18n.status_label(v, ctx.lang),
 )
 rounds = batches.height > 0 and batches.get_column("counts_rounds").all()
 batch_numbers = sorted(batches.get_column("batch").unique().to_list())
-ui.from_url("ex_batch", "batch", ui.one_of(batch_numbers))
-batch = c4.selectbox(
-    ui.t("batch"),
-    [None, *batch_numbers],
-    format_func=lambda v: ui.t("all_batches") if v is None else i18n.batch_label(v, rounds, ctx.lang),
+batch = ui.select_one(
+    c4,
+    "batch",
+    batch_numbers,
     key="ex_batch",
+    param="batch",
+    every="all_batches",
+    label_of=lambda v: i18n.batch_label(v, rounds, ctx.lang),
 )
 c5, c6 = st.columns(2)
 ui.from_url("ex_search", "q", str)

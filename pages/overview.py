@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from campaign import i18n, text
-from campaign.app import townmap, ui
+from campaign.app import townmap, traces, ui
 from campaign.outputs import brief
 from campaign.snapshot import store
 
@@ -118,18 +118,10 @@ def coverage_figure(with_roster: pl.DataFrame) -> go.Figure:
         shown = [f"{text.short(d)} · {i18n.kind_label(kind[0], ctx.lang)}" for d in rows.get_column("district")]
         ticks["tickvals"] += [text.chart(b) for b in bars]
         ticks["ticktext"] += [text.chart(s) for s in shown]
-        fig.add_bar(
-            name=i18n.kind_label(kind[0], ctx.lang),
-            y=[text.chart(b) for b in bars],
-            x=rows.get_column("coverage_pct").to_list(),
-            orientation="h",
-            marker_color=ui.KIND_COLOURS.get(kind[0]),
-            text=[
-                f"{i18n.fmt_pct(p)} ({c:,}/{t:,})"
-                for p, c, t in rows.select("coverage_pct", "created", "total").iter_rows()
-            ],
-            textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>",
+        fig.add_trace(
+            traces.coverage_bars(
+                rows, [text.chart(b) for b in bars], ui.KIND_COLOURS.get(kind[0]), i18n.kind_label(kind[0], ctx.lang)
+            )
         )
     fig.update_layout(
         xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from campaign import i18n, text
-from campaign.app import figures, ui
+from campaign.app import figures, traces, ui
 
 ctx = ui.context()
 curve = ui.opening("progress_title", "progress_curve")
@@ -32,18 +32,8 @@ def curve_figure(curve: pl.DataFrame, together: bool) -> go.Figure:
     fig = go.Figure()
     for (district, kind), rows in curve.group_by(["district", "kind"], maintain_order=True):
         label = text.chart_short(district) + ("" if together else f" · {i18n.kind_label(kind, ctx.lang)}")
-        fig.add_scatter(
-            name=label,
-            x=rows.get_column("published").to_list(),
-            y=rows.get_column("coverage_pct").to_list(),
-            mode="lines+markers",
-            line_shape="hv",
-            customdata=rows.select("created", "total").rows(),
-            # the trace's name by reference: a name in the template itself would be read as one ("%{y}")
-            hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}<br>"
-            + ui.aside("%{y:.1f}%", "%{customdata[0]:,} / %{customdata[1]:,}")
-            + "<extra></extra>",
-        )
+        hover = "%{x|%Y-%m-%d}<br>" + ui.aside("%{y:.1f}%", "%{customdata[0]:,} / %{customdata[1]:,}")
+        fig.add_trace(traces.step_line(label, rows, "coverage_pct", rows.select("created", "total").rows(), hover))
     fig.update_layout(
         yaxis={"title": ui.t("percent_axis"), "range": [0, 105], "ticksuffix": "%"},
         xaxis={

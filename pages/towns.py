@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from campaign import i18n, text
-from campaign.app import ui
+from campaign.app import traces, ui
 
 ctx = ui.context()
 ui.page_header("towns_title")
@@ -46,20 +46,7 @@ def towns_figure(order: pl.DataFrame, several: bool) -> go.Figure:
         ui.aside(text.short(tn), text.short(d, 12)) if several else text.short(tn)
         for d, tn in order.select("district", "town").iter_rows()
     ]
-    fig = go.Figure(
-        go.Bar(
-            y=[text.chart(label) for label in labels],
-            x=order.get_column("coverage_pct").to_list(),
-            orientation="h",
-            marker_color="#c0392b",
-            text=[
-                f"{i18n.fmt_pct(p)}  {c:,}/{i18n.fmt_int(t)}"
-                for p, c, t in order.select("coverage_pct", "created", "total").iter_rows()
-            ],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
-        )
-    )
+    fig = go.Figure(traces.coverage_bars(order, [text.chart(label) for label in labels], "#c0392b"))
     fig.update_layout(
         xaxis={"title": ui.t("percent_axis"), "range": [0, 105]},
         yaxis={

@@ -175,6 +175,16 @@ def to_url(param: str, value: object, default: object = None, dump: Callable[[ob
         st.query_params[param] = dump(value)
 
 
+def select_one(where, label: str, options: list, *, key: str, param: str, every: str, label_of: Callable) -> object:
+    """A select box (in ``where``, a column) of ``options`` after a first choice meaning all of them (``every``'s
+    words), its value taken from the URL's ``param`` on the first run (``from_url``); the value chosen, None for
+    all."""
+    from_url(key, param, one_of(options))
+    return where.selectbox(
+        t(label), [None, *options], format_func=lambda v: t(every) if v is None else label_of(v), key=key
+    )
+
+
 def one_of(options: list) -> Callable[[str], object | None]:
     by_text = {str(o): o for o in options if o is not None}
     return by_text.get
