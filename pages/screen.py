@@ -414,7 +414,8 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
             for k, u in kinds.select("kind", "units").iter_rows()
         )
         top = (
-            data.town_batches(g["district"]).filter(pl.col("batch") == g["latest_batch"])
+            data.town_batches(g["district"])
+            .filter(pl.col("batch") == g["latest_batch"])
             .sort(["units", "town"], descending=[True, False])
             .head(6)
         )

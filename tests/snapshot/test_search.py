@@ -41,7 +41,9 @@ def _odd_roster(folder: Path) -> Path:
         rows = csv.writer(out)
         rows.writerow(["区", "街镇", "居委", "小区名称", "类型", "户数", "人口"])
         for i, name in enumerate(ODD_NAMES):
-            rows.writerow(["丁区", "C_镇" if i % 2 else "100%镇", "O'居委" if i % 3 else "五居委", name, "小区", 10, 20])
+            rows.writerow(
+                ["丁区", "C_镇" if i % 2 else "100%镇", "O'居委" if i % 3 else "五居委", name, "小区", 10, 20]
+            )
     return path
 
 
