@@ -39,6 +39,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -297,6 +298,8 @@ def variants(db: Path, count: int, seed: int = 7) -> dict[str, list[dict]]:
                 chosen["district"] = None  # every district
             # the forecast page asks for towns' rows only with a district chosen, or with a few districts
             chosen["towns"] = chosen["district"] is not None or few_districts
+            if name in ("coverage_by_town", "town_batch_matrix"):  # the screen and the progress page: a district's
+                chosen["district"] = place[0]
             if name in ("units", "find_units"):  # the explorer: a district's units, or a town's; no committee
                 chosen["town"] = place[1] if i % 3 == 1 else None
                 chosen["committee"] = None
@@ -337,9 +340,28 @@ def child_cold(db: str) -> None:
     print(json.dumps(result))
 
 
-def measure_queries(db: Path, repeat: int) -> dict:
+def baseline_sql(ref: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """The named queries as git ``ref`` had them, for those whose text differs from the working tree's."""
     from campaign.answers import queries
 
+    out = {}
+    for name in queries.names():
+        shown = subprocess.run(
+            ["git", "show", f"{ref}:queries/{name}.sql"], capture_output=True, text=True, cwd=ROOT, check=False
+        )
+        if shown.returncode == 0 and shown.stdout != queries._load(name)[0]:
+            code = re.sub(r"--[^\n]*", "", shown.stdout)
+            out[name] = (shown.stdout, frozenset(queries._PARAM.findall(code)))
+    return out
+
+
+def measure_queries(db: Path, repeat: int, baseline: str | None = None) -> dict:
+    """Each query warm over ``repeat`` parameter sets; with ``baseline`` (a git ref) the queries whose text
+    changed since are also run as that ref had them, on the same snapshot and connection, alternately with
+    the current ones (``baseline_p50_ms``, ``baseline_p95_ms``): before and after side by side in one run."""
+    from campaign.answers import queries
+
+    before = baseline_sql(baseline) if baseline else {}
     sets = variants(db, repeat)
     for params in (p for ps in sets.values() for p in ps):
         for key in ("as_of",):
@@ -363,12 +385,21 @@ def measure_queries(db: Path, repeat: int) -> dict:
     out = {}
     for name, params_list in sets.items():
         queries.run(name, db=db, **params_list[0])  # connection and plan caches as a running server has them
-        times, rows = [], 0
+        old = before.get(name)
+        if old:
+            _run_sql(db, old, params_list[0])
+        times, old_times, rows = [], [], 0
         for params in params_list:
             started = time.perf_counter()
             frame = queries.run(name, db=db, **params)
             times.append(time.perf_counter() - started)
             rows = max(rows, frame.height)
+            if old:
+                started = time.perf_counter()
+                again = _run_sql(db, old, params)
+                old_times.append(time.perf_counter() - started)
+                if again.rows() != frame.rows():  # before and after must answer the same
+                    print(f"{name}: the baseline's rows differ for {params}", file=sys.stderr)
         out[name] = {
             "cold_ms": ms(cold[name]) if name in cold else None,
             "p50_ms": ms(percentile(times, 50)),
@@ -376,7 +407,25 @@ def measure_queries(db: Path, repeat: int) -> dict:
             "max_rows": rows,
             "runs": len(times),
         }
+        if old:
+            out[name] |= {
+                "baseline_p50_ms": ms(percentile(old_times, 50)),
+                "baseline_p95_ms": ms(percentile(old_times, 95)),
+            }
     return out
+
+
+def _run_sql(db: Path, query: tuple[str, frozenset[str]], params: dict):
+    """A query's text run as queries.run runs a named one (the shared reader)."""
+    from campaign.snapshot import store
+
+    sql, declared = query
+    cur = store.reader(db).cursor()
+    try:
+        values = {p: params.get(p) for p in declared}
+        return cur.sql(sql, params=values).pl() if values else cur.sql(sql).pl()
+    finally:
+        cur.close()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -752,6 +801,12 @@ def main() -> int:
     parser.add_argument(
         "--pandas-force", action="store_true", help="run the pandas baseline even when it looks too big for memory"
     )
+    parser.add_argument(
+        "--db", type=Path, help="measure this snapshot (e.g. `campaign build-scale`'s): no files, ingest or baseline"
+    )
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also run the named queries as git REF had them, side by side (e.g. main)"
+    )
     parser.add_argument("--quick", action="store_true", help="--repeat 3 --page-repeat 1: check the steps run")
     parser.add_argument("--child-ingest", help=argparse.SUPPRESS)
     parser.add_argument("--child-cold", help=argparse.SUPPRESS)
@@ -789,12 +844,16 @@ def main() -> int:
         steps[name] = round(time.perf_counter() - mark, 1)
         mark = time.perf_counter()
 
-    files = prepare_files(args.scale, work)
+    if args.db:  # a snapshot built before (build-scale): measured as it is, no files made
+        skip |= {"ingest", "xlsx", "pandas"}
+        files = {"folder": None, "csv": [], "xlsx": [], "all": []}
+    else:
+        files = prepare_files(args.scale, work)
     step_done("files")
     results["files"] = {k: v for k, v in files.items() if k not in ("csv", "xlsx", "all")}
     results["files"] |= {"csv_files": len(files["csv"]), "xlsx_files": len(files["xlsx"])}
 
-    db = work / "campaign.duckdb"
+    db = args.db or work / "campaign.duckdb"
     ingests = []
     if "ingest" not in skip:
         print("ingest CSV ...", flush=True)
@@ -822,9 +881,13 @@ def main() -> int:
     step_done("ingest")
     if "queries" not in skip:
         print("\nqueries ...", flush=True)
-        results["queries"] = measure_queries(db, args.repeat)
+        results["queries"] = measure_queries(db, args.repeat, args.baseline)
         rows = [{"query": n, **v} for n, v in results["queries"].items()]
-        print_table(f"named queries ({args.scale})", rows, ["query", "cold_ms", "p50_ms", "p95_ms", "max_rows", "runs"])
+        columns = ["query", "cold_ms", "p50_ms", "p95_ms", "max_rows", "runs"]
+        if args.baseline:
+            results["baseline"] = args.baseline
+            columns += ["baseline_p50_ms", "baseline_p95_ms"]
+        print_table(f"named queries ({args.scale})", rows, columns)
         results["pages_queries"] = {
             page: {
                 "sum_p50_ms": round(sum(results["queries"][q]["p50_ms"] for q in set(qs + SIDEBAR)), 1),

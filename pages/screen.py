@@ -414,7 +414,8 @@ def batch_body(data: screen.ScreenData, districts: list[str]) -> str:
             for k, u in kinds.select("kind", "units").iter_rows()
         )
         top = (
-            data.town_batches.filter((pl.col("district") == g["district"]) & (pl.col("batch") == g["latest_batch"]))
+            data.town_batches(g["district"])
+            .filter(pl.col("batch") == g["latest_batch"])
             .sort(["units", "town"], descending=[True, False])
             .head(6)
         )
@@ -461,7 +462,7 @@ def town_body(data: screen.ScreenData, district: str, town: str) -> str:
     r = row.row(0, named=True)
     n = data.towns.filter(pl.col("district") == district).height
     pct = r["coverage_pct"]
-    kinds = data.town_kinds.filter((pl.col("district") == district) & (pl.col("town") == town))
+    kinds = data.town_kinds(district).filter(pl.col("town") == town)
     kind_rows = [
         [
             f"<span>{e(i18n.kind_label(k['kind'], LANG))}</span>",
@@ -471,7 +472,7 @@ def town_body(data: screen.ScreenData, district: str, town: str) -> str:
         ]
         for k in kinds.iter_rows(named=True)
     ]
-    batches = data.town_batches.filter((pl.col("district") == district) & (pl.col("town") == town))
+    batches = data.town_batches(district).filter(pl.col("town") == town)
     rounds = bool(data.glance.filter(pl.col("district") == district).get_column("counts_rounds").any())
     batch_rows = count_rows(batches.select("batch", "units").rows(), lambda b: batch_name(b, rounds))
     # the batches share what the kinds leave of the column (its padding, the kinds, the caption, two gaps):

@@ -10,10 +10,8 @@ with waiting as not materialized (
       and ($district::varchar is null or district = $district)
 ), per_district as (
     select district, count(*) as n from waiting group by district
-), needed as (  -- the first rows lie in the first districts: only theirs are sorted
-    select district
-    from (select district, sum(n) over (order by district) - n as before from per_district)
-    where $limit::bigint is null or before < $limit::bigint
+), needed as (  -- the first rows lie in the first districts: only theirs are sorted (derive.sql)
+    select * from first_districts(per_district, $limit::bigint)
 )
 select *, (select sum(n) from per_district)::bigint as matching
 from waiting

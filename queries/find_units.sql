@@ -5,28 +5,28 @@
 -- $kind, $search (part of the unit's, committee's or town's name, or of its pinyin or pinyin initials: "hhxy"
 -- and "haihao" find 海皓馨苑); $limit (null = every row).
 -- matching: how many units match, whatever the limit. A common name matches hundreds of thousands of a
--- country's units: the first are picked by place from the units alone (only the districts they lie in are
--- sorted), and only theirs get a status, from their spans of the day (as unit_status gives it; through
--- unit_status a district's first 10,000 took twice as long). The explorer's status filters need every match's
--- status: that is units.sql.
-with picked as materialized (  -- picked_units: derive.sql
-    select * from picked_units($district::varchar, $town::varchar, $committee::varchar, $kind::varchar, $search::varchar)
+-- country's units: they are picked by their key alone from derive.sql's name index (found_units), only the
+-- first rows' other columns are read, and only theirs get a status, from their spans of the day (as unit_status
+-- gives it). The explorer's status filters need every match's status: that is units.sql.
+with picked as materialized (  -- the matches' keys only, in the order shown
+    select district, unit_no
+    from found_units($district::varchar, $town::varchar, $committee::varchar, $kind::varchar, $search::varchar)
 ), per_district as (
     select district, count(*) as n from picked group by district
-), needed as (  -- the first rows lie in the first districts: only theirs are sorted
-    select district
-    from (select district, sum(n) over (order by district) - n as before from per_district)
-    where $limit::bigint is null or before < $limit::bigint
-), first_picked as materialized (
-    select * from picked
+), needed as (  -- the first rows lie in the first districts: only theirs are sorted (derive.sql)
+    select * from first_districts(per_district, $limit::bigint)
+), first_keys as materialized (
+    select district, unit_no from picked
     where district in (select district from needed)
-    order by district, town, committee, name
+    order by district, unit_no
     limit $limit::bigint
+), first_picked as (
+    select u.* from search_units as u semi join first_keys as k using (district, unit_no)
 ), day_spans as (  -- their spans of the day only: unit_status's, without joining every unit
-    select unit_id, status, batch, status_date, first_created, times_created
-    from unit_spans
-    where unit_id in (select unit_id from first_picked)
-      and valid_from <= coalesce($as_of::date, date '9999-12-31')
+    select s.district, s.unit_no, s.status, s.batch, s.status_date, s.first_created, s.times_created
+    from search_spans as s
+    semi join first_keys using (district, unit_no)  -- a join on both keys: its bounds skip the other districts' spans
+    where valid_from <= coalesce($as_of::date, date '9999-12-31')
       and (valid_to is null or valid_to > coalesce($as_of::date, date '9999-12-31'))
 )
 select
@@ -37,5 +37,5 @@ select
     p.households, p.population, p.in_roster,
     (select sum(n) from per_district)::bigint as matching
 from first_picked as p
-left join day_spans as s using (unit_id)
-order by p.district, p.town, p.committee, p.name
+left join day_spans as s using (district, unit_no)
+order by p.district, p.unit_no

@@ -352,6 +352,11 @@ def _published(db=None) -> store.Published | None:
         return None
 
 
+# a district's towns by kind and by batch: asked for the district a slide shows when it first shows it, not for
+# every district's towns at once (40,000 towns at national scale)
+TOWN_QUERIES = {"town_kinds": "coverage_by_town", "town_batches": "town_batch_matrix"}
+
+
 @dataclass
 class ScreenData:
     key: store.Published | None  # the snapshot the figures are from
@@ -360,14 +365,34 @@ class ScreenData:
     coverage: pl.DataFrame  # coverage_by_district
     curve: pl.DataFrame  # progress_curve
     towns: pl.DataFrame  # towns_ranked
-    town_kinds: pl.DataFrame  # coverage_by_town
     per_batch: pl.DataFrame  # created_per_batch
-    town_batches: pl.DataFrame  # town_batch_matrix
+    source: Path | None = None  # the file they were read from (TOWN_QUERIES read it too)
     fetched_at: dt.datetime = field(default_factory=dt.datetime.now)
+    _by_district: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def districts(self) -> list[str]:
         return self.glance.get_column("district").to_list()
+
+    def town_kinds(self, district: str) -> pl.DataFrame:
+        """coverage_by_town of one district."""
+        return self._of_district("town_kinds", district)
+
+    def town_batches(self, district: str) -> pl.DataFrame:
+        """town_batch_matrix of one district."""
+        return self._of_district("town_batches", district)
+
+    def _of_district(self, what: str, district: str) -> pl.DataFrame:
+        """Asked once per district for every screen sharing these figures, from the file they were read from (a
+        snapshot published meanwhile is a new key: the next tick fetches everything again)."""
+        with self._lock:
+            frame = self._by_district.get((what, district))
+            if frame is None:
+                with store.read_only(self.source) as con:
+                    frame = queries.run(TOWN_QUERIES[what], con=con, district=district)
+                self._by_district[(what, district)] = frame
+            return frame
 
     def towns_of(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -396,9 +421,8 @@ def fetch(db=None, attempts: int = 3) -> ScreenData:
                 coverage=queries.run("coverage_by_district", con=con),
                 curve=queries.run("progress_curve", con=con),
                 towns=queries.run("towns_ranked", con=con),
-                town_kinds=queries.run("coverage_by_town", con=con),
                 per_batch=queries.run("created_per_batch", con=con),
-                town_batches=queries.run("town_batch_matrix", con=con),
+                source=serving.path,
             )
         if _published(path) == before:
             return data

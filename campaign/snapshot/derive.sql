@@ -113,24 +113,6 @@ left join (
       and (valid_to is null or valid_to > coalesce(as_of, date '9999-12-31'))
 ) as s using (unit_id);
 
--- Units picked by place, kind and name, each null = no filter: search is part of the unit's, committee's or town's
--- name, or of its pinyin or pinyin initials ("hhxy" and "haihao" find 海皓馨苑). What the explorer's and the find
--- page's queries pick before they look any status up (units.sql, find_units.sql).
--- Grain: one row per unit.
-create or replace macro picked_units(of_district, of_town, of_committee, of_kind, search) as table
-with hits as (
-    select name from name_pinyin
-    where search is not null and (contains(pinyin, lower(search)) or contains(initials, lower(search)))
-)
-select unit_id, district, town, committee, name, kind, households, population, in_roster from units
-where (of_district is null or district = of_district)
-  and (of_town is null or town = of_town)
-  and (of_committee is null or committee = of_committee)
-  and (of_kind is null or kind = of_kind)
-  and (search is null
-       or contains(name, search) or contains(committee, search) or contains(town, search)
-       or name in (select name from hits) or committee in (select name from hits));
-
 -- The 整建制 marks of the lists published up to day as_of (null: the latest) in a district (null: all), with every
 -- roster unit of the marked committee and kind as it stood at the end of the mark's day: what the two whole-claim
 -- checks compare. A mark is one list's (file and day's) marks on a committee or village and kind of unit: whole
@@ -418,3 +400,54 @@ from scoped_units as u
 left join (select unit_id, min(published) as first_listed from scoped_events group by unit_id) as f using (unit_id)
 where u.in_roster
 order by f.first_listed desc nulls first, u.district, u.town, u.committee, u.name;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Search: the name index the explorer's and the find page's queries answer a typed name from (units.sql,
+-- find_units.sql through found_units), and the first districts of a sorted, limited answer.
+
+-- The units as the searches read them, numbered within their district in the order they are shown (town,
+-- committee, name), with the pinyin and initials of their name and committee beside them: a typed name is
+-- tested on these columns alone, each holding a few thousand distinct values that DuckDB's dictionaries test
+-- once each, and only the first rows' other columns are read (by district and unit_no, stored in that order).
+-- name_pinyin is filled for a district's names before it is derived (store.derive_districts).
+-- Grain: one row per unit.
+create or replace table search_units as
+select
+    row_number() over (partition by u.district order by u.town, u.committee, u.name, u.unit_id)::integer as unit_no,
+    u.district, u.town, u.committee, u.name, u.kind, u.households, u.population, u.in_roster, u.unit_id,
+    n.pinyin as name_pinyin, n.initials as name_initials, c.pinyin as committee_pinyin, c.initials as committee_initials
+from scoped_units as u
+left join name_pinyin as n on n.name = u.name
+left join name_pinyin as c on c.name = u.committee
+order by u.district, unit_no;
+
+-- unit_spans keyed by (district, unit_no): a search's matches (hundreds of thousands over a country) get their
+-- status of a day through an integer key rather than their text unit_id. Grain: one row per span.
+create or replace table search_spans as
+select s.district, u.unit_no, s.valid_from, s.valid_to, s.status, s.batch, s.status_date, s.first_created,
+       s.times_created
+from unit_spans as s
+join search_units as u using (district, unit_id)
+order by s.district, u.unit_no, s.valid_from;
+
+-- Units picked by place, kind and name, each null = no filter, with their place in search_units: search is a part
+-- of the unit's, committee's or town's name, or of the pinyin or initials of the unit's or committee's name ("hhxy"
+-- and "haihao" find 海皓馨苑), always as text, never a pattern. Grain: one row per unit.
+create or replace macro found_units(of_district, of_town, of_committee, of_kind, search) as table
+select unit_no, unit_id, district, town, committee, name, kind, households, population, in_roster
+from search_units
+where (of_district is null or district = of_district)
+  and (of_town is null or town = of_town)
+  and (of_committee is null or committee = of_committee)
+  and (of_kind is null or kind = of_kind)
+  and (search is null
+       or contains(name, search) or contains(committee, search) or contains(town, search)
+       or contains(name_pinyin, lower(search)) or contains(name_initials, lower(search))
+       or contains(committee_pinyin, lower(search)) or contains(committee_initials, lower(search)));
+
+-- The districts the first row_limit rows (null: all) of an answer sorted by district lie in, from its rows per
+-- district (per_district: a table or CTE of district, n): only theirs need sorting.
+create or replace macro first_districts(per_district, row_limit) as table
+select district
+from (select district, sum(n) over (order by district) - n as before from query_table(per_district))
+where row_limit is null or before < row_limit;

@@ -57,13 +57,16 @@ def _spell_alone(name: str) -> tuple[str, str]:
     return _tidy(full), _tidy(initials)
 
 
-def fill_missing(con: Connection) -> int:
-    """Add pinyin for every unit, committee and town name the table lacks; returns how many were added."""
+def fill_missing(con: Connection, districts: list[str] | None = None) -> int:
+    """Add pinyin for every unit, committee and town name the table lacks (of ``districts``' units only, when
+    given); returns how many were added."""
+    scope = "units" if districts is None else "(select * from units where district in (select unnest($d::varchar[])))"
     missing = [
         name
         for (name,) in con.execute(
-            "select distinct n from (select name as n from units union select committee from units "
-            "union select town from units) where n is not null and n not in (select name from name_pinyin)"
+            f"select distinct n from (select name as n from {scope} union select committee from {scope} "
+            f"union select town from {scope}) where n is not null and n not in (select name from name_pinyin)",
+            {} if districts is None else {"d": districts},
         ).fetchall()
     ]
     if not missing:

@@ -257,6 +257,11 @@ def derive_districts(con: duckdb.DuckDBPyConnection, districts: list[str]) -> No
     as in the build (DuckDB refuses to commit its tables replaced in one transaction with the scratch schema that
     made them dropped, and would hold them all in memory)."""
     commit_so_far(con)
+    # derive.sql's search_units keeps the pinyin of the districts' names: spelled before they are derived (the
+    # ingest adds the rest of the run's at its end)
+    from campaign.snapshot.pinyin import fill_missing  # pinyin writes through write, which imports this module
+
+    fill_missing(con, districts)
     if not con.execute(
         "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = 'main'"
         " and table_name = $t",

@@ -176,6 +176,30 @@ def test_fetch_reads_one_snapshot(sample_db):
     assert len(data.towns_of()["崇明区"]) == 18
 
 
+def test_fetch_asks_a_districts_towns_when_it_is_shown(sample_db, monkeypatch):
+    """The towns by kind and by batch are asked for one district, when a slide shows it, once for every screen
+    sharing the figures (not every district's towns at each publish: 40,000 at national scale)."""
+    from campaign.answers import queries
+
+    real_run, asked = queries.run, []
+
+    def run(name, /, **params):
+        asked.append((name, params.get("district")))
+        return real_run(name, **params)
+
+    monkeypatch.setattr(queries, "run", run)
+    data = screen.fetch(sample_db)
+    assert not {"coverage_by_town", "town_batch_matrix"} & {name for name, _ in asked}
+    asked.clear()
+    kinds, batches = data.town_kinds("金山区"), data.town_batches("金山区")
+    assert data.town_kinds("金山区") is kinds and data.town_batches("金山区") is batches  # asked once
+    assert asked == [("coverage_by_town", "金山区"), ("town_batch_matrix", "金山区")]
+    for one, name in ((kinds, "coverage_by_town"), (batches, "town_batch_matrix")):
+        every = real_run(name, db=sample_db)
+        assert set(one["district"]) == {"金山区"}
+        assert one.rows() == every.filter(every["district"] == "金山区").rows()
+
+
 def publish_midway(sample_db, tmp_path, monkeypatch) -> tuple[Path, list[bool]]:
     """A copy of the sample whose first fetch publishes a revocation of 海皓馨苑 halfway (before towns_ranked)."""
     import shutil
