@@ -388,6 +388,12 @@ select
 from transitions as t
 join scoped_units as u using (unit_id)
 where t.event = 'created' and t.previous = 'created'
+  -- a creation ingest implied from a model (示范) listing in the same row is no second listing
+  and not exists (
+      select 1 from scoped_events as m
+      where m.unit_id = t.unit_id and m.event = 'model' and m.published = t.published
+        and m.source_file = t.source_file and m.source_row is not distinct from t.source_row
+  )
 order by u.district, u.town, u.committee, u.name, t.published;
 
 -- Roster units with the day a list first mentioned them (null: never), latest first so that "not mentioned by
