@@ -382,6 +382,7 @@ def _make_table(
     extra: list[str] = []
     label = f"{name} [{sheet}]" if sheet else name
     named: dict[str, list[tuple[str, str, bool]]] = {}  # canonical -> (source column, header, exactly named)
+    noted: list[str] = []  # what the report says of the header: a second date column kept aside
     for source_col, written in zip(frame.columns, header, strict=True):
         if written is None or not written.strip():
             if body.get_column(source_col).drop_nulls().len() == 0:
@@ -400,6 +401,9 @@ def _make_table(
         # aside; two headers naming it alike could each be it, so the file is refused naming both
         exact = [c for c in columns if c[2]]
         chosen = exact or columns
+        if len(chosen) > 1 and canonical == "published":
+            chosen, said = _publication_date(chosen)
+            noted += said
         if len(chosen) > 1:
             return [], [
                 Problem(
@@ -443,7 +447,35 @@ def _make_table(
     body, skipped = _without_totals_and_notes(body, data_cols)
     skipped = sorted([*repeated, *skipped], key=lambda said: int(re.match(r"第(\d+)行", said).group(1)))
     counts_rounds = says_rounds(headers.get("batch", ""))
-    return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
+    title = _with_header_date(title, header)
+    table = Table(name, sheet, body, headers, extra, counts_rounds, title, inferred=noted, skipped=skipped)
+    return [table], []
+
+
+# the words that make a date column the list's publication day, beside another date (创建时间, 验收日期)
+_PUBLISHED_WORDS = ("公布", "发布", "公示", "published", "publication")
+
+
+def _publication_date(columns: list[tuple[str, str, bool]]) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """Of several date columns, the one saying 公布 (公布日期 beside 创建时间): a list is dated by its publication, the
+    other days are the record's (kept aside, said in the report). Without exactly one such column, all of them."""
+    said = [c for c in columns if any(w in _folded(c[1]) for w in _PUBLISHED_WORDS)]
+    if len(said) != 1:
+        return columns, []
+    others = "、".join(f"「{c[1]}」" for c in columns if c is not said[0])
+    return said, [
+        f"公布日期 — 取自「{said[0][1]}」列；{others}列未作公布日期，仅作记录 "
+        f"(the date is the {said[0][1]} column's, the list's publication; {others} kept aside, for the record)"
+    ]
+
+
+def _with_header_date(title: str, header: list[str | None]) -> str:
+    """A date written in the header row rather than above it (a cell 2022年5月9日公布 beside the headers, 小区名称
+    （2022年5月9日公布）) is the title's, when the title says no day: the list's publication date."""
+    if parse_title(title).published is not None:
+        return title
+    dated = [c.strip() for c in header if c and c.strip() and parse_title(c).published is not None]
+    return " ".join([title, *dated]).strip() if dated else title
 
 
 def _committee_beside_name(named: dict[str, list[tuple[str, str, bool]]]) -> None:
