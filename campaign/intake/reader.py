@@ -509,9 +509,15 @@ def _two_row_header(top: list[str | None], below: list[str | None]) -> list[str 
 TOTALS_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "合计数", "total", "totals", "subtotal", "sum"})
 _NOTE = re.compile(
     r"^(?:注|备注|说明|附注|附件|附表|填报|填表|制表|审核|联系|负责人|签字|签名|盖章|数据来源|来源|以上|本表"
-    r"|共计|合计|总计|共\s*\d|note|source|total)|[:：]",
+    r"|共计|合计|总计|共\s*\d|note|source|total)|[:：]"
+    # the signature under an official list: who issued it (…街道办事处, …镇人民政府) and the day, alone in its line
+    r"|(?:人民政府|办事处|指挥部|办公室|领导小组|委员会)(?:[(（]盖章[)）])?$"
+    r"|^(?:\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
+    r"[一二三四五六七八九十]{1,3}日)$",
     re.IGNORECASE,
 )
+# a totals row's count where a name would be (小计, …, 2 / 2个 / 共2个)
+_COUNT = re.compile(r"^共?\d+\s*[个户人]?$")
 # the columns a record is about: the one that names it, else the first of its places
 _RECORD_COLUMNS = ("name", "grid", "grid_path", "committee", "town", "district")
 
@@ -532,7 +538,7 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
     drop: dict[int, str] = {}
     for k, (filled, named) in enumerate(zip(rows, names, strict=True)):
         totals = [c for c in filled if _folded(c) in TOTALS_WORDS]
-        if totals and (not named or _folded(named) in TOTALS_WORDS):
+        if totals and (not named or _folded(named) in TOTALS_WORDS or _COUNT.match(_folded(named))):
             drop[k] = totals[0]
 
     def note(filled: list[str]) -> bool:
