@@ -363,11 +363,11 @@ def refused_cases(c: Corpus) -> None:
     )
     c.refused(
         "words_in_date",
-        "words where the date belongs",
-        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,待定\n甲区,B镇,三居委,丙苑,2,五月九日\n"))],
+        "words where the date belongs (五月上旬 is a part of a month, not a day; 五月九日 would be one)",
+        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,待定\n甲区,B镇,三居委,丙苑,2,五月上旬\n"))],
         [
             problem("第2批.csv", "not a valid date", row=2, column="公布日期", value="待定"),
-            problem("第2批.csv", "not a valid date", row=3, column="公布日期", value="五月九日"),
+            problem("第2批.csv", "not a valid date", row=3, column="公布日期", value="五月上旬"),
         ],
     )
     c.refused(
@@ -1067,7 +1067,8 @@ def accepted_cases(c: Corpus) -> None:
     )
     c.accepted(
         "batch_words",
-        "each batch word: 首批, 第一批, 第2批, 第二轮, 2, 第十二批, 第3批次",
+        "each batch word: 首批, 第一批, 第2批, 二批, 2, 第十二批, 第3批次 (a 轮 among them would be refused: "
+        "batch_column_mixes_batches_and_rounds)",
         [
             (
                 "名册.csv",
@@ -1083,7 +1084,7 @@ def accepted_cases(c: Corpus) -> None:
                     "戊区,G镇,七居委,1号苑,首批,2022-05-12\n"
                     "戊区,G镇,七居委,2号苑,第一批,2022-05-12\n"
                     "戊区,G镇,七居委,3号苑,第2批,2022-05-12\n"
-                    "戊区,G镇,七居委,4号苑,第二轮,2022-05-12\n"
+                    "戊区,G镇,七居委,4号苑,二批,2022-05-12\n"
                     "戊区,G镇,七居委,5号苑,2,2022-05-12\n"
                     "戊区,G镇,七居委,6号苑,第十二批,2022-05-12\n"
                     "戊区,G镇,七居委,7号苑,第3批次,2022-05-12\n"
@@ -2465,13 +2466,14 @@ def other_districts_accepted(c: Corpus) -> None:
     )
     c.accepted(
         "published_beside_created_time",
-        "普陀区's list with both 公布日期 and 创建时间: the list's day is its publication (公布), the other kept aside",
+        "普陀区's list with both 公布日期 and 创建时间: the list's day is its publication (公布), the other kept aside; "
+        "one 公布日期 written 二〇二二年五月九日",
         [
             (
                 "普陀区名单.csv",
                 text(
                     "区,街镇,居委,小区名称,批次,创建时间,公布日期\n普陀区,长征镇,梅岭居委,梅岭北苑,1,2022-05-01,2022-05-09\n"
-                    "普陀区,长征镇,梅岭居委,梅岭南苑,1,2022-05-03,2022-05-09\n"
+                    "普陀区,长征镇,梅岭居委,梅岭南苑,1,2022-05-03,二〇二二年五月九日\n"
                 ),
             )
         ],
