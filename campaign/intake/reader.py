@@ -209,7 +209,7 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             drop_empty_cols=False,
             raise_if_empty=False,
         )
-        first_rows, hidden, merges = _sheet_first_rows(path)
+        first_rows, hidden, merges, hidden_rows = _sheet_first_rows(path)
     except Exception as exc:  # a damaged workbook raises whatever its parser raises
         # the parser's words may hold the server's path to the upload: say the user's file name instead
         why = str(exc).replace(str(path), name)
@@ -236,6 +236,15 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
         made, problems = _make_table(frame.slice(found), first + found, name, sheet, _title(rows[:found]))
         if problems:
             return [], problems
+        for table in made:
+            # rows a filter or the official hid are read all the same (they are in the file), and said: the official
+            # may not know they are there
+            if folded := sorted(hidden_rows.get(sheet, set()) & set(table.frame.get_column("_row").to_list())):
+                shown = "、".join(map(str, folded[:10])) + ("等" if len(folded) > 10 else "")
+                table.inferred.append(
+                    f"第{shown}行在 Excel 中是隐藏的（筛选或隐藏），仍作数据读取，共 {len(folded)} 行 "
+                    f"({len(folded)} rows hidden in Excel, by a filter or by hand, read all the same: rows {shown})"
+                )
         tables.extend(made)
     if not tables:
         if left_out and not skipped:
@@ -255,12 +264,13 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
     return tables, []
 
 
-def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, tuple[int, list]]]:
+def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, tuple[int, list]], dict[str, set[int]]]:
     """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks); the
     sheets hidden in Excel (hidden or very hidden); and, for a sheet small enough to be read here whole, its first
-    non-empty column (the reader skips leading blank columns too) and its merged ranges."""
+    non-empty column (the reader skips leading blank columns too), its merged ranges and its hidden rows."""
     out: dict[str, int] = {}
     merges: dict[str, tuple[int, list]] = {}
+    hidden_rows: dict[str, set[int]] = {}
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
@@ -283,6 +293,8 @@ def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, t
                 continue
             ranges = [tuple(_cell_at(a) + _cell_at(b)) for a, b in _MERGE.findall(xml)] if whole else []
             ranges = [r for r in ranges if r[2] > r[0]]  # merged down over rows: what a fill needs
+            if whole and (folded := {int(n) for n in _HIDDEN_ROW.findall(xml)}):
+                hidden_rows[_unescape(sheet_name)] = folded
             if ranges:
                 columns = [
                     _column_number(c) for c, content in _VALUE_CELL.findall(xml) if "<v>" in content or "<t" in content
@@ -293,9 +305,10 @@ def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, t
                 if "<v>" in content or "<t" in content:
                     out[_unescape(sheet_name)] = int(number)
                     break
-    return out, hidden, merges
+    return out, hidden, merges, hidden_rows
 
 
+_HIDDEN_ROW = re.compile(r'<row (?=[^>]*\shidden="(?:1|true)")[^>]*?\br="(\d+)"')
 _MERGE = re.compile(r'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
 _VALUE_CELL = re.compile(r'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', flags=re.S)
 

@@ -2466,8 +2466,8 @@ def other_districts_accepted(c: Corpus) -> None:
     )
     c.accepted(
         "published_beside_created_time",
-        "普陀区's list with both 公布日期 and 创建时间: the list's day is its publication (公布), the other kept aside; "
-        "one 公布日期 written 二〇二二年五月九日",
+        "普陀区's list with both 公布日期 and 创建时间: the list's day is its publication (公布), the other kept "
+        "aside; one 公布日期 written 二〇二二年五月九日",
         [
             (
                 "普陀区名单.csv",
@@ -2567,6 +2567,143 @@ def other_districts_accepted(c: Corpus) -> None:
     )
 
 
+def _filtered_rows(book: xlsxwriter.Workbook) -> None:
+    """杨浦区's workbook filtered in Excel: a row hidden (still in the file, read and said in the report), and a
+    公布时间 cell holding a time of day."""
+    ws = book.add_worksheet("名单")
+    ws.write_row(0, 0, ["区", "街道", "居委", "小区名称", "批次", "公布时间"])
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for r, name in enumerate(["国权小区", "政立小区", "国定一村"], start=1):
+        ws.write_row(r, 0, ["杨浦区", "五角场街道", "政立居委", name, 1])
+        ws.write_datetime(r, 5, dt.datetime(2022, 5, 9, 10, 30), stamp)
+    ws.set_row(2, None, None, {"hidden": True})
+
+
+def other_districts_more(c: Corpus) -> None:
+    c.accepted(
+        "xlsx_filtered_rows_and_times",
+        "杨浦区's workbook with a row hidden by a filter (read all the same, the report names it) and 公布时间 cells "
+        "holding a time of day",
+        [("杨浦区名单.xlsx", workbook(_filtered_rows))],
+        [
+            check(
+                "units",
+                UNITS_CREATED,
+                [["国定一村", 1, "2022-05-09"], ["国权小区", 1, "2022-05-09"], ["政立小区", 1, "2022-05-09"]],
+                status="created",
+            )
+        ],
+        encodings={"杨浦区名单.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "bom_odd_order_remark_zhaipai",
+        "松江区's lists saved as CSV UTF-8 (BOM), columns in their own order; the second's 备注 says 已摘牌: revoked",
+        [
+            (
+                "松江区第一批.csv",
+                text(
+                    "公布日期,小区名称,居委,街镇,区,批次\n2022-05-09,绿洲花园,绿洲居委,方松街道,松江区,1\n"
+                    "2022-05-09,绿洲江南园,绿洲居委,方松街道,松江区,1\n",
+                    "utf-8-sig",
+                ),
+            ),
+            (
+                "松江区摘牌.csv",
+                text(
+                    "公布日期,小区名称,居委,街镇,区,备注\n2022-05-15,绿洲江南园,绿洲居委,方松街道,松江区,已摘牌\n",
+                    "utf-8-sig",
+                ),
+            ),
+        ],
+        [check("coverage_by_district", ["district", "created", "revoked"], [["松江区", 1, 1]])],
+        encodings={"松江区第一批.csv": "utf-8-sig", "松江区摘牌.csv": "utf-8-sig"},
+    )
+    c.accepted(
+        "makers_lines_under_the_table",
+        "浦东新区's list with 所属街镇 / 所属居委 / 小区名称（全称） headers, dates 2022年5月9日, 5月9号 and "
+        "2022年05月09日, and under the table 共计：3个小区 and 制表人：… 审核人：…",
+        [
+            (
+                "浦东新区第二批名单.csv",
+                text(
+                    "区,所属街镇,所属居委,小区名称（全称）,批次,公布日期\n浦东新区,川沙新镇,城南居委,城南小区,第二批,2022年5月9日\n"
+                    "浦东新区,川沙新镇,城南居委,城北小区,第二批,5月9号\n浦东新区,川沙新镇,城南居委,城东小区,第二批,2022年05月09日\n"
+                    "共计：3个小区,,,,,\n制表人：张三,,审核人：李四,,,\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "units",
+                UNITS_CREATED,
+                [["城东小区", 2, "2022-05-09"], ["城北小区", 2, "2022-05-09"], ["城南小区", 2, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "model_in_remark_of_batch_list",
+        "浦东新区's batch list whose 备注 says 示范 for one compound: created and model that day (the report says the "
+        "creation is implied)",
+        [
+            (
+                "浦东新区第二批.csv",
+                text(
+                    "浦东新区第二批无疫小区名单\n街镇,居委,小区名称,批次,公布日期,备注\n"
+                    "川沙新镇,城南居委,城南小区,第二批,2022/5/9,\n川沙新镇,城南居委,城北小区,第二批,2022/5/9,示范\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "created", "model"],
+                [["浦东新区", 2, 1]],
+            )
+        ],
+    )
+    c.accepted(
+        "signature_under_the_table",
+        "杨浦区's list ending as an official notice does: a blank line, the issuing office, the day",
+        [
+            (
+                "杨浦区第一批.csv",
+                text(
+                    "杨浦区第一批无疫小区名单（2022年5月9日）\n街道,居委,小区名称\n五角场街道,政立居委,国权小区\n"
+                    ",,\n五角场街道办事处,,\n2022年5月9日,,\n"
+                ),
+            )
+        ],
+        [check("units", UNITS_CREATED, [["国权小区", 1, "2022-05-09"]], status="created")],
+    )
+    c.accepted(
+        "village_rounds_with_households",
+        "青浦区's first round of villages (行政村) with 户数 for the record: a list (its title says a round), not a "
+        "roster",
+        [
+            (
+                "青浦区第一轮.csv",
+                text(
+                    "青浦区第一轮无疫村名单（2022年4月28日）\n街镇,行政村,户数\n朱家角镇,张马村,420\n朱家角镇,沈巷村,610\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "batches",
+                ["district", "batch", "counts_rounds", "units"],
+                [["青浦区", 1, True, 2]],
+            )
+        ],
+    )
+    c.refused(
+        "month_slash_day",
+        "闵行区's list dated 5/9: no year, refused as no date (2022/5/9 or 5月9日 would be read)",
+        [("闵行区名单.csv", text("区,街镇,居委,小区名称,批次,公布日期\n闵行区,七宝镇,一居委,甲苑,1,5/9\n"))],
+        [problem("闵行区名单.csv", "not a valid date", 2, "公布日期", "5/9")],
+    )
+
+
 def build() -> dict[str, bytes]:
     """Relative path -> bytes, for everything the script writes."""
     corpus = Corpus()
@@ -2576,6 +2713,7 @@ def build() -> dict[str, bytes]:
     unseen_accepted(corpus)
     other_districts_refused(corpus)
     other_districts_accepted(corpus)
+    other_districts_more(corpus)
     out = {f"base/{name}": data for name, data in base_files()}
     out["base/README.md"] = BASE_README.encode()
     for case, (files, expected) in corpus.cases.items():
