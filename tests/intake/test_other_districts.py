@@ -123,7 +123,7 @@ def test_a_title_dated_in_chinese_numerals_gives_its_day(day, framing):
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(days, min_size=1, max_size=20))
 def test_date_cells_in_chinese_numerals_are_their_days(listed):
-    """Each cell as written in a notice (二〇二二年五月九日) or without its year (五月九日: the campaign's year, 2022)."""
+    """Each cell as a notice writes it (二〇二二年五月九日), or with no year (五月九日: the campaign's, 2022)."""
     cells = [chinese_day(d) for d in listed] + [chinese_day(d, year=False) for d in listed]
     wanted = listed + [_in_2022(d) for d in listed]
     read = pl.DataFrame({"d": cells}).select(date_expr(pl.col("d"))).to_series().to_list()

@@ -5,10 +5,11 @@ writes its roster (or none: roster-less) and its lists as a town would (header s
 columns, title lines carrying district / batch / date in their written forms, merged-cell blanks, the district only
 in the file name or only in the roster, the kind only in the header or the names, stray spaces, UTF-8 / BOM /
 GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list; and as reviewers found them: a district written
-上海市X区, batches 批次：N and （第N批）, 创建时间 / 验收日期 / 验收时间, days in Chinese numerals, 村居 as the committee beside the name, a
-是否创建成功 column with no-rows, a revocation said only in 备注, revocations of units never created, 整建制 lists
-naming committees only, a workbook's batch or date merged down), ingests them and checks the published figures
-against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
+上海市X区, batches 批次：N and （第N批）, 创建时间 / 验收日期 / 验收时间, days in Chinese numerals, 村居 as the
+committee beside the name, a 是否创建成功 column with no-rows, a revocation said only in 备注, revocations of units
+never created, 整建制 lists naming committees only, a workbook's batch or date merged down), ingests them and
+checks the published figures against the generator's truth as of every date. CI runs a few hundred derandomised
+examples; more:
 
     CAMPAIGN_HYPOTHESIS_EXAMPLES=3000 uv run pytest tests/intake/test_unseen_districts.py
 
