@@ -2696,6 +2696,25 @@ def other_districts_more(c: Corpus) -> None:
             )
         ],
     )
+    c.accepted(
+        "district_and_town_in_one_cell",
+        "闵行区's list whose 区 column says 闵行区七宝镇 (district and town in one cell) and has no 街镇 column: "
+        "district 闵行区, town 七宝镇, matched to the roster",
+        [
+            ("闵行区名册.csv", text(QIBAO_ROSTER)),
+            (
+                "七宝镇名单.csv",
+                text(
+                    "区,居委,小区名称,批次,公布日期\n闵行区七宝镇,一居委,乙苑,1,2022-05-09\n"
+                    "上海市闵行区七宝镇,一居委,丙苑,1,2022-05-09\n"
+                ),
+            ),
+        ],
+        [
+            check("coverage_by_district", ["district", "total", "created"], [["闵行区", 3, 2]]),
+            check("units", ["town", "name"], [["七宝镇", "丙苑"], ["七宝镇", "乙苑"]], status="created"),
+        ],
+    )
     c.refused(
         "month_slash_day",
         "闵行区's list dated 5/9: no year, refused as no date (2022/5/9 or 5月9日 would be read)",
