@@ -2715,6 +2715,24 @@ def other_districts_more(c: Corpus) -> None:
             check("units", ["town", "name"], [["七宝镇", "丙苑"], ["七宝镇", "乙苑"]], status="created"),
         ],
     )
+    c.accepted(
+        "town_written_after_its_district",
+        "宝山区 (no roster): batch 1 writes 友谊路街道, the revocation 上海市宝山区友谊路街道: the same town, one unit "
+        "revoked (not a second town with a revocation of a unit never created)",
+        [
+            (
+                "宝山区第一批.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n宝山区,友谊路街道,一居委,丁苑,1,2022-05-09\n"),
+            ),
+            (
+                "宝山区撤销.csv",
+                text(
+                    "区,街镇,居委,小区名称,状态,公布日期\n宝山区,上海市宝山区友谊路街道,一居委,丁苑,撤销,2022-05-12\n"
+                ),
+            ),
+        ],
+        [check("coverage_by_town", ["town", "created", "revoked"], [["友谊路街道", 0, 1]])],
+    )
     c.refused(
         "month_slash_day",
         "闵行区's list dated 5/9: no year, refused as no date (2022/5/9 or 5月9日 would be read)",
