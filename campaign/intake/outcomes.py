@@ -65,7 +65,8 @@ def _rounds_in_cells(table: Table) -> tuple[Table, list[Problem]]:
     if "batch" not in table.headers:
         return table, []
     frame = table.frame.select("_row", pl.col("batch").cast(pl.String))
-    folded = frame.get_column("batch").map_elements(_fold, return_dtype=pl.String)
+    # 批次：1 repeats the column's label before the number (whatever the list counts): the number alone says which
+    folded = frame.get_column("batch").map_elements(_fold, return_dtype=pl.String).str.replace(_LABEL, "")
     rounds = folded.str.contains("轮|round").fill_null(False)
     batches = folded.str.contains("批|batch").fill_null(False) & ~rounds
     header = table.headers["batch"]
@@ -92,6 +93,9 @@ def _rounds_in_cells(table: Table) -> tuple[Table, list[Problem]]:
         return table, []
     said = f"轮次 — 来自「{header}」列中的「轮」 (rounds — the {header} cells say 轮)"
     return dataclasses.replace(table, counts_rounds=True, inferred=[*table.inferred, said]), []
+
+
+_LABEL = r"^(?:批次|轮次|batch|round):"
 
 
 def _note_column(table: Table) -> str | None:

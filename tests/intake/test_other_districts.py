@@ -49,8 +49,8 @@ def table_of(text: str, name: str = "名单.csv"):
 # --------------------------------------------------------------------------- batches and rounds ---
 # how a cell says batch n (批) or round n (轮), or neither (a bare number)
 def batch_cell(kind: str, n: int) -> st.SearchStrategy[str]:
-    if kind == "bare":
-        return st.sampled_from([str(n), f"{n}.0"])
+    if kind == "bare":  # 批次：3 repeats the column's label: it says no counter
+        return st.sampled_from([str(n), f"{n}.0", f"批次：{n}", f"轮次:{n}"])
     word = "批" if kind == "batch" else "轮"
     forms = [f"第{n}{word}", f"{n}{word}", f"第{chinese(n)}{word}", f"第{n}{word}次", f"第 {n} {word}"]
     if n == 1:
