@@ -49,9 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from _proc import free_port, stop  # noqa: E402  (benchmarks/, the script's own folder)
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.support.processes import CHROMIUM, free_port, stop  # noqa: E402  (shared with the tests)
 
 # what each page runs (pages/*.py; the sidebar's snapshot_info and districts run on every page)
 SIDEBAR = ["snapshot_info", "districts"]

@@ -62,24 +62,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from _proc import free_port, rss_mb, stop, tree  # benchmarks/, the script's own folder
-
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(ROOT))
+from tests.support.processes import (  # noqa: E402  (shared with the tests)
+    CHROMIUM,
+    LOCAL_HOSTS,
+    free_port,
+    rss_mb,
+    stop,
+    tree,
+)
+from tests.support.processes import CHROMIUM_ARGS as PLAIN_ARGS  # noqa: E402
+
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *PLAIN_ARGS,
     "--disable-renderer-backgrounding",  # contexts are background tabs; keep them running at full speed
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",
     # only this machine is reachable: every other host name fails to resolve
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 VIEWPORT = {"width": 1400, "height": 1000}
 
 # url path, the element that shows the page's content is drawn
@@ -361,8 +363,8 @@ class Session:
         page.on("response", response)
         self.page = page
 
-    async def settled(self, before: int, marker: str, step: Step) -> None:
-        """Wait for a successful script run after ``before`` runs, then for the page to be drawn."""
+    async def ran(self, before: int, step: Step) -> float:
+        """Wait for a successful script run after ``before`` runs; the deadline left for what follows."""
         deadline = time.monotonic() + self.run.timeout
         while self.finished <= before:
             self.changed.clear()
@@ -372,6 +374,11 @@ class Session:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), remaining)
         step.run_seconds = time.monotonic() - step.started
+        return deadline
+
+    async def settled(self, before: int, marker: str, step: Step) -> None:
+        """Wait for a successful script run after ``before`` runs, then for the page to be drawn."""
+        deadline = await self.ran(before, step)
         # polled by time, not by animation frame: a starved or background tab may not draw frames for long
         await self.page.wait_for_function(
             DRAWN, arg=marker, polling=250, timeout=max(deadline - time.monotonic(), 0.1) * 1000
@@ -384,23 +391,28 @@ class Session:
             await action()
             await self.settled(before, marker, step)
             step.seconds = time.monotonic() - step.started
-            shown = self.page.locator(EXCEPTION)
-            if await shown.count():
-                step.error = "exception shown: " + (await shown.first.inner_text())[:500]
-                self.run.error(self.number, "exception-shown", step.error, self.page.url)
+            await self.check_shown(step)
         except Exception as error:  # noqa: BLE001 - a failed step is an error of the run, not of the benchmark
             step.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             with contextlib.suppress(Exception):
-                step.error += (
-                    f" [script run finished: {step.run_seconds is not None}; page: "
-                    + json.dumps(await self.page.evaluate(STATE, marker), ensure_ascii=False)
-                    + "]"
-                )
+                step.error += await self.state(step, marker)
             self.run.error(self.number, "step", step.error, step.url)
         self.run.steps.append(step)
         self.run.done_steps += 1
         if self.run.done_steps >= self.run.steps_per_session * self.sessions_total:
             self.run.half.set()
+
+    async def check_shown(self, step: Step) -> None:
+        """An exception the page shows fails the step."""
+        shown = self.page.locator(EXCEPTION)
+        if await shown.count():
+            step.error = "exception shown: " + (await shown.first.inner_text())[:500]
+            self.run.error(self.number, "exception-shown", step.error, self.page.url)
+
+    async def state(self, step: Step, marker: str) -> str:
+        """What a failed step leaves to see: did the run finish, what the page holds."""
+        page = json.dumps(await self.page.evaluate(STATE, marker), ensure_ascii=False)
+        return f" [script run finished: {step.run_seconds is not None}; page: {page}]"
 
     sessions_total = 1
 
@@ -539,30 +551,13 @@ class WsSession(Session):
         await self.ws.send(msg.SerializeToString())
 
     async def settled(self, before: int, marker: str, step: Step) -> None:
-        deadline = time.monotonic() + self.run.timeout
-        while self.finished <= before:
-            self.changed.clear()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("no finished script run")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), remaining)
-        step.run_seconds = time.monotonic() - step.started
+        await self.ran(before, step)  # no page to draw: the run's end is the step's end
 
-    async def step(self, step: Step, action, marker: str) -> None:
-        before = self.finished
-        step.started = time.monotonic()
-        try:
-            await action()
-            await self.settled(before, marker, step)
-            step.seconds = step.run_seconds
-        except Exception as error:  # noqa: BLE001
-            step.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-            self.run.error(self.number, "step", step.error, step.url)
-        self.run.steps.append(step)
-        self.run.done_steps += 1
-        if self.run.done_steps >= self.run.steps_per_session * self.sessions_total:
-            self.run.half.set()
+    async def check_shown(self, step: Step) -> None:
+        """No page to look at: exceptions come in the websocket's frames (on_frame records them)."""
+
+    async def state(self, step: Step, marker: str) -> str:
+        return ""
 
     async def loop(self) -> None:
         from streamlit.proto.WidgetStates_pb2 import WidgetState

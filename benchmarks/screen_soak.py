@@ -38,9 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _proc import free_port, rss_mb, tree  # noqa: E402  (benchmarks/, the script's own folder)
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.support.processes import CHROMIUM, CHROMIUM_ARGS, free_port, rss_mb, tree  # noqa: E402  (shared with the tests)
 
 # Runs in the server process (python -c) before Streamlit: on SIGUSR1 a thread writes one report.
 TRACER = r"""
@@ -210,9 +208,7 @@ def main() -> int:
         reports: list[str] = []
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-                )
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 pages = []
                 for _ in range(max(1, args.tabs)):
                     # a context each: no tab is a hidden background tab with throttled timers

@@ -260,24 +260,24 @@ class _Reader:
                 if other != key:
                     raise self.fail(key, f"「{w}」已用于 {other}：一个词只能有一种意思", f"“{w}” is in {other} too")
 
-    def entries(self, value: object, key: str) -> list[dict]:
+    def entries(
+        self, value: object, name: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> Iterator[tuple[str, str, dict]]:
+        """Each [[name]] table checked for its keys: its key, how messages name it (kinds.compound; kinds[0]
+        when it has no key), the table."""
         if not isinstance(value, list) or not value or not all(isinstance(e, dict) for e in value):
-            raise self.fail(key, f"应为一个或多个 [[{key}]] 表", f"must be one or more [[{key}]] tables")
-        return value
-
-    def entry_key(self, entry: dict, name: str, i: int) -> tuple[str, str]:
-        """An entry's key, and how messages name the entry: kinds.compound (kinds[0] when it has no key)."""
-        if "key" not in entry:
-            raise self.fail(f"{name}[{i}].key", "缺少此键", "missing")
-        key = self.key_of(entry["key"], f"{name}[{i}].key")
-        return key, f"{name}.{key}"
+            raise self.fail(name, f"应为一个或多个 [[{name}]] 表", f"must be one or more [[{name}]] tables")
+        for i, entry in enumerate(value):
+            if "key" not in entry:
+                raise self.fail(f"{name}[{i}].key", "缺少此键", "missing")
+            key = self.key_of(entry["key"], f"{name}[{i}].key")
+            self.table(entry, f"{name}.{key}", ("key", *allowed), required)
+            yield key, f"{name}.{key}", entry
 
     def kinds(self, value: object) -> tuple[Kind, ...]:
         out: list[Kind] = []
-        allowed = ("key", "label", "one", "words", "header_words", "title_words", "name_ending")
-        for i, entry in enumerate(self.entries(value, "kinds")):
-            key, at = self.entry_key(entry, "kinds", i)
-            self.table(entry, at, allowed, ("label", "one", "words"))
+        allowed = ("label", "one", "words", "header_words", "title_words", "name_ending")
+        for key, at, entry in self.entries(value, "kinds", allowed, ("label", "one", "words")):
             if key in _RESERVED_KINDS or any(k.key == key for k in out):
                 raise self.fail(f"{at}.key", "重复或保留的类型", "a kind listed twice, or reserved")
             ending = entry.get("name_ending")
@@ -305,10 +305,8 @@ class _Reader:
 
     def statuses(self, value: object) -> tuple[Status, ...]:
         out: list[Status] = []
-        allowed = ("key", "label", "event", "words", "done", "undoes", "implies")
-        for i, entry in enumerate(self.entries(value, "statuses")):
-            key, at = self.entry_key(entry, "statuses", i)
-            self.table(entry, at, allowed, ("label", "event", "words"))
+        allowed = ("label", "event", "words", "done", "undoes", "implies")
+        for key, at, entry in self.entries(value, "statuses", allowed, ("label", "event", "words")):
             if key not in SNAPSHOT_STATUSES:
                 raise self.fail(
                     f"{at}.key",

@@ -9,8 +9,9 @@ import pytest
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import SAMPLE_DIR
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.support.browser import CHROMIUM, require_chromium
 from tests.support.files import ingested, write_tiny
+from tests.support.processes import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from campaign import i18n
 from campaign.definition import BUNDLED, DefinitionError, definition, fold
 from campaign.intake import infer, title, vocabulary
 from campaign.intake.vocabulary import header_kind, title_kind, words
+from tests.support.campaigns import PINGAN
 
 EXAMPLES = int(os.environ.get("CAMPAIGN_HYPOTHESIS_EXAMPLES", "200"))
 
@@ -451,68 +452,43 @@ def test_status_words_load_when_each_means_one_thing(tmp_path_factory, created, 
 # ---------------------------------------------------------------------------------------------------------------
 # a campaign no code mentions, defined in a file alone
 
-WENMING = """
-several_kinds = ["村居"]
 
-[campaign]
-name = { zh = "文明小区", en = "Civilised compounds" }
-title = { zh = "文明小区创建进度", en = "Civilised compound campaign" }
-screen_title = { zh = "文明小区创建进度 · 指挥中心", en = "Civilised compounds · Command centre" }
-brief_title = { zh = "文明小区创建进度日报", en = "Civilised compound campaign: daily brief" }
-export_name = { zh = "文明小区明细", en = "civilised-units" }
-brief_name = { zh = "文明小区日报", en = "daily-brief" }
-year = 2019
-stem = "文明"
-title_words = ["文明小区", "文明村"]
-
-[levels]
-district = { zh = "区", en = "District" }
-town = { zh = "街镇", en = "Town" }
-committee = { zh = "居委 / 村", en = "Committee / village" }
-
-[batches]
-batch = { zh = "第{n}批", en = "batch {n}" }
-round = { zh = "第{n}轮复查", en = "review {n}" }
-
-[not_done]
-label = { zh = "未达标", en = "Not yet passed" }
-
-[[kinds]]
-key = "compound"
-label = { zh = "小区", en = "Compounds" }
-one = { zh = "小区", en = "Compound" }
-words = ["小区", "住宅小区"]
-header_words = ["小区"]
-title_words = ["小区"]
-
-[[kinds]]
-key = "estate"
-label = { zh = "园区", en = "Estates" }
-one = { zh = "园区", en = "Estate" }
-words = ["园区", "estate"]
-header_words = ["园区"]
-title_words = ["园区"]
-name_ending = "园区$"
-
-[[statuses]]
-key = "created"
-label = { zh = "已达标", en = "Passed" }
-event = { zh = "达标", en = "passed" }
-words = ["达标", "已达标", "passed"]
-done = true
-
-[[statuses]]
-key = "revoked"
-label = { zh = "复查不合格", en = "Failed review" }
-event = { zh = "复查不合格", en = "failed review" }
-words = ["复查不合格", "不合格", "failed"]
-undoes = "created"
-"""
+def wenming() -> str:
+    """The third campaign's definition (平安小区, tests/support/campaigns.py) renamed 文明小区, with words of its
+    own and only two statuses."""
+    data = {"several_kinds": ["村居"], **tomllib.loads(PINGAN)}
+    data["campaign"].update(
+        name={"zh": "文明小区", "en": "Civilised compounds"},
+        title={"zh": "文明小区创建进度", "en": "Civilised compound campaign"},
+        screen_title={"zh": "文明小区创建进度 · 指挥中心", "en": "Civilised compounds · Command centre"},
+        brief_title={"zh": "文明小区创建进度日报", "en": "Civilised compound campaign: daily brief"},
+        export_name={"zh": "文明小区明细", "en": "civilised-units"},
+        brief_name={"zh": "文明小区日报", "en": "daily-brief"},
+        year=2019,
+        stem="文明",
+        title_words=["文明小区", "文明村"],
+    )
+    data["levels"]["committee"] = {"zh": "居委 / 村", "en": "Committee / village"}
+    data["batches"]["round"] = {"zh": "第{n}轮复查", "en": "review {n}"}
+    data["not_done"]["label"] = {"zh": "未达标", "en": "Not yet passed"}
+    data["kinds"][0]["words"] = ["小区", "住宅小区"]
+    data["kinds"][1]["words"] = ["园区", "estate"]
+    created, revoked = data["statuses"][:2]
+    created.update(
+        label={"zh": "已达标", "en": "Passed"}, event={"zh": "达标", "en": "passed"}, words=["达标", "已达标", "passed"]
+    )
+    revoked.update(
+        label={"zh": "复查不合格", "en": "Failed review"},
+        event={"zh": "复查不合格", "en": "failed review"},
+        words=["复查不合格", "不合格", "failed"],
+    )
+    data["statuses"] = [created, revoked]
+    return dump(data)
 
 
 def test_a_campaign_no_code_mentions_is_read_from_its_file(tmp_path) -> None:
     path = tmp_path / "wenming.toml"
-    path.write_text(WENMING, encoding="utf-8")
+    path.write_text(wenming(), encoding="utf-8")
     campaign = definition(path)
     assert campaign.name.zh == "文明小区" and campaign.name("en") == "Civilised compounds"
     assert definition(path) is campaign

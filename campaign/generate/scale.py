@@ -39,6 +39,7 @@ import numpy as np
 import polars as pl
 
 from campaign.definition import definition
+from campaign.intake.existing import UNIT_SCHEMA
 
 SEED = 2022
 FIRST_DAY = dt.date(2022, 4, 1)
@@ -526,18 +527,15 @@ def snapshot_units(model: Model, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.Da
     """The units table as the ingest of the files would store it, ``chunk_rows`` rows at a time."""
     for lo in range(0, model.units, chunk_rows):
         units = np.arange(lo, min(lo + chunk_rows, model.units))
-        yield unit_frame(model, units, unit_id=True).select(
-            "unit_id",
-            "district",
-            "town",
-            "committee",
-            "name",
-            "kind",
-            "households",
-            "population",
-            pl.lit(True).alias("in_roster"),
-            (pl.col("district") + "_名册.csv").alias("source_file"),
-            pl.Series("source_row", units - model.unit_start[model.d[units]] + 2, dtype=pl.Int32),
+        yield (
+            unit_frame(model, units, unit_id=True)
+            .with_columns(
+                in_roster=True,
+                source_file=pl.col("district") + "_名册.csv",
+                source_row=pl.Series(units - model.unit_start[model.d[units]] + 2, dtype=pl.Int32),
+            )
+            .select(list(UNIT_SCHEMA))
+            .cast(UNIT_SCHEMA)
         )
 
 

@@ -145,9 +145,8 @@ def parse_grids(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
         problems += require(table, frame, col, what)
     frame, p = parse_grid_level(table, frame)
     problems += p
-    for col in ("households", "workers"):
-        frame, p = parse_count(table, frame, col)
-        problems += p
+    frame, p = parse_count(table, frame, "households", "workers")
+    problems += p
     frame, p = parse_range(table, frame, "linked")
     problems += p
     if problems:

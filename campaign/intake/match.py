@@ -254,17 +254,9 @@ def _rosterless_units(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("town").fill_null(""), pl.col("kind").fill_null("unknown"), pl.col("committee").fill_null(pl.col("name"))
     )
     frame = with_unit_id(frame)
-    new_units = frame.select(
-        "unit_id",
-        "district",
-        "town",
-        "committee",
-        "name",
-        "kind",
-        pl.lit(None, pl.Int32).alias("households"),
-        pl.lit(None, pl.Int32).alias("population"),
-        pl.lit(False).alias("in_roster"),
-        pl.col("source_file"),
-        pl.col("_row").alias("source_row"),
+    new_units = (
+        frame.with_columns(households=None, population=None, in_roster=False, source_row=pl.col("_row"))
+        .select(list(UNIT_SCHEMA))
+        .cast(UNIT_SCHEMA)
     )
     return frame, new_units

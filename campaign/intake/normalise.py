@@ -235,14 +235,16 @@ def parse_batch(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[P
     )
 
 
-def parse_count(table: Table, frame: pl.DataFrame, col: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Households or population: a whole number >= 0; '1,234' and Excel's '1234.0' are fine."""
-    text = pl.col(col).str.replace_all(",", "").str.replace(r"\.0+$", "")
-    parsed = text.cast(pl.Int64, strict=False)
-    frame = frame.with_columns(parsed.alias("_parsed"))
-    bad = frame.filter(pl.col(col).is_not_null() & (pl.col("_parsed").is_null() | (pl.col("_parsed") < 0)))
-    problems = _cell_problems(table, bad, col, "应为不小于 0 的整数 (must be a whole number, 0 or more)")
-    return frame.with_columns(pl.col("_parsed").alias(col)).drop("_parsed"), problems
+def parse_count(table: Table, frame: pl.DataFrame, *cols: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Households, population, a target: a whole number >= 0; '1,234' and Excel's '1234.0' are fine."""
+    problems: list[Problem] = []
+    for col in cols:
+        text = pl.col(col).str.replace_all(",", "").str.replace(r"\.0+$", "")
+        frame = frame.with_columns(text.cast(pl.Int64, strict=False).alias("_parsed"))
+        bad = frame.filter(pl.col(col).is_not_null() & (pl.col("_parsed").is_null() | (pl.col("_parsed") < 0)))
+        problems += _cell_problems(table, bad, col, "应为不小于 0 的整数 (must be a whole number, 0 or more)")
+        frame = frame.with_columns(pl.col("_parsed").alias(col)).drop("_parsed")
+    return frame, problems
 
 
 _DATE_RE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"

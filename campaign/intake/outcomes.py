@@ -11,6 +11,7 @@ than guessed; so is a 备注 saying 已撤销 beside a 状态 saying created). A
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import polars as pl
 
@@ -66,7 +67,7 @@ def _rounds_in_cells(table: Table) -> tuple[Table, list[Problem]]:
         return table, []
     frame = table.frame.select("_row", pl.col("batch").cast(pl.String))
     # 批次：1 repeats the column's label before the number (whatever the list counts): the number alone says which
-    folded = frame.get_column("batch").map_elements(_fold, return_dtype=pl.String).str.replace(_LABEL, "")
+    folded = _each(frame.get_column("batch"), _fold).str.replace(_LABEL, "")
     rounds = folded.str.contains("轮|round").fill_null(False)
     batches = folded.str.contains("批|batch").fill_null(False) & ~rounds
     header = table.headers["batch"]
@@ -105,9 +106,8 @@ def _note_column(table: Table) -> str | None:
 
 def _says_status(folded: pl.Series) -> pl.Series:
     """Whether each folded 备注 cell is, or mentions, a status other than created."""
-    return folded.map_elements(
-        lambda v: STATUS_WORDS.get(v, "created") != "created" or any(w in v for w in _MENTIONED),
-        return_dtype=pl.Boolean,
+    return _each(
+        folded, lambda v: STATUS_WORDS.get(v, "created") != "created" or any(w in v for w in _MENTIONED), pl.Boolean
     ).fill_null(False)
 
 
@@ -116,11 +116,9 @@ def _note_against_status(table: Table) -> list[Problem]:
     if col is None:
         return []
     note = table.frame.get_column(col).cast(pl.String)
-    status = table.frame.get_column("status").cast(pl.String).map_elements(_fold, return_dtype=pl.String)
-    created = status.is_null() | status.map_elements(
-        lambda v: STATUS_WORDS.get(v) == "created" or v in _YES, pl.Boolean
-    )
-    odd = table.frame.filter(_says_status(note.map_elements(_fold, return_dtype=pl.String)) & created.fill_null(False))
+    status = _each(table.frame.get_column("status").cast(pl.String), _fold)
+    created = status.is_null() | _each(status, lambda v: STATUS_WORDS.get(v) == "created" or v in _YES, pl.Boolean)
+    odd = table.frame.filter(_says_status(_each(note, _fold)) & created.fill_null(False))
     return [
         Problem(
             table.label,
@@ -136,7 +134,7 @@ def _note_against_status(table: Table) -> list[Problem]:
 
 def _yes_no(table: Table) -> Table:
     frame = table.frame
-    folded = frame.get_column("status").cast(pl.String).map_elements(_fold, return_dtype=pl.String)
+    folded = _each(frame.get_column("status").cast(pl.String), _fold)
     no = folded.is_in(_NO).fill_null(False)
     yes = folded.is_in(_YES).fill_null(False)
     if not (no.any() or yes.any()):
@@ -170,9 +168,9 @@ def _status_in_note(table: Table) -> Table:
     # a roster's, a grid roster's or a services log's 备注 is about something else (a unit pulled down, a merger)
     if col is None or is_roster_shaped(table) or {"target", "grid", "grid_path", "service_kind"} & set(table.headers):
         return table
-    folded = table.frame.get_column(col).cast(pl.String).map_elements(_fold, return_dtype=pl.String)
-    exact = folded.map_elements(lambda v: v if STATUS_WORDS.get(v, "created") != "created" else None, pl.String)
-    mentioned = folded.map_elements(lambda v: v if any(w in v for w in _MENTIONED) else None, pl.String)
+    folded = _each(table.frame.get_column(col).cast(pl.String), _fold)
+    exact = _each(folded, lambda v: v if STATUS_WORDS.get(v, "created") != "created" else None)
+    mentioned = _each(folded, lambda v: v if any(w in v for w in _MENTIONED) else None)
     if exact.is_null().all() and mentioned.is_null().all():
         return table
     # a status word is the row's status; a cell that only mentions one is kept as written, to be refused; any other
@@ -190,6 +188,14 @@ def _status_in_note(table: Table) -> Table:
             f"状态 — 来自「{header}」列（已撤销、摘牌、示范 等） (status — from the {header} column)",
         ],
     )
+
+
+def _each(values: pl.Series, fn: Callable[[str], object], dtype: pl.DataType = pl.String) -> pl.Series:
+    """``fn`` of each value (null stays null), called once a distinct value: a column holds few (是, 否, 第2轮) and a
+    country's lists millions of rows."""
+    distinct = values.drop_nulls().unique()
+    mapped = pl.Series([fn(v) for v in distinct.to_list()], dtype=dtype)
+    return values.replace_strict(distinct, mapped, default=None, return_dtype=dtype)
 
 
 def _fold(value: str | None) -> str | None:

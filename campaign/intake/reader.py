@@ -19,7 +19,14 @@ import polars as pl
 
 from campaign.intake.problems import Problem
 from campaign.intake.title import parse_title
-from campaign.intake.vocabulary import COMMITTEE_OR_NAME, header_column, header_match, says_rounds
+from campaign.intake.vocabulary import (
+    COMMITTEE_OR_NAME,
+    HEADER_SPELLINGS,
+    header_column,
+    header_exact,
+    header_match,
+    says_rounds,
+)
 from campaign.text import short
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -541,29 +548,45 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
     A totals row holds a totals word alone in a cell and names no unit (or the word is its name). A note line
     comes after the table's last record, every cell of it text that opens with a note word or holds a colon.
     Anything else that looks unfinished stays, for normalise to name it.
+
+    Only the rows that can be either are looked at one by one: those naming no unit or named by a totals word, and
+    the table's tail (a country's lists have millions of named rows, each a record).
     """
     if body.is_empty() or not data_cols:
         return body, []
     key = next((c for c in _RECORD_COLUMNS if c in body.columns), None)
-    rows = [[c.strip() for c in cells if c is not None and c.strip()] for cells in body.select(data_cols).rows()]
-    at = body.get_column("_row").to_list()
-    names = body.get_column(key).to_list() if key else [None] * len(rows)
+    cells = body.select(data_cols)
+    if key:
+        names = body.get_column(key)
+        named = (names.str.strip_chars() != "").fill_null(False)
+        # a totals word is short: the names that could be one, each folded once
+        brief = names.filter(named & (names.str.strip_chars().str.len_chars() <= 40)).unique().to_list()
+        # (or the count a totals row holds where a name would be: 小计, …, 2个)
+        totals = [n for n in brief if _folded(n) in TOTALS_WORDS or _COUNT.match(_folded(n))]
+        look = (~named | names.is_in(totals)).arg_true().to_list()
+        named_at = named.arg_true().to_list()
+    else:
+        names, look, named_at = None, range(body.height), []
+
+    def filled(k: int) -> list[str]:
+        return [c.strip() for c in cells.row(k) if c is not None and c.strip()]
+
+    def note(k: int) -> bool:
+        return bool(row := filled(k)) and all(_NOTE.search(c) for c in row)
+
     drop: dict[int, str] = {}
-    for k, (filled, named) in enumerate(zip(rows, names, strict=True)):
-        totals = [c for c in filled if _folded(c) in TOTALS_WORDS]
-        if totals and (not named or _folded(named) in TOTALS_WORDS or _COUNT.match(_folded(named))):
+    for k in look:
+        totals = [c for c in filled(k) if _folded(c) in TOTALS_WORDS]
+        name = names[k] if names is not None else None
+        if totals and (not name or _folded(name) in TOTALS_WORDS or _COUNT.match(_folded(name))):
             drop[k] = totals[0]
-
-    def note(filled: list[str]) -> bool:
-        return bool(filled) and all(_NOTE.search(c) for c in filled)
-
-    last = max((k for k, n in enumerate(names) if n and n.strip() and k not in drop and not note(rows[k])), default=-1)
-    drop |= {k: rows[k][0] for k in range(last + 1, len(rows)) if k not in drop and note(rows[k])}
+    last = next((k for k in reversed(named_at) if k not in drop and not note(k)), -1)
+    drop |= {k: filled(k)[0] for k in range(last + 1, body.height) if k not in drop and note(k)}
     if not drop:
         return body, []
-    keep = [k not in drop for k in range(len(rows))]
+    at = body.get_column("_row").to_list()
     said = [f"第{at[k]}行「{short(drop[k], 16)}」" for k in sorted(drop)]
-    return body.filter(pl.Series(keep)), said
+    return body.filter(~pl.Series(range(body.height)).is_in(list(drop))), said
 
 
 def _without_repeated_headers(
@@ -581,8 +604,10 @@ def _without_repeated_headers(
     same = []
     for c in known:
         values = body.get_column(c)
-        distinct = values.drop_nulls().unique().to_list()
-        own = [v for v in distinct if header_match(v) == (c, True)]  # 城南小区 holds 小区 but is a name
+        distinct = values.drop_nulls().unique()
+        if distinct.len() > _FEW:  # a column of names: the few that may be headers, picked column-wise
+            distinct = distinct.filter(_could_be_header(distinct, c))
+        own = [v for v in distinct.to_list() if header_exact(v) == c]  # 城南小区 holds 小区 but is a name
         same.append(values.is_in(own).fill_null(False).alias(c) if own else pl.Series(c, [False] * body.height))
     if not any(s.any() for s in same):
         return body, [], None
@@ -603,6 +628,19 @@ def _without_repeated_headers(
                 return body, [], (at[k - 1], title)
     said = [f"第{at[k]}行「表头重复」" for k, h in enumerate(headers.to_list()) if h]
     return body.filter(~headers), said, None
+
+
+_FEW = 200  # distinct texts of a column read one by one; more are narrowed down first
+
+
+def _could_be_header(values: pl.Series, column: str) -> pl.Series:
+    """Whether each text of ``values`` may be a header naming ``column`` exactly (``header_exact``), decided
+    column-wise so that only those few need it: a text of printable ASCII and common Han characters with no bracket
+    folds by dropping its spaces and lowering its case, and names the column only as one of its spellings; any
+    other text may (NFKC, brackets)."""
+    plain = values.str.contains(r"^[\x20-\x7e\u4e00-\u9fff]*$") & ~values.str.contains(r"[()\[\]<>{}]")
+    folded = values.str.replace_all(" ", "", literal=True).str.to_lowercase()
+    return (~plain | folded.is_in(HEADER_SPELLINGS.get(column, []))).fill_null(False)
 
 
 def _folded(text: str) -> str:

@@ -60,9 +60,7 @@ def parse_rosters(slots: list[Slot]) -> pl.DataFrame | None:
         "_t",
         "_row",
         *PLACE_COLS,
-        pl.col("_kind").alias("kind"),
-        pl.col("_households").alias("households"),
-        pl.col("_population").alias("population"),
+        *(pl.col(f"_{c}").alias(c) for c in ("kind", "households", "population")),
     )
 
     def parse(t: int) -> pl.DataFrame | None:
@@ -105,9 +103,8 @@ def parse_roster(table: Table) -> tuple[pl.DataFrame | None, list[Problem]]:
         problems += require(table, frame, col, what)
     frame, p = parse_kind(table, frame)
     problems += p
-    for col in ("households", "population"):
-        frame, p = parse_count(table, frame, col)
-        problems += p
+    frame, p = parse_count(table, frame, "households", "population")
+    problems += p
     if "committee" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("committee"))
     frame = frame.with_columns(committee_filled("kind", "district", "town"))

@@ -113,11 +113,7 @@ def parse_statuses(slots: list[Slot], today: dt.date) -> Statuses | None:
         "_t",
         "_row",
         *PLACE_COLS,
-        pl.col("_status").alias("status"),
-        pl.col("_batch").alias("batch"),
-        pl.col("_published").alias("published"),
-        pl.col("_kind").alias("kind"),
-        pl.col("_whole").alias("whole"),
+        *(pl.col(f"_{c}").alias(c) for c in ("status", "batch", "published", "kind", "whole")),
     )
 
     def parse(t: int) -> pl.DataFrame | None:
@@ -126,20 +122,13 @@ def parse_statuses(slots: list[Slot], today: dt.date) -> Statuses | None:
 
     frame = with_rechecked(frame, flagged, parse)
     tables = pl.DataFrame(
-        {
-            "_t": range(len(todo)),
-            "counts_rounds": [slot.table.counts_rounds for slot in todo],
-            "cumulative": cumulative,
-            "_name_header": [slot.table.headers["name"] for slot in todo],
-            "source_file": [slot.file for slot in todo],
-        },
-        schema={
-            "_t": pl.Int32,
-            "counts_rounds": pl.Boolean,
-            "cumulative": pl.Boolean,
-            "_name_header": pl.String,
-            "source_file": pl.String,
-        },
+        [
+            pl.Series("_t", range(len(todo)), pl.Int32),
+            pl.Series("counts_rounds", [slot.table.counts_rounds for slot in todo], pl.Boolean),
+            pl.Series("cumulative", cumulative, pl.Boolean),
+            pl.Series("_name_header", [slot.table.headers["name"] for slot in todo], pl.String),
+            pl.Series("source_file", [slot.file for slot in todo], pl.String),
+        ]
     )
     frame = frame.join(tables, on="_t", how="left", maintain_order="left")
     counts = dict(frame.group_by("_t").len().iter_rows())

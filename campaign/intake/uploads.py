@@ -99,20 +99,13 @@ def save_upload(name: str, data: bytes, folder: Path) -> SavedUpload | Problem:
 def problems_frame(problems: list[Problem]) -> pl.DataFrame:
     """The validation report: one row a problem, as the page shows it and the CSV download holds it."""
     return pl.DataFrame(
-        {
-            "文件 file": [p.file for p in problems],
-            "行 row": [p.row for p in problems],
-            "列 column": [p.column for p in problems],
-            "值 value": [p.value for p in problems],
-            "问题 problem": [p.message for p in problems],
-        },
-        schema={
-            "文件 file": pl.String,
-            "行 row": pl.Int64,
-            "列 column": pl.String,
-            "值 value": pl.String,
-            "问题 problem": pl.String,
-        },
+        [
+            pl.Series("文件 file", [p.file for p in problems], pl.String),
+            pl.Series("行 row", [p.row for p in problems], pl.Int64),
+            pl.Series("列 column", [p.column for p in problems], pl.String),
+            pl.Series("值 value", [p.value for p in problems], pl.String),
+            pl.Series("问题 problem", [p.message for p in problems], pl.String),
+        ]
     )
 
 

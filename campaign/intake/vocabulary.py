@@ -417,16 +417,13 @@ def header_match(written: str) -> tuple[str | None, bool]:
 
     A header holding known words of two columns equally (小区类型 is the kind by its last word; 区街镇 is nobody's) is
     not recognised: the column is kept aside, not guessed."""
+    exact = header_exact(written)
+    if exact is not None:
+        return exact, True
     key = fold(written or "")
     if not key:
         return None, False
-    forms = _forms(key)
-    for form in forms:
-        for candidate in _trimmed(form):
-            hit = HEADER_LOOKUP.get(candidate)
-            if hit:
-                return hit, True
-    form = forms[-1]
+    form = _forms(key)[-1]
     if any(word in form for word in _OTHER_THINGS):
         return None, False
     # a known word of two characters or more inside the header; the one that ends it wins (the head of a Chinese
@@ -437,6 +434,30 @@ def header_match(written: str) -> tuple[str | None, bool]:
     best = max(hits)
     tied = {col for ends, n, col in hits if (ends, n) == best[:2]}
     return (best[2], False) if len(tied) == 1 else (None, False)
+
+
+def header_exact(written: str) -> str | None:
+    """The canonical column a header names exactly (a known spelling, its brackets or a 所属 / 名称 around it
+    aside), else None: ``header_match``'s first half, cheap enough for every distinct cell of a column."""
+    for form in _forms(fold(written or "")):
+        for candidate in _trimmed(form):
+            hit = HEADER_LOOKUP.get(candidate)
+            if hit:
+                return hit
+    return None
+
+
+def _spellings() -> dict[str, list[str]]:
+    """Column -> every folded, bracket-free header ``header_exact`` reads as naming it: a known spelling with or
+    without a 所属 before it and a 名称 after it."""
+    out: dict[str, set[str]] = {}
+    for key, col in HEADER_LOOKUP.items():
+        for lead in ("", *_LEADING_WORDS):
+            out.setdefault(col, set()).update(lead + key + tail for tail in ("", *_TRAILING_WORDS))
+    return {col: sorted(spelt) for col, spelt in out.items()}
+
+
+HEADER_SPELLINGS = _spellings()
 
 
 def header_column(written: str) -> str | None:

@@ -31,7 +31,8 @@ from tests.support.browser import (
     settle,
     title,
 )
-from tests.support.servers import LOCAL_HOSTS, running_dashboard
+from tests.support.processes import LOCAL_HOSTS
+from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,9 @@ from campaign.snapshot import store
 from tests.support import ROOT
 from tests.support.browser import EXCEPTION, require_chromium
 from tests.support.files import damage, write_tiny
+from tests.support.processes import free_port, stop
 from tests.support.screen import KPI
-from tests.support.servers import free_port, stop, wait_started
+from tests.support.servers import wait_started
 
 pytestmark = pytest.mark.browser
 

@@ -28,7 +28,8 @@ from tests.support.hostile_names import (
     VILLAGE,
     write_hostile,
 )
-from tests.support.servers import LOCAL_HOSTS, running_dashboard
+from tests.support.processes import LOCAL_HOSTS
+from tests.support.servers import running_dashboard
 
 pytestmark = pytest.mark.browser
 

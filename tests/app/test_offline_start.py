@@ -22,8 +22,9 @@ import pytest
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.servers import free_port, stop, wait_started
+from tests.support.browser import CHROMIUM
+from tests.support.processes import CHROMIUM_ARGS, free_port, stop
+from tests.support.servers import wait_started
 
 # every name looked up, address connected or sent to, by any Python code of the server process
 AUDIT_HOOK = """

@@ -18,6 +18,7 @@ import pytest
 from campaign.intake.ingest import ingest
 from tests.support import ARTIFACTS, DOCS
 from tests.support.browser import EXCEPTION, require_chromium
+from tests.support.processes import free_port
 from tests.support.screen import (
     KPI,
     PANEL,
@@ -32,7 +33,7 @@ from tests.support.screen import (
     tab,
     walk,
 )
-from tests.support.servers import free_port, off_machine
+from tests.support.servers import off_machine
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,8 @@ from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ROOT
 from tests.support.browser import require_chromium
-from tests.support.servers import free_port, nginx_binary, require, running_nginx, stop, wait_started
+from tests.support.processes import free_port, stop
+from tests.support.servers import nginx_binary, require, running_nginx, wait_started
 
 pytestmark = pytest.mark.browser
 

@@ -21,6 +21,9 @@ from pathlib import Path
 
 import xlsxwriter
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the project for tests.support
+from tests.support.files import JIA_FIRST_LIST, JIA_LIST_HEADER, JIA_ROSTER  # noqa: E402  (texts only)
+
 HERE = Path(__file__).resolve().parent
 CREATED = dt.datetime(2022, 5, 23)  # the XLSX files' creation time: fixed, so the bytes are stable
 TODAY = "2022-05-23"
@@ -115,16 +118,7 @@ GRID_HEADER = "区,街镇,居委/村,网格,上级网格,网格层级,户数,工
 SERVICES_HEADER = "区,街镇,居委/村,日期,服务类型,次数\n"
 
 # 甲区, published before every refused case is tried: two compounds called 甲苑 in different towns
-BASE_ROSTER = (
-    "区,街镇,居委/村,名称,类型,户数,人口\n"
-    "甲区,A镇,一居委,甲苑,小区,100,250\n"
-    "甲区,A镇,一居委,乙苑,小区,200,480\n"
-    "甲区,A镇,二村,1组,村民小组,30,80\n"
-    "甲区,B镇,三居委,甲苑,小区,300,700\n"
-    "甲区,B镇,三居委,丙苑,小区,150,320\n"
-)
-LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
-BASE_LIST = LIST_HEADER + "甲区,A镇,一居委,甲苑,第一批,2022-05-05\n"
+BASE_ROSTER, LIST_HEADER, BASE_LIST = JIA_ROSTER, JIA_LIST_HEADER, JIA_FIRST_LIST
 # a good file no run has loaded: paired with each refused case, it must not be loaded either
 GOOD_LIST = LIST_HEADER + "甲区,B镇,三居委,丙苑,第2批,2022-05-09\n"
 

@@ -14,22 +14,12 @@ import pytest
 from campaign.answers import queries
 from campaign.intake.ingest import Defaults, ingest
 from campaign.intake.problems import IngestRefused
-from tests.support.files import TINY_FILES, private_copy, write_tiny
+from tests.support.files import JIA_FIRST_LIST, JIA_LIST_HEADER, JIA_ROSTER, TINY_FILES, private_copy, write_tiny
 
 D = dt.date
 TODAY = D(2022, 5, 23)
 
-# 甲区: two compounds called 甲苑, in different towns and committees
-ROSTER = (
-    "区,街镇,居委/村,名称,类型,户数,人口\n"
-    "甲区,A镇,一居委,甲苑,小区,100,250\n"
-    "甲区,A镇,一居委,乙苑,小区,200,480\n"
-    "甲区,A镇,二村,1组,村民小组,30,80\n"
-    "甲区,B镇,三居委,甲苑,小区,300,700\n"
-    "甲区,B镇,三居委,丙苑,小区,150,320\n"
-)
-LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
-FIRST_LIST = LIST_HEADER + "甲区,A镇,一居委,甲苑,第一批,2022-05-05\n"
+ROSTER, LIST_HEADER, FIRST_LIST = JIA_ROSTER, JIA_LIST_HEADER, JIA_FIRST_LIST
 
 
 def write(folder: Path, name: str, content: str | bytes, encoding: str = "utf-8") -> Path:

@@ -26,18 +26,9 @@ import pytest
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import ARTIFACTS, DEPLOY, ROOT
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, settle
-from tests.support.servers import (
-    free_port,
-    get,
-    nginx_binary,
-    nginx_conf,
-    require,
-    run_cli,
-    running_nginx,
-    stop,
-    wait_until,
-)
+from tests.support.browser import CHROMIUM, settle
+from tests.support.processes import CHROMIUM_ARGS, free_port, stop
+from tests.support.servers import get, nginx_binary, nginx_conf, require, run_cli, running_nginx, wait_until
 
 pytestmark = pytest.mark.slow
 

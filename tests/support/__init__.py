@@ -3,7 +3,9 @@
 - files: the tiny hand-checked campaign, a damaged snapshot, one-unit roster;
 - hostile_files: zip-bomb workbooks, very wide and never-ending CSV (the limits' tests);
 - hostile_names: names that Markdown, HTML or Plotly would read as markup, in every field;
-- servers: a free port, stopping a process, the dashboard on a free port, nginx in front;
+- processes: a free port, stopping a process, its tree and memory, Chromium's path and switches (the
+  benchmark commands share it);
+- servers: the CLI as an operator runs it, the dashboard on a free port, nginx in front;
 - browser: Debian's Chromium for Playwright, waiting for a run, opening a page;
 - screen: the command-centre screen in a browser (layout and reading-order checks);
 - apptest: the dashboard in Streamlit's AppTest, the data page with chosen uploads.

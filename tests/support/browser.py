@@ -6,25 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from campaign import i18n
+from tests.support.processes import CHROMIUM
 
 VIEWPORT = {"width": 1400, "height": 2000}  # tall: the main area scrolls inside its own container
 EXCEPTION = '[data-testid="stException"]'
-
-# Real-browser tests: Debian's Chromium driven by Playwright; never a browser of Playwright's own.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @contextlib.contextmanager

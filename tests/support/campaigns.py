@@ -92,16 +92,15 @@ PINGAN_CERTIFIED, PINGAN_UNITS = 3, 5
 
 def write_pingan(folder: Path) -> Path:
     """The definition as ``folder``/pingan.toml (a folder of definitions to install), and its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "pingan.toml"
-    path.write_text(PINGAN, encoding="utf-8")
-    return path
+    return _written(folder, {"pingan.toml": PINGAN})[0]
 
 
 def write_pingan_files(folder: Path) -> list[Path]:
+    return _written(folder, PINGAN_FILES)
+
+
+def _written(folder: Path, texts: dict[str, str]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in PINGAN_FILES.items():
+    for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
-        paths.append(folder / name)
-    return paths
+    return [folder / name for name in texts]

@@ -49,6 +49,17 @@ def write_tiny(folder: Path) -> list[Path]:
 
 
 # one district, one compound: a file that changes the tiny campaign by exactly one unit
+# 甲区: two compounds called 甲苑, in different towns and committees (the ingest's tests and the corpus's base)
+JIA_ROSTER = (
+    "区,街镇,居委/村,名称,类型,户数,人口\n"
+    "甲区,A镇,一居委,甲苑,小区,100,250\n"
+    "甲区,A镇,一居委,乙苑,小区,200,480\n"
+    "甲区,A镇,二村,1组,村民小组,30,80\n"
+    "甲区,B镇,三居委,甲苑,小区,300,700\n"
+    "甲区,B镇,三居委,丙苑,小区,150,320\n"
+)
+JIA_LIST_HEADER = "区,街镇,居委/村,名称,批次,公布日期\n"
+JIA_FIRST_LIST = JIA_LIST_HEADER + "甲区,A镇,一居委,甲苑,第一批,2022-05-05\n"
 ONE_UNIT = "区,街镇,居委,小区名称,类型,户数,人口\n丙区,D镇,五居委,丁苑,小区,10,20\n"
 
 

@@ -6,7 +6,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,8 +20,7 @@ import pytest
 from campaign.intake.ingest import ingest
 from campaign.intake.reader import status_files
 from tests.support import DEPLOY, ROOT, SAMPLE_DIR
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+from tests.support.processes import LOCAL_HOSTS, free_port, stop
 
 
 def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
@@ -42,23 +40,6 @@ def off_machine(requests: list[str]) -> list[str]:
     return [
         u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname not in LOCAL_HOSTS
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
-    """Terminate a server started by a test, killing it if it will not go."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def healthy(url: str) -> bool:

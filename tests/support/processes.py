@@ -1,5 +1,6 @@
-"""Processes for the benchmark commands (bench.py, load.py, screen_soak.py): free ports, stopping a server,
-resident memory from /proc."""
+"""Processes that the tests and the benchmark commands (benchmarks/*.py) both start: a free port, stopping a
+server, a process tree and its resident memory, Debian's Chromium and its switches. No pytest here: the
+benchmarks import it as plain scripts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,19 @@ import socket
 import subprocess
 from pathlib import Path
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+# Debian's Chromium driven by Playwright; never a browser of Playwright's own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -15,7 +29,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
     """Terminate a server, killing it if it will not go."""
     if proc.poll() is None:
         proc.terminate()
