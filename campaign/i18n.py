@@ -630,6 +630,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every name and number in this sample is synthetic, for demonstration only; none describes a real campaign.",
     ),
 }
+# the data-quality check of revocations of units not created (h2, session 10)
+TEXT.update(
+    {
+        "check_revoked_not_created": ("取消时并未创建的单位", "Revoked while not created"),
+        "check_revoked_not_created_note": (
+            "这些取消不计入已取消，也不改变任何数字：取消时该单位没有创建记录（或已取消）。"
+            "如创建它的名单尚未导入，请导入；「之后创建于」为该单位此后的创建日。",
+            "These revocations change no figure: the unit had no creation on record (or was revoked already) on the "
+            "day. Load the list that created it, if it is missing; “Created later on” is its next creation.",
+        ),
+        "col_revoked_published": ("取消日期", "Revoked on"),
+        "col_revoked_file": ("取消来源文件", "Revocation file"),
+        "col_revoked_row": ("取消所在行", "Revocation row"),
+        "col_revoked_already": ("此前已取消", "Revoked already"),
+        "col_created_later": ("之后创建于", "Created later on"),
+    }
+)
 
 
 def campaign_text(campaign: Definition) -> dict[str, tuple[str, str]]:

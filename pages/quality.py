@@ -51,6 +51,7 @@ def findings(
         ),
         "check_created_twice": (None, lambda: run("dq_created_twice")),
         "check_model_no_creation": (None, lambda: run("dq_model_no_creation")),
+        "check_revoked_not_created": (None, lambda: run("dq_revoked_not_created")),
         "check_cumulative_fell": (cumulative_lists, lambda: run("dq_cumulative_fell")),
         "check_whole_claim_missing": (whole_marks, lambda: run("dq_whole_claim_missing")),
         "check_whole_claim_denied": (whole_marks, lambda: run("dq_whole_claim_denied")),
@@ -74,7 +75,11 @@ ui.page_header("quality_title")
 st.caption(ui.t("quality_caption"))
 
 checks = findings(ui.published(), ctx.district, ctx.as_of, ui.TABLE_ROWS_MAX)
-notes = {"check_cumulative_fell": "check_cumulative_note", "check_model_no_creation": "check_model_no_creation_note"}
+notes = {
+    "check_cumulative_fell": "check_cumulative_note",
+    "check_model_no_creation": "check_model_no_creation_note",
+    "check_revoked_not_created": "check_revoked_not_created_note",
+}
 for key, result in checks.items():
     name = ui.t(key)
     if result is None:

@@ -4,7 +4,9 @@ file and row, and the official confirms knowingly or cancels. Nothing here refus
 - a unit listed as created while it already stands created (no revocation between): a second creation;
 - a revocation of a unit not created by then (never created, or revoked already): it changes no figure;
 - a batch number lower than one the district published on an earlier day (the batches go backwards);
-- a publication date before the district's last publication already loaded;
+- a unit listed as created on a day before its creation on record (a late list): its creation day moves earlier, and
+  the creation on record becomes a repeat;
+- a publication date before the district's last publication already loaded (its other rows);
 - a whole-committee mark (整建制) that does not hold at the end of its day: marked 是 with a unit of the committee
   not created, or 否 with every unit created.
 """
@@ -36,7 +38,9 @@ def findings(units: pl.DataFrame, before: pl.DataFrame, new: pl.DataFrame, list_
     out += _created_again(history, new)
     out += _revoked_not_created(history, new)
     out += _batches_backwards(units, before, new)
-    out += _before_last_publication(units, before, new)
+    earlier = _created_earlier(before, new)
+    out += _named(earlier.drop("event_id"), _EARLIER) if earlier.height else []
+    out += _before_last_publication(units, before, new.join(earlier.select("event_id"), on="event_id", how="anti"))
     out += _whole_marks(units, history, list_rows)
     return out
 
@@ -84,6 +88,52 @@ def _revoked_not_created(history: pl.DataFrame, new: pl.DataFrame) -> list[Probl
         "取消时该单位并未处于已创建状态（此前没有创建记录，或已取消）：不计入已取消；如创建它的名单尚未导入，请先导入 "
         "(revoked while not created: no creation on record, or revoked already; not counted revoked — load the list "
         "that created it, if it is missing)",
+    )
+
+
+_EARLIER = (
+    "本名单的创建日早于该单位已有的创建：该单位自本名单之日起计为已创建（其间各日的覆盖率随之增加），"
+    "原有的那次创建成为重复创建，数据质量页「未经取消而重复创建」将列出 "
+    "(listed as created before its creation on record, a late list: the unit counts created from this list's day on, "
+    "raising coverage on the days between, and its creation on record becomes a repeat, listed on the data-quality "
+    "page)"
+)
+
+
+def _created_earlier(before: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """The run's creations dated before their unit's first creation on record, with no revocation of the unit
+    between: source_file, source_row, value (the unit, the day and batch on record, the new ones), event_id."""
+    created = pl.col("event") == "created"
+    first = (
+        before.filter(created)
+        .sort("published", "event_id")
+        .group_by("unit_id")
+        .agg(pl.col("published").first().alias("_was"), pl.col("batch").first().alias("_was_batch"))
+    )
+    revoked = before.filter(pl.col("event") == "revoked").select("unit_id", pl.col("published").alias("_revoked"))
+    rows = new.filter(created).join(first, on="unit_id", how="inner").filter(pl.col("published") < pl.col("_was"))
+    if not rows.height:
+        return rows.select("source_file", "source_row", pl.lit("").alias("value"), "event_id")
+    between = rows.join(revoked, on="unit_id", how="inner").filter(
+        pl.col("_revoked").is_between(pl.col("published"), pl.col("_was"))
+    )
+    rows = rows.join(between.select("event_id"), on="event_id", how="anti")
+    word = pl.when(pl.col("counts_rounds")).then(pl.lit("轮")).otherwise(pl.lit("批"))
+    batch = pl.format("（第{}{}）", pl.col("batch"), word)
+    was_batch = pl.format("（第{}{}）", pl.col("_was_batch"), word)
+    return rows.select(
+        "source_file",
+        "source_row",
+        pl.concat_str(
+            pl.col("unit_id").str.split("/").list.last(),
+            pl.lit("：创建日 "),
+            pl.col("_was").cast(pl.String),
+            was_batch.fill_null(""),
+            pl.lit(" 提前为 "),
+            pl.col("published").cast(pl.String),
+            batch.fill_null(""),
+        ).alias("value"),
+        "event_id",
     )
 
 

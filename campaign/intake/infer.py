@@ -282,6 +282,8 @@ def fill_from_places(table: Table, defaults: Defaults, places: Places, roster: b
     if "district" in frame.columns:
         frame, said = _districts_as_known(frame, places)
         inferred += said
+        if "town" in frame.columns and "town" not in headers:  # 闵行区七宝镇 in the 区 column: its town
+            headers["town"] = headers["district"]
     if "district" not in headers:
         district, why = _district_from_places(frame, headers, places)
         if district is None:
@@ -385,7 +387,7 @@ def _districts_as_known(frame: pl.DataFrame, places: Places) -> tuple[pl.DataFra
         return frame, []
     known = [k for k in places.districts() if k.endswith("区") and not k.startswith("上海")]
     known += [k for k in SHANGHAI_DISTRICTS if k not in known]
-    said, mapping = [], {}
+    said, mapping, towns = [], {}, {}
     for d in odd:
         same = [k for k in known if k != d and district_key(k) == district_key(d)]
         if not same and d.startswith("上海") and d.endswith(("区", "县")):
@@ -395,10 +397,26 @@ def _districts_as_known(frame: pl.DataFrame, places: Places) -> tuple[pl.DataFra
             said.append(
                 f"区「{d}」按已知的区读作「{same[0]}」 (district {d} read as {same[0]}, the one known so named)"
             )
+        elif not same and (town := _district_and_town(d, known)):
+            # 闵行区七宝镇: the district and the town in one cell (a town's own way of saying where it is)
+            mapping[d], towns[d] = town
+            said.append(
+                f"区「{d}」读作 区「{town[0]}」、街镇「{town[1]}」 (district {d} read as {town[0]}, town {town[1]})"
+            )
     if not mapping:
         return frame, []
     fixed = written.replace_strict(mapping, default=written, return_dtype=pl.String)
-    return frame.with_columns(pl.when(written.is_in(list(mapping))).then(fixed).otherwise(raw).alias("district")), said
+    frame = frame.with_columns(pl.when(written.is_in(list(mapping))).then(fixed).otherwise(raw).alias("district"))
+    if towns and "town" not in frame.columns:
+        frame = frame.with_columns(written.replace_strict(towns, default=None, return_dtype=pl.String).alias("town"))
+    return frame, said
+
+
+def _district_and_town(written: str, known: list[str]) -> tuple[str, str] | None:
+    """闵行区七宝镇, 上海市浦东新区川沙新镇 -> (闵行区, 七宝镇): a known district, then a town's name; else None."""
+    bare = re.sub(r"^上海市?", "", written)
+    found = [(k, bare[len(k) :]) for k in known if bare.startswith(k) and _TOWN_SHEET.match(bare[len(k) :])]
+    return max(found, key=lambda kt: len(kt[0])) if found else None
 
 
 def _kinds_by_name(frame: pl.DataFrame) -> pl.Series | None:

@@ -15,6 +15,7 @@ import polars as pl
 from campaign.intake.problems import Problem
 from campaign.intake.reader import Table
 from campaign.intake.vocabulary import (
+    CN_DATE_STEPS,
     GRID_LEVEL_WORDS,
     SERVICE_WORDS,
     WHOLE_NOT_STATED,
@@ -251,6 +252,7 @@ _DATE_RE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T
 
 def date_expr(raw: pl.Expr) -> pl.Expr:
     """Date text (see ``parse_date``) -> date; null where it is not one."""
+    raw = _arabic_days(raw)
     compact = raw.str.extract_groups(r"^(\d{4})(\d{2})(\d{2})$")
     parts = raw.str.extract_groups(_DATE_RE)
     # 5月9日 with no year, as in titles: the campaign's year
@@ -264,6 +266,14 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
     d = pl.coalesce(parts.struct.field("3"), compact.struct.field("3"), month_day.struct.field("2")).str.zfill(2)
     iso = pl.concat_str([y, m, d], separator="-")
     return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _arabic_days(raw: pl.Expr) -> pl.Expr:
+    """二〇二二年五月九日 -> 2022年5月9日 (vocabulary.CN_DATE_STEPS); any other text as it is."""
+    digits = raw
+    for pattern, repl in CN_DATE_STEPS:
+        digits = digits.str.replace_all(pattern, repl)
+    return pl.when(raw.str.contains(r"^[〇零一二两三四五六七八九十]+[年月]")).then(digits).otherwise(raw)
 
 
 def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> tuple[pl.DataFrame, list[Problem]]:

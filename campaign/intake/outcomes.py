@@ -50,22 +50,53 @@ _SHOWN = 10  # rows named in the report; the rest are counted
 def read_outcomes(table: Table) -> tuple[Table, list[Problem]]:
     """``table`` with its yes/no status read, or its 备注 column as its status (see the module's docstring); and a
     problem for each row whose 状态 says created while its 备注 says revoked or model (which is it?)."""
-    table = _rounds_in_cells(table)
+    table, mixed = _rounds_in_cells(table)
+    if mixed:
+        return table, mixed
     if "status" in table.headers:
         return _yes_no(table), _note_against_status(table)
     return _status_in_note(table), []
 
 
-def _rounds_in_cells(table: Table) -> Table:
-    """A 批次 column whose every cell says 轮 (第二轮, 第3轮) counts rounds, as a 轮次 header would: read as batches,
-    the pages would call round 2 batch 2."""
-    if "batch" not in table.headers or table.counts_rounds:
-        return table
-    cells = _each(table.frame.get_column("batch").cast(pl.String), _fold).drop_nulls()
-    if not cells.len() or not cells.str.contains("轮").all():
-        return table
-    said = f"轮次 — 来自「{table.headers['batch']}」列中的「轮」 (rounds — the {table.headers['batch']} cells say 轮)"
-    return dataclasses.replace(table, counts_rounds=True, inferred=[*table.inferred, said])
+def _rounds_in_cells(table: Table) -> tuple[Table, list[Problem]]:
+    """A batch column's cells decide what it counts: every cell saying 轮 (第二轮, 3轮; bare numbers beside them)
+    counts rounds, as a 轮次 header would; read as batches, the pages would call round 2 batch 2. Rounds and batches
+    are two counters a district keeps apart, so a column whose cells say both (第1批 and 第二轮), or a 轮次 column whose
+    cells say 批, is refused naming each cell that goes against the rest: which counter is meant cannot be told."""
+    if "batch" not in table.headers:
+        return table, []
+    frame = table.frame.select("_row", pl.col("batch").cast(pl.String))
+    # 批次：1 repeats the column's label before the number (whatever the list counts): the number alone says which
+    folded = _each(frame.get_column("batch"), _fold).str.replace(_LABEL, "")
+    rounds = folded.str.contains("轮|round").fill_null(False)
+    batches = folded.str.contains("批|batch").fill_null(False) & ~rounds
+    header = table.headers["batch"]
+    if batches.any() and (rounds.any() or table.counts_rounds):
+        # name the cells going against the header (轮次) or, under 批次, those of the counter fewer cells say
+        odd = batches if table.counts_rounds or batches.sum() < rounds.sum() else rounds
+        said = "轮" if odd is rounds else "批"
+        other = "批" if said == "轮" else "轮"
+        bad = frame.filter(odd)
+        why = (
+            f"「{header}」列中既有「批」又有「轮」（本格为{said}，其他格或表头为{other}）：批次和轮次是两种不同的编号，"
+            "不能混在一列；请统一写法，或把批和轮分成两个文件 "
+            f"(the {header} column mixes batches 批 and rounds 轮: two different counters; write one kind, or send "
+            "each kind in its own file)"
+        )
+        problems = [
+            Problem(table.label, why, row=row, column=header, value=value) for row, value in bad.head(20).iter_rows()
+        ]
+        if bad.height > 20:
+            more = bad.height - 20
+            problems.append(Problem(table.label, f"同类问题另有 {more} 处 ({more} more like this)", column=header))
+        return table, problems
+    if table.counts_rounds or not rounds.any():
+        return table, []
+    said = f"轮次 — 来自「{header}」列中的「轮」 (rounds — the {header} cells say 轮)"
+    return dataclasses.replace(table, counts_rounds=True, inferred=[*table.inferred, said]), []
+
+
+_LABEL = r"^(?:批次|轮次|batch|round):"
 
 
 def _note_column(table: Table) -> str | None:

@@ -20,12 +20,14 @@ import unicodedata
 
 import polars as pl
 
+from campaign.intake.infer import SHANGHAI_DISTRICTS
 from campaign.intake.problems import Problem
 from campaign.intake.vocabulary import chinese_number
 
 # longest first: 社区居民委员会 before 居民委员会 before 居委会
 _TOWN_ENDINGS = ("街道办事处", "人民政府", "办事处", "政府")
 _TOWN_KINDS = ("街道", "镇", "乡")
+_DISTRICTS = tuple(f"{city}{d}" for d in SHANGHAI_DISTRICTS for city in ("上海市", "上海", ""))
 _COMMITTEE_ENDINGS = {
     "居": ("社区居民委员会", "社区居委会", "居民委员会", "居委会", "居民区", "居委", "社区"),
     "村": ("村民委员会", "村委会", "村委", "村"),
@@ -39,6 +41,11 @@ def _plain(text: str) -> str:
 def town_key(town: str) -> str:
     """七宝镇人民政府, 七宝镇, 七宝 -> 七宝; 古美路街道办事处 -> 古美路."""
     key = _plain(town)
+    # 闵行区七宝镇, 上海市闵行区七宝镇: the town written after its district
+    for district in _DISTRICTS:
+        if key.startswith(district) and len(key) > len(district) + 1:
+            key = key.removeprefix(district)
+            break
     for ending in _TOWN_ENDINGS:
         if key.endswith(ending) and len(key) > len(ending):
             key = key.removesuffix(ending) + ("街道" if ending == "街道办事处" else "")
@@ -96,23 +103,35 @@ def align(rows: pl.DataFrame, units: pl.DataFrame, files: dict[int, str]) -> tup
     with_roster = set(units.filter(pl.col("in_roster")).get_column("district").unique().to_list())
     warnings: list[Problem] = []
     for col, within, key in (("town", ["district"], town_key), ("committee", ["district", "town"], committee_key)):
-        if col not in rows.columns or any(c not in rows.columns for c in within) or roster.is_empty():
+        if col not in rows.columns or any(c not in rows.columns for c in within):
             continue
         on = [*within, col]
         known = roster.select(on).drop_nulls().unique()
         missing = rows.select(on).drop_nulls().unique().join(known, on=on, how="anti")
         if missing.is_empty():
             continue
+        keyed = known.with_columns(pl.col(col).map_elements(key, return_dtype=pl.String).alias("_key"))
         stems = (
-            known.with_columns(pl.col(col).map_elements(key, return_dtype=pl.String).alias("_key"))
-            .group_by(*within, "_key")
+            keyed.group_by(*within, "_key")
             .agg(pl.col(col).first().alias("_roster"), pl.len().alias("_n"))
             .filter(pl.col("_n") == 1)
             .drop("_n")
         )
+        # a district with no roster, whose lists of this run write one place two ways (南桥镇 in its batch list,
+        # 南桥镇人民政府 in its revocations): the plainest spelling of the run, where no earlier list gives one
+        spelt = (
+            missing.join(rows.filter(~pl.col("district").is_in(list(with_roster))).select(on).unique(), on=on)
+            .with_columns(pl.col(col).map_elements(key, return_dtype=pl.String).alias("_key"))
+            .join(keyed.select(*within, "_key").unique(), on=[*within, "_key"], how="anti")
+            .sort(pl.col(col).str.len_chars(), col)
+            .group_by(*within, "_key", maintain_order=True)
+            .agg(pl.col(col).first().alias("_roster"))
+        )
+        stems = pl.concat([stems, spelt.select(stems.columns)], how="vertical_relaxed")
         read_as = (
             missing.with_columns(pl.col(col).map_elements(key, return_dtype=pl.String).alias("_key"))
             .join(stems, on=[*within, "_key"], how="inner")
+            .filter(pl.col(col) != pl.col("_roster"))
             .drop("_key")
         )
         if read_as.is_empty():

@@ -216,7 +216,7 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
             drop_empty_cols=False,
             raise_if_empty=False,
         )
-        first_rows, hidden, merges = _sheet_first_rows(path)
+        first_rows, hidden, merges, hidden_rows = _sheet_first_rows(path)
     except Exception as exc:  # a damaged workbook raises whatever its parser raises
         # the parser's words may hold the server's path to the upload: say the user's file name instead
         why = str(exc).replace(str(path), name)
@@ -243,6 +243,15 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
         made, problems = _make_table(frame.slice(found), first + found, name, sheet, _title(rows[:found]))
         if problems:
             return [], problems
+        for table in made:
+            # rows a filter or the official hid are read all the same (they are in the file), and said: the official
+            # may not know they are there
+            if folded := sorted(hidden_rows.get(sheet, set()) & set(table.frame.get_column("_row").to_list())):
+                shown = "、".join(map(str, folded[:10])) + ("等" if len(folded) > 10 else "")
+                table.inferred.append(
+                    f"第{shown}行在 Excel 中是隐藏的（筛选或隐藏），仍作数据读取，共 {len(folded)} 行 "
+                    f"({len(folded)} rows hidden in Excel, by a filter or by hand, read all the same: rows {shown})"
+                )
         tables.extend(made)
     if not tables:
         if left_out and not skipped:
@@ -262,12 +271,13 @@ def _read_excel(path: Path, data: bytes, name: str) -> tuple[list[Table], list[P
     return tables, []
 
 
-def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, tuple[int, list]]]:
+def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, tuple[int, list]], dict[str, set[int]]]:
     """Sheet name -> the Excel row number of its first non-empty row (the reader skips leading blanks); the
     sheets hidden in Excel (hidden or very hidden); and, for a sheet small enough to be read here whole, its first
-    non-empty column (the reader skips leading blank columns too) and its merged ranges."""
+    non-empty column (the reader skips leading blank columns too), its merged ranges and its hidden rows."""
     out: dict[str, int] = {}
     merges: dict[str, tuple[int, list]] = {}
+    hidden_rows: dict[str, set[int]] = {}
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml").decode("utf-8")
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
@@ -290,6 +300,8 @@ def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, t
                 continue
             ranges = [tuple(_cell_at(a) + _cell_at(b)) for a, b in _MERGE.findall(xml)] if whole else []
             ranges = [r for r in ranges if r[2] > r[0]]  # merged down over rows: what a fill needs
+            if whole and (folded := {int(n) for n in _HIDDEN_ROW.findall(xml)}):
+                hidden_rows[_unescape(sheet_name)] = folded
             if ranges:
                 columns = [
                     _column_number(c) for c, content in _VALUE_CELL.findall(xml) if "<v>" in content or "<t" in content
@@ -300,9 +312,10 @@ def _sheet_first_rows(path: Path) -> tuple[dict[str, int], set[str], dict[str, t
                 if "<v>" in content or "<t" in content:
                     out[_unescape(sheet_name)] = int(number)
                     break
-    return out, hidden, merges
+    return out, hidden, merges, hidden_rows
 
 
+_HIDDEN_ROW = re.compile(r'<row (?=[^>]*\shidden="(?:1|true)")[^>]*?\br="(\d+)"')
 _MERGE = re.compile(r'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
 _VALUE_CELL = re.compile(r'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', flags=re.S)
 
@@ -389,6 +402,7 @@ def _make_table(
     extra: list[str] = []
     label = f"{name} [{sheet}]" if sheet else name
     named: dict[str, list[tuple[str, str, bool]]] = {}  # canonical -> (source column, header, exactly named)
+    noted: list[str] = []  # what the report says of the header: a second date column kept aside
     for source_col, written in zip(frame.columns, header, strict=True):
         if written is None or not written.strip():
             if body.get_column(source_col).drop_nulls().len() == 0:
@@ -407,6 +421,9 @@ def _make_table(
         # aside; two headers naming it alike could each be it, so the file is refused naming both
         exact = [c for c in columns if c[2]]
         chosen = exact or columns
+        if len(chosen) > 1 and canonical == "published":
+            chosen, said = _publication_date(chosen)
+            noted += said
         if len(chosen) > 1:
             return [], [
                 Problem(
@@ -450,7 +467,35 @@ def _make_table(
     body, skipped = _without_totals_and_notes(body, data_cols)
     skipped = sorted([*repeated, *skipped], key=lambda said: int(re.match(r"第(\d+)行", said).group(1)))
     counts_rounds = says_rounds(headers.get("batch", ""))
-    return [Table(name, sheet, body, headers, extra, counts_rounds, title, skipped=skipped)], []
+    title = _with_header_date(title, header)
+    table = Table(name, sheet, body, headers, extra, counts_rounds, title, inferred=noted, skipped=skipped)
+    return [table], []
+
+
+# the words that make a date column the list's publication day, beside another date (创建时间, 验收日期)
+_PUBLISHED_WORDS = ("公布", "发布", "公示", "published", "publication")
+
+
+def _publication_date(columns: list[tuple[str, str, bool]]) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """Of several date columns, the one saying 公布 (公布日期 beside 创建时间): a list is dated by its publication, the
+    other days are the record's (kept aside, said in the report). Without exactly one such column, all of them."""
+    said = [c for c in columns if any(w in _folded(c[1]) for w in _PUBLISHED_WORDS)]
+    if len(said) != 1:
+        return columns, []
+    others = "、".join(f"「{c[1]}」" for c in columns if c is not said[0])
+    return said, [
+        f"公布日期 — 取自「{said[0][1]}」列；{others}列未作公布日期，仅作记录 "
+        f"(the date is the {said[0][1]} column's, the list's publication; {others} kept aside, for the record)"
+    ]
+
+
+def _with_header_date(title: str, header: list[str | None]) -> str:
+    """A date written in the header row rather than above it (a cell 2022年5月9日公布 beside the headers, 小区名称
+    （2022年5月9日公布）) is the title's, when the title says no day: the list's publication date."""
+    if parse_title(title).published is not None:
+        return title
+    dated = [c.strip() for c in header if c and c.strip() and parse_title(c).published is not None]
+    return " ".join([title, *dated]).strip() if dated else title
 
 
 def _committee_beside_name(named: dict[str, list[tuple[str, str, bool]]]) -> None:
@@ -484,9 +529,15 @@ def _two_row_header(top: list[str | None], below: list[str | None]) -> list[str 
 TOTALS_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "合计数", "total", "totals", "subtotal", "sum"})
 _NOTE = re.compile(
     r"^(?:注|备注|说明|附注|附件|附表|填报|填表|制表|审核|联系|负责人|签字|签名|盖章|数据来源|来源|以上|本表"
-    r"|共计|合计|总计|共\s*\d|note|source|total)|[:：]",
+    r"|共计|合计|总计|共\s*\d|note|source|total)|[:：]"
+    # the signature under an official list: who issued it (…街道办事处, …镇人民政府) and the day, alone in its line
+    r"|(?:人民政府|办事处|指挥部|办公室|领导小组|委员会)(?:[(（]盖章[)）])?$"
+    r"|^(?:\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
+    r"[一二三四五六七八九十]{1,3}日)$",
     re.IGNORECASE,
 )
+# a totals row's count where a name would be (小计, …, 2 / 2个 / 共2个)
+_COUNT = re.compile(r"^共?\d+\s*[个户人]?$")
 # the columns a record is about: the one that names it, else the first of its places
 _RECORD_COLUMNS = ("name", "grid", "grid_path", "committee", "town", "district")
 
@@ -510,7 +561,9 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
         named = (names.str.strip_chars() != "").fill_null(False)
         # a totals word is short: the names that could be one, each folded once
         brief = names.filter(named & (names.str.strip_chars().str.len_chars() <= 40)).unique().to_list()
-        look = (~named | names.is_in([n for n in brief if _folded(n) in TOTALS_WORDS])).arg_true().to_list()
+        # (or the count a totals row holds where a name would be: 小计, …, 2个)
+        totals = [n for n in brief if _folded(n) in TOTALS_WORDS or _COUNT.match(_folded(n))]
+        look = (~named | names.is_in(totals)).arg_true().to_list()
         named_at = named.arg_true().to_list()
     else:
         names, look, named_at = None, range(body.height), []
@@ -525,7 +578,7 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
     for k in look:
         totals = [c for c in filled(k) if _folded(c) in TOTALS_WORDS]
         name = names[k] if names is not None else None
-        if totals and (not name or _folded(name) in TOTALS_WORDS):
+        if totals and (not name or _folded(name) in TOTALS_WORDS or _COUNT.match(_folded(name))):
             drop[k] = totals[0]
     last = next((k for k in reversed(named_at) if k not in drop and not note(k)), -1)
     drop |= {k: filled(k)[0] for k in range(last + 1, body.height) if k not in drop and note(k)}

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from campaign.definition import Definition, definition
-from campaign.intake.vocabulary import batch_number
+from campaign.intake.vocabulary import arabic_dates, batch_number
 
 # the district opens the title: 金山区…, 上海市浦东新区…; a 区 later in the title is 小区, not a district
 _DISTRICT = re.compile(r"^(?:上海市)?([\u4e00-\u9fff]{1,5}?(?:新区|区|县))")
@@ -56,7 +56,7 @@ def says_cumulative(text: str, campaign: Definition | None = None) -> bool:
 
 
 def parse_title(title: str, campaign: Definition | None = None) -> TitleFacts:
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", title or ""))
+    text = arabic_dates(re.sub(r"\s+", "", unicodedata.normalize("NFKC", title or "")))
     if not text:
         return TitleFacts()
     district = None

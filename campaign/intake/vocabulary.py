@@ -78,6 +78,14 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
         "创建时间",
         "公布时间",
         "发布时间",
+        # the day a unit passed its acceptance check: its creation day when the list gives no other
+        "验收日期",
+        "验收时间",
+        "通过日期",
+        "通过时间",
+        "公示日期",
+        "公示时间",
+        "命名日期",
         "date",
         "published",
         "publicationdate",
@@ -284,6 +292,38 @@ _CN_DIGITS = {
     "九": 9,
 }
 _BATCH_RE = re.compile(r"^(?:第)?([0-9]+|[零〇一二两三四五六七八九十]+)(?:批次?|轮次?)?$")
+
+
+# a day written in Chinese numerals (二〇二二年五月九日, 五月十二日, 十月三十一日), as official notices date themselves:
+# the steps that write it in digits, one regular expression each (Polars' replace_all syntax), so that a title (Python)
+# and a date column (Polars) read it alike. 十 is 10 alone, 1 before a digit, 0 after one, nothing between two.
+_CN_DATE = r"(?:^|[^〇零一二两三四五六七八九十])[〇零一二两三四五六七八九十]+[年月]"
+CN_DATE_STEPS: tuple[tuple[str, str], ...] = (
+    (r"(^|[年月])十([月日号])", "${1}10${2}"),
+    (r"(^|[年月])十([月日号])", "${1}10${2}"),
+    (r"(^|[年月])十", "${1}1"),
+    (r"(^|[年月])十", "${1}1"),
+    (r"十([月日号])", "0${1}"),
+    (r"十", ""),
+    *((d, str(n)) for d, n in (("[〇零]", 0), ("一", 1), ("[二两]", 2), ("三", 3), ("四", 4))),
+    *((d, str(n)) for d, n in (("五", 5), ("六", 6), ("七", 7), ("八", 8), ("九", 9))),
+)
+_CN_DAY = re.compile(
+    r"[〇零一二两三四五六七八九十]+年[一二两三四五六七八九十]+月[一二三四五六七八九十]+[日号]|"
+    r"[一二两三四五六七八九十]+月[一二三四五六七八九十]+[日号]"
+)
+
+
+def arabic_dates(text: str) -> str:
+    """二〇二二年五月九日 -> 2022年5月9日 wherever a day is so written in ``text`` (a title); the rest as it is."""
+
+    def digits(m: re.Match[str]) -> str:
+        day = m.group(0)
+        for pattern, repl in CN_DATE_STEPS:
+            day = re.sub(pattern, repl.replace("${1}", r"\g<1>").replace("${2}", r"\g<2>"), day)
+        return day
+
+    return _CN_DAY.sub(digits, text) if re.search(_CN_DATE, text) else text
 
 
 HEADER_LOOKUP: dict[str, str] = {fold(v): col for col, vs in HEADER_VARIANTS.items() for v in vs}

@@ -323,6 +323,7 @@ def test_the_quality_page_checks_once_a_snapshot_and_again_after_a_publish(tmp_p
             "list_marks",
             "dq_created_twice",
             "dq_model_no_creation",
+            "dq_revoked_not_created",
             "dq_never_listed",
             "dq_grid_households",
         ]

@@ -33,6 +33,7 @@ ALL_QUERIES = {
     "dq_grid_households",
     "dq_model_no_creation",
     "dq_never_listed",
+    "dq_revoked_not_created",
     "dq_whole_claim_denied",
     "dq_whole_claim_missing",
     "district_glance",
@@ -122,6 +123,7 @@ def test_every_query_runs_on_the_sample_without_parameters(sample_db, name):
     # checks that find nothing wrong in the clean sample, and nothing revoked at its end, are empty
     empty_on_clean_sample = {"dq_created_twice", "dq_grid_households", "dq_never_listed", "revoked_open"}
     empty_on_clean_sample.add("dq_model_no_creation")  # its model list names created units only
+    empty_on_clean_sample.add("dq_revoked_not_created")  # it revokes created units only
     empty_on_clean_sample.add("unit_history")  # without a unit named, no unit's history
     # the sample's 整建制 marks agree with its history, and it has no cumulative list (tests/answers/test_quality.py)
     empty_on_clean_sample |= {"dq_whole_claim_missing", "dq_whole_claim_denied", "dq_cumulative_fell"}

@@ -357,11 +357,11 @@ def refused_cases(c: Corpus) -> None:
     )
     c.refused(
         "words_in_date",
-        "words where the date belongs",
-        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,待定\n甲区,B镇,三居委,丙苑,2,五月九日\n"))],
+        "words where the date belongs (五月上旬 is a part of a month, not a day; 五月九日 would be one)",
+        [("第2批.csv", text(LIST_HEADER + "甲区,A镇,一居委,乙苑,2,待定\n甲区,B镇,三居委,丙苑,2,五月上旬\n"))],
         [
             problem("第2批.csv", "not a valid date", row=2, column="公布日期", value="待定"),
-            problem("第2批.csv", "not a valid date", row=3, column="公布日期", value="五月九日"),
+            problem("第2批.csv", "not a valid date", row=3, column="公布日期", value="五月上旬"),
         ],
     )
     c.refused(
@@ -1061,7 +1061,8 @@ def accepted_cases(c: Corpus) -> None:
     )
     c.accepted(
         "batch_words",
-        "each batch word: 首批, 第一批, 第2批, 第二轮, 2, 第十二批, 第3批次",
+        "each batch word: 首批, 第一批, 第2批, 二批, 2, 第十二批, 第3批次 (a 轮 among them would be refused: "
+        "batch_column_mixes_batches_and_rounds)",
         [
             (
                 "名册.csv",
@@ -1077,7 +1078,7 @@ def accepted_cases(c: Corpus) -> None:
                     "戊区,G镇,七居委,1号苑,首批,2022-05-12\n"
                     "戊区,G镇,七居委,2号苑,第一批,2022-05-12\n"
                     "戊区,G镇,七居委,3号苑,第2批,2022-05-12\n"
-                    "戊区,G镇,七居委,4号苑,第二轮,2022-05-12\n"
+                    "戊区,G镇,七居委,4号苑,二批,2022-05-12\n"
                     "戊区,G镇,七居委,5号苑,2,2022-05-12\n"
                     "戊区,G镇,七居委,6号苑,第十二批,2022-05-12\n"
                     "戊区,G镇,七居委,7号苑,第3批次,2022-05-12\n"
@@ -2303,7 +2304,14 @@ def unseen_accepted(c: Corpus) -> None:
                 text("街镇,居委,小区名称,状态,公布日期\n新华路街道,法华居委,法华小区,撤销,2022-05-15\n"),
             ),
         ],
-        [check("coverage_by_district", ["district", "total", "created", "revoked"], [["长宁区", 3, 1, 0]])],
+        [
+            check("coverage_by_district", ["district", "total", "created", "revoked"], [["长宁区", 3, 1, 0]]),
+            check(
+                "dq_revoked_not_created",
+                ["name", "revoked_published", "revoked_file", "revoked_row", "revoked_already", "created_later"],
+                [["法华小区", "2022-05-15", "长宁区撤销名单.csv", 2, False, None]],
+            ),
+        ],
     )
     c.accepted(
         "whole_committee_list",
@@ -2326,6 +2334,407 @@ def unseen_accepted(c: Corpus) -> None:
     )
 
 
+# ------------------------------------------------------------ towns of other districts (session 10) ---
+QIBAO_ROSTER = "街镇,居委,小区名称,户数\n七宝镇,一居委,甲苑,10\n七宝镇,一居委,乙苑,10\n七宝镇,一居委,丙苑,10\n"
+UNITS_CREATED = ["name", "batch", "status_date"]
+
+
+def _several_town_sheets(book: xlsxwriter.Workbook) -> None:
+    """长宁区's workbook: an instruction sheet, then a sheet per 街道 under a merged title, a 序号 column, a hidden
+    内部编号 column, and real Excel date cells (stored as serial numbers)."""
+    book.add_worksheet("填表说明").write(0, 0, "填表说明：每个街道一张表，日期请用日期格式")
+    for town, names in (("新华路街道", ["番禺小区", "法华小区"]), ("江苏路街道", ["华山小区"])):
+        ws = book.add_worksheet(town)
+        day = book.add_format({"num_format": "yyyy/m/d"})
+        ws.merge_range(0, 0, 0, 4, "长宁区第一批无疫小区名单")
+        for col, header in enumerate(["序号", "居委", "小区名称", "内部编号", "公布日期"]):
+            ws.write(1, col, header)
+        ws.set_column(3, 3, None, None, {"hidden": True})
+        for k, name in enumerate(names):
+            ws.write(2 + k, 0, k + 1)
+            ws.write(2 + k, 1, "一居委")
+            ws.write(2 + k, 2, name)
+            ws.write(2 + k, 3, f"CN-{k}")
+            ws.write_datetime(2 + k, 4, dt.datetime(2022, 5, 9), day)
+
+
+def other_districts_refused(c: Corpus) -> None:
+    mixed = "「批次」列中既有「批」又有「轮」"
+    c.refused(
+        "batch_column_mixes_batches_and_rounds",
+        "宝山区's list whose 批次 cells say 第1批, 第二轮, 2轮, 第3批次: batches and rounds are two counters, so the "
+        "cells going against the rest (the two saying 轮) are named, nothing is read as a batch silently",
+        [
+            (
+                "宝山区名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,公布日期\n宝山区,友谊路街道,一居委,丁苑,第1批,2022-5-9\n"
+                    "宝山区,友谊路街道,一居委,戊苑,第二轮,2022-5-9\n宝山区,友谊路街道,一居委,己苑,2轮,2022-5-9\n"
+                    "宝山区,友谊路街道,一居委,庚苑,第3批次,2022-5-9\n宝山区,友谊路街道,一居委,辛苑,第3批,2022-5-9\n"
+                ),
+            )
+        ],
+        [
+            problem("宝山区名单.csv", mixed, 3, "批次", "第二轮"),
+            problem("宝山区名单.csv", mixed, 4, "批次", "2轮"),
+        ],
+    )
+    c.refused(
+        "round_column_says_batches",
+        "青浦区's list under a 轮次 header whose cells say 第1批: a round or a batch? refused naming the cell",
+        [
+            (
+                "青浦区名单.csv",
+                text(
+                    "区,街镇,村,轮次,公布日期\n青浦区,朱家角镇,张马村,第一轮,2022-4-28\n青浦区,朱家角镇,沈巷村,第1批,2022-4-28\n"
+                ),
+            )
+        ],
+        [problem("青浦区名单.csv", "「轮次」列中既有「批」又有「轮」", 3, "轮次", "第1批")],
+    )
+    c.refused(
+        "two_date_columns_neither_published",
+        "松江区's list with 创建日期 and 验收日期 and no 公布日期: which day is the list's cannot be told",
+        [
+            (
+                "松江区名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,创建日期,验收日期\n松江区,方松街道,绿洲居委,绿洲花园,1,2022-05-01,2022-05-09\n"
+                ),
+            )
+        ],
+        [problem("松江区名单.csv", "两列都表示同一含义", 1)],
+    )
+
+
+def other_districts_accepted(c: Corpus) -> None:
+    c.accepted(
+        "date_in_chinese_numerals_gbk",
+        "徐汇区's list as Excel saves it on Chinese Windows (GBK, CRLF): its title dated 二〇二二年五月十四日, a 序号 "
+        "column, a blank separator row, a 合计 row, a note and the issuing office's signature and day under the table",
+        [
+            (
+                "徐汇区第三批.csv",
+                text(
+                    "徐汇区第三批无疫小区名单（二〇二二年五月十四日公布）\n序号,街道,居委,小区名称,备注\n"
+                    "1,田林街道,田林一居委,田林一村,\n,,,,\n2,田林街道,田林二居委,田林二村,整建制\n合计,,,2个,\n"
+                    "注：以上排名不分先后,,,,\n田林街道办事处,,,,\n二〇二二年五月十四日,,,,\n",
+                    "gb18030",
+                    crlf=True,
+                ),
+            )
+        ],
+        [
+            check(
+                "units", UNITS_CREATED, [["田林一村", 3, "2022-05-14"], ["田林二村", 3, "2022-05-14"]], status="created"
+            )
+        ],
+        encodings={"徐汇区第三批.csv": "gb18030"},
+    )
+    c.accepted(
+        "date_in_the_header_row",
+        "闵行区's list whose day is written in the header row, beside the headers, not above them",
+        [
+            ("闵行区名册.csv", text(QIBAO_ROSTER)),
+            (
+                "闵行区第二批.csv",
+                text("闵行区第二批无疫小区名单\n街镇,居委,小区名称,（2022年5月9日公布）\n七宝镇,一居委,甲苑,\n"),
+            ),
+        ],
+        [check("units", UNITS_CREATED, [["甲苑", 2, "2022-05-09"]], status="created")],
+    )
+    c.accepted(
+        "acceptance_time_column",
+        "长宁区's list dated under 验收时间 (the acceptance check's day), with 验收结果 通过 / 未通过",
+        [
+            ("长宁区名册.csv", text(CN_ROSTER)),
+            (
+                "长宁区名单.csv",
+                text(
+                    "街镇,居委,小区名称,批次,验收时间,验收结果\n新华路街道,番禺居委,番禺小区,一批,2022年5月9日,通过\n"
+                    "新华路街道,番禺居委,番禺新村,一批,2022年5月9日,未通过\n"
+                ),
+            ),
+        ],
+        [check("units", UNITS_CREATED, [["番禺小区", 1, "2022-05-09"]], status="created")],
+    )
+    c.accepted(
+        "published_beside_created_time",
+        "普陀区's list with both 公布日期 and 创建时间: the list's day is its publication (公布), the other kept "
+        "aside; one 公布日期 written 二〇二二年五月九日",
+        [
+            (
+                "普陀区名单.csv",
+                text(
+                    "区,街镇,居委,小区名称,批次,创建时间,公布日期\n普陀区,长征镇,梅岭居委,梅岭北苑,1,2022-05-01,2022-05-09\n"
+                    "普陀区,长征镇,梅岭居委,梅岭南苑,1,2022-05-03,二〇二二年五月九日\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "units", UNITS_CREATED, [["梅岭北苑", 1, "2022-05-09"], ["梅岭南苑", 1, "2022-05-09"]], status="created"
+            )
+        ],
+    )
+    c.accepted(
+        "rounds_with_bare_numbers",
+        "青浦区's list under a 批次 header whose cells say 1 and 第2轮: no cell says 批, so the column counts rounds",
+        [
+            (
+                "青浦区名单.csv",
+                text(
+                    "区,街镇,村,批次,公布日期\n青浦区,朱家角镇,张马村,1,2022-4-28\n青浦区,朱家角镇,沈巷村,第2轮,2022-5-6\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "batches",
+                ["district", "batch", "counts_rounds", "units"],
+                [["青浦区", 1, True, 1], ["青浦区", 2, True, 1]],
+            )
+        ],
+    )
+    c.accepted(
+        "late_list_moves_creation_earlier",
+        "闵行区: batch 3 of 05-14 loaded, then batch 2 of 05-09 sent late, listing 甲苑 of batch 3 again: 甲苑 counts "
+        "created from 05-09 and its 05-14 creation is a repeat (the preview says so); 丙苑 is new in batch 2",
+        [
+            ("闵行区名册.csv", text(QIBAO_ROSTER)),
+            (
+                "闵行区第三批.csv",
+                text(
+                    "街镇,居委,小区名称,批次,公布日期\n七宝镇,一居委,甲苑,3,2022-05-14\n七宝镇,一居委,乙苑,3,2022-05-14\n"
+                ),
+            ),
+            (
+                "闵行区第二批.csv",
+                text(
+                    "街镇,居委,小区名称,批次,公布日期\n七宝镇,一居委,甲苑,2,2022-05-09\n七宝镇,一居委,丙苑,2,2022-05-09\n"
+                ),
+            ),
+        ],
+        [
+            check("coverage_by_district", ["district", "created"], [["闵行区", 2]], as_of="2022-05-13"),
+            check("coverage_by_district", ["district", "created"], [["闵行区", 3]]),
+            check(
+                "dq_created_twice",
+                ["name", "first_published", "again_published", "again_file"],
+                [["甲苑", "2022-05-09", "2022-05-14", "闵行区第三批.csv"]],
+            ),
+        ],
+    )
+    c.accepted(
+        "town_sheets_hidden_column_date_cells",
+        "长宁区's workbook: an instruction sheet, a sheet per 街道 under a merged title, 序号, a hidden column, real "
+        "Excel date cells",
+        [("长宁区第一批.xlsx", workbook(_several_town_sheets))],
+        [
+            check(
+                "units",
+                ["town", "name", "batch", "status_date"],
+                [
+                    ["新华路街道", "法华小区", 1, "2022-05-09"],
+                    ["新华路街道", "番禺小区", 1, "2022-05-09"],
+                    ["江苏路街道", "华山小区", 1, "2022-05-09"],
+                ],
+                status="created",
+            )
+        ],
+        encodings={"长宁区第一批.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "tsv_full_width_and_subtotal",
+        "奉贤区's tab-separated list of village groups: full-width digits (１组, 第１批, ２０２２/５/９), a date "
+        "5月9日, a blank line, and a 小计 row with its count where a name would be",
+        [
+            (
+                "奉贤区名单.tsv",
+                text(
+                    "区\t街镇\t村居\t村民小组\t批次\t公布日期\n奉贤区\t南桥镇\t杨王村\t１组\t第１批\t２０２２/５/９\n\n"
+                    "奉贤区\t南桥镇\t杨王村\t２组\t第１批\t5月9日\n小计\t\t\t2\t\t\n"
+                ),
+            )
+        ],
+        [check("units", UNITS_CREATED, [["1组", 1, "2022-05-09"], ["2组", 1, "2022-05-09"]], status="created")],
+    )
+
+
+def _filtered_rows(book: xlsxwriter.Workbook) -> None:
+    """杨浦区's workbook filtered in Excel: a row hidden (still in the file, read and said in the report), and a
+    公布时间 cell holding a time of day."""
+    ws = book.add_worksheet("名单")
+    ws.write_row(0, 0, ["区", "街道", "居委", "小区名称", "批次", "公布时间"])
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for r, name in enumerate(["国权小区", "政立小区", "国定一村"], start=1):
+        ws.write_row(r, 0, ["杨浦区", "五角场街道", "政立居委", name, 1])
+        ws.write_datetime(r, 5, dt.datetime(2022, 5, 9, 10, 30), stamp)
+    ws.set_row(2, None, None, {"hidden": True})
+
+
+def other_districts_more(c: Corpus) -> None:
+    c.accepted(
+        "xlsx_filtered_rows_and_times",
+        "杨浦区's workbook with a row hidden by a filter (read all the same, the report names it) and 公布时间 cells "
+        "holding a time of day",
+        [("杨浦区名单.xlsx", workbook(_filtered_rows))],
+        [
+            check(
+                "units",
+                UNITS_CREATED,
+                [["国定一村", 1, "2022-05-09"], ["国权小区", 1, "2022-05-09"], ["政立小区", 1, "2022-05-09"]],
+                status="created",
+            )
+        ],
+        encodings={"杨浦区名单.xlsx": "xlsx"},
+    )
+    c.accepted(
+        "bom_odd_order_remark_zhaipai",
+        "松江区's lists saved as CSV UTF-8 (BOM), columns in their own order; the second's 备注 says 已摘牌: revoked",
+        [
+            (
+                "松江区第一批.csv",
+                text(
+                    "公布日期,小区名称,居委,街镇,区,批次\n2022-05-09,绿洲花园,绿洲居委,方松街道,松江区,1\n"
+                    "2022-05-09,绿洲江南园,绿洲居委,方松街道,松江区,1\n",
+                    "utf-8-sig",
+                ),
+            ),
+            (
+                "松江区摘牌.csv",
+                text(
+                    "公布日期,小区名称,居委,街镇,区,备注\n2022-05-15,绿洲江南园,绿洲居委,方松街道,松江区,已摘牌\n",
+                    "utf-8-sig",
+                ),
+            ),
+        ],
+        [check("coverage_by_district", ["district", "created", "revoked"], [["松江区", 1, 1]])],
+        encodings={"松江区第一批.csv": "utf-8-sig", "松江区摘牌.csv": "utf-8-sig"},
+    )
+    c.accepted(
+        "makers_lines_under_the_table",
+        "浦东新区's list with 所属街镇 / 所属居委 / 小区名称（全称） headers, dates 2022年5月9日, 5月9号 and "
+        "2022年05月09日, and under the table 共计：3个小区 and 制表人：… 审核人：…",
+        [
+            (
+                "浦东新区第二批名单.csv",
+                text(
+                    "区,所属街镇,所属居委,小区名称（全称）,批次,公布日期\n浦东新区,川沙新镇,城南居委,城南小区,第二批,2022年5月9日\n"
+                    "浦东新区,川沙新镇,城南居委,城北小区,第二批,5月9号\n浦东新区,川沙新镇,城南居委,城东小区,第二批,2022年05月09日\n"
+                    "共计：3个小区,,,,,\n制表人：张三,,审核人：李四,,,\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "units",
+                UNITS_CREATED,
+                [["城东小区", 2, "2022-05-09"], ["城北小区", 2, "2022-05-09"], ["城南小区", 2, "2022-05-09"]],
+                status="created",
+            )
+        ],
+    )
+    c.accepted(
+        "model_in_remark_of_batch_list",
+        "浦东新区's batch list whose 备注 says 示范 for one compound: created and model that day (the report says the "
+        "creation is implied)",
+        [
+            (
+                "浦东新区第二批.csv",
+                text(
+                    "浦东新区第二批无疫小区名单\n街镇,居委,小区名称,批次,公布日期,备注\n"
+                    "川沙新镇,城南居委,城南小区,第二批,2022/5/9,\n川沙新镇,城南居委,城北小区,第二批,2022/5/9,示范\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "coverage_by_district",
+                ["district", "created", "model"],
+                [["浦东新区", 2, 1]],
+            )
+        ],
+    )
+    c.accepted(
+        "signature_under_the_table",
+        "杨浦区's list ending as an official notice does: a blank line, the issuing office, the day",
+        [
+            (
+                "杨浦区第一批.csv",
+                text(
+                    "杨浦区第一批无疫小区名单（2022年5月9日）\n街道,居委,小区名称\n五角场街道,政立居委,国权小区\n"
+                    ",,\n五角场街道办事处,,\n2022年5月9日,,\n"
+                ),
+            )
+        ],
+        [check("units", UNITS_CREATED, [["国权小区", 1, "2022-05-09"]], status="created")],
+    )
+    c.accepted(
+        "village_rounds_with_households",
+        "青浦区's first round of villages (行政村) with 户数 for the record: a list (its title says a round), not a "
+        "roster",
+        [
+            (
+                "青浦区第一轮.csv",
+                text(
+                    "青浦区第一轮无疫村名单（2022年4月28日）\n街镇,行政村,户数\n朱家角镇,张马村,420\n朱家角镇,沈巷村,610\n"
+                ),
+            )
+        ],
+        [
+            check(
+                "batches",
+                ["district", "batch", "counts_rounds", "units"],
+                [["青浦区", 1, True, 2]],
+            )
+        ],
+    )
+    c.accepted(
+        "district_and_town_in_one_cell",
+        "闵行区's list whose 区 column says 闵行区七宝镇 (district and town in one cell) and has no 街镇 column: "
+        "district 闵行区, town 七宝镇, matched to the roster",
+        [
+            ("闵行区名册.csv", text(QIBAO_ROSTER)),
+            (
+                "七宝镇名单.csv",
+                text(
+                    "区,居委,小区名称,批次,公布日期\n闵行区七宝镇,一居委,乙苑,1,2022-05-09\n"
+                    "上海市闵行区七宝镇,一居委,丙苑,1,2022-05-09\n"
+                ),
+            ),
+        ],
+        [
+            check("coverage_by_district", ["district", "total", "created"], [["闵行区", 3, 2]]),
+            check("units", ["town", "name"], [["七宝镇", "丙苑"], ["七宝镇", "乙苑"]], status="created"),
+        ],
+    )
+    c.accepted(
+        "town_written_after_its_district",
+        "宝山区 (no roster): batch 1 writes 友谊路街道, the revocation 上海市宝山区友谊路街道: the same town, one unit "
+        "revoked (not a second town with a revocation of a unit never created)",
+        [
+            (
+                "宝山区第一批.csv",
+                text("区,街镇,居委,小区名称,批次,公布日期\n宝山区,友谊路街道,一居委,丁苑,1,2022-05-09\n"),
+            ),
+            (
+                "宝山区撤销.csv",
+                text(
+                    "区,街镇,居委,小区名称,状态,公布日期\n宝山区,上海市宝山区友谊路街道,一居委,丁苑,撤销,2022-05-12\n"
+                ),
+            ),
+        ],
+        [check("coverage_by_town", ["town", "created", "revoked"], [["友谊路街道", 0, 1]])],
+    )
+    c.refused(
+        "month_slash_day",
+        "闵行区's list dated 5/9: no year, refused as no date (2022/5/9 or 5月9日 would be read)",
+        [("闵行区名单.csv", text("区,街镇,居委,小区名称,批次,公布日期\n闵行区,七宝镇,一居委,甲苑,1,5/9\n"))],
+        [problem("闵行区名单.csv", "not a valid date", 2, "公布日期", "5/9")],
+    )
+
+
 def build() -> dict[str, bytes]:
     """Relative path -> bytes, for everything the script writes."""
     corpus = Corpus()
@@ -2333,6 +2742,9 @@ def build() -> dict[str, bytes]:
     accepted_cases(corpus)
     unseen_refused(corpus)
     unseen_accepted(corpus)
+    other_districts_refused(corpus)
+    other_districts_accepted(corpus)
+    other_districts_more(corpus)
     out = {f"base/{name}": data for name, data in base_files()}
     out["base/README.md"] = BASE_README.encode()
     for case, (files, expected) in corpus.cases.items():

@@ -69,7 +69,8 @@ def _by_row(body: pl.DataFrame, data_cols: list[str]) -> tuple[list[int], list[s
     drop: dict[int, str] = {}
     for k, (filled, name) in enumerate(zip(rows, names, strict=True)):
         totals = [c for c in filled if reader._folded(c) in reader.TOTALS_WORDS]
-        if totals and (not name or reader._folded(name) in reader.TOTALS_WORDS):
+        counted = name and reader._COUNT.match(reader._folded(name))  # 小计, …, 2个: its count where a name would be
+        if totals and (not name or reader._folded(name) in reader.TOTALS_WORDS or counted):
             drop[k] = totals[0]
 
     def note(filled: list[str]) -> bool:

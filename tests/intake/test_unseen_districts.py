@@ -5,10 +5,11 @@ writes its roster (or none: roster-less) and its lists as a town would (header s
 columns, title lines carrying district / batch / date in their written forms, merged-cell blanks, the district only
 in the file name or only in the roster, the kind only in the header or the names, stray spaces, UTF-8 / BOM /
 GB18030 / UTF-16 / XLSX with an instruction sheet, a cumulative list; and as reviewers found them: a district written
-上海市X区, batches 批次：N and （第N批）, 创建时间 / 验收日期, 村居 as the committee beside the name, a
-是否创建成功 column with no-rows, a revocation said only in 备注, revocations of units never created, 整建制 lists
-naming committees only, a workbook's batch or date merged down), ingests them and checks the published figures
-against the generator's truth as of every date. CI runs a few hundred derandomised examples; more:
+上海市X区, batches 批次：N and （第N批）, 创建时间 / 验收日期 / 验收时间, days in Chinese numerals, 村居 as the
+committee beside the name, a 是否创建成功 column with no-rows, a revocation said only in 备注, revocations of units
+never created, 整建制 lists naming committees only, a workbook's batch or date merged down), ingests them and
+checks the published figures against the generator's truth as of every date. CI runs a few hundred derandomised
+examples; more:
 
     CAMPAIGN_HYPOTHESIS_EXAMPLES=3000 uv run pytest tests/intake/test_unseen_districts.py
 
@@ -149,10 +150,22 @@ def date_word(draw, day: dt.date, *, in_title: bool = False) -> str:
         f"{day.year}/{day.month}/{day.day}",
         f"{day.year}.{day.month}.{day.day}",
         f"{day.year}年{day.month}月{day.day}日",
+        chinese_day(day),  # 二〇二二年五月九日, as a notice dates itself
     ]
     if in_title:
         forms.append(f"{day.month}月{day.day}日")  # the campaign's year
     return draw(st.sampled_from(forms))
+
+
+def chinese_day(day: dt.date) -> str:
+    """2022-05-09 -> 二〇二二年五月九日 (the year digit by digit; month and day as numbers: 十二, 二十九, 三十一)."""
+    digits = "〇一二三四五六七八九"
+
+    def number(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        return ("" if tens < 2 else digits[tens]) + ("十" if tens else "") + (digits[ones] if ones else "")
+
+    return "".join(digits[int(c)] for c in str(day.year)) + f"年{number(day.month)}月{number(day.day)}日"
 
 
 FULL_WIDTH = str.maketrans("0123456789/.-", "０１２３４５６７８９／．－")
@@ -181,7 +194,7 @@ HEADERS = {
     "population": ["人口", "常住人口", "population"],
     "batch": ["批次", "创建批次", "batch"],
     "status": ["状态", "status"],
-    "published": ["公布日期", "日期", "发布日期", "创建时间", "验收日期", "date"],
+    "published": ["公布日期", "日期", "发布日期", "创建时间", "验收日期", "验收时间", "公示日期", "date"],
 }
 GENERIC_NAME = ["名称", "单位名称", "name"]
 KIND_NAME = {
