@@ -698,8 +698,15 @@ def _fill(template: str, lang: str, filled: dict[str, Label]) -> str:
 def _whole_words(campaign: Definition, noun: Label, done: Label) -> dict[str, tuple[str, str]]:
     """The whole-committee figures' words (整居创建, 整居 / 整村创建进展) from the kinds counted whole."""
     whole = campaign.whole_kinds()
-    if not whole:
-        return {}
+    if not whole:  # no figure of them is shown; the words stay the campaign's
+        return {
+            "whole_title": (f"整体{_safe(done.zh)}进展", f"{_upper(_safe(noun.en))} as a whole over time"),
+            "whole_axis": (
+                f"整体{_safe(done.zh)}的居委 / 村（个）",
+                f"Committees / villages {_safe(_lower(done.en))} as a whole",
+            ),
+            "whole_together": ("{n} 个区合计。", "{n} districts together."),
+        }
     noun, done = Label(_safe(noun.zh), _safe(_lower(noun.en))), Label(_safe(done.zh), _safe(_lower(done.en)))
     en_noun, en_done = noun.en, done.en
     whole = [replace(k, whole=Label(_safe(k.whole.zh), _safe(k.whole.en))) for k in whole]

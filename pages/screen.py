@@ -41,13 +41,9 @@ GOOD = "#35e08a"
 WARN = "#ffb020"
 BAD = "#ff5a5f"
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-KIND_COLOURS = {
-    "compound": "#ff7b6b",
-    "village_group": "#5ab8ff",
-    "village": "#45e38a",
-    "community": "#ffc05a",
-    "unknown": "#b8c2d6",
-}
+# the kinds' colours on the dark screen, by the campaign's order of kinds (its file's colours are for light pages)
+KIND_PALETTE = ("#ff7b6b", "#5ab8ff", "#45e38a", "#ffc05a", "#c58bff", "#7ff0e6", "#ff8fd0", "#e8f0ff")
+KIND_COLOURS = {**i18n.definition().colours(KIND_PALETTE, own=False), "unknown": "#b8c2d6"}
 DASHES = ["", "14 8", "4 6", "20 6 4 6"]
 # the progress panel's lines when there is one per district (screen.PROGRESS_MAX of them)
 DISTRICT_COLOURS = ["#ff7b6b", "#5ab8ff", "#45e38a", "#ffc05a", "#c58bff", "#ff8fd0", "#7ff0e6", "#e8f0ff"]
