@@ -509,8 +509,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # several campaigns side by side (campaign/app/campaigns.py)
     "campaign_choose": ("创建活动", "Campaign"),
     "campaign_unknown": (
-        "没有名为「{asked}」的创建活动，显示的是{name}；已安装的有 {known}",
-        "There is no campaign “{asked}”; showing {name}. Installed: {known}",
+        "没有名为{asked}的创建活动，显示的是{name}；已安装的有 {known}",
+        "There is no campaign {asked}; showing {name}. Installed: {known}",
     ),
     "synthetic_other": (
         "样例中的全部名称和数字均为合成数据，仅作演示，不代表任何真实的创建情况。",

@@ -23,13 +23,15 @@ import streamlit as st
 
 from campaign import i18n
 from campaign.answers import screen
-from campaign.app import pages_folder, screen_assets
+from campaign.app import campaigns, pages_folder, screen_assets
 from campaign.text import short
 
 if pages_folder.on():  # a fresh server's first visitor here, without dashboard.py (campaign.app.pages_folder)
     pages_folder.run_through_dashboard()
 
 config, url_notes = screen.parse(st.query_params.to_dict(), screen.server_defaults())
+# a ?campaign= naming no installed campaign: said in the notes, as a page says it (dashboard.py chose the default)
+campaign_note = campaigns.unknown_said(as_markdown=False)
 LANG = config.lang
 
 BG = "#050b17"
@@ -570,7 +572,7 @@ def live() -> None:
     started = state.setdefault("started", now)
     data = screen.current_data(state)
     wall = dt.datetime.now()
-    notes = [n.text(LANG) for n in url_notes]
+    notes = [n.text(LANG) for n in url_notes] + ([campaign_note] if campaign_note else [])
     warning = None
     if state.get("error"):
         fetched = data.fetched_at.strftime("%H:%M:%S") if data else "—"

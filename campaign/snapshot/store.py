@@ -351,7 +351,9 @@ def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -
         kind = "table"
     # the kinds counted whole per committee (整居 / 整村) are the active campaign's: the ingest's or rollback's
     con.execute("create or replace temp table whole_kinds (kind varchar)")
-    con.executemany("insert into whole_kinds values (?)", [[k.key] for k in definitions.active().whole_kinds()])
+    whole = [[k.key] for k in definitions.active().whole_kinds()]
+    if whole:
+        con.executemany("insert into whole_kinds values (?)", whole)
     con.execute(DERIVE.read_text(encoding="utf-8"))
     con.execute("create or replace table derived_meta as select $v as version", {"v": DERIVE_VERSION})
     con.execute(f"drop {kind} temp.scoped_units")
