@@ -92,7 +92,19 @@ PAGES = [
     "pages/screen.py",
 ]
 # the 无疫小区 campaign's own words: none may show in another campaign's pages
-WUYI_WORDS = ("无疫", "已创建", "首次创建", "创建次数", "新创建", "重新创建", "已取消", "整居创建", "整村", "阳性", "村民小组")
+WUYI_WORDS = (
+    "无疫",
+    "已创建",
+    "首次创建",
+    "创建次数",
+    "新创建",
+    "重新创建",
+    "已取消",
+    "整居创建",
+    "整村",
+    "阳性",
+    "村民小组",
+)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -216,3 +228,45 @@ def test_its_words_in_english_are_its_own(lvse) -> None:
     text = _text(at)
     assert "Newly accepted" in text or "accepted again" in text, text[:400]
     assert "created" not in text.lower().replace("created by", ""), text[:400]
+
+
+def test_an_unknown_campaign_is_said_on_the_screen_in_both_languages(lvse) -> None:
+    at = dashboard_app()
+    at.query_params.update({"campaign": "nope<b>x</b>", "panels": "overview"})
+    at.switch_page("pages/screen.py").run()
+    assert not at.exception, at.exception
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "没有名为“nope&lt;b&gt;x&lt;/b&gt;”的创建活动" in html and "There is no campaign “nope&lt;b&gt;x" in html
+    assert "wuyi" in html and "lvse" in html and "<b>x</b>" not in html
+
+
+HOSTILE = "**粗**[点我](javascript:alert(1))"
+
+
+@pytest.fixture
+def hostile(tmp_path, monkeypatch, app_mode):
+    """绿色社区 with its name, a kind's label and its done status's label written to be read as Markdown."""
+    config.clear_cache()
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    text = LVSE.replace('name = { zh = "绿色社区"', f'name = {{ zh = "{HOSTILE}"')
+    text = text.replace('label = { zh = "楼组"', f'label = {{ zh = "楼组{HOSTILE}"')
+    text = text.replace('label = { zh = "已验收"', f'label = {{ zh = "已验收{HOSTILE}"')
+    text = text.replace('event = { zh = "验收"', f'event = {{ zh = "验收{HOSTILE}"')
+    (folder / "lvse.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CAMPAIGN_CAMPAIGNS_DIR", str(folder))
+    monkeypatch.setenv("CAMPAIGN_DB", str(tmp_path / "data" / "campaign.duckdb"))
+    written = write_campaign_sample(tmp_path / "files", definition(folder / "lvse.toml"))
+    assert main(["ingest", "--campaign", "lvse", *(str(p) for p in written if p.suffix == ".csv")]) == 0
+    yield
+    config.clear_cache()
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/changes.py", "pages/progress.py", "pages/quality.py"])
+def test_a_campaigns_labels_are_shown_as_text_where_markdown_is_read(hostile, page) -> None:
+    at = _opened(page)
+    shown = [*at.title, *at.subheader, *at.markdown, *at.caption, *at.warning, *at.info, *at.success]
+    read = [str(e.value) for e in shown] + [m.label for m in at.metric] + [str(m.delta) for m in at.metric]
+    assert not [t for t in read if "**粗**" in t or "](javascript" in t], page
+    if page == "pages/overview.py":
+        assert [t for t in read if r"\*\*粗\*\*" in t], read  # its words are there, escaped
