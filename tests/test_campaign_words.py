@@ -105,3 +105,13 @@ def test_a_label_with_markdown_in_it_is_shown_as_text(tmp_path) -> None:
     assert filled.startswith("1 个居委整体")
     # a label without such characters is left alone (no backslashes in a chart or a file name)
     assert words["kind_compound"] == ("小区", "Compounds")
+
+
+def test_the_readmes_example_is_the_default_campaigns_file() -> None:
+    """README.md shows how to define a campaign with lines of wuyi.toml: each is in that file, word for word."""
+    readme = (BUNDLED.parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## A campaign is a definition", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("  #")[0].rstrip() for line in example.splitlines()]
+    file_lines = BUNDLED.read_text(encoding="utf-8").splitlines()
+    missing = [line for line in lines if line and not any(f.startswith(line.rstrip("]")) for f in file_lines)]
+    assert missing == [] and len(lines) >= 10
