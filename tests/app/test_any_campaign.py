@@ -17,6 +17,7 @@ from campaign import config
 from campaign.definition import PALETTE, definition
 from campaign.generate.campaign_sample import write_campaign_sample
 from campaign.ops.cli import main
+from tests.support import ROOT
 from tests.support.apptest import dashboard_app
 
 LVSE = """
@@ -77,20 +78,7 @@ words = ["退出", "已退出"]
 undoes = "created"
 """
 
-PAGES = [
-    "pages/overview.py",
-    "pages/progress.py",
-    "pages/towns.py",
-    "pages/grids.py",
-    "pages/services.py",
-    "pages/changes.py",
-    "pages/forecast.py",
-    "pages/quality.py",
-    "pages/explorer.py",
-    "pages/find.py",
-    "pages/data.py",
-    "pages/screen.py",
-]
+PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))  # every page
 # the 无疫小区 campaign's own words: none may show in another campaign's pages
 WUYI_WORDS = (
     "无疫",
