@@ -52,8 +52,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "no_roster": ("无名册（仅计数）", "no roster (counts only)"),
     "kind_unknown": ("未分类", "Unclassified"),
-    "unit_committee": ("居委", "residents' committees"),
-    "unit_village": ("村", "villages"),
     "target_line": (
         "{district}{kind}：名册 {roster:,} 个，官方公布总数 {target:,} 个",
         "{district} {kind}: {roster:,} in the roster, official total {target:,}",
