@@ -35,6 +35,11 @@ UNDO_STATUS = "revoked"  # the one that undoes it
 LEVELS = ("district", "town", "committee")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _RESERVED_KINDS = ("unknown",)  # a unit whose kind nothing said
+# kinds' chart colours on a light page, in the kinds' order, when a definition gives none (the first four: the
+# 无疫小区 kinds' own)
+PALETTE = ("#c0392b", "#2e86c1", "#28b463", "#d68910", "#8e44ad", "#16a085", "#d35400", "#7d6608")
+UNKNOWN_COLOUR = "#7f8c8d"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class DefinitionError(ValueError):
@@ -59,6 +64,9 @@ class Kind:
     header_words: tuple[str, ...]  # in a name column's header (小区名称); a one-character word only as the whole
     title_words: tuple[str, ...]  # in a title line or a file name
     name_ending: str | None  # a regular expression a unit's name ends with (…村), None when a name says nothing
+    colour: str | None = None  # its colour in charts (#rrggbb); None: the palette's, by the kind's order
+    whole: Label | None = None  # units of it counted whole per committee (整居); None: not counted so
+    within: Label | None = None  # with ``whole``: the committees that hold them (居委 / residents' committees)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,8 @@ class Status:
     done: bool = False
     undoes: str | None = None
     implies: str | None = None  # the status a unit must have had first (示范 implies 创建)
+    noun: Label | None = None  # the event as a noun where a phrase needs one (creation); None: the event itself
+    note: Label | None = None  # why it happens, where the pages explain it (出现新增阳性后); None: nothing said
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,15 @@ class Definition:
 
     def level(self, key: str) -> Label:
         return dict(self.levels)[key]
+
+    def colours(self, palette: tuple[str, ...] = PALETTE, own: bool = True) -> dict[str, str]:
+        """kind -> its chart colour: the file's (``own``), else the palette's by the kind's order; ``unknown`` grey."""
+        out = {k.key: (k.colour if own and k.colour else palette[i % len(palette)]) for i, k in enumerate(self.kinds)}
+        return {**out, "unknown": UNKNOWN_COLOUR}
+
+    def whole_kinds(self) -> tuple[Kind, ...]:
+        """The kinds counted whole per committee (整居 / 整村), in the file's order."""
+        return tuple(k for k in self.kinds if k.whole is not None)
 
 
 def fold(text: str) -> str:
@@ -276,7 +295,7 @@ class _Reader:
 
     def kinds(self, value: object) -> tuple[Kind, ...]:
         out: list[Kind] = []
-        allowed = ("label", "one", "words", "header_words", "title_words", "name_ending")
+        allowed = ("label", "one", "words", "header_words", "title_words", "name_ending", "colour", "whole", "within")
         for key, at, entry in self.entries(value, "kinds", allowed, ("label", "one", "words")):
             if key in _RESERVED_KINDS or any(k.key == key for k in out):
                 raise self.fail(f"{at}.key", "重复或保留的类型", "a kind listed twice, or reserved")
@@ -297,15 +316,33 @@ class _Reader:
                     self.words(entry.get("header_words", []), f"{at}.header_words", empty=True),
                     self.words(entry.get("title_words", []), f"{at}.title_words", empty=True),
                     ending,
+                    self.colour(entry.get("colour"), f"{at}.colour"),
+                    *self.whole(entry, at),
                 )
             )
         self.unique_words([(f"kinds.{k.key}.header_words", k.header_words) for k in out])
         self.unique_words([(f"kinds.{k.key}.title_words", k.title_words) for k in out])
         return tuple(out)
 
+    def colour(self, value: object, key: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            raise self.fail(key, "应为 #rrggbb 形式的颜色，如 #c0392b", "must be a colour as #rrggbb, such as #c0392b")
+        return value.lower()
+
+    def whole(self, entry: dict, at: str) -> tuple[Label | None, Label | None]:
+        """A kind counted whole per committee names the count (整居) and the committees (居委): both, or neither."""
+        if ("whole" in entry) != ("within" in entry):
+            missing = "within" if "whole" in entry else "whole"
+            raise self.fail(f"{at}.{missing}", "whole 与 within 须同时给出", "whole and within go together")
+        if "whole" not in entry:
+            return None, None
+        return self.label(entry["whole"], f"{at}.whole"), self.label(entry["within"], f"{at}.within")
+
     def statuses(self, value: object) -> tuple[Status, ...]:
         out: list[Status] = []
-        allowed = ("label", "event", "words", "done", "undoes", "implies")
+        allowed = ("label", "event", "words", "done", "undoes", "implies", "noun", "note")
         for key, at, entry in self.entries(value, "statuses", allowed, ("label", "event", "words")):
             if key not in SNAPSHOT_STATUSES:
                 raise self.fail(
@@ -331,6 +368,8 @@ class _Reader:
                     done,
                     refs["undoes"],
                     refs["implies"],
+                    self.label(entry["noun"], f"{at}.noun") if "noun" in entry else None,
+                    self.label(entry["note"], f"{at}.note") if "note" in entry else None,
                 )
             )
         self.unique_words([(f"statuses.{s.key}.words", s.words) for s in out])

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 
-from campaign.definition import DEFAULT_KEY, Definition, definition
+from campaign.definition import DEFAULT_KEY, Definition, Label, definition
+from campaign.text import markdown
 
 LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     "page_overview": ("总览", "Overview"),
-    "page_progress": ("创建进度", "Progress"),
     "page_towns": ("街镇", "Towns"),
     "page_explorer": ("明细", "Explorer"),
     "language": ("语言 / Language", "语言 / Language"),
@@ -32,21 +34,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "total": ("总数", "Total"),
     "coverage": ("覆盖率", "Coverage"),
-    "remaining": ("待创建", "Remaining"),
     "batches_run": ("已公布批次", "Batches published"),
     "rounds_run": ("已开展轮次", "Rounds run"),
     "full_date": ("达到 100% 日期", "Date 100% reached"),
     "target": ("官方总数", "Official total"),
     "published": ("公布日期", "Publication date"),
     "status_date": ("状态日期", "Status date"),
-    "first_created": ("首次创建", "First created"),
-    "times_created": ("创建次数", "Times created"),
     "households": ("户数", "Households"),
     "population": ("人口", "Population"),
     "units": ("单位数", "Units"),
     "committees": ("居委 / 村数", "Committees / villages"),
     "rank": ("排名", "Rank"),
-    "whole": ("整体创建", "Created as a whole"),
     "in_roster": ("在名册中", "In roster"),
     "share": ("占街镇单位比例", "Share of the town's units"),
     "net": ("净增", "Net change"),
@@ -54,14 +52,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "no_roster": ("无名册（仅计数）", "no roster (counts only)"),
     "kind_unknown": ("未分类", "Unclassified"),
-    "whole_compound": ("整居创建", "Whole-committee creation"),
-    "whole_village_group": ("整村创建", "Whole-village creation"),
-    "whole_detail": (
-        "{whole:,} 个{unit}整体创建（{touched:,} 个有单位创建，共 {total:,} 个）",
-        "{whole:,} {unit} created as a whole ({touched:,} with any unit created, of {total:,})",
-    ),
-    "unit_committee": ("居委", "residents' committees"),
-    "unit_village": ("村", "villages"),
     "target_line": (
         "{district}{kind}：名册 {roster:,} 个，官方公布总数 {target:,} 个",
         "{district} {kind}: {roster:,} in the roster, official total {target:,}",
@@ -79,45 +69,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "check_bad": ("{name}：发现 {n:,} 处", "{name}: {n:,} found"),
     "check_targets": ("名册总数与官方公布总数", "Roster totals against official totals"),
     "check_batch_counts": ("名单条数与批次通知公布数", "Units in the lists against each batch notice"),
-    "check_created_twice": ("未经取消而重复创建", "Created again with no revocation between"),
-    "check_model_no_creation": ("示范单位无创建记录", "Model units with no creation on record"),
-    "check_model_no_creation_note": (
-        "示范须先创建：这些单位按示范日计为已创建。请导入创建它们的批次名单。",
-        "A model unit was created first: these count as created on their model day. Load the list that created them.",
-    ),
     "check_never_listed": ("名册中从未出现在任何名单的单位", "Roster units no list has mentioned"),
     "check_grid_households": (
         "网格户数多于名册户数的居委、村",
         "Committees and villages whose grids hold more households than their roster units",
     ),
     "check_none_loaded": ("（尚未导入此类数据）", "(no such data loaded yet)"),
-    "check_whole_claim_missing": (
-        "标为整建制创建、但当日仍有单位未创建的居委、村",
-        "Committees and villages marked whole while one of their units was not created that day",
-    ),
-    "check_whole_claim_denied": (
-        "标为非整建制、但当日所有单位均已创建的居委、村",
-        "Committees and villages marked not whole though all their units were created that day",
-    ),
-    "check_cumulative_fell": (
-        "累计名单漏列已创建单位（累计覆盖未经取消而下降）",
-        "Cumulative lists leaving out created units (cumulative coverage falling without a revocation)",
-    ),
-    "check_cumulative_note": (
-        "漏列的单位状态不变（不推定为取消）；如确已取消，请导入取消名单。",
-        "The units left out keep their status (no revocation is inferred); if they were revoked, load the "
-        "revocation list.",
-    ),
     "page_forecast": ("预计完成", "Forecast"),
     "forecast_title": ("何时达到 100%", "When will we reach 100%"),
-    "forecast_method": (
-        "方法：以截至所选日期前 7、14、28 天的净创建速度推算剩余单位所需天数；预计日期用 14 天速度，"
-        "范围取三种速度中最快与最慢者。若某个时段没有进展，则无法给出最晚日期。下方回测列出按此方法在过去各公布日所作预测与实际的差距。",
-        "Method: the remaining units divided by the net pace of creation over the 7, 14 and 28 days before the "
-        "chosen day; the projection uses the 14-day pace, the range the fastest and slowest of the three. When a "
-        "window saw no progress there is no latest date. The backtest below shows how far such projections, made "
-        "on each past publication date, were from what happened.",
-    ),
     "forecast_all_done": ("截至所选日期，各区各类型均已达到 100%。", "Every district and kind is at 100% on this day."),
     "projected": ("预计日期", "Projected"),
     "earliest": ("最早", "Earliest"),
@@ -155,9 +114,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_again_published": ("再次公布日期", "Again published"),
     "col_again_file": ("再次来源文件", "Again in file"),
     "col_again_row": ("再次所在行", "Again at row"),
-    "col_model_published": ("示范公布日期", "Model published"),
-    "col_model_file": ("示范来源文件", "Model list file"),
-    "col_model_row": ("示范所在行", "Model list row"),
     "col_list_file": ("累计名单文件", "Cumulative list"),
     "col_list_published": ("累计名单日期", "List published"),
     "col_last_seen": ("最近一次列入", "Last listed"),
@@ -185,19 +141,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet_about": ("说明", "About"),
     "page_changes": ("变化", "Changes"),
     "changes_title": ("每个公布日的变化", "What changed on each publication date"),
-    "changes_caption": (
-        "新创建、取消后重新创建、取消（出现新增阳性后），以及净变化。",
-        "Newly created, created again after a revocation, revoked (after a new positive case), and the net change.",
-    ),
-    "created_new": ("新创建", "Newly created"),
-    "created_again": ("重新创建", "Created again"),
     "net_change": ("净变化", "Net change"),
-    "revoked_open_title": ("已取消、尚未重新创建的单位", "Revoked and not yet created again"),
-    "revoked_none": ("截至所选日期，没有已取消而未重新创建的单位。", "No unit is revoked and waiting as of this day."),
-    "revoked_on": ("取消日期", "Revoked on"),
     "days_open": ("已等待天数", "Days waiting"),
-    "whole_title": ("整居 / 整村创建进展", "Whole-committee and whole-village creation over time"),
-    "whole_axis": ("整体创建的居委 / 村（个）", "Committees / villages created as a whole"),
     "page_data": ("数据", "Data"),
     "data_title": ("数据导入与历史", "Data intake and history"),
     "data_now": (
@@ -251,11 +196,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_kind": ("类型", "Kind of unit"),
     "opt_kind_none": ("按文件判断", "As the files say"),
     "opt_cumulative": ("累计名单", "Cumulative lists"),
-    "opt_cumulative_help": (
-        "名单列出截至公布日期的全部已创建单位（标题或文件名未写“累计”时勾选）：已创建的单位不重复记录，漏列的单位在数据质量页提示。",
-        "The lists hold every unit created up to their date (tick when neither title nor file name says 累计): units "
-        "already created get no new event; units left out are flagged on the data-quality page.",
-    ),
     "preview": ("预览变化", "Preview the changes"),
     "confirm": ("确认导入", "Load these files"),
     "preview_title": ("将要发生的变化", "What will change"),
@@ -270,11 +210,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "请在确认前查看以下 {n} 处：载入后数据质量页会将它们列为问题（不影响载入）。",
         "Look at these {n} rows before confirming: once loaded, the data-quality page will flag them (they do not "
         "stop the load).",
-    ),
-    "preview_implied": (
-        "{n} 个示范单位此前没有创建记录：按示范日计为已创建，并列在数据质量页；请补充导入创建它们的名单。",
-        "{n} model units have no creation on record: they count as created on their model day and are listed on "
-        "the data-quality page; load the lists that created them.",
     ),
     "preview_nothing": (
         "这些文件都已导入过，不会改变任何数据。",
@@ -321,16 +256,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "building_db": ("首次启动：正在从样例数据建立数据库…", "First start: building the database from the sample data…"),
     "synthetic": ("样例数据", "Sample data"),
-    "overview_title": ("各区创建总览", "Creation by district"),
     "overview_table": ("各区、各类型明细", "By district and kind"),
     "coverage_chart": ("各区覆盖率", "Coverage by district"),
     "progress_title": ("累计覆盖率", "Cumulative coverage"),
-    "progress_caption": (
-        "每个公布日期当天结束时的累计覆盖率；取消会使曲线下降。",
-        "Cumulative coverage at the end of each publication date; a revocation steps it down.",
-    ),
-    "per_batch_title": ("各批次 / 轮次新创建单位", "Units created per batch / round"),
-    "heatmap_title": ("街镇 × 批次：新创建单位数", "Town × batch: units created"),
     "heatmap_district": ("热力图所示区", "District shown in the heatmap"),
     "towns_title": ("街镇覆盖率排名", "Towns ranked by coverage"),
     "drill_town": ("选择街镇查看居委 / 村", "Choose a town to see its committees and villages"),
@@ -380,15 +308,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "view": ("显示", "Show"),
     "view_curve": ("累计覆盖率曲线", "Coverage over time"),
     "view_changes": ("每个公布日的变化", "Changes per publication date"),
-    "whole_together": (
-        "{n} 个区合计；在侧栏选择一个区可查看该区的整居、整村创建。",
-        "{n} districts together; choose a district in the sidebar for its own.",
-    ),
-    "forecast_missing_units": (
-        "尚未创建的单位：[未创建]({not_created}) · [已取消、尚未重新创建]({revoked})（在明细页打开）",
-        "The units still missing: [not created]({not_created}) · [revoked, not created again]({revoked}) "
-        "(opens the explorer)",
-    ),
     "forecast_towns_choose_district": (
         "区较多：在侧栏选择一个区后显示其街镇的预计。",
         "Many districts: choose one in the sidebar to see its towns' projections.",
@@ -433,11 +352,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_panel_town": ("街镇", "Town"),
     "screen_latest": ("最新 {label}", "Latest {label}"),
     "screen_new": ("新增", "New"),
-    "screen_revoked_since": ("取消", "Revoked"),
-    "screen_revoked_help": ("自上一批以来取消", "revoked since the previous one"),
-    "screen_top_towns": ("本批创建单位最多的街镇", "Towns with most units in it"),
     "screen_rank": ("第 {rank} 名 / 共 {n} 个街镇", "Rank {rank} of {n} towns"),
-    "screen_per_batch": ("各批次 / 轮次创建单位", "Units created per batch / round"),
     "screen_no_roster": ("无名册，仅计数", "no roster, counts only"),
     "screen_kpi_page": ("各区 第 {page} / {pages} 页", "Districts, page {page} of {pages}"),
     "screen_board_page": ("第 {page} / {pages} 页", "page {page} of {pages}"),
@@ -510,24 +425,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "boundaries_bad": ("无法使用此 GeoJSON：{why}", "Cannot use this GeoJSON: {why}"),
     "boundaries_remove": ("删除已上传的边界", "Remove the uploaded boundaries"),
     # the forecast's calibrated range (pages/forecast.py)
-    "forecast_method_range": (
-        "方法：以截至所选日期前 7、14、28 天的净创建速度推算。预计日期 = 剩余单位 ÷ 近 14 天速度；"
-        "最早日期用三种速度中最快者。最晚日期考虑“最后几个百分点最慢”：取按最慢速度推算的日期与"
-        "“慢尾”模型日期中较晚者。慢尾模型假设每天创建剩余单位中的固定比例（按近 7 天剩余单位的减少估计），"
-        "推算到剩余不足半个单位的那一天。按过去各公布日回测样例历史，此范围包含实际完成日期的比例"
-        "不低于 {claim:.0%}（只用三种速度的旧范围仅 43%）；在未用于调整方法的生成历史（16 个区）上约为 "
-        "{generated:.0%}。范围因此较宽，仍可能落空：这是如实的不确定性。"
-        "预计日期本身往往偏早。若某个时段没有进展，则无法给出最晚日期。",
-        "Method: the net pace of creation over the 7, 14 and 28 days before the chosen day. Projected = the remaining "
-        "units over the 14-day pace; earliest uses the fastest of the three paces. Latest allows for the slow tail "
-        "(the last few per cent take longest): the later of the date at the slowest pace and the date of a model in "
-        "which each day the same share of the units still remaining is created (the share the last 7 days show), "
-        "until fewer than half a unit remains. Backtested on the sample history from each past publication date, "
-        "this range held the actual date of 100% at least {claim:.0%} of the time (the old range of the three paces "
-        "alone: 43%); on a generated 16-district history the method was not fitted to, about {generated:.0%}. So it "
-        "is wide and can still miss: that is the honest uncertainty. The projection itself tends to be early. When a "
-        "window saw no progress there is no latest date.",
-    ),
     "backtest_unscored": (
         "共 {n} 次预测，均因近 14 天没有进展而给不出预计日期，暂无误差可计。",
         "{n} projections, none with a projected date (no progress in the 14 days before): no error to score yet.",
@@ -540,7 +437,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "wide on average.",
     ),
     "latest_linear": ("最晚（仅按最慢速度）", "Latest at the slowest pace alone"),
-    "daily_share": ("慢尾模型每日完成剩余比例", "Slow-tail model: share of the rest created a day"),
     # the one-page daily brief (campaign/outputs/brief.py, the overview's download)
     "brief_as_of": ("数据截至 {day} 当天结束", "Data as of the end of {day}"),
     "brief_snapshot": ("数据快照发布于 {time}", "data snapshot published {time}"),
@@ -549,24 +445,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief_by_kind": ("各区、各类型", "By district and kind"),
     "brief_latest": ("最新批次 / 轮次", "Latest batch / round"),
     "brief_new": ("新增", "New"),
-    "brief_revoked": ("取消", "Revoked"),
     "brief_finish": ("达到100% / 预计（范围）", "100% on / projected (range)"),
     "brief_reached": ("{day} 已达到", "reached {day}"),
     "brief_projected": ("{day}（{earliest} – {latest}）", "{day} ({earliest} – {latest})"),
     "brief_no_projection": ("近期无进展，无法预计", "no recent progress: no projection"),
-    "brief_created_total": ("已创建 / 总数", "Created / total"),
-    "brief_method": (
-        "覆盖率 = 已创建 ÷ 名册总数（取消的不计）；最新批次的“取消”为上一批公布后取消的单位；预计方法见“预计完成”页。",
-        'Coverage = created ÷ roster total (revoked units do not count); a latest batch\'s "revoked" counts units '
-        "revoked since the previous batch; the projection's method is on the forecast page.",
-    ),
     "brief_more": ("另有 {n} 行未列出：请在侧栏选择一个区", "{n} more rows not shown: choose a district"),
     "brief_generated": ("生成于 {time}", "generated {time}"),
     "brief_download": ("下载日报（PDF，A4）", "Download the daily brief (PDF, A4)"),
-    "brief_download_help": (
-        "一页 A4：所选日期的各区覆盖率、已创建 / 总数、待创建、最新批次及图表",
-        "One A4 page: the chosen day's coverage, created / total, remaining, latest batch and charts per district",
-    ),
     "brief_no_font": (
         "没有找到中文字体，无法生成 PDF 日报：请安装 fonts-noto-cjk（apt-get install -y fonts-noto-cjk），"
         "或将环境变量 CAMPAIGN_CJK_FONT 设为一个中文字体文件（.ttf、.otf 或 .ttc）。",
@@ -622,8 +507,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # several campaigns side by side (campaign/app/campaigns.py)
     "campaign_choose": ("创建活动", "Campaign"),
     "campaign_unknown": (
-        "没有名为「{asked}」的创建活动，显示的是{name}；已安装的有 {known}",
-        "There is no campaign “{asked}”; showing {name}. Installed: {known}",
+        "没有名为{asked}的创建活动，显示的是{name}；已安装的有 {known}",
+        "There is no campaign {asked}; showing {name}. Installed: {known}",
     ),
     "synthetic_other": (
         "样例中的全部名称和数字均为合成数据，仅作演示，不代表任何真实的创建情况。",
@@ -649,6 +534,217 @@ TEXT.update(
 )
 
 
+# The UI's words that name the campaign's own statuses (创建, 取消, 示范…), as templates: «done» is the done status's
+# event (创建 / created), «done_noun» its noun (创建 / creation), «done_state» its label (已创建 / created), «undo…» the
+# same of the status that undoes it (取消 / revoked), «model» the model status's label, «not_done» the not-done label,
+# «undo_note» why a unit is undone; a capital («Done») starts a sentence in English. ``campaign_text`` fills them from
+# the definition: 垃圾分类达标小区 says 首次达标 / First passed where 无疫小区 says 首次创建 / First created.
+CAMPAIGN_WORDS: dict[str, tuple[str, str]] = {
+    "page_progress": ("«done_noun»进度", "Progress"),
+    "overview_title": ("各区«done_noun»总览", "«Done_noun» by district"),
+    "remaining": ("待«done»", "Remaining"),
+    "first_created": ("首次«done»", "First «done»"),
+    "times_created": ("«done»次数", "Times «done»"),
+    "whole": ("整体«done»", "«Done» as a whole"),
+    "whole_detail": (
+        "{whole:,} 个{unit}整体«done»（{touched:,} 个有单位«done»，共 {total:,} 个）",
+        "{whole:,} {unit} «done» as a whole ({touched:,} with any unit «done», of {total:,})",
+    ),
+    "check_created_twice": ("未经«undo»而重复«done»", "«Done» again with no «undo_noun» between"),
+    "check_model_no_creation": ("«model»单位无«done_noun»记录", "«Model» units with no «done_noun» on record"),
+    "check_model_no_creation_note": (
+        "«model»须先«done»：这些单位按«model»日计为«done_state»。请导入«done»它们的批次名单。",
+        "A «model» unit was «done» first: these count as «done» on their «model» day. Load the list that «done» them.",
+    ),
+    "check_whole_claim_missing": (
+        "标为整建制«done»、但当日仍有单位«not_done»的居委、村",
+        "Committees and villages marked whole while one of their units was not «done» that day",
+    ),
+    "check_whole_claim_denied": (
+        "标为非整建制、但当日所有单位均«done_state»的居委、村",
+        "Committees and villages marked not whole though all their units were «done» that day",
+    ),
+    "check_cumulative_fell": (
+        "累计名单漏列«done_state»单位（累计覆盖未经«undo»而下降）",
+        "Cumulative lists leaving out «done» units (cumulative coverage falling without a «undo_noun»)",
+    ),
+    "check_cumulative_note": (
+        "漏列的单位状态不变（不推定为«undo»）；如确«undo_state»，请导入«undo»名单。",
+        "The units left out keep their status (no «undo_noun» is inferred); if they were «undo», load the «undo_noun» "
+        "list.",
+    ),
+    "col_model_published": ("«model»公布日期", "«Model» published"),
+    "col_model_file": ("«model»来源文件", "«Model» list file"),
+    "col_model_row": ("«model»所在行", "«Model» list row"),
+    "changes_caption": (
+        "新«done»、«undo»后重新«done»、«undo»«undo_note»，以及净变化。",
+        "Newly «done», «done» again after a «undo_noun», «undo»«undo_note», and the net change.",
+    ),
+    "created_new": ("新«done»", "Newly «done»"),
+    "created_again": ("重新«done»", "«Done» again"),
+    "revoked_open_title": ("«undo_state»、尚未重新«done»的单位", "«Undo_state» and not yet «done» again"),
+    "revoked_none": (
+        "截至所选日期，没有«undo_state»而未重新«done»的单位。",
+        "No unit is «undo» and waiting as of this day.",
+    ),
+    "revoked_on": ("«undo»日期", "«Undo» on"),
+    "opt_cumulative_help": (
+        "名单列出截至公布日期的全部«done_state»单位（标题或文件名未写“累计”时勾选）：«done_state»的单位不重复记录，漏列的单位在数据质量页提示。",
+        "The lists hold every unit «done» up to their date (tick when neither title nor file name says 累计): units "
+        "already «done» get no new event; units left out are flagged on the data-quality page.",
+    ),
+    "preview_implied": (
+        "{n} 个«model»单位此前没有«done_noun»记录：按«model»日计为«done_state»，并列在数据质量页；"
+        "请补充导入«done»它们的名单。",
+        "{n} «model» units have no «done_noun» on record: they count as «done» on their «model» day and are listed on "
+        "the data-quality page; load the lists that «done» them.",
+    ),
+    "progress_caption": (
+        "每个公布日期当天结束时的累计覆盖率；«undo»会使曲线下降。",
+        "Cumulative coverage at the end of each publication date; a «undo_noun» steps it down.",
+    ),
+    "per_batch_title": ("各批次 / 轮次新«done»单位", "Units «done» per batch / round"),
+    "heatmap_title": ("街镇 × 批次：新«done»单位数", "Town × batch: units «done»"),
+    "forecast_missing_units": (
+        "尚未«done»的单位：[«not_done»]({not_created}) · [«undo_state»、尚未重新«done»]({revoked})（在明细页打开）",
+        "The units still missing: [«not_done»]({not_created}) · [«undo», not «done» again]({revoked}) "
+        "(opens the explorer)",
+    ),
+    "forecast_method": (
+        "方法：以截至所选日期前 7、14、28 天的净«done_noun»速度推算剩余单位所需天数；预计日期用 14 天速度，"
+        "范围取三种速度中最快与最慢者。若某个时段没有进展，则无法给出最晚日期。下方回测列出按此方法在过去各公布日所作预测与实际的差距。",
+        "Method: the remaining units divided by the net pace of «done_noun» over the 7, 14 and 28 days before the "
+        "chosen day; the projection uses the 14-day pace, the range the fastest and slowest of the three. When a "
+        "window saw no progress there is no latest date. The backtest below shows how far such projections, made "
+        "on each past publication date, were from what happened.",
+    ),
+    "forecast_method_range": (
+        "方法：以截至所选日期前 7、14、28 天的净«done_noun»速度推算。预计日期 = 剩余单位 ÷ 近 14 天速度；"
+        "最早日期用三种速度中最快者。最晚日期考虑“最后几个百分点最慢”：取按最慢速度推算的日期与"
+        "“慢尾”模型日期中较晚者。慢尾模型假设每天«done»剩余单位中的固定比例（按近 7 天剩余单位的减少估计），"
+        "推算到剩余不足半个单位的那一天。按过去各公布日回测样例历史，此范围包含实际完成日期的比例"
+        "不低于 {claim:.0%}（只用三种速度的旧范围仅 43%）；在未用于调整方法的生成历史（16 个区）上约为 "
+        "{generated:.0%}。范围因此较宽，仍可能落空：这是如实的不确定性。"
+        "预计日期本身往往偏早。若某个时段没有进展，则无法给出最晚日期。",
+        "Method: the net pace of «done_noun» over the 7, 14 and 28 days before the chosen day. Projected = the "
+        "remaining units over the 14-day pace; earliest uses the fastest of the three paces. Latest allows for the "
+        "slow tail (the last few per cent take longest): the later of the date at the slowest pace and the date of a "
+        "model in which each day the same share of the units still remaining is «done» (the share the last 7 days "
+        "show), until fewer than half a unit remains. Backtested on the sample history from each past publication "
+        "date, this range held the actual date of 100% at least {claim:.0%} of the time (the old range of the three "
+        "paces alone: 43%); on a generated 16-district history the method was not fitted to, about {generated:.0%}. "
+        "So it is wide and can still miss: that is the honest uncertainty. The projection itself tends to be early. "
+        "When a window saw no progress there is no latest date.",
+    ),
+    "daily_share": ("慢尾模型每日完成剩余比例", "Slow-tail model: share of the rest «done» a day"),
+    "screen_revoked_since": ("«undo»", "«Undo»"),
+    "screen_revoked_help": ("自上一批以来«undo»", "«undo» since the previous one"),
+    "screen_top_towns": ("本批«done»单位最多的街镇", "Towns with most units in it"),
+    "screen_per_batch": ("各批次 / 轮次«done»单位", "Units «done» per batch / round"),
+    "brief_revoked": ("«undo»", "«Undo»"),
+    "brief_created_total": ("«done_state» / 总数", "«Done_state» / total"),
+    "brief_method": (
+        "覆盖率 = «done_state» ÷ 名册总数（«undo»的不计）；最新批次的“«undo»”为上一批公布后«undo»的单位；"
+        "预计方法见“预计完成”页。",
+        'Coverage = «done» ÷ roster total («undo» units do not count); a latest batch\'s "«undo»" counts units '
+        "«undo» since the previous batch; the projection's method is on the forecast page.",
+    ),
+    "brief_download_help": (
+        "一页 A4：所选日期的各区覆盖率、«done_state» / 总数、待«done»、最新批次及图表",
+        "One A4 page: the chosen day's coverage, «done» / total, remaining, latest batch and charts per district",
+    ),
+}
+# a campaign without a status the words name (no model, nothing undoing) says them generically: its pages show zero
+_GENERIC = {
+    "undo": (Label("取消", "revoked"), Label("已取消", "Revoked")),
+    "model": (Label("示范", "model"), Label("示范", "Model")),
+}
+# a label with a character Markdown or HTML reads: shown escaped wherever the UI's words go (Streamlit reads
+# Markdown in titles, captions, labels and alerts)
+_MARKUP = re.compile(r"[\\`*_\[\]<>$~#|!^&]|:[a-z]|\n|^\s*[-+=>]|\d\.\s")
+
+
+def _safe(text: str) -> str:
+    return markdown(text) if _MARKUP.search(text) else text
+
+
+def _lower(text: str) -> str:
+    """An English word mid-sentence (Created -> created): only the first letter, so a name keeps its capitals."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _status_words(campaign: Definition) -> dict[str, Label]:
+    """What fills the templates' «…»: the done status's, the undoing one's and the model's words."""
+    done = next(s for s in campaign.statuses if s.done)
+    undo = next((s for s in campaign.statuses if s.undoes == done.key), None)
+    model = campaign.status("model")
+    undo_event, undo_label = (undo.event, undo.label) if undo else _GENERIC["undo"]
+    note = undo.note if undo else None
+    return {
+        "done": done.event,
+        "done_noun": done.noun or done.event,
+        "done_state": done.label,
+        "undo": undo_event,
+        "undo_noun": (undo.noun or undo.event) if undo else undo_event,
+        "undo_state": undo_label,
+        "model": model.label if model else _GENERIC["model"][1],
+        "not_done": campaign.not_done,
+        "undo_note": Label(f"（{note.zh}）", f" ({note.en})") if note else Label("", ""),
+    }
+
+
+def _fill(template: str, lang: str, filled: dict[str, Label]) -> str:
+    runtime = "{" in template  # a template t() formats again: braces in a campaign's words stay braces
+
+    def word(m: re.Match) -> str:
+        name = m.group(1)
+        text = getattr(filled[name.lower()], lang)
+        text = _upper(text) if name[0].isupper() else (_lower(text) if lang == "en" else text)
+        text = _safe(text)
+        return text.replace("{", "{{").replace("}", "}}") if runtime else text
+
+    return re.sub(r"«(\w+)»", word, template)
+
+
+def _whole_words(campaign: Definition, noun: Label, done: Label) -> dict[str, tuple[str, str]]:
+    """The whole-committee figures' words (整居创建, 整居 / 整村创建进展) from the kinds counted whole."""
+    whole = campaign.whole_kinds()
+    if not whole:  # no figure of them is shown; the words stay the campaign's
+        return {
+            "whole_title": (f"整体{_safe(done.zh)}进展", f"{_upper(_safe(noun.en))} as a whole over time"),
+            "whole_axis": (
+                f"整体{_safe(done.zh)}的居委 / 村（个）",
+                f"Committees / villages {_safe(_lower(done.en))} as a whole",
+            ),
+            "whole_together": ("{n} 个区合计。", "{n} districts together."),
+        }
+    noun, done = Label(_safe(noun.zh), _safe(_lower(noun.en))), Label(_safe(done.zh), _safe(_lower(done.en)))
+    en_noun, en_done = noun.en, done.en
+    whole = [replace(k, whole=Label(_safe(k.whole.zh), _safe(k.whole.en))) for k in whole]
+    within = [Label(_safe(k.within.zh), _safe(k.within.en)) for k in whole]
+    first, *rest = [k.whole.en for k in whole]
+    return {
+        **{f"whole_{k.key}": (f"{k.whole.zh}{noun.zh}", f"{k.whole.en} {en_noun}") for k in whole},
+        **{f"whole_within_{k.key}": (w.zh, w.en) for k, w in zip(whole, within, strict=True)},
+        "whole_title": (
+            " / ".join(k.whole.zh for k in whole) + f"{noun.zh}进展",
+            " and ".join([first, *map(_lower, rest)]) + f" {en_noun} over time",
+        ),
+        "whole_axis": (
+            f"整体{done.zh}的" + " / ".join(w.zh for w in within) + "（个）",
+            _upper(" / ".join(w.en for w in within)) + f" {en_done} as a whole",
+        ),
+        "whole_together": (
+            "{n} 个区合计；在侧栏选择一个区可查看该区的" + "、".join(k.whole.zh for k in whole) + f"{noun.zh}。",
+            "{n} districts together; choose a district in the sidebar for its own.",
+        ),
+    }
+
+
 def campaign_text(campaign: Definition) -> dict[str, tuple[str, str]]:
     """The words of the UI that are the campaign's own (its titles, levels, kinds, statuses, batches), from its
     definition file rather than from this module."""
@@ -671,7 +767,10 @@ def campaign_text(campaign: Definition) -> dict[str, tuple[str, str]]:
         # a card's heading (已创建 12,345) and a unit's status say the same word
         out[s.key] = out[f"status_{s.key}"] = s.label
         out[f"event_{s.key}"] = s.event
-    return {key: (label.zh, label.en) for key, label in out.items()}
+    words = {key: (_safe(label.zh), _safe(label.en)) for key, label in out.items()}
+    filled = _status_words(campaign)
+    words |= {key: (_fill(zh, "zh", filled), _fill(en, "en", filled)) for key, (zh, en) in CAMPAIGN_WORDS.items()}
+    return words | _whole_words(campaign, filled["done_noun"], filled["done"])
 
 
 TEXT.update(campaign_text(definition()))

@@ -12,7 +12,8 @@ changes = ui.opening("changes_title", "changes_by_date")
 
 # the changes (a chart each for up to 4 districts) and whole creation over time one at a time: a district
 # change redraws one chart, not two
-view = ui.view("changes_view", {"changes": "view_changes", "whole": "whole_title"})
+# (whole creation only in a campaign that counts some kind whole per committee)
+view = ui.view("changes_view", {"changes": "view_changes"} | ({"whole": "whole_title"} if ui.whole_kinds() else {}))
 # every district counts: past CHARTS_PER_DISTRICT_MAX they are summed into one chart (as cheap to draw for 300
 # as for 12), and the table lists each
 

@@ -11,7 +11,6 @@ from campaign.app import access, login, ui
 from campaign.intake import uploads
 from campaign.intake.ingest import Defaults, ingest
 from campaign.intake.problems import IngestRefused
-from campaign.intake.vocabulary import KINDS
 from campaign.outputs import export
 from campaign.snapshot import store
 
@@ -95,7 +94,7 @@ if admin:
         )
         opt_kind = c1.selectbox(
             ui.t("opt_kind"),
-            [None, *KINDS],
+            [None, *(k.key for k in ui.i18n.definition().kinds)],  # the chosen campaign's kinds
             format_func=lambda k: ui.t("opt_kind_none") if k is None else ui.t(f"kind_{k}"),
             key="data_opt_kind",
         )

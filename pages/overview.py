@@ -11,7 +11,7 @@ from campaign.snapshot import store
 
 ctx = ui.context()
 coverage = ui.opening("overview_title", "coverage_by_district")
-whole = ui.q("whole_committees")
+whole = ui.q("whole_committees", whole_kinds=ui.whole_kinds())
 
 # the one-page daily brief (A4 PDF) of this day and district, made only when the button is pressed
 try:
@@ -59,7 +59,7 @@ for district, rows in [] if many else coverage.group_by("district", maintain_ord
     district_whole = whole.filter(pl.col("district") == district[0])
     lines = []
     for row in district_whole.iter_rows(named=True):
-        unit = ui.t("unit_committee" if row["kind"] == "compound" else "unit_village")
+        unit = ui.t("whole_within_" + row["kind"])
         lines.append(
             f"**{ui.t('whole_' + row['kind'])}**{ui.t('colon')}"
             + ui.t(
@@ -120,7 +120,7 @@ def coverage_figure(with_roster: pl.DataFrame) -> go.Figure:
         ticks["ticktext"] += [text.chart(s) for s in shown]
         fig.add_trace(
             traces.coverage_bars(
-                rows, [text.chart(b) for b in bars], ui.KIND_COLOURS.get(kind[0]), i18n.kind_label(kind[0], ctx.lang)
+                rows, [text.chart(b) for b in bars], ui.kind_colours().get(kind[0]), i18n.kind_label(kind[0], ctx.lang)
             )
         )
     fig.update_layout(

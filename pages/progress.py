@@ -70,7 +70,7 @@ elif view == "batch":
             name=text.chart_short(district) + ("" if together else f" · {i18n.kind_label(kind, ctx.lang)}"),
             x=labels,
             y=rows.get_column("units").to_list(),
-            marker_color=None if together else ui.KIND_COLOURS.get(kind),
+            marker_color=None if together else ui.kind_colours().get(kind),
             text=[f"{u:,}" for u in rows.get_column("units")] if labelled else None,
             customdata=[i18n.fmt_date(d, ctx.lang) for d in rows.get_column("published")],
             hovertemplate="%{x}<br>%{customdata}<br>%{y:,}<extra></extra>",

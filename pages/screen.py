@@ -23,13 +23,15 @@ import streamlit as st
 
 from campaign import i18n
 from campaign.answers import screen
-from campaign.app import pages_folder, screen_assets
+from campaign.app import campaigns, pages_folder, screen_assets
 from campaign.text import short
 
 if pages_folder.on():  # a fresh server's first visitor here, without dashboard.py (campaign.app.pages_folder)
     pages_folder.run_through_dashboard()
 
 config, url_notes = screen.parse(st.query_params.to_dict(), screen.server_defaults())
+# a ?campaign= naming no installed campaign: said in the notes, as a page says it (dashboard.py chose the default)
+campaign_note = campaigns.unknown_said(as_markdown=False)
 LANG = config.lang
 
 BG = "#050b17"
@@ -41,13 +43,9 @@ GOOD = "#35e08a"
 WARN = "#ffb020"
 BAD = "#ff5a5f"
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-KIND_COLOURS = {
-    "compound": "#ff7b6b",
-    "village_group": "#5ab8ff",
-    "village": "#45e38a",
-    "community": "#ffc05a",
-    "unknown": "#b8c2d6",
-}
+# the kinds' colours on the dark screen, by the campaign's order of kinds (its file's colours are for light pages)
+KIND_PALETTE = ("#ff7b6b", "#5ab8ff", "#45e38a", "#ffc05a", "#c58bff", "#7ff0e6", "#ff8fd0", "#e8f0ff")
+KIND_COLOURS = {**i18n.definition().colours(KIND_PALETTE, own=False), "unknown": "#b8c2d6"}
 DASHES = ["", "14 8", "4 6", "20 6 4 6"]
 # the progress panel's lines when there is one per district (screen.PROGRESS_MAX of them)
 DISTRICT_COLOURS = ["#ff7b6b", "#5ab8ff", "#45e38a", "#ffc05a", "#c58bff", "#ff8fd0", "#7ff0e6", "#e8f0ff"]
@@ -575,7 +573,7 @@ def live() -> None:
     started = state.setdefault("started", now)
     data = screen.current_data(state)
     wall = dt.datetime.now()
-    notes = [n.text(LANG) for n in url_notes]
+    notes = [n.text(LANG) for n in url_notes] + ([campaign_note] if campaign_note else [])
     warning = None
     if state.get("error"):
         fetched = data.fetched_at.strftime("%H:%M:%S") if data else "—"

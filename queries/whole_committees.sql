@@ -1,12 +1,14 @@
 -- Whole-committee and whole-village creation (整居创建 / 整村创建), as of the end of a day.
--- Grain: one row per (district, kind) for the kinds that sit below a committee or village:
--- compounds (in residents' committees) and village groups (in villages).
--- Parameters: $as_of (date, null = latest), $district (null = all).
+-- Grain: one row per (district, kind) for the kinds the campaign counts whole per committee (its definition's
+-- kinds with ``whole``: 无疫小区's compounds in residents' committees and village groups in villages).
+-- Parameters: $as_of (date, null = latest), $district (null = all), $whole_kinds (those kinds' keys, comma-separated;
+-- null = the kinds whole_daily holds, which derive.sql made for them).
 -- Reads whole_daily (derive.sql): its latest row <= as_of per district and kind.
 with sizes as (
     select district, kind, sum(committees)::bigint as committees
     from town_kinds
-    where kind in ('compound', 'village_group')
+    where (list_contains(string_split($whole_kinds::varchar, ','), kind)
+           or ($whole_kinds::varchar is null and kind in (select distinct kind from whole_daily)))
       and ($district::varchar is null or district = $district)
     group by district, kind
 ), latest as (

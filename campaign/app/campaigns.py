@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from campaign import config, i18n
+from campaign import config, i18n, text
 from campaign import definition as definitions
 
 PARAM = "campaign"  # the URL's parameter
@@ -84,18 +84,36 @@ def _lang() -> str:
     return config.settings().language
 
 
+def unknown_said(as_markdown: bool = True) -> str | None:
+    """A ?campaign= this run found no campaign for, said once, Chinese then English (a link from elsewhere may reach
+    a reader of either), naming the campaign shown and the installed ones; None when the URL named none wrong.
+    ``as_markdown``: for a Markdown alert (the key as code, a name escaped), else plain text (the screen's HTML)."""
+    asked = st.session_state.pop(UNKNOWN, None)
+    if asked is None:
+        return None
+    installed = config.installed()
+    shown = definitions.definition(installed[st.session_state[CHOSEN]]).name
+    cut = asked[:40]
+    lines = []
+    for lang, sep in (("zh", "、"), ("en", ", ")):
+        name, known = shown(lang), sep.join(installed)
+        if as_markdown:  # the key as typed is shown as code: a URL's text never renders as Markdown
+            cut_shown, name, known = f"`{cut.replace('`', '')}`", text.markdown(name), text.markdown(known)
+        else:
+            cut_shown = f"“{cut}”"
+        lines.append(i18n.t("campaign_unknown", lang, asked=cut_shown, name=name, known=known))
+    return "  \n".join(lines) if as_markdown else " / ".join(lines)
+
+
 def chooser() -> None:
     """The sidebar's choice of campaign, by name; nothing when only one is installed. A ?campaign= that named none
     is said once, with the installed ones."""
     lang = _lang()
     installed = config.installed()
-    asked = st.session_state.pop(UNKNOWN, None)
     names = {key: definitions.definition(path).name(lang) for key, path in installed.items()}
-    if asked is not None:
-        shown = names[st.session_state[CHOSEN]]
-        known = "、".join(installed) if lang != "en" else ", ".join(installed)
-        # the key as typed is shown as code: a URL's text never renders as Markdown
-        st.warning(i18n.t("campaign_unknown", lang, asked=f"`{asked[:40].replace('`', '')}`", name=shown, known=known))
+    said = unknown_said()
+    if said is not None:
+        st.warning(said, icon="⚠️")
     if len(installed) < 2:
         return
     st.session_state[PICK] = st.session_state[CHOSEN]

@@ -56,13 +56,16 @@ def _count_run() -> None:
 
 
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-KIND_COLOURS = {
-    "compound": "#c0392b",
-    "village_group": "#2e86c1",
-    "village": "#28b463",
-    "community": "#d68910",
-    "unknown": "#7f8c8d",
-}
+
+
+def kind_colours() -> dict[str, str]:
+    """kind -> its colour in charts: the active campaign's (its file's, else a palette by the kinds' order)."""
+    return i18n.definition().colours()
+
+
+def whole_kinds() -> str:
+    """The kinds the active campaign counts whole per committee, as whole_committees' $whole_kinds takes them."""
+    return ",".join(k.key for k in i18n.definition().whole_kinds())
 
 
 @dataclass(frozen=True)

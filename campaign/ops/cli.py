@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scale", choices=["city", "national", "tiny"])
     p.add_argument("--db", type=Path, required=True, help="database file to replace (kept snapshots as for ingest)")
     p.add_argument("--seed", type=int, help="random seed (default 2022)")
+    p.add_argument("--campaign", help=f"{chosen}: the generator makes the {DEFAULT_KEY} campaign only")
 
     db_help = "database file (default: the campaign's: $CAMPAIGN_DB, else data/campaign.duckdb; another campaign's "
     db_help += "is <key>/campaign.duckdb beside it)"
@@ -120,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check the configuration and print it as JSON")
 
     p = sub.add_parser("health", help="the published snapshot's age (and the dashboard's answer) as JSON")
-    p.add_argument("--campaign", help=chosen)
+    p.add_argument("--campaign", help=f"{chosen} (default: every installed campaign, each one's snapshot)")
     p.add_argument("--db", type=Path, help=db_help)
     p.add_argument("--url", help="also ask the dashboard at this URL, e.g. http://127.0.0.1:8501")
     p.add_argument("--stale", help="older than this is stale, e.g. 24h, 2d, off (default: the config's stale)")
@@ -150,10 +151,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    scaled = args.command == "build-scale" or (args.command == "sample" and args.scale != "seed")
+    if scaled and getattr(args, "campaign", None) not in (None, DEFAULT_KEY):
+        # the scale generator writes the 无疫小区 campaign's kinds and words: into another campaign's snapshot they
+        # would be units it has no kind for (its seed sample, `campaign sample --campaign KEY`, is its own)
+        what = "--scale" if args.command == "sample" else "build-scale"
+        print(
+            f"{what} 只生成无疫小区活动（{DEFAULT_KEY}）的数据，不能用于 {args.campaign}；该活动的样例用 "
+            f"campaign sample --campaign {args.campaign} 生成 ({what} generates the {DEFAULT_KEY} campaign only; "
+            f"for {args.campaign}'s sample: campaign sample --campaign {args.campaign})",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "sample" and args.scale != "seed":
-        if getattr(args, "campaign", None) not in (None, DEFAULT_KEY):
-            print("--scale 只适用于无疫小区活动 (--scale generates the 无疫小区 campaign only)", file=sys.stderr)
-            return 2
         return _sample_scale(args)
     if args.command == "sample":
         from campaign.generate.campaign_sample import write_campaign_sample
@@ -443,7 +453,10 @@ def _health(args: argparse.Namespace) -> int:
         except config.ConfigError as error:
             print(error, file=sys.stderr)
             return 2
-    status, body = health.check(Path(args.db or store.default_db()), stale, args.url)
+    if args.db is None and args.campaign is None:  # every installed campaign, each one's snapshot
+        status, body = health.check_all(store.default_db(), stale, args.url)
+    else:
+        status, body = health.check(Path(args.db or store.default_db()), stale, args.url)
     print(json.dumps(body, ensure_ascii=False, indent=2))
     return health.EXIT[status]
 

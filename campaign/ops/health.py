@@ -7,9 +7,11 @@
 - ``no-data``: there is no published snapshot, or it cannot be read;
 - ``down``: the dashboard does not answer its own health check (``/_stcore/health``).
 
-``campaign health`` prints it and exits 0 (ok), 1 (stale) or 2 (no-data, down). ``campaign serve`` also
-answers it over HTTP on the health port (``GET /health``): 200 for ok and stale (the process is fine,
-the data is old), 503 for no-data and down. Streamlit 1.67's own server has no custom routes we can
+``check_all`` does so for every installed campaign, each one's snapshot (the worst status is the whole's, and
+``problems`` says what is wrong naming the campaign). ``campaign health`` prints it (``check`` alone for ``--db`` or
+``--campaign``) and exits 0 (ok), 1 (stale) or 2 (no-data, down). ``campaign serve`` also answers
+``check_all`` over HTTP on the health port (``GET /health``): 200 for ok and stale (the process is fine, the data
+is old), 503 for no-data and down. Streamlit 1.67's own server has no custom routes we can
 rely on (``st.App`` is experimental), so the endpoint is a small server of its own beside it.
 """
 
@@ -97,6 +99,60 @@ def check(db: Path, stale_after: dt.timedelta | None, dashboard_url: str | None 
     return status, {"status": status, **info}
 
 
+RANK = ("ok", "stale", "no-data", "down")  # the worse of two statuses is the later
+
+
+def _said(key: str, name: str, status: str, snap: dict) -> str | None:
+    """What is wrong with one campaign's snapshot, naming the campaign, Chinese first; None when nothing is."""
+    who = f"{name} ({key})"
+    if status == "empty":
+        return (
+            f"{who}: 尚无快照（有样例的活动在首次选择时建立，否则用 campaign ingest --campaign {key} 导入）"
+            f" (no snapshot yet: one with a sample is built when first chosen; else load with campaign ingest)"
+        )
+    if "error" in snap:
+        return f"{who}: 快照无法读取 (the snapshot cannot be read): {snap['error']}"
+    if status == "no-data":
+        return f"{who}: 尚未导入数据 (no data loaded): {snap['database']}"
+    if status == "stale":
+        at = snap.get("last_ingest_at")
+        return f"{who}: 最近导入于 {at}，数据已过期 (no new data since {at})"
+    return None
+
+
+def _status(snap: dict) -> str:
+    if not snap["exists"] or "error" in snap or "last_ingest_id" not in snap:
+        return "no-data"
+    return "stale" if snap.get("stale") else "ok"
+
+
+def check_all(db: Path, stale_after: dt.timedelta | None, dashboard_url: str | None = None) -> tuple[str, dict]:
+    """``check`` of the default campaign's snapshot ``db``, then of every other installed campaign's: the status is
+    the worst of them, each campaign is listed by key with its name and status, and what is wrong is said naming
+    it (``problems``). Another campaign with no snapshot yet is ``empty``: said, not counted against the whole."""
+    from campaign import config
+    from campaign.definition import DEFAULT_KEY
+
+    status, body = check(db, stale_after, dashboard_url)
+    listed, problems = {}, []
+    for key in config.installed():
+        chosen = config.campaign(key)
+        snap = body["snapshot"] if key == DEFAULT_KEY else snapshot(chosen.db, stale_after)
+        own = _status(snap)
+        if key != DEFAULT_KEY and not snap["exists"]:
+            own = "empty"
+        elif RANK.index(own) > RANK.index(status):
+            status = own
+        name = chosen.definition.name.zh
+        listed[key] = {"name": name, "status": own, "database": snap["database"]}
+        if key != DEFAULT_KEY:
+            listed[key]["snapshot"] = snap
+        said = _said(key, name, own, snap)
+        if said:
+            problems.append(said)
+    return status, {**body, "status": status, "campaigns": listed, "problems": problems}
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: HealthServer
 
@@ -105,7 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         try:
-            status, body = check(self.server.db, self.server.stale_after, self.server.dashboard_url)
+            status, body = check_all(self.server.db, self.server.stale_after, self.server.dashboard_url)
         except Exception as error:  # the endpoint must answer whatever happens
             log.exception("health check failed")
             status, body = "down", {"status": "down", "error": str(error)}

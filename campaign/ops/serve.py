@@ -112,19 +112,35 @@ def limit_malloc_arenas(count: int = ARENAS) -> bool:
         return False
 
 
-def check_snapshot(db) -> None:
+def check_snapshots(db) -> None:
+    """At start, every installed campaign's snapshot (the default one's is ``db``): one that cannot be read is
+    logged naming its campaign, with the kept snapshot served instead."""
+    from campaign.definition import DEFAULT_KEY
+
+    for key in config.installed():
+        chosen = config.campaign(key)
+        check_snapshot(db if key == DEFAULT_KEY else chosen.db, f"{chosen.definition.name.zh} ({key})")
+
+
+def check_snapshot(db, who: str = "") -> None:
     """At start: a published snapshot that cannot be read is logged, with the kept snapshot served instead."""
     from campaign.snapshot import store
 
     if not db.exists():
         return
     chosen = store.serving(db)
+    where = f"{who}: " if who else ""
     if chosen.damaged and chosen.path is None:
-        log.error("没有可读的快照：请从备份恢复数据文件夹 (no snapshot reads: restore the data folder from a backup)")
+        log.error(
+            "%s没有可读的快照：请从备份恢复数据文件夹 (no snapshot reads: restore the data folder from a backup): %s",
+            where,
+            db,
+        )
     elif chosen.damaged:
         log.error(
-            "已发布的快照无法读取，提供保留的快照 %s；回滚 (the published snapshot cannot be read, serving the kept "
+            "%s已发布的快照无法读取，提供保留的快照 %s；回滚 (the published snapshot cannot be read, serving the kept "
             "snapshot %s; roll back): campaign rollback --db %s %s",
+            where,
             chosen.snapshot_id,
             chosen.snapshot_id,
             db,
@@ -140,7 +156,7 @@ def run(settings: config.Settings) -> int:
     os.environ.update(settings.environment())
     os.chdir(ROOT)  # .streamlit/config.toml and secrets.toml are read from here
     settings.db.parent.mkdir(parents=True, exist_ok=True)
-    check_snapshot(settings.db)
+    check_snapshots(settings.db)
     server = None
     if settings.health_port:
         host = "127.0.0.1" if settings.address in ("0.0.0.0", "::", "localhost") else settings.address

@@ -44,13 +44,6 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts
 _CJK_NAME = re.compile(r"cjk|sc|cn|gb|wqy|hei|song|ming|kai|fallback|han", re.IGNORECASE)
 _MUST_HAVE = "无疫小区创建进度覆盖率金山崇明"
 
-KIND_COLOURS = {  # as campaign.app.ui.KIND_COLOURS (the pages' charts)
-    "compound": "#c0392b",
-    "village_group": "#2e86c1",
-    "village": "#28b463",
-    "community": "#d68910",
-    "unknown": "#7f8c8d",
-}
 DISTRICT_DASHES = ((0, 0), (1.6, 0.9), (0.5, 0.7), (2.4, 0.8, 0.5))
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 14.0
@@ -361,7 +354,8 @@ def _bars(page: _Page, y: float, height: float, items: Sequence[_Bar], lang: str
         page.text(MARGIN, mid + size * 0.16, page.fit(bar.label, label_w - 2))
         share = max(0.0, min(100.0, bar.pct or 0.0))
         w = (x1 - x0) * share / 100
-        pdf.set_fill_color(KIND_COLOURS.get(bar.kind, "#34495e") if bar.kind else "#34495e")
+        # a kind's colour as the pages' charts draw it (the active campaign's definition)
+        pdf.set_fill_color(i18n.definition().colours().get(bar.kind, "#34495e") if bar.kind else "#34495e")
         pdf.rect(x0, mid - bar_h / 2, max(w, 0.3), bar_h, style="F")
         text = f"{i18n.fmt_pct(bar.pct)} ({bar.created:,}/{bar.total:,})"
         page.font(size - 0.5, bold=True)
@@ -435,8 +429,9 @@ def _curve(page: _Page, y: float, height: float, curve: pl.DataFrame, day: dt.da
     page.text(x1, y1 + 7.5, i18n.t("date_axis", lang), align="R")
     districts = list(dict.fromkeys(k[0] for k in series))
     legend_y = y1 + 11
+    colours = i18n.definition().colours()
     for n, ((district, kind), points) in enumerate(series.items()):
-        colour = KIND_COLOURS.get(kind, KIND_COLOURS["unknown"])
+        colour = colours.get(kind, colours["unknown"])
         dash = DISTRICT_DASHES[districts.index(district) % len(DISTRICT_DASHES)]
         path: list[tuple[float, float]] = [(px(first), py(0))]
         for published, pct in points.select("published", "coverage_pct").iter_rows():

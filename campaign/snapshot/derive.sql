@@ -341,18 +341,19 @@ having count(*) filter (where delta <> 0) > 0
 order by district, published;
 
 -- Whole-committee and whole-village creation (整居 / 整村) on each day something was published for the
--- district and kind (whole_over_time with no as-of day). Grain: one row per (district, kind, published).
+-- district and kind (whole_over_time with no as-of day), for the kinds the campaign counts whole (temp.whole_kinds,
+-- from its definition). Grain: one row per (district, kind, published).
 create or replace table whole_daily as
 with sizes as (
     select district, kind, town, committee, count(*) as units
     from scoped_units
-    where kind in ('compound', 'village_group')
+    where kind in (select kind from temp.whole_kinds)
     group by all
 ), per_day as (
     select u.district, u.kind, u.town, u.committee, t.published, sum(t.delta) as net
     from transitions as t
     join scoped_units as u using (unit_id)
-    where u.kind in ('compound', 'village_group')
+    where u.kind in (select kind from temp.whole_kinds)
     group by all
 ), running as (
     select *, sum(net) over (partition by district, kind, town, committee order by published) as created

@@ -41,6 +41,7 @@ import duckdb
 import polars as pl
 
 from campaign import config
+from campaign import definition as definitions
 from campaign.snapshot.connect import attach, read_only
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -353,6 +354,11 @@ def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -
             "select e.* from events as e where e.unit_id in (select unit_id from scoped_units)"
         )
         kind = "table"
+    # the kinds counted whole per committee (整居 / 整村) are the active campaign's: the ingest's or rollback's
+    con.execute("create or replace temp table whole_kinds (kind varchar)")
+    whole = [[k.key] for k in definitions.active().whole_kinds()]
+    if whole:
+        con.executemany("insert into whole_kinds values (?)", whole)
     con.execute(DERIVE.read_text(encoding="utf-8"))
     con.execute("create or replace table derived_meta as select $v as version", {"v": DERIVE_VERSION})
     con.execute(f"drop {kind} temp.scoped_units")
