@@ -5,7 +5,6 @@ page (AppTest) and on the screen, with the colours and whole-committee figures i
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -19,64 +18,9 @@ from campaign.generate.campaign_sample import write_campaign_sample
 from campaign.ops.cli import main
 from tests.support import ROOT
 from tests.support.apptest import dashboard_app
+from tests.support.campaigns import DEFINITIONS, csv_rows
 
-LVSE = """
-[campaign]
-name = { zh = "绿色社区", en = "Green communities" }
-title = { zh = "绿色社区创建进度", en = "Green community campaign" }
-screen_title = { zh = "绿色社区 · 指挥中心", en = "Green communities · Command centre" }
-brief_title = { zh = "绿色社区创建日报", en = "Green community campaign: daily brief" }
-export_name = { zh = "绿色社区明细", en = "green-units" }
-brief_name = { zh = "绿色社区日报", en = "green-brief" }
-year = 2023
-stem = "绿色"
-title_words = ["绿色社区"]
-
-[levels]
-district = { zh = "区", en = "District" }
-town = { zh = "街镇", en = "Town" }
-committee = { zh = "居委", en = "Committee" }
-
-[batches]
-batch = { zh = "第{n}批", en = "batch {n}" }
-round = { zh = "第{n}轮", en = "round {n}" }
-
-[not_done]
-label = { zh = "未验收", en = "Not accepted" }
-
-[[kinds]]
-key = "block"
-label = { zh = "楼组", en = "Blocks" }
-one = { zh = "楼组", en = "Block" }
-words = ["楼组"]
-header_words = ["楼组"]
-title_words = ["楼组"]
-whole = { zh = "整居", en = "Whole-committee" }
-within = { zh = "居委", en = "committees" }
-
-[[kinds]]
-key = "greenway"
-label = { zh = "绿道", en = "Greenways" }
-one = { zh = "绿道", en = "Greenway" }
-words = ["绿道"]
-header_words = ["绿道"]
-title_words = ["绿道"]
-name_ending = "绿道$"
-
-[[statuses]]
-key = "created"
-label = { zh = "已验收", en = "Accepted" }
-event = { zh = "验收", en = "accepted" }
-words = ["验收", "已验收"]
-done = true
-
-[[statuses]]
-key = "revoked"
-label = { zh = "已退出", en = "Withdrawn" }
-event = { zh = "退出", en = "withdrawn" }
-words = ["退出", "已退出"]
-undoes = "created"
-"""
+LVSE = (DEFINITIONS / "lvse.toml").read_text(encoding="utf-8")
 
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))  # every page
 # the 无疫小区 campaign's own words: none may show in another campaign's pages
@@ -95,17 +39,11 @@ WUYI_WORDS = (
 )
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("区,"))  # past a title line
-    return list(csv.DictReader(lines[start:]))
-
-
 def expected(files: Path) -> dict:
     """The figures a reader of the files works out: (district, kind word) -> (accepted, units), and per district the
     committees of 楼组, those with any accepted, those with every one accepted (整居验收)."""
-    roster = {(r["区"], r["名称"]): r for path in files.glob("*_名册.csv") for r in _rows(path)}
-    events = [r for path in files.glob("*.csv") if "状态" in path.read_text(encoding="utf-8") for r in _rows(path)]
+    roster = {(r["区"], r["名称"]): r for path in files.glob("*_名册.csv") for r in csv_rows(path)}
+    events = [r for path in files.glob("*.csv") if "状态" in path.read_text(encoding="utf-8") for r in csv_rows(path)]
     done: dict[tuple[str, str], bool] = {}
     for r in sorted(events, key=lambda r: r["公布日期"]):
         if r["状态"] in ("验收", "退出"):

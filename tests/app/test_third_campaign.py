@@ -4,7 +4,6 @@ files generated from that definition, loaded with ``campaign ingest --campaign p
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -17,7 +16,7 @@ from campaign.definition import definition
 from campaign.generate.campaign_sample import write_campaign_sample
 from campaign.ops.cli import main
 from tests.support.apptest import dashboard_app
-from tests.support.campaigns import write_pingan
+from tests.support.campaigns import csv_rows, write_pingan
 
 PAGES = [
     "pages/overview.py",
@@ -35,19 +34,13 @@ PAGES = [
 ]
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("区,"))  # past a title line
-    return list(csv.DictReader(lines[start:]))
-
-
 def expected(files: Path) -> dict[tuple[str, str], tuple[int, int]]:
     """(district, kind word) -> (certified, units), worked out from the files as a reader of them would: the roster
     counts the units; each list, in date order, certifies (挂牌) or decertifies (摘牌) a unit."""
     kinds: dict[tuple[str, str], str] = {}
     for roster in files.glob("*_名册.csv"):
-        kinds |= {(r["区"], r["名称"]): r["类型"] for r in _rows(roster)}
-    events = [r for path in files.glob("*.csv") if "状态" in path.read_text(encoding="utf-8") for r in _rows(path)]
+        kinds |= {(r["区"], r["名称"]): r["类型"] for r in csv_rows(roster)}
+    events = [r for path in files.glob("*.csv") if "状态" in path.read_text(encoding="utf-8") for r in csv_rows(path)]
     certified: dict[tuple[str, str], bool] = {}
     for r in sorted(events, key=lambda r: r["公布日期"]):
         if r["状态"] in ("挂牌", "摘牌"):

@@ -16,14 +16,6 @@ from tests.support import SAMPLE_DIR
 LAJI_SAMPLE = SAMPLE_DIR / "laji"
 
 
-@pytest.fixture
-def data(tmp_path, monkeypatch):
-    config.clear_cache()
-    monkeypatch.setenv("CAMPAIGN_DB", str(tmp_path / "data" / "campaign.duckdb"))
-    monkeypatch.delenv("CAMPAIGN_CAMPAIGNS_DIR", raising=False)
-    return tmp_path / "data"
-
-
 @pytest.mark.parametrize("command", ["ingest", "summary", "history", "rollback", "health", "brief", "sample"])
 def test_an_unknown_campaign_is_refused_naming_the_installed_ones(data, capsys, command) -> None:
     extra = {"ingest": ["x.csv"], "rollback": ["some-id"], "brief": ["out.pdf"], "sample": ["out"]}.get(command, [])

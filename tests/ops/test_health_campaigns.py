@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from campaign import config
 from campaign.intake.reader import status_files
 from campaign.ops import health, serve
 from campaign.ops.cli import main
@@ -16,15 +15,6 @@ from tests.support import SAMPLE_DIR
 from tests.support.files import damage
 
 LAJI = "垃圾分类达标小区 (laji)"
-
-
-@pytest.fixture
-def data(tmp_path, monkeypatch):
-    config.clear_cache()
-    monkeypatch.setenv("CAMPAIGN_DB", str(tmp_path / "data" / "campaign.duckdb"))
-    monkeypatch.delenv("CAMPAIGN_CAMPAIGNS_DIR", raising=False)
-    yield tmp_path / "data"
-    config.clear_cache()
 
 
 def _health(capsys, *args: str) -> tuple[int, dict]:

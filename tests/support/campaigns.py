@@ -1,71 +1,14 @@
-"""A third campaign no code mentions, 平安小区 (key ``pingan``): its definition file and a few files of it, written
-by tests that install it in a folder alone (the ``campaigns_dir`` setting)."""
+"""Campaigns no code mentions, for tests that install them in a folder alone (the ``campaigns_dir`` setting): their
+definition files in ``definitions/`` (平安小区 ``pingan``; 绿色社区 ``lvse``, tests/app/test_any_campaign.py), and a
+few files of 平安小区."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
-PINGAN = """
-[campaign]
-name = { zh = "平安小区", en = "Safe compounds" }
-title = { zh = "平安小区创建进度", en = "Safe compound campaign" }
-screen_title = { zh = "平安小区 · 指挥中心", en = "Safe compounds · Command centre" }
-brief_title = { zh = "平安小区创建日报", en = "Safe compound campaign: daily brief" }
-export_name = { zh = "平安小区明细", en = "safe-units" }
-brief_name = { zh = "平安小区日报", en = "safe-brief" }
-year = 2021
-stem = "平安"
-title_words = ["平安小区", "平安园区"]
-
-[levels]
-district = { zh = "区", en = "District" }
-town = { zh = "街镇", en = "Town" }
-committee = { zh = "居委", en = "Committee" }
-
-[batches]
-batch = { zh = "第{n}批", en = "batch {n}" }
-round = { zh = "第{n}轮", en = "round {n}" }
-
-[not_done]
-label = { zh = "未挂牌", en = "Not yet certified" }
-
-[[kinds]]
-key = "compound"
-label = { zh = "小区", en = "Compounds" }
-one = { zh = "小区", en = "Compound" }
-words = ["小区"]
-header_words = ["小区"]
-title_words = ["小区"]
-
-[[kinds]]
-key = "estate"
-label = { zh = "园区", en = "Estates" }
-one = { zh = "园区", en = "Estate" }
-words = ["园区", "产业园区"]
-header_words = ["园区"]
-title_words = ["园区"]
-name_ending = "园区$"
-
-[[statuses]]
-key = "created"
-label = { zh = "已挂牌", en = "Certified" }
-event = { zh = "挂牌", en = "certified" }
-words = ["挂牌", "已挂牌"]
-done = true
-
-[[statuses]]
-key = "revoked"
-label = { zh = "已摘牌", en = "Decertified" }
-event = { zh = "摘牌", en = "decertified" }
-words = ["摘牌", "已摘牌"]
-undoes = "created"
-
-[[statuses]]
-key = "applied"
-label = { zh = "已申请", en = "Applied" }
-event = { zh = "申请", en = "applied" }
-words = ["申请", "已申请"]
-"""
+DEFINITIONS = Path(__file__).with_name("definitions")  # campaign definition files the tests install
+PINGAN = (DEFINITIONS / "pingan.toml").read_text(encoding="utf-8")
 
 # 丙区: 3 compounds and 2 estates; certified 4, one of them decertified, one applied: 3 of 5 certified (60.0%)
 PINGAN_FILES = {
@@ -104,3 +47,10 @@ def _written(folder: Path, texts: dict[str, str]) -> list[Path]:
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     return [folder / name for name in texts]
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    """A generated campaign file's rows by header, past its title line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("区,"))
+    return list(csv.DictReader(lines[start:]))
