@@ -273,7 +273,8 @@ def _arabic_days(raw: pl.Expr) -> pl.Expr:
     digits = raw
     for pattern, repl in CN_DATE_STEPS:
         digits = digits.str.replace_all(pattern, repl)
-    return pl.when(raw.str.contains(r"^[〇零一二两三四五六七八九十]+[年月]")).then(digits).otherwise(raw)
+    # a day in words is whole only with its 日 / 号 (一月一 is no day)
+    return pl.when(raw.str.contains(r"^[〇零一二两三四五六七八九十]+[年月].*[日号]\s*$")).then(digits).otherwise(raw)
 
 
 def parse_date(table: Table, frame: pl.DataFrame, col: str, today: dt.date) -> tuple[pl.DataFrame, list[Problem]]:

@@ -558,7 +558,8 @@ def _without_totals_and_notes(body: pl.DataFrame, data_cols: list[str]) -> tuple
     cells = body.select(data_cols)
     if key:
         names = body.get_column(key)
-        named = (names.str.strip_chars() != "").fill_null(False)
+        # a name of white space alone names nothing; Python's str.strip (the rule's) also takes \x1c-\x1f for it
+        named = names.str.contains(r"[^\s\x1c-\x1f]").fill_null(False)
         # a totals word is short: the names that could be one, each folded once
         brief = names.filter(named & (names.str.strip_chars().str.len_chars() <= 40)).unique().to_list()
         # (or the count a totals row holds where a name would be: 小计, …, 2个)

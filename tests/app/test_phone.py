@@ -12,11 +12,13 @@ uploader words are in Chinese; and the server's log stays clean of warnings in n
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from campaign import i18n
 from tests.support import ARTIFACTS, SAMPLE_DIR
@@ -290,5 +292,10 @@ def test_a_tables_toolbar_leaves_the_line_above_the_table_whole(phone, served, p
     line above (the towns chart's axis title, the forecast's backtest sentence, the grids' level counts)."""
     url, _ = served
     load(phone, f"{url}/{path}", TABLE)
+    # the page's rules and the chart above may still be laid out after the run ends: give the layout time to settle
+    with contextlib.suppress(PlaywrightTimeout):
+        phone.wait_for_function(
+            f"() => ({TOOLBARS})().every(([top, bottom]) => top >= bottom - 0.5)", polling=250, timeout=10_000
+        )
     bars = phone.evaluate(TOOLBARS)
     assert bars and all(top >= bottom - 0.5 for top, bottom, _ in bars), bars
