@@ -41,6 +41,7 @@ import platform
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -240,6 +241,87 @@ def measure_build(scale: str, db: Path, timeout: float) -> dict:
         "rows_per_s": round(result["rows"] / result["seconds"]),
         "maxrss_mb": round(result["maxrss_mb"]),
         "db_mb": round(db.stat().st_size / 2**20, 1) if db.exists() else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# one district's new list into the snapshot, as an official loads it every day
+
+NEW_LIST_ROWS = 500  # a day's list of a district: a few hundred units at most
+
+
+def write_new_list(db: Path, out: Path) -> dict:
+    """A list the snapshot has not seen: up to NEW_LIST_ROWS units of its first district never created, listed as
+    created in the district's next batch (or round) the day after the snapshot's last publication, under the
+    header words of the files towns send (the generator's)."""
+    import duckdb
+    import polars as pl
+
+    from campaign.generate.scale import KIND_WORDS, STATUS_WORDS
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{db}' as s (read_only)")
+        district, rounds, batch = con.sql(
+            "select district, bool_or(e.counts_rounds), coalesce(max(e.batch), 0) + 1 from s.units u"
+            " join s.events e using (unit_id) where u.district = (select min(district) from s.units)"
+            " group by district"
+        ).fetchall()[0]
+        (day,) = con.sql("select max(published) + interval 1 day from s.events").fetchall()[0]
+        frame = con.sql(
+            "select district, town, committee, name, kind from s.units u where district = $d and not exists"
+            " (select 1 from s.events e where e.unit_id = u.unit_id and e.event = 'created')"
+            " order by town, committee, name limit $n",
+            params={"d": district, "n": NEW_LIST_ROWS},
+        ).pl()
+    finally:
+        con.close()
+    frame.select(
+        pl.col("district").alias("区"),
+        pl.col("town").alias("街镇"),
+        pl.col("committee").alias("居委/村"),
+        pl.col("name").alias("名称"),
+        pl.col("kind").replace_strict(KIND_WORDS).alias("类型"),
+        pl.lit(batch).alias("轮次" if rounds else "批次"),
+        pl.lit(STATUS_WORDS["created"]).alias("状态"),
+        pl.lit(day.date().isoformat() if hasattr(day, "date") else str(day)[:10]).alias("公布日期"),
+    ).write_csv(out)
+    return {"district": district, "rows": frame.height, "batch": batch, "rounds": rounds, "day": str(day)[:10]}
+
+
+def measure_district(db: Path, work: Path, repeat: int, timeout: float) -> dict:
+    """Seconds from `campaign ingest --db COPY NEW_LIST.csv` starting until it returns (the new snapshot
+    published: a fresh page shows it), on a copy of ``db`` each time (not timed), with previous snapshots kept as
+    the command keeps them."""
+    listed = work / "new_list.csv"
+    out: dict = write_new_list(db, listed)
+    copy = work / "district" / "campaign.duckdb"
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(db, copy)
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "campaign", "ingest", "--db", str(copy), str(listed)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+        )
+        runs.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            return out | {"error": (done.stdout + done.stderr)[-2000:]}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import campaign.intake.ingest"], check=True, cwd=ROOT)
+    imports = time.perf_counter() - started
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    return out | {
+        "db_mb": round(db.stat().st_size / 2**20),
+        "command_p50_s": round(percentile(runs, 50), 2),
+        "command_max_s": round(max(runs), 2),
+        "runs": len(runs),
+        "python_start_and_imports_s": round(imports, 2),
     }
 
 
@@ -468,10 +550,10 @@ def measure_apptest(db: Path, repeat: int) -> dict:
             nav.append(time.perf_counter() - started)
             errors += [str(e.value)[:300] for e in at.exception]
             started = time.perf_counter()
-            at.sidebar.date_input(key="as_of").set_value(middle).run()
+            at.sidebar.text_input(key="as_of").input(middle.isoformat()).run()
             change.append(time.perf_counter() - started)
             errors += [str(e.value)[:300] for e in at.exception]
-            at.sidebar.date_input(key="as_of").set_value(last).run()
+            at.sidebar.text_input(key="as_of").input(last.isoformat()).run()
         out[page] = {
             "navigate_p50_ms": ms(percentile(nav, 50)),
             "navigate_max_ms": ms(max(nav)),
@@ -522,12 +604,45 @@ def drawn(page, settle_ms: int = 150) -> float:
             return at
 
 
-def rerun_drawn(page, act) -> float:
-    """Seconds from ``act()`` (a click that reruns the script) until the page is drawn again."""
+# Notes each start of a script run from now on: a fast run (a page with little on it) can begin and end
+# between two polls, which RERUN_STARTED alone then missed until its timeout (counted as a 2 s step).
+WATCH_RUNS = """() => {
+  window.__runStarted = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__runWatch) window.__runWatch.disconnect();
+  if (!app) { window.__runStarted = true; return; }
+  window.__runWatch = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__runStarted = true;
+  });
+  window.__runWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+FRAMES_RECEIVED = [0]  # websocket messages from the server to the page, counted as playwright delivers them
+
+
+def count_frames(page) -> None:
+    def counted(_payload) -> None:
+        FRAMES_RECEIVED[0] += 1
+
+    page.on("websocket", lambda socket: socket.on("framereceived", counted))
+
+
+def rerun_drawn(page, act, to_page: str | None = None) -> float:
+    """Seconds from ``act()`` (a click that reruns the script) until the page is drawn again; ``to_page``: the
+    click goes to this page (its URL's path), which shows that the run has begun however fast it was."""
+    page.evaluate(WATCH_RUNS)
+    begun = f"window.__runStarted || ({RERUN_STARTED})()"
+    if to_page is not None:
+        begun += f" || location.pathname.split('/').pop() === {json.dumps(to_page)}"
+    before = FRAMES_RECEIVED[0]
     started = time.perf_counter()
     act()
-    with contextlib.suppress(Exception):
-        page.wait_for_function(RERUN_STARTED, timeout=2000, polling=16)
+    # begun: the server has sent something since (a run's first message), or the page shows a run
+    while FRAMES_RECEIVED[0] == before and time.perf_counter() - started < 2:
+        if page.evaluate(f"() => {begun}"):
+            break
+        page.wait_for_timeout(8)  # playwright delivers the websocket's frames while it waits
     return drawn(page) - started
 
 
@@ -543,12 +658,13 @@ def measure_page(page, base: str, name: str) -> dict:
     page.goto(f"{base}/{url_path(name)}")
     opened = drawn(page) - started
     other = "data" if name != "data" else "overview"
-    rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(other))).first.click())
-    linked = rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(name))).first.click())
+    rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(other))).first.click(), url_path(other))
+    linked = rerun_drawn(page, lambda: page.locator(SIDEBAR_LINK.format(url_path(name))).first.click(), url_path(name))
     errors = [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
-    # choose the first district in the sidebar's district box
+    # in the sidebar's district box, the first option not chosen (the first district, or all when the first
+    # district is chosen already: choosing the chosen one runs nothing)
     page.locator('[data-testid="stSidebar"] .st-key-district [data-testid="stSelectbox"]').click()
-    option = page.get_by_role("option").nth(1)
+    option = page.locator('[role="option"][aria-selected="false"]').first
     option.wait_for()
     changed = rerun_drawn(page, option.click)
     errors += [e.inner_text()[:300] for e in page.locator(EXCEPTION).all()]
@@ -578,6 +694,7 @@ def measure_browser(db: Path, work: Path, repeat: int) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            count_frames(page)
             page.set_default_timeout(600_000)
             started = time.perf_counter()
             page.goto(base + "/")  # warm the server once
@@ -795,7 +912,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20, help="runs per query (varied filters and days)")
     parser.add_argument("--page-repeat", type=int, default=3, help="runs per page (AppTest, browser)")
     parser.add_argument("--browser", action="store_true", help="also measure pages in Chromium")
-    parser.add_argument("--skip", default="", help="comma-separated steps to skip: ingest,xlsx,queries,apptest,pandas")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated steps to skip: ingest,xlsx,district,queries,apptest,pandas"
+    )
     parser.add_argument("--out", type=Path, help="JSON output (default benchmarks/results-SCALE.json)")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for each ingest, build, baseline")
     parser.add_argument(
@@ -879,6 +998,12 @@ def main() -> int:
         return 1
 
     step_done("ingest")
+    if "district" not in skip:
+        print("\none district's new list ...", flush=True)
+        results["district"] = measure_district(db, work, max(1, min(args.page_repeat, 5)), args.timeout)
+        print(json.dumps(results["district"], ensure_ascii=False))
+
+    step_done("district")
     if "queries" not in skip:
         print("\nqueries ...", flush=True)
         results["queries"] = measure_queries(db, args.repeat, args.baseline)
