@@ -6,32 +6,43 @@
 -- $search (part of the unit's, committee's or town's name, or of its pinyin or pinyin initials: "hhxy"
 -- and "haihao" find 海皓馨苑); $limit (null = every row).
 -- matching: how many units match the filters, whatever the limit (the explorer shows the first rows only).
--- The unit filters (place, kind, name) pick units' keys from derive.sql's name index (found_units) before their
--- status is looked up, in those units' spans of the day only (search_spans, as unit_status gives it); only the
--- first rows' other columns are read. Without a status, batch or date filter the explorer asks find_units, which
--- looks up the first rows' status only.
-with picked as materialized (  -- the matches' keys only
-    select district, unit_no
+-- The unit filters (place, kind, name) pick units' keys from derive.sql's name index (found_units), which holds each
+-- unit's status now: with no day chosen (the newest data) a name and a status over a country are one scan of it; on
+-- a chosen day the status is looked up in those units' spans of the day only (search_spans, as unit_status gives
+-- it). Only the first rows' other columns are read. Without a status, batch or date filter the explorer asks
+-- find_units, which looks up the first rows' status only.
+with picked as materialized (  -- the matches' keys, with their status now: all a query with no chosen day needs
+    select district, unit_no, latest_status, latest_batch, latest_status_date, latest_first_created,
+           latest_times_created
     from found_units($district::varchar, $town::varchar, $committee::varchar, $kind::varchar, $search::varchar)
-), day_spans as (  -- the picked units' spans of the day only: unit_status's, without joining every unit
+    where $as_of::date is not null
+       or (($status::varchar is null or latest_status = $status or ($status = 'created' and latest_status = 'model'))
+           and ($batch::integer is null or latest_batch = $batch)
+           and ($date_from::date is null or latest_status_date >= $date_from)
+           and ($date_to::date is null or latest_status_date <= $date_to))
+), day_spans as (  -- on a chosen day, the picked units' spans of that day only: unit_status's, without every unit
     select s.district, s.unit_no, s.status, s.batch, s.status_date, s.first_created, s.times_created
     from search_spans as s
     semi join picked using (district, unit_no)  -- a join on both keys: its bounds skip the other districts' spans
-    where valid_from <= coalesce($as_of::date, date '9999-12-31')
-      and (valid_to is null or valid_to > coalesce($as_of::date, date '9999-12-31'))
-), matched as materialized (
+    where $as_of::date is not null
+      and valid_from <= $as_of::date and (valid_to is null or valid_to > $as_of::date)
+), statuses as (
     select
         p.district, p.unit_no,
-        coalesce(s.status, 'not_created') as status,
-        s.batch, s.status_date, s.first_created,
-        coalesce(s.times_created, 0) as times_created
+        case when $as_of::date is null then p.latest_status else coalesce(s.status, 'not_created') end as status,
+        case when $as_of::date is null then p.latest_batch else s.batch end as batch,
+        case when $as_of::date is null then p.latest_status_date else s.status_date end as status_date,
+        case when $as_of::date is null then p.latest_first_created else s.first_created end as first_created,
+        case when $as_of::date is null then p.latest_times_created else coalesce(s.times_created, 0) end
+            as times_created
     from picked as p
     left join day_spans as s using (district, unit_no)
-    where ($status::varchar is null or coalesce(s.status, 'not_created') = $status
-           or ($status = 'created' and s.status = 'model'))
-      and ($batch::integer is null or s.batch = $batch)
-      and ($date_from::date is null or s.status_date >= $date_from)
-      and ($date_to::date is null or s.status_date <= $date_to)
+), matched as materialized (
+    select * from statuses
+    where ($status::varchar is null or status = $status or ($status = 'created' and status = 'model'))
+      and ($batch::integer is null or batch = $batch)
+      and ($date_from::date is null or status_date >= $date_from)
+      and ($date_to::date is null or status_date <= $date_to)
 ), per_district as (
     select district, count(*) as n from matched group by district
 ), needed as (  -- the first rows lie in the first districts: only theirs are sorted (derive.sql)

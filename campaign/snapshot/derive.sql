@@ -417,15 +417,20 @@ order by f.first_listed desc nulls first, u.district, u.town, u.committee, u.nam
 -- tested on these columns alone, each holding a few thousand distinct values that DuckDB's dictionaries test
 -- once each, and only the first rows' other columns are read (by district and unit_no, stored in that order).
 -- name_pinyin is filled for a district's names before it is derived (store.derive_districts).
+-- latest_*: the unit's status now (its span with no end; unit_status's columns with no as-of day), so that a name
+-- and a status over a country, as of the newest data (the explorer's default), are one scan of this table.
 -- Grain: one row per unit.
 create or replace table search_units as
 select
     row_number() over (partition by u.district order by u.town, u.committee, u.name, u.unit_id)::integer as unit_no,
     u.district, u.town, u.committee, u.name, u.kind, u.households, u.population, u.in_roster, u.unit_id,
-    n.pinyin as name_pinyin, n.initials as name_initials, c.pinyin as committee_pinyin, c.initials as committee_initials
+    n.pinyin as name_pinyin, n.initials as name_initials, c.pinyin as committee_pinyin, c.initials as committee_initials,
+    coalesce(l.status, 'not_created') as latest_status, l.batch as latest_batch, l.status_date as latest_status_date,
+    l.first_created as latest_first_created, coalesce(l.times_created, 0) as latest_times_created
 from scoped_units as u
 left join name_pinyin as n on n.name = u.name
 left join name_pinyin as c on c.name = u.committee
+left join (select * from unit_spans where valid_to is null) as l on l.unit_id = u.unit_id
 order by u.district, unit_no;
 
 -- unit_spans keyed by (district, unit_no): a search's matches (hundreds of thousands over a country) get their
@@ -441,7 +446,8 @@ order by s.district, u.unit_no, s.valid_from;
 -- of the unit's, committee's or town's name, or of the pinyin or initials of the unit's or committee's name ("hhxy"
 -- and "haihao" find 海皓馨苑), always as text, never a pattern. Grain: one row per unit.
 create or replace macro found_units(of_district, of_town, of_committee, of_kind, search) as table
-select unit_no, unit_id, district, town, committee, name, kind, households, population, in_roster
+select unit_no, unit_id, district, town, committee, name, kind, households, population, in_roster, latest_status,
+       latest_batch, latest_status_date, latest_first_created, latest_times_created
 from search_units
 where (of_district is null or district = of_district)
   and (of_town is null or town = of_town)

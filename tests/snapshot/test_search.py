@@ -142,6 +142,27 @@ def test_units_match_a_scan_of_every_unit(which, request):
         _check(db, "find_units", limit, as_of=as_of, district=district, search=search)
 
 
+@pytest.mark.parametrize("which", ["ingested_db", "generated_db"])
+def test_newest_status_kept_beside_each_unit_answers_as_its_spans_do(which, request):
+    """With no day chosen, units.sql reads each unit's status now from search_units (latest_*), not from its
+    spans: every filter on it gives what the spans give as of the last publication day (the same statuses)."""
+    db = request.getfixturevalue(which)
+    with store.read_only(db) as con:
+        last = con.sql("select max(published) from events").fetchall()[0][0]
+        batches = con.sql("select distinct batch from events where batch is not null order by 1").fetchall()
+        batches = [b for (b,) in batches]
+        days = [d for (d,) in con.sql("select distinct published from events order by 1").fetchall()]
+    middle = days[len(days) // 2]
+    filters = [{}, {"batch": batches[0]}, {"batch": batches[-1]}, {"date_from": middle}, {"date_to": middle}]
+    filters += [{"date_from": middle, "date_to": last, "batch": batches[len(batches) // 2]}]
+    for i, where in enumerate(filters):
+        for status in STATUSES:
+            params = where | {"status": status, "search": [None, "1", "号"][i % 3], "limit": [None, 7][i % 2]}
+            newest = queries.run("units", db=db, **params)
+            on_last_day = queries.run("units", db=db, as_of=last, **params)
+            assert newest.rows() == on_last_day.rows(), (where, status)
+
+
 def test_wildcards_and_quotes_are_text(ingested_db):
     """A typed % or _ finds only names holding that character, never every name."""
     found = queries.run("find_units", db=ingested_db, search="%", limit=None)
