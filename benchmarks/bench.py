@@ -68,6 +68,8 @@ PAGE_QUERIES = {
         "dq_batch_counts",
         "list_marks",
         "dq_created_twice",
+        "dq_model_no_creation",
+        "dq_revoked_not_created",
         "dq_cumulative_fell",
         "dq_whole_claim_missing",
         "dq_whole_claim_denied",

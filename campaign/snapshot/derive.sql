@@ -397,6 +397,31 @@ where t.event = 'created' and t.previous = 'created'
   )
 order by u.district, u.town, u.committee, u.name, t.published;
 
+-- Data quality: creations ingest implied from a model (示范) listing (a created and a model event of the unit from
+-- the same row of the same file) that no other creation of the unit on or before their day explains: the list that
+-- created the unit is missing. Grain: one row per such implied creation (dq_model_no_creation with no as-of day:
+-- the check looks only back). Asked at each visit, its joins over every event took seconds at national scale.
+create or replace table model_no_creation as
+with implied as (
+    select c.unit_id, c.published, c.source_file, c.source_row
+    from scoped_events as c
+    join scoped_events as m
+      on m.unit_id = c.unit_id and m.published = c.published
+     and m.source_file = c.source_file and m.source_row is not distinct from c.source_row
+    where c.event = 'created' and m.event = 'model'
+)
+select
+    u.district, u.town, u.committee, u.name, u.kind,
+    i.published as model_published, i.source_file as model_file, i.source_row as model_row
+from implied as i
+join scoped_units as u using (unit_id)
+where not exists (
+    select 1 from scoped_events as e
+    where e.unit_id = i.unit_id and e.event = 'created' and e.published <= i.published
+      and not (e.source_file = i.source_file and e.source_row is not distinct from i.source_row)
+)
+order by u.district, u.town, u.committee, u.name, i.published;
+
 -- Roster units with the day a list first mentioned them (null: never), latest first so that "not mentioned by
 -- day D" reads only the first rows. Grain: one row per roster unit.
 create or replace table roster_first_listed as
