@@ -9,6 +9,7 @@ re-ingesting changes nothing. What the run says: ``report``, ``figures``; its li
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import hashlib
@@ -161,25 +162,29 @@ def _ingest(
                     )
                 ]
             )
-        existing = _existing(db)
-        existing.progress = Counter(progress, len(paths)) if progress else None
         items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
-        if _run_bytes(items) > CHUNK_BYTES:
-            return _ingest_in_chunks(items, db, who, today, defaults, dry_run, digests, existing)
-        load = _prepare(_read_files(items, existing, defaults, today, digests), db, existing, today)
-        report = load.report
-        report.files = [f for _, f in load.files]
-        if not load.loaded or dry_run:
+        big = _run_bytes(items) > CHUNK_BYTES
+        # the published file copied for the new snapshot while the files are read, checked and matched (a run that
+        # is refused, or loads nothing, throws the copy away)
+        with store.copy_ahead(db) if not (dry_run or big) else contextlib.nullcontext() as ahead:
+            existing = _existing(db)
+            existing.progress = Counter(progress, len(paths)) if progress else None
+            if big:
+                return _ingest_in_chunks(items, db, who, today, defaults, dry_run, digests, existing)
+            load = _prepare(_read_files(items, existing, defaults, today, digests), db, existing, today)
+            report = load.report
+            report.files = [f for _, f in load.files]
+            if not load.loaded or dry_run:
+                return report
+            _tell(existing, "publish")
+
+            def fill(con: Connection) -> None:
+                _insert(con, load)
+                _record(con, [f for _, f in load.loaded], who)
+
+            # only these districts' units and events changed: only their derived tables are recomputed
+            store.publish(db, fill, districts=load.districts, ahead=ahead)
             return report
-        _tell(existing, "publish")
-
-        def fill(con: Connection) -> None:
-            _insert(con, load)
-            _record(con, [f for _, f in load.loaded], who)
-
-        # only these districts' units and events changed: only their derived tables are recomputed
-        store.publish(db, fill, districts=load.districts)
-        return report
 
 
 def _run_bytes(items: list[Item]) -> int:
