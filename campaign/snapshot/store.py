@@ -11,8 +11,9 @@ copy). ``rollback`` publishes a kept snapshot again through the same keep-then-r
 
 Order of a publish, and what a crash (kill -9, power cut) at each point leaves behind:
 
-1. build ``.NAME.building-PID`` from the published data plus the new rows, checkpoint, close, fsync:
-   the published file is untouched; the half-built file is removed by the next publish;
+1. build ``.NAME.building-PID`` from the published data plus the new rows (an ingest's copy of the published
+   file begun ahead, ``copy_ahead``), checkpoint, close, fsync: the published file is untouched; the half-built
+   file is removed by the next publish;
 2. keep the published file in ``snapshots/``: it only gains a name; a crash here leaves at most a
    partial copy under a hidden name, removed later, and a failure is logged and does not stop the
    publish;
