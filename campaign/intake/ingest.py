@@ -9,6 +9,7 @@ re-ingesting changes nothing. What the run says: ``report``, ``figures``; its li
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import hashlib
@@ -147,7 +148,11 @@ def _ingest(
     digests: dict[int, str],
     progress: Progress | None = None,
 ) -> IngestReport:
-    with store.writer_lock(db):
+    items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
+    big = _run_bytes(items) > CHUNK_BYTES
+    # the published file copied for the new snapshot while it is checked and the files are read, checked and matched
+    # (a run that is refused, or loads nothing, throws the copy away)
+    with store.writer_lock(db), store.copy_ahead(db) if not (dry_run or big) else contextlib.nullcontext() as ahead:
         why = store.damage(db) if db.exists() else None
         if why is not None:
             # new files on a file that does not open would be lost with it: the rollback comes first
@@ -163,8 +168,7 @@ def _ingest(
             )
         existing = _existing(db)
         existing.progress = Counter(progress, len(paths)) if progress else None
-        items = [(i, Path(p), name) for i, (p, name) in enumerate(zip(paths, names, strict=True))]
-        if _run_bytes(items) > CHUNK_BYTES:
+        if big:
             return _ingest_in_chunks(items, db, who, today, defaults, dry_run, digests, existing)
         load = _prepare(_read_files(items, existing, defaults, today, digests), db, existing, today)
         report = load.report
@@ -178,7 +182,7 @@ def _ingest(
             _record(con, [f for _, f in load.loaded], who)
 
         # only these districts' units and events changed: only their derived tables are recomputed
-        store.publish(db, fill, districts=load.districts)
+        store.publish(db, fill, districts=load.districts, ahead=ahead)
         return report
 
 

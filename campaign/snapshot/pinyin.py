@@ -7,7 +7,6 @@ whenever a snapshot is published by ingest or upgraded.
 from __future__ import annotations
 
 import polars as pl
-from pypinyin import Style, lazy_pinyin
 
 from campaign.snapshot import write
 from campaign.snapshot.connect import Connection
@@ -31,6 +30,10 @@ def spell_many(names: list[str]) -> list[tuple[str, str]]:
     """
     if not names:
         return []
+    # imported when a name is spelled: reading its dictionaries costs every command that imports this module
+    # (an ingest whose names are all spelled already) a noticeable part of its start
+    from pypinyin import lazy_pinyin
+
     if any(_SEPARATOR in n or _NOT_HAN in n for n in names):  # cannot be split back: one name at a time
         return [_spell_alone(n) for n in names]
     spelled: list[tuple[list[str], list[str]]] = [([], [])]
@@ -52,6 +55,8 @@ def _tidy(text: str) -> str:
 
 
 def _spell_alone(name: str) -> tuple[str, str]:
+    from pypinyin import Style, lazy_pinyin
+
     full = "".join(lazy_pinyin(name, errors="default"))
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default"))
     return _tidy(full), _tidy(initials)

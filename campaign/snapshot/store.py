@@ -11,8 +11,9 @@ copy). ``rollback`` publishes a kept snapshot again through the same keep-then-r
 
 Order of a publish, and what a crash (kill -9, power cut) at each point leaves behind:
 
-1. build ``.NAME.building-PID`` from the published data plus the new rows, checkpoint, close, fsync:
-   the published file is untouched; the half-built file is removed by the next publish;
+1. build ``.NAME.building-PID`` from the published data plus the new rows (an ingest's copy of the published
+   file begun ahead, ``copy_ahead``), checkpoint, close, fsync: the published file is untouched; the half-built
+   file is removed by the next publish;
 2. keep the published file in ``snapshots/``: it only gains a name; a crash here leaves at most a
    partial copy under a hidden name, removed later, and a failure is logged and does not stop the
    publish;
@@ -23,6 +24,7 @@ Order of a publish, and what a crash (kill -9, power cut) at each point leaves b
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import fcntl
 import functools
@@ -136,6 +138,7 @@ def publish(
     *,
     base: Path | None = None,
     districts: Iterable[str] | None = None,
+    ahead: CopyAhead | None = None,
 ) -> str | None:
     """Build a new snapshot = the published one (or ``base``) + whatever ``fill`` adds; swap it in atomically.
 
@@ -147,15 +150,26 @@ def publish(
     copy of ``base``'s file in which fill runs and only these districts' derived rows are replaced (when
     ``base`` has this version's schema and was derived by this derive.sql). Otherwise, and when None, it is
     built afresh: every row of ``base`` copied into a new file, every district derived.
+
+    ``ahead``: that copy, begun by ``copy_ahead`` under the same lock while the caller read its files.
     """
     db = Path(db)
     base = db if base is None else Path(base)
-    _remove_stale(db.parent, f".{db.name}.building-")
-    building = db.with_name(f".{db.name}.building-{os.getpid()}")
-    _unlink_db_file(building)
+    building = _building_path(db)
+    if ahead is not None and (ahead.base != base or ahead.path != building):
+        ahead.close()  # a copy of another file: of no use here
+        ahead = None
+    if ahead is None:  # (a copy ahead has cleared these already, and is itself named as a leftover would be)
+        _remove_stale(db.parent, f".{db.name}.building-")
+        _unlink_db_file(building)
     scope = None if districts is None or not base.exists() else sorted(set(districts))
     try:
-        if scope is not None and _current_shape(base) and _copied(base, building):
+        copied = False
+        if scope is not None:
+            copied = ahead.result() if ahead is not None else (_current_shape(base) and _copied(base, building))
+        if ahead is not None and not copied:
+            ahead.close()  # stopped and removed before the build afresh makes a file under its name
+        if copied:
             _update_copy(building, fill, scope)
         else:
             _build(base, building, fill)
@@ -170,6 +184,65 @@ def publish(
         _unlink_db_file(building)
     _prune(db)
     return kept
+
+
+def _building_path(db: Path) -> Path:
+    return db.with_name(f".{db.name}.building-{os.getpid()}")
+
+
+class CopyAhead:
+    """The published file's bytes copied into the next snapshot's place in a thread of their own, begun as soon as
+    the writer lock is held: the copy (the kernel's work, no Python) overlaps the reading, checking and matching of
+    the run's files, which do not need it. ``publish`` then updates this copy in place.
+
+    The lock keeps every other writer away, so the copy is exactly the file the run reads and publish updates.
+    Whatever becomes of the run, ``close`` stops the copy and removes it unless publish took it; a process killed
+    meanwhile leaves it under the name a killed build leaves, which the next publish removes."""
+
+    def __init__(self, db: Path):
+        self.base = Path(db)
+        self.path = _building_path(self.base)
+        self._stop = threading.Event()
+        self._copied = False
+        _remove_stale(self.base.parent, f".{self.base.name}.building-")
+        _unlink_db_file(self.path)
+        # the active campaign goes with the work (a thread starts with no context): _current_shape derives
+        self._thread = threading.Thread(
+            target=contextvars.copy_context().run, args=(self._run,), name="snapshot-copy", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._copied = _current_shape(self.base) and _copied(self.base, self.path, self._stop)
+        except Exception as error:  # publish builds afresh instead
+            log.warning("未能复制快照，改为重建 (could not copy the snapshot, building afresh): %s", error)
+            _unlink_db_file(self.path)
+
+    def result(self) -> bool:
+        """Whether the copy is whole and of this version's shape (it waits for the copy to end)."""
+        self._thread.join()
+        return self._copied and not self._stop.is_set()
+
+    def close(self) -> None:
+        """Stop the copy and remove what it made (nothing once publish has swapped it in)."""
+        self._stop.set()
+        self._thread.join()
+        self._copied = False
+        _unlink_db_file(self.path)
+
+
+@contextlib.contextmanager
+def copy_ahead(db: Path) -> Iterator[CopyAhead | None]:
+    """Under ``writer_lock``: a ``CopyAhead`` of the published ``db`` for the ``publish`` to come (None when there
+    is no published file yet), stopped and removed on leaving unless the publish took it."""
+    db = Path(db)
+    ahead = CopyAhead(db) if db.exists() else None
+    try:
+        yield ahead
+    finally:
+        if ahead is not None:
+            ahead.close()
 
 
 def _build(base: Path, building: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
@@ -219,14 +292,39 @@ def _building(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _copied(base: Path, building: Path) -> bool:
+def _copied(base: Path, building: Path, stop: threading.Event | None = None) -> bool:
     try:
-        shutil.copyfile(base, building)
+        _copy_file(base, building, stop)
         return True
     except OSError as error:  # the slower build may still fit (it does not hold the deleted rows' pages)
         log.warning("未能复制快照，改为重建 (could not copy the snapshot, building afresh): %s", error)
         _unlink_db_file(building)
         return False
+    except _Stopped:
+        _unlink_db_file(building)
+        return False
+
+
+class _Stopped(Exception):
+    pass
+
+
+_COPY_STEP = 64 * 2**20  # bytes the kernel copies between two looks at ``stop``
+
+
+def _copy_file(source: Path, target: Path, stop: threading.Event | None = None) -> None:
+    """``source``'s bytes into a new file ``target``, by the kernel (sendfile, which lets go of the GIL), a step at
+    a time so that ``stop`` ends it within a step (raising _Stopped)."""
+    with open(source, "rb") as src, open(target, "wb") as out:
+        size = os.fstat(src.fileno()).st_size
+        done = 0
+        while done < size:
+            if stop is not None and stop.is_set():
+                raise _Stopped
+            sent = os.sendfile(out.fileno(), src.fileno(), done, min(_COPY_STEP, size - done))
+            if sent == 0:
+                raise OSError(f"{source} ended at {done} of {size} bytes while copied")
+            done += sent
 
 
 def _update_copy(building: Path, fill: Callable[[duckdb.DuckDBPyConnection], None], districts: list[str]) -> None:
@@ -297,8 +395,11 @@ def _derive_in_place(con: duckdb.DuckDBPyConnection, districts: list[str]) -> No
             derive(con, districts)
         finally:
             con.execute('use "{}"'.format(home.replace('"', '""')))
+        # the districts as values, not a subquery: the scan then skips by its zone maps every row group of other
+        # districts (the tables are stored by district), where a subquery's join reads every row of the country
+        among = ", ".join("?" * len(districts)) or "null"
         for table in DERIVED_TABLES:
-            con.execute(f"delete from main.{table} where district in (select district from temp.derive_scope)")
+            con.execute(f"delete from main.{table} where district in ({among})", districts)
             con.execute(f"insert into main.{table} by name select * from fresh.main.{table}")
         con.execute("delete from main.event_range")  # over every district's events: computed whole
         con.execute("insert into main.event_range by name select * from fresh.main.event_range")
@@ -719,9 +820,13 @@ def _damage(path: Path) -> str | None:
     try:
         with read_only(path) as con:
             con.execute("select (select count(*) from units), (select max(ingest_id) from ingests)").fetchall()
-            ((block_size,),) = con.execute(
-                "select block_size from pragma_database_size() where database_name = 's'"
+            ((block_size, blocks),) = con.execute(
+                "select block_size, total_blocks from pragma_database_size() where database_name = 's'"
             ).fetchall()
+            # every block the file's header counts, in use or free, lies within it: whole, without asking each
+            # table where its data lies (which reads every table's segment list: most of this check's time)
+            if os.path.getsize(path) >= _HEADERS + block_size * blocks:
+                return None
             last = -1
             for (table,) in con.execute("select table_name from duckdb_tables() where database_name = 's'").fetchall():
                 found = con.execute(

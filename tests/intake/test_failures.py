@@ -53,7 +53,7 @@ def _duckdb_no_space(*_args, **_kwargs):
 def test_a_full_disk_during_an_ingest_is_a_message_and_a_log_line(tmp_path, monkeypatch, where, fail) -> None:
     db, before, more = _published(tmp_path)
     if where == "_build":  # the copy fails for want of space too, and the build afresh as well
-        monkeypatch.setattr(store.shutil, "copyfile", _no_space)
+        monkeypatch.setattr(store, "_copy_file", _no_space)
     monkeypatch.setattr(store, where, fail)
     with pytest.raises(IngestRefused) as refused:
         ingest([more], db, who="甲")

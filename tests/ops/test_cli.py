@@ -195,3 +195,23 @@ def test_as_a_process(sample_db, tmp_path):
     assert "bad.csv, 第2行 (row 2), 列「公布日期」, 值「2022/13/5」" in done.stderr
     assert done.stdout == ""
     assert not db.exists()
+
+
+def test_an_ingest_whose_names_are_spelled_already_never_loads_the_pinyin_dictionaries(tmp_path):
+    """The command's start: pypinyin is read only when a name needs spelling (a new one), not by every ingest."""
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    folder = tmp_path / "files"
+    files = write_tiny(folder)
+    db = tmp_path / "c.duckdb"
+    main(["ingest", "--db", str(db), str(files[0])])  # the roster: its names spelled
+    script = (
+        "import sys; from campaign.ops.cli import main; "
+        f"code = main(['ingest', '--db', {str(db)!r}, {str(files[1])!r}]); "
+        "print(code, 'pypinyin' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stdout.split()[-2:] == ["0", "False"], done.stderr
