@@ -32,7 +32,7 @@ class _WorkersOnly(parallel._Pool):
 
 @pytest.fixture
 def way(request, monkeypatch):
-    """"pool": every workbook to a worker process; "one by one": none (the run read in this process)."""
+    """With "pool" every workbook goes to a worker process; with "one by one" none (all read in this process)."""
     if request.param == "pool":
         _WorkersOnly.made = []
         monkeypatch.setattr(parallel, "BIG_WORKBOOK", 0)
