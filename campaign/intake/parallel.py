@@ -64,9 +64,16 @@ def read_one(path: Path, name: str, lim: limits.Limits, known: frozenset[str] | 
     return Read(digest, tables, problems)
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (a container's share)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _workers(big: int) -> int:
     # the main process reads too: one worker fewer than the cores
-    return max(1, min((os.cpu_count() or 1) - 1, MAX_WORKERS, big))
+    return max(1, min(_cores() - 1, MAX_WORKERS, big))
 
 
 def wants_pool(items: list[Item]) -> list[int]:
@@ -83,7 +90,7 @@ def wants_pool(items: list[Item]) -> list[int]:
         if size >= BIG_WORKBOOK:
             big.append(k)
             total += size
-    return big if len(big) >= 2 and total >= POOL_BYTES else []
+    return big if len(big) >= 2 and total >= POOL_BYTES and _cores() >= 2 else []
 
 
 class _Pool:
@@ -98,9 +105,15 @@ class _Pool:
         self.futures: dict[int, Future] = {k: Future() for k in pooled}
         self.procs: list[subprocess.Popen] = []
         self.threads: list[threading.Thread] = []
+        # the workers import this very package, wherever this process found it
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         for _ in range(_workers(len(pooled))):
             proc = subprocess.Popen(
-                [sys.executable, "-m", "campaign.intake.parallel"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+                [sys.executable, "-m", "campaign.intake.parallel"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
             )
             self.procs.append(proc)
             thread = threading.Thread(target=self._feed, args=(proc, setup), daemon=True)

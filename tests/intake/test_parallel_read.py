@@ -38,6 +38,7 @@ def way(request, monkeypatch):
         monkeypatch.setattr(parallel, "BIG_WORKBOOK", 0)
         monkeypatch.setattr(parallel, "POOL_BYTES", 0)
         monkeypatch.setattr(parallel, "_Pool", _WorkersOnly)
+        monkeypatch.setattr(parallel, "_cores", lambda: 2)  # a worker even on a machine of one core
     else:
         monkeypatch.setattr(parallel, "POOL_BYTES", float("inf"))
     return request.param
@@ -96,22 +97,27 @@ def test_a_damaged_workbook_among_good_ones_is_named(tmp_path, way, monkeypatch)
     assert all("无法读取 XLSX 工作簿" in message for file, message, _ in problems if file in (cut.name, fake.name))
 
 
-def test_a_worker_that_dies_leaves_its_file_to_the_main_process(tmp_path, monkeypatch):
-    """A worker that cannot start (or dies) costs the run nothing: its workbooks are read here."""
+@pytest.mark.parametrize("worker", ["no-python", "/bin/true"])
+def test_a_worker_that_dies_leaves_its_file_to_the_main_process(tmp_path, monkeypatch, worker):
+    """A worker that cannot start, or ends before it reads, costs the run nothing: its workbooks are read here."""
     monkeypatch.setattr(parallel, "BIG_WORKBOOK", 0)
     monkeypatch.setattr(parallel, "POOL_BYTES", 0)
-    monkeypatch.setattr(parallel.sys, "executable", str(tmp_path / "no-python"))
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel.sys, "executable", str(tmp_path / worker) if worker == "no-python" else worker)
     paths = status_files(SAMPLE_DIR)
     report = ingest(paths, tmp_path / "c.duckdb", who="test", dry_run=True)
     monkeypatch.setattr(parallel, "POOL_BYTES", float("inf"))
     assert _said(report) == _said(ingest(paths, tmp_path / "alone.duckdb", who="test", dry_run=True))
 
 
-def test_a_pool_only_for_two_large_workbooks(tmp_path):
+def test_a_pool_only_for_two_large_workbooks(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
     small = [(0, SAMPLE_DIR / "金山区_第2批.xlsx", "a"), (1, SAMPLE_DIR / "金山区_第1批.csv", "b")]
     assert parallel.wants_pool(small) == []
     big = tmp_path / "big.xlsx"
     big.write_bytes(b"PK" + b"\x00" * parallel.POOL_BYTES)
     assert parallel.wants_pool([*small, (2, big, "c")]) == []  # one large workbook: nothing to share
     assert parallel.wants_pool([*small, (2, big, "c"), (3, big, "d")]) == [2, 3]
+    monkeypatch.setattr(parallel, "_cores", lambda: 1)
+    assert parallel.wants_pool([*small, (2, big, "c"), (3, big, "d")]) == []  # one core: no one to share with
     assert ingest_module.parallel is parallel
