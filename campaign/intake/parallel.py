@@ -27,9 +27,10 @@ from pathlib import Path
 
 from campaign.definition import definition, using
 from campaign.intake import limits
-from campaign.intake.chunks import Item
 from campaign.intake.problems import Problem
 from campaign.intake.reader import EXCEL_SUFFIXES, Table, read_tables
+
+Item = tuple[int, Path, str]  # as campaign.intake.chunks.Item (not imported: a worker needs no DuckDB)
 
 # a workbook this large (on disk) is worth sending to a worker: pickling its tables back costs little beside
 # parsing it; the pool is started only for a run with at least two such workbooks of POOL_BYTES together, as
