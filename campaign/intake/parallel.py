@@ -34,9 +34,10 @@ Item = tuple[int, Path, str]  # as campaign.intake.chunks.Item (not imported: a 
 
 # a workbook this large (on disk) is worth sending to a worker: pickling its tables back costs little beside
 # parsing it; the pool is started only for a run with at least two such workbooks of POOL_BYTES together, as
-# a worker's start (a new interpreter importing polars) costs about what a few MB of workbook do
+# a worker's start (a new interpreter importing polars, pyarrow at its first workbook) costs about what a few
+# MB of workbook do
 BIG_WORKBOOK = 256 * 2**10
-POOL_BYTES = 4 * 2**20
+POOL_BYTES = 8 * 2**20
 MAX_WORKERS = 3
 
 
@@ -109,17 +110,21 @@ class _Pool:
         # the workers import this very package, wherever this process found it
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        for _ in range(_workers(len(pooled))):
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "campaign.intake.parallel"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=env,
-            )
-            self.procs.append(proc)
-            thread = threading.Thread(target=self._feed, args=(proc, setup), daemon=True)
-            thread.start()
-            self.threads.append(thread)
+        try:
+            for _ in range(_workers(len(pooled))):
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "campaign.intake.parallel"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    env=env,
+                )
+                self.procs.append(proc)
+                thread = threading.Thread(target=self._feed, args=(proc, setup), daemon=True)
+                thread.start()
+                self.threads.append(thread)
+        except OSError:
+            self.close()  # the workers started so far too: the run is read in this process
+            raise
 
     def take(self, k: int | None = None, *, last: bool = False) -> int | None:
         """``k`` if no worker has taken it (else None); or the first (``last``: the last) workbook not taken."""
@@ -143,26 +148,23 @@ class _Pool:
                 proc.stdin.flush()
                 self.futures[k].set_result(pickle.load(proc.stdout))
                 k = None
-        except (OSError, EOFError, pickle.UnpicklingError):
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             pass  # the worker is gone: what it had, and what is left, is read by the main process
         finally:
             if k is not None:
                 self.futures[k].set_result(None)
 
     def close(self) -> None:
+        """The workers ended: idle once every result is in (a worker still starting has nothing to finish)."""
         with self.lock:
             self.pending.clear()
         for proc in self.procs:
             with contextlib.suppress(OSError):
-                proc.stdin.close()  # the worker ends when it has no more to read
+                proc.stdin.close()
+            proc.kill()
+            proc.wait()
         for thread in self.threads:
-            thread.join(timeout=60)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            thread.join()
 
 
 def read_all(items: list[Item], known: frozenset[str] | set[str]) -> Iterator[tuple[int, Problem | Read]]:

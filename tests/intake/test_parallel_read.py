@@ -65,7 +65,7 @@ def test_a_run_read_in_parallel_is_the_run_read_one_by_one(tmp_path, way, monkey
         (pool,) = _WorkersOnly.made
         assert sorted(pool.futures) == [k for k, p in enumerate(paths) if p.suffix == ".xlsx"]
         assert all(f.result() is not None for f in pool.futures.values())  # each read by a worker
-        assert all(proc.returncode == 0 for proc in pool.procs)  # and the workers gone
+        assert all(proc.returncode is not None for proc in pool.procs)  # and the workers gone
     monkeypatch.setattr(parallel, "POOL_BYTES", float("inf"))
     alone = ingest(paths, tmp_path / "alone.duckdb", who="test")
     assert _said(report) == _said(alone)
