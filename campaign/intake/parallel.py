@@ -73,9 +73,18 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def _idle_cores() -> int:
+    """The cores no other process is using: a worker on a busy core only slows this one (its start is work too)."""
+    try:
+        busy = round(os.getloadavg()[0])  # this process among them
+    except OSError:
+        busy = 1
+    return _cores() - max(busy, 1)
+
+
 def _workers(big: int) -> int:
-    # the main process reads too: one worker fewer than the cores
-    return max(1, min(_cores() - 1, MAX_WORKERS, big))
+    # the main process reads too: a worker for each core beside it that is idle
+    return max(1, min(_idle_cores(), MAX_WORKERS, big))
 
 
 def wants_pool(items: list[Item]) -> list[int]:
@@ -92,7 +101,7 @@ def wants_pool(items: list[Item]) -> list[int]:
         if size >= BIG_WORKBOOK:
             big.append(k)
             total += size
-    return big if len(big) >= 2 and total >= POOL_BYTES and _cores() >= 2 else []
+    return big if len(big) >= 2 and total >= POOL_BYTES and _idle_cores() >= 1 else []
 
 
 class _Pool:

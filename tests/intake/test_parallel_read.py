@@ -38,7 +38,7 @@ def way(request, monkeypatch):
         monkeypatch.setattr(parallel, "BIG_WORKBOOK", 0)
         monkeypatch.setattr(parallel, "POOL_BYTES", 0)
         monkeypatch.setattr(parallel, "_Pool", _WorkersOnly)
-        monkeypatch.setattr(parallel, "_cores", lambda: 2)  # a worker even on a machine of one core
+        monkeypatch.setattr(parallel, "_idle_cores", lambda: 1)  # a worker even on a machine of one core, or busy
     else:
         monkeypatch.setattr(parallel, "POOL_BYTES", float("inf"))
     return request.param
@@ -102,7 +102,7 @@ def test_a_worker_that_dies_leaves_its_file_to_the_main_process(tmp_path, monkey
     """A worker that cannot start, or ends before it reads, costs the run nothing: its workbooks are read here."""
     monkeypatch.setattr(parallel, "BIG_WORKBOOK", 0)
     monkeypatch.setattr(parallel, "POOL_BYTES", 0)
-    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "_idle_cores", lambda: 1)
     monkeypatch.setattr(parallel.sys, "executable", str(tmp_path / worker) if worker == "no-python" else worker)
     paths = status_files(SAMPLE_DIR)
     report = ingest(paths, tmp_path / "c.duckdb", who="test", dry_run=True)
@@ -110,14 +110,22 @@ def test_a_worker_that_dies_leaves_its_file_to_the_main_process(tmp_path, monkey
     assert _said(report) == _said(ingest(paths, tmp_path / "alone.duckdb", who="test", dry_run=True))
 
 
+def test_the_cores_idle_beside_this_process(monkeypatch):
+    monkeypatch.setattr(parallel, "_cores", lambda: 4)
+    for load, idle in ((0.2, 3), (1.4, 3), (2.6, 1), (6.0, -2)):
+        monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load))
+        assert parallel._idle_cores() == idle
+
+
 def test_a_pool_only_for_two_large_workbooks(tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "_idle_cores", lambda: 1)
     small = [(0, SAMPLE_DIR / "金山区_第2批.xlsx", "a"), (1, SAMPLE_DIR / "金山区_第1批.csv", "b")]
     assert parallel.wants_pool(small) == []
     big = tmp_path / "big.xlsx"
     big.write_bytes(b"PK" + b"\x00" * parallel.POOL_BYTES)
     assert parallel.wants_pool([*small, (2, big, "c")]) == []  # one large workbook: nothing to share
     assert parallel.wants_pool([*small, (2, big, "c"), (3, big, "d")]) == [2, 3]
-    monkeypatch.setattr(parallel, "_cores", lambda: 1)
-    assert parallel.wants_pool([*small, (2, big, "c"), (3, big, "d")]) == []  # one core: no one to share with
+    monkeypatch.setattr(parallel, "_idle_cores", lambda: 0)
+    # one core, or every other core busy: a worker would only take this process's time
+    assert parallel.wants_pool([*small, (2, big, "c"), (3, big, "d")]) == []
     assert ingest_module.parallel is parallel
