@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from campaign.intake import ingest as ingest_module
@@ -12,8 +13,19 @@ from campaign.intake import parallel
 from campaign.intake.ingest import ingest
 from campaign.intake.problems import IngestRefused
 from campaign.intake.reader import status_files
-from tests.intake.test_ingest_chunks import contents
 from tests.support import SAMPLE_DIR
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    """What the run wrote, in an order that does not depend on the order of reading."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            table: con.sql(f"select * from {table} order by all").fetchall()
+            for table in ("units", "events", "list_rows", "targets", "grids", "services", "files")
+        }
+    finally:
+        con.close()
 
 
 class _WorkersOnly(parallel._Pool):
