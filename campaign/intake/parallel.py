@@ -218,7 +218,10 @@ def _serve() -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the results
     source = sys.stdin.buffer
-    campaign, lim, known = pickle.load(source)
+    try:
+        campaign, lim, known = pickle.load(source)
+    except EOFError:
+        return  # the run was read before this worker started
     with using(campaign):  # the words the run reads with: a worker has no context of its own
         while True:
             try:
