@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from campaign.definition import DEFAULT_KEY, Definition, definition, using
-from campaign.intake import audit, chunks, limits, places
+from campaign.intake import audit, chunks, limits, parallel, places
 from campaign.intake.audit import LOG_NAME, current_user
 from campaign.intake.chunks import Item
 from campaign.intake.existing import Existing, load_districts
@@ -34,7 +33,7 @@ from campaign.intake.normalise import long_names
 from campaign.intake.outcomes import read_outcomes
 from campaign.intake.problems import IngestRefused, Problem
 from campaign.intake.progress import Counter, Progress
-from campaign.intake.reader import Table, read_tables
+from campaign.intake.reader import Table
 from campaign.intake.report import ALREADY_LOADED, FileReport, IngestReport
 from campaign.intake.roles import parse_table, role_of
 from campaign.intake.rosters import merge_rosters, parse_rosters
@@ -205,26 +204,22 @@ def _read_files(
     runs: list[tuple[int, tuple[str, str, list[Problem], list[Slot], str] | Problem | FileReport]] = []
     seen_checksums: dict[str, str] = {}
     read: list[tuple[int, str, str, list[Table], list[Problem]]] = []
-    for i, path, name in items:
-        if not path.is_file():
-            runs.append((i, Problem(name, "文件不存在 (no such file)")))
+    # the files are read on several cores when the run has large workbooks (campaign.intake.parallel), and taken
+    # here in their order: a file twice in the run is the later one skipped, as read one by one
+    for k, result in parallel.read_all(items, existing.checksums if known else frozenset()):
+        i, path, name = items[k]
+        if isinstance(result, Problem):  # no such file, or over a limit: before the file is read whole
+            runs.append((i, result))
             _tell(existing, "read", files=1)
             continue
-        too_much = limits.check(path, name)  # before the file is read whole, let alone parsed
-        if too_much is not None:
-            runs.append((i, too_much))
-            _tell(existing, "read", files=1)
-            continue
-        data = path.read_bytes()
         digest = digests.get(i) if not known else None
-        digest = digests[i] = digest or hashlib.sha256(data).hexdigest()
-        if known and (digest in existing.checksums or digest in seen_checksums):
+        digest = digests[i] = digest or result.digest
+        if result.tables is None or (known and digest in seen_checksums):
             runs.append((i, FileReport(name, "skipped", 0, ALREADY_LOADED)))
             _tell(existing, "read", files=1)
             continue
         seen_checksums[digest] = name
-        tables, file_problems = read_tables(path, name, data=data)
-        del data
+        tables, file_problems = result.tables, result.problems
         _tell(existing, "read", files=1, rows=sum(t.frame.height for t in tables))
         # what each table's file says of it besides its columns: title, file name, sheet name, import options
         # a list's status written otherwise than in a 状态 column (是否创建成功, 备注), before the other hints
