@@ -204,28 +204,38 @@ select min(published) as first_published, max(published) as last_published from 
 -- day of the district, for every town and kind that ever had a status).
 -- Grain: one row per (district, day, town, kind).
 create or replace table coverage_daily as
-with moves as (
-    select u.district, u.town, u.kind, s.valid_from as day,
+with places as (
+    -- each (district, town, kind) numbered: an integer key (pk) to sum the moves by and run the window over
+    select district, town, kind, row_number() over () as pk
+    from scoped_units
+    group by all
+), unit_places as (
+    select u.uk, p.pk, u.in_roster
+    from scoped_units as u
+    join places as p using (district, town, kind)
+), moves as (
+    select p.pk, s.valid_from as day,
            s.is_created::integer as created, s.is_model::integer as model, s.is_revoked::integer as revoked,
-           (s.is_created and u.in_roster)::integer as roster_created
+           (s.is_created and p.in_roster)::integer as roster_created
     from keyed_spans as s
-    join scoped_units as u using (uk)
+    join unit_places as p using (uk)
     union all
-    select u.district, u.town, u.kind, s.valid_to as day,
+    select p.pk, s.valid_to as day,
            -s.is_created::integer, -s.is_model::integer, -s.is_revoked::integer,
-           -(s.is_created and u.in_roster)::integer
+           -(s.is_created and p.in_roster)::integer
     from keyed_spans as s
-    join scoped_units as u using (uk)
+    join unit_places as p using (uk)
     where s.valid_to is not null
 ), deltas as (
-    select district, town, kind, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked,
+    select pk, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked,
            sum(roster_created) as roster_created
     from moves
-    group by district, town, kind, day
+    group by pk, day
 ), grid as (
-    select p.district, p.town, p.kind, d.day
-    from (select distinct district, town, kind from deltas) as p
+    select p.pk, p.district, p.town, p.kind, d.day
+    from places as p
     join district_days as d using (district)
+    where p.pk in (select pk from deltas)
 )
 select
     g.district, g.day, g.town, g.kind,
@@ -234,8 +244,8 @@ select
     (sum(coalesce(m.revoked, 0)) over w)::integer as revoked,
     (sum(coalesce(m.roster_created, 0)) over w)::integer as roster_created  -- created among roster units
 from grid as g
-left join deltas as m using (district, town, kind, day)
-window w as (partition by g.district, g.town, g.kind order by g.day)
+left join deltas as m using (pk, day)
+window w as (partition by g.pk order by g.day)
 order by g.district, g.day, g.town, g.kind;
 
 -- The same per district and kind. Grain: one row per (district, day, kind).
@@ -358,25 +368,28 @@ order by district, published;
 -- district and kind (whole_over_time with no as-of day), for the kinds the campaign counts whole (temp.whole_kinds,
 -- from its definition). Grain: one row per (district, kind, published).
 create or replace table whole_daily as
-with committees as (
-    -- each unit of a kind counted whole with its committee's integer key (ck: district, kind, town, committee)
-    select uk, district, kind, dense_rank() over (order by district, kind, town, committee) as ck
+with sizes as (
+    -- each committee (district, kind, town, committee) numbered: an integer key (ck) for the windows and joins
+    select district, kind, town, committee, count(*) as units, row_number() over () as ck
     from scoped_units
     where kind in (select kind from temp.whole_kinds)
-), sizes as (
-    select ck, any_value(district) as district, any_value(kind) as kind, count(*) as units
-    from committees
-    group by ck
+    group by all
+), committees as materialized (  -- else the optimiser sums per_day by the committee's text columns first
+    select u.uk, s.ck
+    from scoped_units as u
+    join sizes as s using (district, kind, town, committee)
 ), per_day as (
-    select c.ck, c.district, c.kind, t.published, sum(t.delta) as net
+    select c.ck, t.published, sum(t.delta) as net
     from keyed_transitions as t
     join committees as c using (uk)
-    group by c.ck, c.district, c.kind, t.published
+    group by c.ck, t.published
 ), running as (
     select ck, published, sum(net) over (partition by ck order by published) as created
     from per_day
 ), days as (
-    select distinct district, kind, published from per_day
+    select distinct s.district, s.kind, p.published
+    from per_day as p
+    join sizes as s using (ck)
 ), committee_days as (
     select d.district, d.kind, d.published, s.ck, s.units
     from days as d
