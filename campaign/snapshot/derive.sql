@@ -3,67 +3,77 @@
 -- seconds at city scale and minutes at national scale. Here the history is replayed once; the queries then
 -- read a few precomputed rows.
 -- Every table here has a district column and reads units and events only through scoped_units and
--- scoped_events, temporary views store.publish makes: every district, or only the districts an ingest changed
--- (the rows of the others are then copied from the previous snapshot, built by this same script).
+-- scoped_events, temporary tables store.derive makes: every district, or only the districts an ingest changed
+-- (the rows of the others are then copied from the previous snapshot, built by this same script). There each
+-- unit has an integer key, uk, numbered in (district, unit_id) order (scoped_events carry it instead of unit_id):
+-- the statements partition, join and sort by it rather than by the text unit_id, and ordering by uk orders by
+-- district, unit_id. The temporary tables keyed_* (the stored tables with uk, for the later statements) and
+-- unit_nos are dropped at the end.
 
 -- Per unit, its state transitions: +1 when it becomes created, -1 when a created unit is revoked,
 -- 0 for a repeated listing. Summing delta up to a day gives the units created as of that day. The previous
 -- event of the unit (previous_*) is kept for the repeated-creation check below.
 -- Grain: one row per created or revoked event.
-create or replace table transitions as
+create or replace temp table keyed_transitions as
 with ordered as (
     select
-        u.district, e.unit_id, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
+        e.uk, e.event, e.batch, e.published, e.event_id, e.source_file, e.source_row,
         lag(e.event) over w as previous,
         lag(e.published) over w as previous_published,
         lag(e.batch) over w as previous_batch,
         lag(e.source_file) over w as previous_file
     from scoped_events as e
-    join scoped_units as u using (unit_id)
     where e.event in ('created', 'revoked')
-    window w as (partition by e.unit_id order by e.published, e.event_id)
+    window w as (partition by e.uk order by e.published, e.event_id)
 )
 select
-    o.district, o.unit_id, o.event, o.batch, o.published, o.event_id,
+    o.uk, o.event, o.batch, o.published, o.event_id,
     case
         when o.event = 'created' and coalesce(o.previous, 'revoked') <> 'created' then 1
         when o.event = 'revoked' and o.previous = 'created' then -1
         else 0
     end as delta,
     o.source_file, o.source_row, o.previous, o.previous_published, o.previous_batch, o.previous_file
-from ordered as o
-order by o.district, o.unit_id, o.published, o.event_id;
+from ordered as o;
+
+create or replace table transitions as
+select
+    u.district, u.unit_id, t.event, t.batch, t.published, t.event_id, t.delta,
+    t.source_file, t.source_row, t.previous, t.previous_published, t.previous_batch, t.previous_file
+from keyed_transitions as t
+join scoped_units as u using (uk)
+order by t.uk, t.published, t.event_id;
 
 -- Each unit's status over time: a span per day on which one of its events was published, valid from that day
 -- until (not including) the next such day; valid_to null = still valid. A unit with no span was never listed.
 -- Grain: one row per (unit, day with a created, revoked or model event of the unit).
-create or replace table unit_spans as
+create or replace temp table keyed_spans as
 with daily as (
     -- one row per unit and day: the day's last creation or revocation decides the status (a struct keeps a
     -- null batch)
     select
-        unit_id, published,
+        uk, published,
         arg_max({'event': event, 'batch': batch, 'day': published}, event_id)
             filter (where event in ('created', 'revoked')) as cr,
         bool_or(event = 'model') as has_model,
         count(*) filter (where event = 'created') as n_created
     from scoped_events
     where event in ('created', 'revoked', 'model')
-    group by unit_id, published
+    group by uk, published
 ), running as (
     select
-        unit_id, published,
+        uk, published,
         arg_max(cr, case when cr is not null then published end) over w as latest,
         max(case when has_model then published end) over w as model_date,
         min(case when n_created > 0 then published end) over w as first_created,
         sum(n_created) over w as times_created,
         lead(published) over w2 as valid_to
     from daily
-    window w as (partition by unit_id order by published rows between unbounded preceding and current row),
-           w2 as (partition by unit_id order by published)
+    window w as (partition by uk order by published rows between unbounded preceding and current row),
+           w2 as (partition by uk order by published)
 )
 select
-    u.district, r.unit_id, r.published as valid_from, r.valid_to,
+    r.uk, r.published as valid_from, r.valid_to,
     coalesce(latest.event = 'created', false) as is_created,
     -- a revocation of a unit never created by then takes away nothing: the unit is not created, not revoked
     coalesce(latest.event = 'revoked' and first_created is not null, false) as is_revoked,
@@ -78,21 +88,27 @@ select
     latest.day as status_date,
     first_created,
     times_created::bigint as times_created
-from running as r
-join scoped_units as u using (unit_id)
-order by u.district, r.unit_id, valid_from;
+from running as r;
+
+create or replace table unit_spans as
+select
+    u.district, u.unit_id, s.valid_from, s.valid_to, s.is_created, s.is_revoked, s.is_model, s.status, s.batch,
+    s.status_date, s.first_created, s.times_created
+from keyed_spans as s
+join scoped_units as u using (uk)
+order by s.uk, s.valid_from;
 
 -- The spans in which a unit stood revoked, by the day they began, with the unit's place and size: open
 -- revocations on a day (revoked_open) read a third of unit_spans' rows and look up no unit among millions, and
 -- DuckDB's zone maps skip the spans begun after the day. Grain: one row per revoked span.
 create or replace table revoked_spans as
 select
-    s.district, s.unit_id, s.valid_from, s.valid_to, s.status_date, s.first_created,
+    u.district, u.unit_id, s.valid_from, s.valid_to, s.status_date, s.first_created,
     u.town, u.committee, u.name, u.kind, u.households, u.population
-from unit_spans as s
-join scoped_units as u using (unit_id)
+from keyed_spans as s
+join scoped_units as u using (uk)
 where s.is_revoked
-order by s.valid_from, s.unit_id;
+order by s.valid_from, u.unit_id;
 
 -- Every unit as it stood at the end of day as_of (null: the latest).
 create or replace macro unit_status(as_of) as table
@@ -169,10 +185,9 @@ order by district, town;
 -- The days on which some unit of a district changed status: "as of day D" means the latest of these <= D.
 -- Grain: one row per (district, day).
 create or replace table district_days as
-select distinct u.district, s.valid_from as day
-from unit_spans as s
-join scoped_units as u using (unit_id)
-order by u.district, day;
+select distinct district, valid_from as day
+from unit_spans
+order by district, day;
 
 -- "As of day D" for the per-day tables below: per district (one, or null: all), its latest status day <= D.
 create or replace macro status_day(as_of, of_district) as table
@@ -189,28 +204,38 @@ select min(published) as first_published, max(published) as last_published from 
 -- day of the district, for every town and kind that ever had a status).
 -- Grain: one row per (district, day, town, kind).
 create or replace table coverage_daily as
-with moves as (
-    select u.district, u.town, u.kind, s.valid_from as day,
+with places as (
+    -- each (district, town, kind) numbered: an integer key (pk) to sum the moves by and run the window over
+    select district, town, kind, row_number() over () as pk
+    from scoped_units
+    group by all
+), unit_places as (
+    select u.uk, p.pk, u.in_roster
+    from scoped_units as u
+    join places as p using (district, town, kind)
+), moves as (
+    select p.pk, s.valid_from as day,
            s.is_created::integer as created, s.is_model::integer as model, s.is_revoked::integer as revoked,
-           (s.is_created and u.in_roster)::integer as roster_created
-    from unit_spans as s
-    join scoped_units as u using (unit_id)
+           (s.is_created and p.in_roster)::integer as roster_created
+    from keyed_spans as s
+    join unit_places as p using (uk)
     union all
-    select u.district, u.town, u.kind, s.valid_to as day,
+    select p.pk, s.valid_to as day,
            -s.is_created::integer, -s.is_model::integer, -s.is_revoked::integer,
-           -(s.is_created and u.in_roster)::integer
-    from unit_spans as s
-    join scoped_units as u using (unit_id)
+           -(s.is_created and p.in_roster)::integer
+    from keyed_spans as s
+    join unit_places as p using (uk)
     where s.valid_to is not null
 ), deltas as (
-    select district, town, kind, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked,
+    select pk, day, sum(created) as created, sum(model) as model, sum(revoked) as revoked,
            sum(roster_created) as roster_created
     from moves
-    group by district, town, kind, day
+    group by pk, day
 ), grid as (
-    select p.district, p.town, p.kind, d.day
-    from (select distinct district, town, kind from deltas) as p
+    select p.pk, p.district, p.town, p.kind, d.day
+    from places as p
     join district_days as d using (district)
+    where p.pk in (select pk from deltas)
 )
 select
     g.district, g.day, g.town, g.kind,
@@ -219,8 +244,8 @@ select
     (sum(coalesce(m.revoked, 0)) over w)::integer as revoked,
     (sum(coalesce(m.roster_created, 0)) over w)::integer as roster_created  -- created among roster units
 from grid as g
-left join deltas as m using (district, town, kind, day)
-window w as (partition by g.district, g.town, g.kind order by g.day)
+left join deltas as m using (pk, day)
+window w as (partition by g.pk order by g.day)
 order by g.district, g.day, g.town, g.kind;
 
 -- The same per district and kind. Grain: one row per (district, day, kind).
@@ -236,10 +261,9 @@ order by district, day, kind;
 -- time that day; became_created: creations that made a unit created (not repeated listings).
 create or replace table batch_daily as
 with created as (
-    select u.district, u.kind, u.committee, u.households, e.batch, e.published, e.counts_rounds, e.unit_id,
-           e.event_id
+    select u.district, u.kind, u.committee, u.households, e.batch, e.published, e.counts_rounds
     from scoped_events as e
-    join scoped_units as u using (unit_id)
+    join scoped_units as u using (uk)
     where e.event = 'created'
 ), firsts as (
     select district, kind, batch, committee, min(published) as published
@@ -251,8 +275,8 @@ with created as (
     group by district, kind, batch, published
 ), became as (
     select u.district, u.kind, t.batch, t.published, count(*) as became_created
-    from transitions as t
-    join scoped_units as u using (unit_id)
+    from keyed_transitions as t
+    join scoped_units as u using (uk)
     where t.event = 'created' and t.delta = 1
     group by u.district, u.kind, t.batch, t.published
 )
@@ -277,7 +301,7 @@ order by c.district, c.kind, c.batch, c.published;
 create or replace table town_batch_daily as
 select u.district, u.town, e.batch, e.published, count(*) as units
 from scoped_events as e
-join scoped_units as u using (unit_id)
+join scoped_units as u using (uk)
 where e.event = 'created'
 group by u.district, u.town, e.batch, e.published
 order by u.district, u.town, e.batch, e.published;
@@ -292,8 +316,8 @@ with totals as (
 ), daily as (
     select u.district, u.kind, t.published, sum(t.delta)::bigint as net, list(distinct t.batch order by t.batch)
         filter (where t.event = 'created') as batches
-    from transitions as t
-    join scoped_units as u using (unit_id)
+    from keyed_transitions as t
+    join scoped_units as u using (uk)
     group by u.district, u.kind, t.published
 )
 select
@@ -321,11 +345,11 @@ with counted as (
         t.delta,
         -- creations of the same unit before this one: a creation after a revocation is a re-creation
         sum(case when t.event = 'created' then 1 else 0 end) over (
-            partition by t.unit_id order by t.published, t.event_id
+            partition by t.uk order by t.published, t.event_id
             rows between unbounded preceding and 1 preceding
         ) as created_before
-    from transitions as t
-    join scoped_units as u using (unit_id)
+    from keyed_transitions as t
+    join scoped_units as u using (uk)
 )
 select
     district,
@@ -345,23 +369,29 @@ order by district, published;
 -- from its definition). Grain: one row per (district, kind, published).
 create or replace table whole_daily as
 with sizes as (
-    select district, kind, town, committee, count(*) as units
+    -- each committee (district, kind, town, committee) numbered: an integer key (ck) for the windows and joins
+    select district, kind, town, committee, count(*) as units, row_number() over () as ck
     from scoped_units
     where kind in (select kind from temp.whole_kinds)
     group by all
+), committees as materialized (  -- else the optimiser sums per_day by the committee's text columns first
+    select u.uk, s.ck
+    from scoped_units as u
+    join sizes as s using (district, kind, town, committee)
 ), per_day as (
-    select u.district, u.kind, u.town, u.committee, t.published, sum(t.delta) as net
-    from transitions as t
-    join scoped_units as u using (unit_id)
-    where u.kind in (select kind from temp.whole_kinds)
-    group by all
+    select c.ck, t.published, sum(t.delta) as net
+    from keyed_transitions as t
+    join committees as c using (uk)
+    group by c.ck, t.published
 ), running as (
-    select *, sum(net) over (partition by district, kind, town, committee order by published) as created
+    select ck, published, sum(net) over (partition by ck order by published) as created
     from per_day
 ), days as (
-    select distinct district, kind, published from running
+    select distinct s.district, s.kind, p.published
+    from per_day as p
+    join sizes as s using (ck)
 ), committee_days as (
-    select d.district, d.kind, d.published, s.town, s.committee, s.units
+    select d.district, d.kind, d.published, s.ck, s.units
     from days as d
     join sizes as s using (district, kind)
 )
@@ -374,8 +404,7 @@ select
     count(*) filter (where r.created = cd.units) as committees_whole
 from committee_days as cd
 asof left join running as r
-    on r.district = cd.district and r.kind = cd.kind and r.town = cd.town and r.committee = cd.committee
-    and r.published <= cd.published
+    on r.ck = cd.ck and r.published <= cd.published
 group by cd.district, cd.kind, cd.published
 order by cd.district, cd.kind, cd.published;
 
@@ -386,13 +415,13 @@ select
     u.district, u.town, u.committee, u.name, u.kind,
     t.previous_batch as first_batch, t.previous_published as first_published, t.previous_file as first_file,
     t.batch as again_batch, t.published as again_published, t.source_file as again_file, t.source_row as again_row
-from transitions as t
-join scoped_units as u using (unit_id)
+from keyed_transitions as t
+join scoped_units as u using (uk)
 where t.event = 'created' and t.previous = 'created'
   -- a creation ingest implied from a model (示范) listing in the same row is no second listing
   and not exists (
       select 1 from scoped_events as m
-      where m.unit_id = t.unit_id and m.event = 'model' and m.published = t.published
+      where m.uk = t.uk and m.event = 'model' and m.published = t.published
         and m.source_file = t.source_file and m.source_row is not distinct from t.source_row
   )
 order by u.district, u.town, u.committee, u.name, t.published;
@@ -403,10 +432,10 @@ order by u.district, u.town, u.committee, u.name, t.published;
 -- the check looks only back). Asked at each visit, its joins over every event took seconds at national scale.
 create or replace table model_no_creation as
 with implied as (
-    select c.unit_id, c.published, c.source_file, c.source_row
+    select c.uk, c.published, c.source_file, c.source_row
     from scoped_events as c
     join scoped_events as m
-      on m.unit_id = c.unit_id and m.published = c.published
+      on m.uk = c.uk and m.published = c.published
      and m.source_file = c.source_file and m.source_row is not distinct from c.source_row
     where c.event = 'created' and m.event = 'model'
 )
@@ -414,10 +443,10 @@ select
     u.district, u.town, u.committee, u.name, u.kind,
     i.published as model_published, i.source_file as model_file, i.source_row as model_row
 from implied as i
-join scoped_units as u using (unit_id)
+join scoped_units as u using (uk)
 where not exists (
     select 1 from scoped_events as e
-    where e.unit_id = i.unit_id and e.event = 'created' and e.published <= i.published
+    where e.uk = i.uk and e.event = 'created' and e.published <= i.published
       and not (e.source_file = i.source_file and e.source_row is not distinct from i.source_row)
 )
 order by u.district, u.town, u.committee, u.name, i.published;
@@ -429,7 +458,7 @@ select
     u.district, u.town, u.committee, u.name, u.kind, u.households, u.population, u.source_file, u.source_row,
     f.first_listed
 from scoped_units as u
-left join (select unit_id, min(published) as first_listed from scoped_events group by unit_id) as f using (unit_id)
+left join (select uk, min(published) as first_listed from scoped_events group by uk) as f using (uk)
 where u.in_roster
 order by f.first_listed desc nulls first, u.district, u.town, u.committee, u.name;
 
@@ -445,27 +474,32 @@ order by f.first_listed desc nulls first, u.district, u.town, u.committee, u.nam
 -- latest_*: the unit's status now (its span with no end; unit_status's columns with no as-of day), so that a name
 -- and a status over a country, as of the newest data (the explorer's default), are one scan of this table.
 -- Grain: one row per unit.
+create or replace temp table unit_nos as
+select uk, district, row_number() over (partition by district order by town, committee, name, unit_id)::integer as unit_no
+from scoped_units;
+
 create or replace table search_units as
 select
-    row_number() over (partition by u.district order by u.town, u.committee, u.name, u.unit_id)::integer as unit_no,
+    k.unit_no,
     u.district, u.town, u.committee, u.name, u.kind, u.households, u.population, u.in_roster, u.unit_id,
     n.pinyin as name_pinyin, n.initials as name_initials, c.pinyin as committee_pinyin, c.initials as committee_initials,
     coalesce(l.status, 'not_created') as latest_status, l.batch as latest_batch, l.status_date as latest_status_date,
     l.first_created as latest_first_created, coalesce(l.times_created, 0) as latest_times_created
 from scoped_units as u
+join unit_nos as k using (uk)
 left join name_pinyin as n on n.name = u.name
 left join name_pinyin as c on c.name = u.committee
-left join (select * from unit_spans where valid_to is null) as l on l.unit_id = u.unit_id
-order by u.district, unit_no;
+left join (select * from keyed_spans where valid_to is null) as l using (uk)
+order by u.district, k.unit_no;
 
 -- unit_spans keyed by (district, unit_no): a search's matches (hundreds of thousands over a country) get their
 -- status of a day through an integer key rather than their text unit_id. Grain: one row per span.
 create or replace table search_spans as
-select s.district, u.unit_no, s.valid_from, s.valid_to, s.status, s.batch, s.status_date, s.first_created,
+select k.district, k.unit_no, s.valid_from, s.valid_to, s.status, s.batch, s.status_date, s.first_created,
        s.times_created
-from unit_spans as s
-join search_units as u using (district, unit_id)
-order by s.district, u.unit_no, s.valid_from;
+from keyed_spans as s
+join unit_nos as k using (uk)
+order by k.district, k.unit_no, s.valid_from;
 
 -- Units picked by place, kind and name, each null = no filter, with their place in search_units: search is a part
 -- of the unit's, committee's or town's name, or of the pinyin or initials of the unit's or committee's name ("hhxy"
@@ -489,3 +523,7 @@ create or replace macro first_districts(per_district, row_limit) as table
 select district
 from (select district, sum(n) over (order by district) - n as before from query_table(per_district))
 where row_limit is null or before < row_limit;
+
+drop table temp.keyed_transitions;
+drop table temp.keyed_spans;
+drop table temp.unit_nos;

@@ -87,7 +87,7 @@ def _whole_orders() -> dict[str, str]:
         order = re.search(r"\border by ((?:(?!\border by\b)[^)])*?)\s*;?\s*$", query, re.S)
         if table and order:
             by = re.sub(r"\b\w+\.", "", " ".join(order.group(1).split()))  # a.b -> b: the table's own columns
-            if not by.startswith("district"):
+            if not by.startswith(("district", "uk")):  # uk: numbered in district order (store.derive)
                 orders[table.group(1)] = by
     return orders
 
@@ -436,25 +436,24 @@ def _current_shape(path: Path) -> bool:
 def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -> None:
     """Compute derive.sql's tables from units and events: for every district, or only for ``districts``
     (their names left in the temp table derive_scope)."""
-    if districts is None:
-        con.execute("create or replace temp view scoped_units as select * from units")
-        con.execute("create or replace temp view scoped_events as select * from events")
-        kind = "view"
-    else:
+    scope = ""
+    if districts is not None:
         con.execute("create or replace temp table derive_scope (district varchar)")
         if districts:
             con.executemany("insert into derive_scope values (?)", [[d] for d in districts])
-        # some districts' units and events picked out once, not by every statement that reads them: a view
-        # would scan every event of the snapshot five times (a country's 20M, for each group of a first load)
-        con.execute(
-            "create or replace temp table scoped_units as "
-            "select * from units where district in (select district from derive_scope)"
-        )
-        con.execute(
-            "create or replace temp table scoped_events as "
-            "select e.* from events as e where e.unit_id in (select unit_id from scoped_units)"
-        )
-        kind = "table"
+        scope = " where district in (select district from derive_scope)"
+    # the units and events derived, picked out once rather than by every statement that reads them, each unit
+    # keyed by an integer (uk, numbered in district and unit_id order): derive.sql's windows, sorts and joins go
+    # by it instead of the text unit_id, which its tables keep for the queries. Events carry their unit's uk (the
+    # one join by text) instead of its unit_id.
+    con.execute(
+        "create or replace temp table scoped_units as "
+        f"select row_number() over (order by district, unit_id)::integer as uk, * from units{scope}"
+    )
+    con.execute(
+        "create or replace temp table scoped_events as "
+        "select u.uk, e.* exclude (unit_id) from events as e join scoped_units as u using (unit_id)"
+    )
     # the kinds counted whole per committee (整居 / 整村) are the active campaign's: the ingest's or rollback's
     con.execute("create or replace temp table whole_kinds (kind varchar)")
     whole = [[k.key] for k in definitions.active().whole_kinds()]
@@ -462,8 +461,8 @@ def derive(con: duckdb.DuckDBPyConnection, districts: list[str] | None = None) -
         con.executemany("insert into whole_kinds values (?)", whole)
     con.execute(DERIVE.read_text(encoding="utf-8"))
     con.execute("create or replace table derived_meta as select $v as version", {"v": DERIVE_VERSION})
-    con.execute(f"drop {kind} temp.scoped_units")
-    con.execute(f"drop {kind} temp.scoped_events")
+    con.execute("drop table temp.scoped_units")
+    con.execute("drop table temp.scoped_events")
 
 
 def _derived_version(path: Path) -> str | None:
