@@ -19,6 +19,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -73,8 +74,36 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+IDLE_WINDOW = 0.05  # seconds over which the kernel's counters tell the cores idle now
+
+
+def _idle_now() -> float | None:
+    """How many cores were idle over the last IDLE_WINDOW seconds, from /proc/stat's counters (None where there is
+    none). The load average would say it too, but a minute late: right after other work it still counts that work,
+    and no worker would start on a machine gone quiet."""
+
+    def counters() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+        return fields[3] + fields[4], sum(fields)
+
+    try:
+        idle0, total0 = counters()
+        time.sleep(IDLE_WINDOW)
+        idle1, total1 = counters()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
+
+
 def _idle_cores() -> int:
-    """The cores no other process is using: a worker on a busy core only slows this one (its start is work too)."""
+    """The cores no other process is using, beside the one this process reads on: a worker on a busy core only slows
+    this one (its start is work too)."""
+    idle = _idle_now()
+    if idle is not None:
+        return min(round(idle), _cores()) - 1
     try:
         busy = round(os.getloadavg()[0])  # this process among them
     except OSError:

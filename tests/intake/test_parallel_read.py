@@ -123,10 +123,34 @@ def test_a_worker_that_dies_leaves_its_file_to_the_main_process(tmp_path, monkey
 
 
 def test_the_cores_idle_beside_this_process(monkeypatch):
+    """Idle now by the kernel's counters, less the core this process reads on; where those are missing, by the load
+    average (this process among the busy)."""
     monkeypatch.setattr(parallel, "_cores", lambda: 4)
+    for now, idle in ((4.0, 3), (3.4, 2), (1.6, 1), (0.3, -1)):
+        monkeypatch.setattr(parallel, "_idle_now", lambda now=now: now)
+        assert parallel._idle_cores() == idle
+    monkeypatch.setattr(parallel, "_idle_now", lambda: None)
     for load, idle in ((0.2, 3), (1.4, 3), (2.6, 1), (6.0, -2)):
         monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load))
         assert parallel._idle_cores() == idle
+
+
+def test_idle_now_reads_the_kernel_counters(monkeypatch, tmp_path):
+    """Two readings of /proc/stat's first line IDLE_WINDOW apart: idle and iowait over all the time counted."""
+    readings = iter(["cpu  100 0 100 800 0 0 0 0 0 0\n", "cpu  150 0 150 1000 100 0 0 0 0 0\n"])
+    real_open = open
+
+    def fake_open(path, *args, **kwargs):
+        if str(path) == "/proc/stat":
+            target = tmp_path / "stat"
+            target.write_text(next(readings), encoding="ascii")
+            return real_open(target, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "IDLE_WINDOW", 0)
+    assert parallel._idle_now() == 300 / 400 * 2  # idle 200 + iowait 100 of 400 jiffies, on 2 cores
 
 
 def test_a_pool_only_for_two_large_workbooks(tmp_path, monkeypatch):
