@@ -86,7 +86,8 @@ def test_overview_figures_and_as_of_date(page, app):
     # Move the sidebar's as-of day to 2022-05-05: type it, then leave the field (Enter and Tab: test_follow_publish)
     page.locator('[data-testid="stSidebar"] .st-key-as_of input').fill("2022-05-05")
     page.locator('[data-testid="stMain"] h1').first.click()
-    page.get_by_text("数据截至：2022年5月5日").wait_for()
+    # the page's caption (a chart's subtitle says it too, once drawn: the caption alone, or the wait sees two)
+    page.get_by_test_id("stCaptionContainer").get_by_text("数据截至：2022年5月5日").wait_for()
     settle(page)
 
     jinshan = page.locator(
