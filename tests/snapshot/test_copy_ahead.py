@@ -86,22 +86,6 @@ def test_a_publish_onto_the_copy_ahead_equals_a_build_afresh(tmp_path, sample_db
     assert _names(ahead_db.parent) == ["c.duckdb", "c.duckdb.lock", "snapshots"]
 
 
-def test_a_fill_that_fails_on_the_copy_ahead_leaves_the_published_file_and_nothing_else(tmp_path, sample_db):
-    db = tmp_path / "c.duckdb"
-    shutil.copyfile(sample_db, db)
-    before = db.read_bytes()
-
-    def half_then_fail(con):
-        _revoke_haihao(con)
-        con.execute("delete from units where district = '金山区'")
-        raise RuntimeError("a file turned out bad")
-
-    with store.writer_lock(db), store.copy_ahead(db) as ahead, pytest.raises(RuntimeError):
-        store.publish(db, half_then_fail, districts=[JINSHAN], ahead=ahead)
-    assert db.read_bytes() == before
-    assert _names(tmp_path) == ["c.duckdb", "c.duckdb.lock"]
-
-
 def test_a_copy_ahead_that_is_not_published_is_removed(tmp_path, sample_db):
     db = tmp_path / "c.duckdb"
     shutil.copyfile(sample_db, db)

@@ -222,7 +222,10 @@ def test_a_snapshot_derived_by_another_derive_sql_is_upgraded_on_first_use(tmp_p
     assert store.upgrade(db) is False
 
 
-def test_an_update_in_place_that_fails_leaves_the_published_snapshot_as_it_was(tmp_path, sample_db):
+@pytest.mark.parametrize("ahead", [False, True], ids=["copied at publish", "copied ahead"])
+def test_an_update_in_place_that_fails_leaves_the_published_snapshot_as_it_was(tmp_path, sample_db, ahead):
+    """Also on the copy an ingest begins ahead (store.copy_ahead): the published file as it was, nothing else left."""
+    import contextlib
     import shutil
 
     db = tmp_path / "c.duckdb"
@@ -234,8 +237,9 @@ def test_an_update_in_place_that_fails_leaves_the_published_snapshot_as_it_was(t
         con.execute("delete from units where district = '金山区'")
         raise RuntimeError("a file turned out bad")
 
-    with store.writer_lock(db), pytest.raises(RuntimeError):
-        store.publish(db, half_then_fail, districts=["金山区"])
+    copy = store.copy_ahead(db) if ahead else contextlib.nullcontext()
+    with store.writer_lock(db), copy as made, pytest.raises(RuntimeError):
+        store.publish(db, half_then_fail, districts=["金山区"], ahead=made)
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.duckdb", "c.duckdb.lock"]
 
